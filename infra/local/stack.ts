@@ -1,0 +1,118 @@
+import { writeFileSync, renameSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { loadFormCatalogue } from '../../functions/lib/formCatalogue.ts';
+import { routes } from '../../functions/routes.ts';
+import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb } from './dynamodb.ts';
+import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.ts';
+import { startLocalKms } from './kms.ts';
+import { formsDir as defaultFormsDir } from './paths.ts';
+import { createTokenVerifier } from './tokens.ts';
+
+export const REGION = 'eu-central-1';
+
+export interface StackInfo {
+  apiUrl: string;
+  dynamodbEndpoint: string;
+  kmsEndpoint: string;
+  region: string;
+  tables: { cases: string; idempotency: string };
+  caseKeyArn: string;
+  hmacSecretId: string;
+  dataDir: string;
+}
+
+export interface LocalStack {
+  info: StackInfo;
+  stop(): Promise<void>;
+}
+
+export interface LocalStackOptions {
+  dataDir: string;
+  port: number;
+  formsDir?: string;
+  /** Lets tests make the local KMS fail on demand (POST /_faults on the KMS endpoint). */
+  kmsFaults?: boolean;
+}
+
+/**
+ * Starts DynamoDB Local, the local KMS and the gateway, with the handlers configured exactly as the
+ * stack configures them in Lambda: only endpoints and names differ.
+ */
+export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+  const formsDir = options.formsDir ?? defaultFormsDir();
+  loadFormCatalogue(formsDir); // a malformed definition stops start-up here, naming the file
+
+  const stoppers: (() => Promise<void>)[] = [];
+  const stop = async (): Promise<void> => {
+    for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
+  };
+  try {
+    const dynamodb = await startDynamoDb(options.dataDir);
+    stoppers.push(dynamodb.stop);
+    const admin = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
+    await ensureTables(admin, LOCAL_TABLES);
+    admin.destroy();
+
+    const kms = await startLocalKms({ dataDir: options.dataDir, port: 0, region: REGION, faults: options.kmsFaults ?? false });
+    stoppers.push(kms.close);
+
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'local',
+      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
+      AWS_ENDPOINT_URL_KMS: kms.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: kms.url,
+      CASES_TABLE: LOCAL_TABLES.cases,
+      IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
+      CASE_KEY_ID: kms.keyArn,
+      HMAC_SECRET_ID: kms.secretId,
+      FORMS_DIR: formsDir,
+      POWERTOOLS_SERVICE_NAME: 'egov-forms-local',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      POWERTOOLS_METRICS_NAMESPACE: 'EgovForms',
+    });
+
+    const gatewayRoutes: GatewayRoute[] = [];
+    for (const route of routes) {
+      const module = (await import(`../../functions/${route.handler}/handler.ts`)) as { handler: LambdaHandler };
+      gatewayRoutes.push({ ...route, invoke: module.handler });
+    }
+    const server = createGateway({
+      routes: gatewayRoutes,
+      verifyToken: await createTokenVerifier(options.dataDir),
+      local: { '/health': () => ({ status: 'ok' }) },
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', resolve);
+    });
+    stoppers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+
+    const info: StackInfo = {
+      apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      dynamodbEndpoint: dynamodb.endpoint,
+      kmsEndpoint: kms.url,
+      region: REGION,
+      tables: { ...LOCAL_TABLES },
+      caseKeyArn: kms.keyArn,
+      hmacSecretId: kms.secretId,
+      dataDir: options.dataDir,
+    };
+    const file = join(options.dataDir, 'stack.json');
+    writeFileSync(`${file}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
+    renameSync(`${file}.tmp`, file);
+    return { info, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
