@@ -1,0 +1,131 @@
+import { randomUUID } from 'node:crypto';
+import type { MiddlewareObj, Request } from '@middy/core';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { logger } from '../logger.ts';
+import { preferredLanguage } from './language.ts';
+import { ProblemError, problemDocument } from './problem.ts';
+import type { HttpResult } from './response.ts';
+
+type HttpRequest = Request<APIGatewayProxyEvent, HttpResult>;
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+function header(event: APIGatewayProxyEvent, name: string): string | undefined {
+  const headers = event.headers ?? {};
+  const direct = headers[name];
+  if (direct !== undefined) return direct;
+  const found = Object.keys(headers).find((key) => key.toLowerCase() === name);
+  return found === undefined ? undefined : headers[found];
+}
+
+function withHeader(request: HttpRequest, name: string, value: string): void {
+  if (!request.response) return;
+  request.response.headers = { ...request.response.headers, [name]: value };
+}
+
+/** Every answer, success or problem, carries the request id API Gateway assigned (X-Request-Id). */
+export function requestId(): MiddlewareObj<APIGatewayProxyEvent, HttpResult> {
+  const id = (request: HttpRequest): string => {
+    const internal = request.internal as { requestId?: string };
+    internal.requestId ??= request.event.requestContext?.requestId || randomUUID();
+    return internal.requestId;
+  };
+  return {
+    before: (request) => {
+      logger.appendKeys({ requestId: id(request), route: request.event.resource });
+    },
+    after: (request) => withHeader(request, 'X-Request-Id', id(request)),
+    onError: (request) => withHeader(request, 'X-Request-Id', id(request)),
+  };
+}
+
+function isDependencyFailure(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  // AWS SDK v3 errors carry $metadata; socket and timeout errors carry a code or a name.
+  return '$metadata' in error || 'code' in error || ['TimeoutError', 'AbortError'].includes((error as Error).name);
+}
+
+/**
+ * Turns every error into an RFC 9457 problem document. Unknown failures become `503 unavailable`:
+ * nothing was acknowledged, and the client may retry. Logs name the error, never its data: the
+ * message of a JSON or SDK error can quote the request.
+ */
+export function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, HttpResult> {
+  return {
+    onError: (request) => {
+      const error = request.error;
+      let problem: ProblemError;
+      if (error instanceof ProblemError) {
+        problem = error;
+      } else {
+        problem = new ProblemError('unavailable');
+        const name = error instanceof Error ? error.name : typeof error;
+        if (isDependencyFailure(error)) logger.warn('dependency failed', { errorName: name });
+        else logger.error('unexpected failure', { errorName: name, stack: error instanceof Error ? error.stack?.split('\n').slice(1, 6).join('\n') : undefined });
+      }
+      if (problem.status >= 500) logger.warn('answered with a server problem', { slug: problem.slug });
+      const language = preferredLanguage(header(request.event, 'accept-language'));
+      request.response = {
+        statusCode: problem.status,
+        headers: {
+          'Content-Type': 'application/problem+json; charset=utf-8',
+          'Cache-Control': 'no-store',
+          ...problem.details.headers,
+        },
+        body: JSON.stringify(problemDocument(problem.slug, language, problem.details)),
+      };
+    },
+  };
+}
+
+function isJsonMediaType(contentType: string | undefined): boolean {
+  if (!contentType) return false;
+  const [type = '', ...params] = contentType.split(';');
+  if (type.trim().toLowerCase() !== 'application/json') return false;
+  return params.every((param) => {
+    const [key = '', value = ''] = param.split('=');
+    return key.trim().toLowerCase() !== 'charset' || value.trim().replace(/^"|"$/g, '').toLowerCase() === 'utf-8';
+  });
+}
+
+/**
+ * Parses a JSON object body into `event.body`. Size is checked on the raw bytes before anything
+ * else (413), then the media type (415), then the syntax (400). `__proto__` and `constructor`
+ * keys stay ordinary data: JSON.parse defines own properties and never touches prototypes, which
+ * is why this replaces @middy/http-json-body-parser (it rejects such keys, and it accepts any
+ * `+json` type, both contrary to the contract).
+ */
+export function jsonBody(maxBytes = MAX_BODY_BYTES): MiddlewareObj<APIGatewayProxyEvent, HttpResult> {
+  return {
+    before: (request) => {
+      const { body, isBase64Encoded } = request.event;
+      const raw = body ?? '';
+      const size = isBase64Encoded ? Buffer.byteLength(raw, 'base64') : Buffer.byteLength(raw, 'utf8');
+      if (size > maxBytes) {
+        throw new ProblemError('payload-too-large', {
+          detail: { de: `Höchstens ${maxBytes} Bytes sind erlaubt.`, en: `At most ${maxBytes} bytes are allowed.` },
+        });
+      }
+      if (!isJsonMediaType(header(request.event, 'content-type'))) {
+        throw new ProblemError('unsupported-media-type', {
+          detail: { de: 'Bitte Content-Type: application/json senden.', en: 'Send Content-Type: application/json.' },
+        });
+      }
+      const text = isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        throw new ProblemError('malformed-request', {
+          detail: { de: 'Der Inhalt ist kein gültiges JSON.', en: 'The body is not valid JSON.' },
+        });
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        throw new ProblemError('malformed-request', {
+          detail: { de: 'Der Inhalt muss ein JSON-Objekt sein.', en: 'The body must be a JSON object.' },
+        });
+      }
+      (request.event as { body: unknown }).body = parsed;
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import middy from '@middy/core';
+import httpHeaderNormalizer from '@middy/http-header-normalizer';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { jsonBody, problemResponses, requestId } from './middleware.ts';
+import type { HttpResult } from './response.ts';
+
+/** The event a handler sees: headers lower-cased, body parsed when the route takes one. */
+export type HttpEvent<TBody = unknown> = Omit<APIGatewayProxyEvent, 'body'> & { body: TBody };
+
+/**
+ * The one middleware chain every route runs through. Order matters: the request id and problem
+ * mapping wrap everything, so even a 413 carries X-Request-Id and a problem document.
+ */
+export function httpRoute<TBody = null>(
+  handler: (event: HttpEvent<TBody>) => Promise<HttpResult>,
+  options: { jsonBody?: boolean } = {},
+) {
+  const chain = middy<APIGatewayProxyEvent, HttpResult>(handler as unknown as (event: APIGatewayProxyEvent) => Promise<HttpResult>)
+    .use(requestId())
+    .use(httpHeaderNormalizer())
+    .use(
+      httpSecurityHeaders({
+        contentSecurityPolicy: { 'default-src': "'none'", 'frame-ancestors': "'none'" },
+        reportTo: false,
+        reportingEndpoints: false,
+        permissionsPolicy: false,
+      }),
+    )
+    .use(problemResponses());
+  return options.jsonBody ? chain.use(jsonBody()) : chain;
+}
