@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { KMSClient } from '@aws-sdk/client-kms';
+import type { StackInfo } from '../../infra/local/stack.ts';
+import { mintToken } from '../../infra/local/tokens.ts';
+
+/** The stack the integration suite's global setup started. */
+export function stackInfo(): StackInfo {
+  const file = process.env.EGOV_STACK_FILE;
+  if (!file) throw new Error('EGOV_STACK_FILE is not set: run through the integration project');
+  return JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
+}
+
+export interface Answer {
+  status: number;
+  headers: Headers;
+  body: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  text: string;
+}
+
+export async function call(method: string, path: string, options: { body?: unknown; raw?: string | Buffer; headers?: Record<string, string> } = {}): Promise<Answer> {
+  const headers: Record<string, string> = { ...options.headers };
+  let body: string | Buffer | undefined = options.raw;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(`${stackInfo().apiUrl}${path}`, { method, headers, body });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: parsed, text };
+}
+
+export function clerkToken(sub: string, offices: string[], ttlSeconds = 600): Promise<string> {
+  return mintToken(stackInfo().dataDir, { sub, offices, ttlSeconds });
+}
+
+const local = { region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
+export const dynamodb = (): DynamoDBClient => new DynamoDBClient({ ...local, endpoint: stackInfo().dynamodbEndpoint });
+export const kms = (): KMSClient => new KMSClient({ ...local, endpoint: stackInfo().kmsEndpoint });
+
+export function fixture(formId: string): Record<string, unknown> {
+  return JSON.parse(readFileSync(new URL(`../fixtures/forms/${formId}.valid.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+}
