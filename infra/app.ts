@@ -1,0 +1,28 @@
+import { App, Validations } from 'aws-cdk-lib';
+import cdkNag from 'cdk-nag';
+import { loadStageConfig } from './config.ts';
+import { checkFormDefinitions } from './forms.ts';
+import { FormsStack, stackName } from './stack.ts';
+
+/**
+ * CDK entry (cdk.json): `npx cdk synth|deploy|destroy -c stage=dev|prod`. Needs no AWS credentials
+ * to synthesize; the account stays unresolved unless the CLI knows it.
+ */
+const app = new App();
+const config = loadStageConfig((key) => app.node.tryGetContext(key));
+
+// A malformed form definition stops the build here, naming the file (functions/lib/formCatalogue.ts).
+checkFormDefinitions(config.offices);
+
+new FormsStack(app, stackName(config.stage), {
+  config,
+  description: `egov-forms backend (${config.stage}): online forms, encrypted cases, clerk case work`,
+  // The region comes from the stage configuration, never from the operator's default profile:
+  // citizens' data stays where the configuration says.
+  env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region },
+  terminationProtection: config.retainData,
+});
+
+// AWS Solutions checks run at synth: an unacknowledged error fails it. Acknowledgements sit next
+// to the constructs they concern, each with its reason.
+Validations.of(app).addPlugins(new cdkNag.AwsSolutionsChecks(app));

@@ -1,0 +1,44 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+
+/** The repository root (this file is infra/constructs/bundling.ts). */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Where the form definitions land inside every function that ships them. */
+export const FORMS_DIR_IN_LAMBDA = '/var/task/forms';
+
+/**
+ * esbuild options for every handler: one minified ESM file per function, built by the local
+ * esbuild (never Docker).
+ *
+ * `externalModules: []` bundles the AWS SDK v3 clients too, instead of using the runtime's copy:
+ * the versions in package-lock.json are the ones the tests ran against, tree-shaking keeps only the
+ * clients a handler imports, and a runtime SDK update can never change behaviour under us.
+ */
+export function bundlingFor(shipsForms: boolean): nodejs.BundlingOptions {
+  return {
+    format: nodejs.OutputFormat.ESM,
+    target: 'node24',
+    mainFields: ['module', 'main'],
+    minify: true,
+    sourceMap: true,
+    sourceMapMode: nodejs.SourceMapMode.DEFAULT,
+    // Keep the maps small; stack traces need names and lines, not the sources.
+    sourcesContent: false,
+    externalModules: [],
+    forceDockerBundling: false,
+    logLevel: nodejs.LogLevel.WARNING,
+    // CommonJS dependencies bundled into an ES module still call `require` (e.g. for node:
+    // built-ins); give them one.
+    banner: "import { createRequire as __egovCreateRequire } from 'node:module'; const require = __egovCreateRequire(import.meta.url);",
+    commandHooks: {
+      beforeBundling: () => [],
+      beforeInstall: () => [],
+      afterBundling: (inputDir: string, outputDir: string) =>
+        shipsForms
+          ? [`mkdir -p "${outputDir}/forms"`, `cp -R "${path.join(inputDir, 'schemas', 'forms')}/." "${outputDir}/forms/"`]
+          : [],
+    },
+  };
+}

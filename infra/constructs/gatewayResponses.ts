@@ -1,0 +1,55 @@
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+
+/**
+ * Errors API Gateway answers itself (before or instead of a handler) still speak API.md's problem
+ * format. Each entry: the gateway response type, the status we answer and the contract's slug.
+ */
+interface ProblemMapping {
+  readonly id: string;
+  readonly type: apigw.ResponseType;
+  readonly status: number;
+  readonly slug: string;
+  readonly title: string;
+}
+
+const MAPPINGS: readonly ProblemMapping[] = [
+  { id: 'Unauthorized', type: apigw.ResponseType.UNAUTHORIZED, status: 401, slug: 'unauthorized', title: 'Unauthorized' },
+  { id: 'ExpiredToken', type: apigw.ResponseType.EXPIRED_TOKEN, status: 401, slug: 'unauthorized', title: 'Unauthorized' },
+  { id: 'AccessDenied', type: apigw.ResponseType.ACCESS_DENIED, status: 403, slug: 'forbidden', title: 'Forbidden' },
+  { id: 'WafFiltered', type: apigw.ResponseType.WAF_FILTERED, status: 403, slug: 'forbidden', title: 'Forbidden' },
+  // API Gateway answers an unknown path or method with 403 "Missing Authentication Token".
+  { id: 'UnknownRoute', type: apigw.ResponseType.MISSING_AUTHENTICATION_TOKEN, status: 404, slug: 'not-found', title: 'Not found' },
+  { id: 'ResourceNotFound', type: apigw.ResponseType.RESOURCE_NOT_FOUND, status: 404, slug: 'not-found', title: 'Not found' },
+  // API Gateway's own limit is 10 MB; the contract's 256 KiB is enforced by the handlers.
+  { id: 'TooLarge', type: apigw.ResponseType.REQUEST_TOO_LARGE, status: 413, slug: 'payload-too-large', title: 'Payload too large' },
+  { id: 'MediaType', type: apigw.ResponseType.UNSUPPORTED_MEDIA_TYPE, status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' },
+  { id: 'Throttled', type: apigw.ResponseType.THROTTLED, status: 429, slug: 'rate-limited', title: 'Too many requests' },
+  { id: 'QuotaExceeded', type: apigw.ResponseType.QUOTA_EXCEEDED, status: 429, slug: 'rate-limited', title: 'Too many requests' },
+  { id: 'BadParameters', type: apigw.ResponseType.BAD_REQUEST_PARAMETERS, status: 400, slug: 'malformed-request', title: 'Malformed request' },
+  { id: 'BadBody', type: apigw.ResponseType.BAD_REQUEST_BODY, status: 400, slug: 'malformed-request', title: 'Malformed request' },
+  { id: 'Default4xx', type: apigw.ResponseType.DEFAULT_4XX, status: 400, slug: 'malformed-request', title: 'Malformed request' },
+  // Integration failures and timeouts: the handler did not answer, so nothing was acknowledged.
+  { id: 'Default5xx', type: apigw.ResponseType.DEFAULT_5XX, status: 503, slug: 'unavailable', title: 'Service unavailable' },
+];
+
+/**
+ * Adds the problem+json gateway responses. With exactly one allowed origin the responses also carry
+ * it, so browsers can read them; with several, a gateway response cannot choose among them (it may
+ * only copy request headers or static values) and browsers see an opaque error instead.
+ */
+export function addProblemResponses(api: apigw.RestApi, corsOrigins: readonly string[]): void {
+  const cors: Record<string, string> =
+    corsOrigins.length === 1 ? { 'Access-Control-Allow-Origin': `'${corsOrigins[0]}'`, Vary: "'Origin'" } : {};
+  for (const mapping of MAPPINGS) {
+    // $context.error.messageString is API Gateway's message, already a quoted JSON string.
+    const body =
+      `{"type":"urn:problem:${mapping.slug}","title":"${mapping.title}","status":${mapping.status},` +
+      `"detail":$context.error.messageString,"requestId":"$context.requestId"}`;
+    api.addGatewayResponse(mapping.id, {
+      type: mapping.type,
+      statusCode: String(mapping.status),
+      responseHeaders: { 'Content-Type': "'application/problem+json'", 'Cache-Control': "'no-store'", ...cors },
+      templates: { 'application/json': body },
+    });
+  }
+}

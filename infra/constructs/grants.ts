@@ -1,0 +1,109 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type { Needs } from '../../functions/routes.ts';
+
+/** Encryption-context keys of case envelopes (functions/lib/envelope.ts). */
+export const CASE_CONTEXT_KEYS = ['caseId', 'formId', 'purpose'] as const;
+
+/** The fields of `Needs` that name DynamoDB actions, one per table. */
+export const TABLE_NEEDS = ['cases', 'events', 'idempotency'] as const;
+export type TableNeed = (typeof TABLE_NEEDS)[number];
+
+export interface TableTarget {
+  readonly tableArn: string;
+  /** Index ARNs, named one by one; Query on the table includes Query on these. */
+  readonly indexArns: readonly string[];
+}
+
+export interface GrantTargets {
+  readonly region: string;
+  readonly tables: Readonly<Record<TableNeed, TableTarget>>;
+  readonly caseKeyArn: string;
+  readonly dataKeyArn: string;
+  readonly secretArn: string;
+  readonly logGroupArn: string;
+}
+
+const sidOf = (need: TableNeed): string => `${need[0]?.toUpperCase() ?? ''}${need.slice(1)}Table`;
+
+/** DynamoDB actions that change items: DynamoDB then also encrypts with the table's key. */
+const WRITES = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
+
+/**
+ * Turns a route's `needs` into the exact IAM statements of its function's role. Nothing else is
+ * granted (X-Ray tracing is added by the Lambda construct itself). Each statement names its
+ * resources; no action contains a wildcard.
+ */
+export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicyStatement[] {
+  const statements: iam.PolicyStatement[] = [
+    new iam.PolicyStatement({
+      sid: 'WriteOwnLogs',
+      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      resources: [targets.logGroupArn],
+    }),
+  ];
+
+  if (needs.kms.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'CaseKeyWithCaseContextOnly',
+        actions: [...needs.kms],
+        resources: [targets.caseKeyArn],
+        conditions: {
+          // ForAllValues alone is satisfied by an empty context, hence the Null check as well.
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...CASE_CONTEXT_KEYS] },
+          Null: { 'kms:EncryptionContext:purpose': 'false' },
+        },
+      }),
+    );
+  }
+
+  for (const need of TABLE_NEEDS) {
+    const actions = needs[need];
+    if (actions.length === 0) continue;
+    const table = targets.tables[need];
+    statements.push(new iam.PolicyStatement({ sid: sidOf(need), actions: [...actions], resources: [table.tableArn] }));
+    if ((actions as readonly string[]).includes('dynamodb:Query') && table.indexArns.length > 0) {
+      statements.push(
+        new iam.PolicyStatement({ sid: `${sidOf(need)}Indexes`, actions: ['dynamodb:Query'], resources: [...table.indexArns] }),
+      );
+    }
+  }
+
+  const tableActions: string[] = TABLE_NEEDS.flatMap((need) => needs[need]);
+  if (tableActions.length > 0) {
+    // DynamoDB uses the at-rest key with the caller's rights: decrypting the table key on every
+    // access, encrypting on writes. Only through DynamoDB, never as a direct KMS call.
+    const writes = tableActions.some((action) => WRITES.has(action));
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DataKeyViaDynamoDB',
+        actions: writes ? ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+        resources: [targets.dataKeyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${targets.region}.amazonaws.com` } },
+      }),
+    );
+  }
+
+  if (needs.secret) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'ReadHmacSecret',
+        actions: ['secretsmanager:GetSecretValue'],
+        resources: [targets.secretArn],
+      }),
+      new iam.PolicyStatement({
+        sid: 'DataKeyViaSecretsManager',
+        actions: ['kms:Decrypt'],
+        resources: [targets.dataKeyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `secretsmanager.${targets.region}.amazonaws.com`,
+            'kms:EncryptionContext:SecretARN': targets.secretArn,
+          },
+        },
+      }),
+    );
+  }
+
+  return statements;
+}

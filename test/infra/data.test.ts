@@ -1,0 +1,115 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Match } from 'aws-cdk-lib/assertions';
+import { SUMMARY_ATTRIBUTES, casesTable } from '../../functions/lib/tables.ts';
+import { routes } from '../../functions/routes.ts';
+import { type Resource, type Synthesized, synthStage } from './synth.ts';
+
+let dev: Synthesized;
+let prod: Synthesized;
+beforeAll(() => {
+  dev = synthStage('dev');
+  prod = synthStage('prod');
+});
+
+const ofType = (s: Synthesized, type: string): Resource[] =>
+  Object.values(s.template.toJSON().Resources as Record<string, Resource>).filter((r) => r.Type === type);
+
+describe('data, keys and retention', () => {
+  it('every table is on-demand, point-in-time recoverable, TTL-expiring and encrypted with the at-rest key', () => {
+    const dataKey = dev.stack.getLogicalId(dev.stack.keys.dataKey.node.defaultChild as never);
+    const tables = ofType(dev, 'AWS::DynamoDB::Table');
+    expect(tables).toHaveLength(3);
+    for (const table of tables) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [dataKey, 'Arn'] } },
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      });
+    }
+  });
+
+  it('the cases table has the four list indexes projecting only the summary attributes', () => {
+    dev.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: casesTable.indexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...SUMMARY_ATTRIBUTES] },
+      })),
+    });
+  });
+
+  it('both keys rotate automatically and have an alias', () => {
+    const keys = ofType(dev, 'AWS::KMS::Key');
+    expect(keys).toHaveLength(2);
+    for (const key of keys) expect(key.Properties.EnableKeyRotation).toBe(true);
+    dev.template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/egov-forms/dev/case' });
+    dev.template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/egov-forms/dev/data' });
+  });
+
+  it('the HMAC secret is generated and encrypted with the at-rest key, never given in the template', () => {
+    const [secret] = ofType(dev, 'AWS::SecretsManager::Secret');
+    expect(secret?.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+    expect(secret?.Properties.SecretString).toBeUndefined();
+    expect(secret?.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [dev.stack.getLogicalId(dev.stack.keys.dataKey.node.defaultChild as never), 'Arn'] });
+  });
+
+  it('prod retains tables, keys, secret and user pool and protects tables and user pool from deletion', () => {
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::Cognito::UserPool']) {
+      for (const resource of ofType(prod, type)) expect({ type, policy: resource.DeletionPolicy }).toEqual({ type, policy: 'Retain' });
+    }
+    for (const table of ofType(prod, 'AWS::DynamoDB::Table')) expect(table.Properties.DeletionProtectionEnabled).toBe(true);
+    prod.template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
+  });
+
+  it('dev deletes tables, keys, secret and user pool with the stack and has no deletion protection', () => {
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::Cognito::UserPool']) {
+      for (const resource of ofType(dev, type)) expect({ type, policy: resource.DeletionPolicy }).toEqual({ type, policy: 'Delete' });
+    }
+    for (const table of ofType(dev, 'AWS::DynamoDB::Table')) expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+    dev.template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'INACTIVE' });
+  });
+
+  it.each([
+    ['dev', 14],
+    ['prod', 90],
+  ] as const)('every %s log group has a retention of %i days', (stage, days) => {
+    const groups = ofType(stage === 'dev' ? dev : prod, 'AWS::Logs::LogGroup');
+    expect(groups.length).toBe(routes.length + 1); // one per function and the API access log
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(days);
+  });
+
+  it('alarms mail the operators through an encrypted topic', () => {
+    dev.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    dev.template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'it-betrieb-dev@example.de' });
+  });
+
+  it('an IntegrityError of a decrypting function raises an alarm at the first occurrence', () => {
+    for (const handler of ['getCase', 'updateCase']) {
+      dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'EgovForms/dev',
+        MetricName: 'IntegrityError',
+        Dimensions: [{ Name: 'service', Value: `egov-forms-${handler}` }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmActions: [{ Ref: Match.anyValue() }],
+      });
+    }
+  });
+
+  it('every function has an errors and a throttles alarm, every table a throttling alarm', () => {
+    const alarms = ofType(dev, 'AWS::CloudWatch::Alarm');
+    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(routes.length);
+    expect(alarms.filter((a) => a.Properties.MetricName === 'Throttles')).toHaveLength(routes.length);
+    const throttling = alarms.filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes('ThrottleEvents'));
+    expect(throttling).toHaveLength(3);
+  });
+});

@@ -1,0 +1,47 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from '@jest/globals';
+import { OFFICES } from '../../infra/config.ts';
+import { checkFormDefinitions } from '../../infra/forms.ts';
+
+function formsDir(definitions: Record<string, unknown>): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'forms-'));
+  for (const [file, content] of Object.entries(definitions)) {
+    mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    writeFileSync(path.join(dir, file), typeof content === 'string' ? content : JSON.stringify(content));
+  }
+  return dir;
+}
+
+const valid = {
+  id: 'hundesteuer',
+  version: 1,
+  office: 'ordnungsamt',
+  title: { de: 'Anmeldung eines Hundes', en: 'Dog registration' },
+  description: { de: 'Anmeldung zur Hundesteuer', en: 'Registration for the dog tax' },
+  retentionDays: 365,
+  schema: {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    type: 'object',
+    properties: { name: { type: 'string' } },
+    required: ['name'],
+    additionalProperties: false,
+  },
+};
+
+describe('form definitions at synth time', () => {
+  it('accepts the repository’s form definitions', () => {
+    expect(() => checkFormDefinitions(OFFICES)).not.toThrow();
+  });
+
+  it('stops the build on a malformed definition, naming the file', () => {
+    const dir = formsDir({ 'hundesteuer/v1.json': '{ "id": "hundesteuer", ' });
+    expect(() => checkFormDefinitions(OFFICES, dir)).toThrow(path.join(dir, 'hundesteuer', 'v1.json'));
+  });
+
+  it('stops the build on a form of an office without a clerk group', () => {
+    const dir = formsDir({ 'hundesteuer/v1.json': { ...valid, office: 'bauamt' } });
+    expect(() => checkFormDefinitions(OFFICES, dir)).toThrow(/hundesteuer \(office "bauamt"\)/);
+  });
+});

@@ -1,0 +1,105 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Stage } from 'aws-cdk-lib';
+import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
+import { routes } from '../../functions/routes.ts';
+import { type Resource, type Synthesized, synthStage } from './synth.ts';
+
+// The one synthesis with bundling. CDK_DOCKER points at a program that cannot run containers, so
+// a fallback to Docker bundling would fail this suite instead of passing silently.
+let dev: Synthesized;
+beforeAll(() => {
+  process.env.CDK_DOCKER = '/bin/false';
+  dev = synthStage('dev', { bundling: true });
+}, 120_000);
+
+const functionOf = (handler: string): Resource => {
+  const fn = dev.stack.functions.byHandler(handler).fn;
+  const resource = (dev.template.toJSON().Resources as Record<string, Resource>)[dev.stack.getLogicalId(fn.node.defaultChild as never)];
+  if (!resource) throw new Error(handler);
+  return resource;
+};
+const bundleDir = (handler: string): string => {
+  const asset = dev.stack.functions.byHandler(handler).fn.node.findChild('Code') as Asset;
+  return path.join(Stage.of(dev.stack)?.outdir ?? '', asset.assetPath);
+};
+const formFiles = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json')).sort();
+
+describe('functions', () => {
+  it('there is one function per route', () => {
+    dev.template.resourceCountIs('AWS::Lambda::Function', routes.length);
+  });
+
+  it.each(routes.map((route) => route.handler))('%s runs nodejs24.x on arm64 with active tracing and its own log group', (handler) => {
+    expect(functionOf(handler).Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      Timeout: 10,
+      LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+    });
+  });
+
+  it.each(routes.map((route) => [route.handler, route] as const))(
+    '%s is told exactly the resources its route needs, plus Powertools, SDK retry and source-map settings',
+    (handler, route) => {
+      const variables = (functionOf(handler).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const expected = [
+        ...(route.needs.cases.length ? ['CASES_TABLE'] : []),
+        ...(route.needs.events.length ? ['EVENTS_TABLE'] : []),
+        ...(route.needs.idempotency.length ? ['IDEMPOTENCY_TABLE'] : []),
+        ...(route.needs.kms.length ? ['CASE_KEY_ID'] : []),
+        ...(route.needs.secret ? ['HMAC_SECRET_ID'] : []),
+        ...(route.needs.forms ? ['FORMS_DIR'] : []),
+      ];
+      const handlerSettings = ['CASES_TABLE', 'EVENTS_TABLE', 'IDEMPOTENCY_TABLE', 'CASE_KEY_ID', 'HMAC_SECRET_ID', 'FORMS_DIR'];
+      expect(Object.keys(variables).filter((name) => handlerSettings.includes(name)).sort()).toEqual(expected.sort());
+      expect(variables).toMatchObject({
+        POWERTOOLS_SERVICE_NAME: `egov-forms-${handler}`,
+        POWERTOOLS_METRICS_NAMESPACE: 'EgovForms/dev',
+        POWERTOOLS_LOG_LEVEL: 'DEBUG',
+        NODE_OPTIONS: '--enable-source-maps',
+        AWS_MAX_ATTEMPTS: '3',
+      });
+      if (route.needs.forms) expect(variables.FORMS_DIR).toBe('/var/task/forms');
+    },
+  );
+
+  it.each(routes.map((route) => route.handler))('%s is given every setting its handler reads with readConfig', (handler) => {
+    const source = readFileSync(new URL(`../../functions/${handler}/handler.ts`, import.meta.url), 'utf8');
+    const read = [...source.matchAll(/readConfig\(\s*\[([^\]]*)\]/g)].flatMap((match) =>
+      [...(match[1] ?? '').matchAll(/'([A-Z_]+)'/g)].map((name) => name[1]),
+    );
+    const variables = (functionOf(handler).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    expect(read.filter((name) => name !== undefined && !(name in variables))).toEqual([]);
+  });
+
+  it('crypto paths get 512 MB, the others 256 MB', () => {
+    for (const route of routes) {
+      const heavy = route.needs.kms.length > 0 || route.needs.secret;
+      expect({ [route.handler]: functionOf(route.handler).Properties.MemorySize }).toEqual({ [route.handler]: heavy ? 512 : 256 });
+    }
+  });
+
+  it.each(routes.map((route) => route.handler))('%s is bundled locally by esbuild into one minified ES module with a source map', (handler) => {
+    const dir = bundleDir(handler);
+    const code = readFileSync(path.join(dir, 'index.mjs'), 'utf8');
+    expect(code.startsWith("import { createRequire as __egovCreateRequire } from 'node:module';")).toBe(true);
+    expect(code).toMatch(/export\s*\{[^}]*\bhandler\b[^}]*\}/);
+    expect(existsSync(path.join(dir, 'index.mjs.map'))).toBe(true);
+    // Minified: long lines (only template literals of the dependencies still span several).
+    expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+  });
+
+  it('functions whose route needs the forms ship schemas/forms under forms/, the others do not', () => {
+    const source = formFiles(new URL('../../schemas/forms', import.meta.url).pathname);
+    expect(source.length).toBeGreaterThan(0);
+    for (const route of routes) {
+      const forms = path.join(bundleDir(route.handler), 'forms');
+      expect({ [route.handler]: existsSync(forms) ? formFiles(forms) : [] }).toEqual({ [route.handler]: route.needs.forms ? source : [] });
+    }
+  });
+});

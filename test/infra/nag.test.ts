@@ -1,0 +1,67 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Validations } from 'aws-cdk-lib';
+import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import cdkNag from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { type Synthesized, synthStage } from './synth.ts';
+
+let dev: Synthesized;
+let prod: Synthesized;
+beforeAll(() => {
+  dev = synthStage('dev');
+  prod = synthStage('prod');
+});
+const stages = (): [string, Synthesized][] => [
+  ['dev', dev],
+  ['prod', prod],
+];
+
+/** Every acknowledgement in the tree: where it sits, which rule, why. */
+function acknowledgements(root: IConstruct): { path: string; id: string; reason: string }[] {
+  return root.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, string>).map(([id, reason]) => ({ path: construct.node.path, id, reason })),
+      ),
+  );
+}
+
+describe('cdk-nag AwsSolutions', () => {
+  it.each(['dev', 'prod'])('%s has zero unacknowledged errors and warnings', (stage) => {
+    const synthesized = stages().find(([name]) => name === stage)?.[1];
+    if (!synthesized) throw new Error(stage);
+    const report = new cdkNag.AwsSolutionsChecks().validateScope(synthesized.stack);
+    const findings = report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(findings).toEqual([]);
+  });
+
+  it.each(['dev', 'prod'])('%s synthesizes without CDK warnings or errors', (stage) => {
+    const synthesized = stages().find(([name]) => name === stage)?.[1];
+    if (!synthesized) throw new Error(stage);
+    const annotations = Annotations.fromStack(synthesized.stack);
+    expect(annotations.findError('*', Match.anyValue())).toEqual([]);
+    expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+  });
+
+  it('every acknowledgement sits on a construct below the stack and gives a specific reason', () => {
+    const acks = acknowledgements(dev.stack);
+    expect(acks.length).toBeGreaterThan(0);
+    for (const ack of acks) {
+      expect(ack.path.startsWith(`${dev.stack.node.path}/`)).toBe(true);
+      expect(ack.id).toMatch(/AwsSolutions-[A-Z]+\d+/);
+      expect(ack.reason.length).toBeGreaterThan(60);
+    }
+  });
+
+  it('acknowledges only the findings this design accepts', () => {
+    const ids = [...new Set(acknowledgements(dev.stack).map((ack) => ack.id.replace(/^annotation::/i, '')))].sort();
+    expect(ids).toEqual([
+      'AwsSolutions-APIG4',
+      'AwsSolutions-COG4',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+      'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-SMG4',
+    ]);
+  });
+});

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { loadStageConfig, type StageName } from '../../infra/config.ts';
+import { FormsStack, stackName } from '../../infra/stack.ts';
+
+/** The feature flags of cdk.json, so that the tests synthesize what `cdk synth` does. */
+const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
+  context: Record<string, unknown>;
+};
+
+export interface Synthesized {
+  readonly stack: FormsStack;
+  readonly template: Template;
+}
+
+/**
+ * Synthesizes one stage as infra/app.ts does. Bundling (esbuild) is skipped unless asked for: it
+ * takes seconds per function and only one test is about it.
+ */
+export function synthStage(stage: StageName, options: { bundling?: boolean } = {}): Synthesized {
+  const app = new App({
+    context: {
+      ...cdkJson.context,
+      stage,
+      ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    },
+  });
+  const config = loadStageConfig((key) => app.node.tryGetContext(key));
+  const stack = new FormsStack(app, stackName(stage), { config, env: { region: config.region } });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+export type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
+
+/** One IAM statement, actions normalised to an array. */
+export interface Statement {
+  readonly Effect: 'Allow' | 'Deny';
+  readonly Action: string[];
+  readonly Resource: unknown;
+  readonly Condition?: Record<string, Record<string, unknown>>;
+}
+
+const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+function normalise(raw: Record<string, unknown>): Statement {
+  return {
+    Effect: raw.Effect as 'Allow' | 'Deny',
+    Action: asArray(raw.Action as string | string[]),
+    Resource: raw.Resource,
+    ...(raw.Condition ? { Condition: raw.Condition as Statement['Condition'] } : {}),
+  };
+}
+
+/** Every identity-policy statement that applies to a role: inline policies and attached AWS::IAM::Policy resources. */
+export function statementsOfRole(template: Template, roleLogicalId: string): Statement[] {
+  const resources = template.toJSON().Resources as Record<string, Resource>;
+  const role = resources[roleLogicalId];
+  if (!role || role.Type !== 'AWS::IAM::Role') throw new Error(`${roleLogicalId} is not a role`);
+  if (asArray(role.Properties.ManagedPolicyArns).length > 0) throw new Error(`${roleLogicalId} has managed policies`);
+  const documents: { Statement: Record<string, unknown>[] }[] = [
+    ...asArray(role.Properties.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[]).map((p) => p.PolicyDocument),
+    ...Object.values(resources)
+      .filter((r) => r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy')
+      .filter((r) => JSON.stringify(r.Properties.Roles ?? []).includes(`"${roleLogicalId}"`))
+      .map((r) => r.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }),
+  ];
+  return documents.flatMap((document) => document.Statement.map(normalise));
+}
+
+/** Every statement of every identity policy in the template. */
+export function allIdentityStatements(template: Template): Statement[] {
+  const resources = template.toJSON().Resources as Record<string, Resource>;
+  return Object.values(resources).flatMap((r) => {
+    if (r.Type === 'AWS::IAM::Policy' || r.Type === 'AWS::IAM::ManagedPolicy') {
+      return (r.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement.map(normalise);
+    }
+    if (r.Type === 'AWS::IAM::Role') {
+      return asArray(r.Properties.Policies as { PolicyDocument: { Statement: Record<string, unknown>[] } }[]).flatMap((p) =>
+        p.PolicyDocument.Statement.map(normalise),
+      );
+    }
+    return [];
+  });
+}
+
+/** IAM action matching, wildcards included: does `pattern` (as written in a policy) allow `action`? */
+export function actionMatches(pattern: string, action: string): boolean {
+  const regex = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 'i');
+  return regex.test(action);
+}
+
+/** Does a statement's Resource refer to the given logical id (directly, in a join, or as `*`)? */
+export function resourceRefersTo(statement: Statement, logicalId: string): boolean {
+  return asArray(statement.Resource).some((resource) => resource === '*' || JSON.stringify(resource).includes(`"${logicalId}"`));
+}
