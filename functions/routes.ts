@@ -12,6 +12,8 @@ export interface Needs {
   readonly kms: readonly ('kms:GenerateDataKey' | 'kms:Decrypt')[];
   /** DynamoDB actions on the cases table (and its indexes, for Query). */
   readonly cases: readonly ('dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem' | 'dynamodb:Query' | 'dynamodb:ConditionCheckItem')[];
+  /** DynamoDB actions on the events table (append-only: never UpdateItem or DeleteItem). */
+  readonly events: readonly ('dynamodb:PutItem' | 'dynamodb:Query')[];
   /** DynamoDB actions on the idempotency table. */
   readonly idempotency: readonly ('dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem')[];
   /** Reads the HMAC secret (idempotency keys, cursors). */
@@ -30,7 +32,7 @@ export interface Route {
   readonly needs: Needs;
 }
 
-const none: Needs = { kms: [], cases: [], idempotency: [], secret: false, forms: false };
+const none: Needs = { kms: [], cases: [], events: [], idempotency: [], secret: false, forms: false };
 
 export const routes: readonly Route[] = [
   { method: 'GET', path: '/forms', handler: 'listForms', access: 'public', needs: { ...none, forms: true } },
@@ -43,6 +45,7 @@ export const routes: readonly Route[] = [
     needs: {
       kms: ['kms:GenerateDataKey'],
       cases: ['dynamodb:PutItem'],
+      events: ['dynamodb:PutItem'],
       idempotency: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
       secret: true,
       forms: true,
@@ -53,27 +56,32 @@ export const routes: readonly Route[] = [
     path: '/cases',
     handler: 'listCases',
     access: 'clerk',
-    needs: { ...none, cases: ['dynamodb:Query'], secret: true, forms: true },
+    needs: { ...none, cases: ['dynamodb:Query'], secret: true },
   },
   {
     method: 'GET',
     path: '/cases/{caseId}',
     handler: 'getCase',
     access: 'clerk',
-    needs: { ...none, kms: ['kms:Decrypt'], cases: ['dynamodb:Query', 'dynamodb:PutItem'], forms: true },
+    needs: { ...none, kms: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'] },
   },
   {
     method: 'PATCH',
     path: '/cases/{caseId}',
     handler: 'updateCase',
     access: 'clerk',
-    needs: { ...none, kms: ['kms:Decrypt'], cases: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], forms: true },
+    needs: {
+      ...none,
+      kms: ['kms:Decrypt'],
+      cases: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      events: ['dynamodb:PutItem'],
+    },
   },
   {
     method: 'GET',
     path: '/cases/{caseId}/events',
     handler: 'listEvents',
     access: 'clerk',
-    needs: { ...none, cases: ['dynamodb:Query'], forms: true },
+    needs: { ...none, cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'] },
   },
 ];

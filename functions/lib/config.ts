@@ -1,29 +1,25 @@
-import { z } from 'zod';
-
 /**
- * Handler configuration, parsed once per cold start from the environment. The stack sets these in
- * AWS; the local stack sets the same names (plus the SDK's AWS_ENDPOINT_URL_* endpoints) locally.
+ * Handler configuration, read once per cold start from the environment. The stack sets these in
+ * AWS (each function only what its route needs); the local stack sets the same names, plus the
+ * SDK's own AWS_ENDPOINT_URL_* variables.
  */
-const environment = z.object({
-  CASES_TABLE: z.string().min(1),
-  IDEMPOTENCY_TABLE: z.string().min(1),
-  /** ARN (or id) of the customer-managed KMS key that wraps every case's data key. */
-  CASE_KEY_ID: z.string().min(1),
+export interface Config {
+  CASES_TABLE: string;
+  EVENTS_TABLE: string;
+  IDEMPOTENCY_TABLE: string;
+  /** ARN (or alias) of the customer-managed KMS key that wraps every case's data key. */
+  CASE_KEY_ID: string;
   /** Secrets Manager id of the HMAC secret for idempotency keys and list cursors. */
-  HMAC_SECRET_ID: z.string().min(1),
+  HMAC_SECRET_ID: string;
   /** Folder holding `<formId>/v<version>.json` form definitions. */
-  FORMS_DIR: z.string().min(1),
-});
+  FORMS_DIR: string;
+}
 
-export type Config = z.infer<typeof environment>;
+export type ConfigName = keyof Config;
 
-export const ENV_NAMES = Object.keys(environment.shape) as (keyof Config)[];
-
-export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = environment.safeParse(env);
-  if (!parsed.success) {
-    const missing = parsed.error.issues.map((issue) => issue.path.join('.')).join(', ');
-    throw new Error(`Handler configuration is incomplete: ${missing}`);
-  }
-  return parsed.data;
+/** Reads the named settings; a missing one fails the cold start, naming what is missing. */
+export function readConfig<const K extends ConfigName>(names: readonly K[], env: NodeJS.ProcessEnv = process.env): Pick<Config, K> {
+  const missing = names.filter((name) => !env[name]);
+  if (missing.length > 0) throw new Error(`Handler configuration is incomplete: ${missing.join(', ')}`);
+  return Object.fromEntries(names.map((name) => [name, env[name]])) as Pick<Config, K>;
 }

