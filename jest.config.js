@@ -3,7 +3,7 @@
 const swc = [
   '@swc/jest',
   {
-    jsc: { target: 'es2024', parser: { syntax: 'typescript' } },
+    jsc: { target: 'es2024', parser: { syntax: 'typescript' }, experimental: { keepImportAttributes: true } },
     module: { type: 'es6' },
   },
 ];

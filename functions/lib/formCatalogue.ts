@@ -1,0 +1,176 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import { join } from 'node:path';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import metaSchema from '../../schemas/form-definition.schema.json' with { type: 'json' };
+import { compileFormSchema, createFormSchemaAjv } from './formValidation.ts';
+
+export interface LocalizedText {
+  de: string;
+  en: string;
+}
+
+/** One version of one form, as `schemas/forms/<id>/v<version>.json` defines it (see API.md). */
+export interface FormDefinition {
+  id: string;
+  version: number;
+  office: string;
+  title: LocalizedText;
+  description: LocalizedText;
+  retentionDays: number;
+  schema: Record<string, unknown>;
+}
+
+/** A form definition on disk is unusable; the message starts with the offending path. */
+export class FormDefinitionError extends Error {
+  readonly file: string;
+
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`);
+    this.name = 'FormDefinitionError';
+    this.file = file;
+  }
+}
+
+export interface FormCatalogue {
+  /** The latest version of every form, sorted by id. */
+  list(): FormDefinition[];
+  /** One version of a form, the latest when no version is given; undefined when unknown. */
+  get(id: string, version?: number): FormDefinition | undefined;
+  /** Every office that owns at least one form, sorted. */
+  offices(): string[];
+}
+
+const VERSION_FILE = /^v([1-9][0-9]{0,8})\.json$/;
+
+function isHidden(entry: Dirent): boolean {
+  // .gitkeep, .DS_Store and the like are no definitions and no mistakes either.
+  return entry.name.startsWith('.');
+}
+
+function readEntries(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true })
+      .filter((entry) => !isHidden(entry))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch (error) {
+    throw new FormDefinitionError(dir, `cannot read directory: ${(error as Error).message}`);
+  }
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+interface DefinitionCheckers {
+  checkDefinition: ValidateFunction<FormDefinition>;
+  formSchemas: Ajv2020;
+}
+
+function describeMetaSchemaError(error: ErrorObject): string {
+  const params = error.params as { additionalProperty?: string };
+  const extra = params.additionalProperty === undefined ? '' : ` ("${params.additionalProperty}")`;
+  return `definition${error.instancePath} ${error.message ?? error.keyword}${extra}`;
+}
+
+function readDefinition(file: string, folder: string, version: number, checkers: DefinitionCheckers): FormDefinition {
+  const { checkDefinition, formSchemas } = checkers;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new FormDefinitionError(file, `not valid JSON: ${(error as Error).message}`);
+  }
+  if (!checkDefinition(parsed)) {
+    const problems = (checkDefinition.errors ?? []).map(describeMetaSchemaError).join('; ');
+    throw new FormDefinitionError(file, `does not satisfy form-definition.schema.json: ${problems}`);
+  }
+  if (parsed.id !== folder) {
+    throw new FormDefinitionError(file, `id "${parsed.id}" does not match its folder "${folder}"`);
+  }
+  if (parsed.version !== version) {
+    throw new FormDefinitionError(file, `version ${parsed.version} does not match its file name v${version}.json`);
+  }
+  try {
+    compileFormSchema(formSchemas, parsed.schema);
+  } catch (error) {
+    throw new FormDefinitionError(file, `schema does not compile: ${(error as Error).message}`);
+  }
+  return deepFreeze(parsed);
+}
+
+/** All versions of one form, oldest first. */
+function readForm(formsDir: string, folder: string, checkers: DefinitionCheckers): FormDefinition[] {
+  const dir = join(formsDir, folder);
+  const files = readEntries(dir).map((entry) => {
+    const file = join(dir, entry.name);
+    const match = VERSION_FILE.exec(entry.name);
+    if (!entry.isFile() || match?.[1] === undefined) {
+      throw new FormDefinitionError(file, 'is not a form definition: expected only files named v<N>.json (N ≥ 1)');
+    }
+    return { file, version: Number(match[1]) };
+  });
+  if (files.length === 0) throw new FormDefinitionError(dir, 'form folder holds no v<N>.json definition');
+
+  const versions: FormDefinition[] = [];
+  for (const { file, version } of files.sort((a, b) => a.version - b.version)) {
+    const definition = readDefinition(file, folder, version, checkers);
+    const first = versions[0];
+    if (first !== undefined && first.office !== definition.office) {
+      throw new FormDefinitionError(
+        file,
+        `office "${definition.office}" differs from office "${first.office}" of version ${first.version}`,
+      );
+    }
+    versions.push(definition);
+  }
+  return versions;
+}
+
+/** Every form's versions by form id. */
+function readForms(formsDir: string): Map<string, FormDefinition[]> {
+  // The meta-schema is ours and tested; skipping its check against draft 2020-12 saves start-up time.
+  const definitionAjv = new Ajv2020({ allErrors: true, strict: true, validateSchema: false });
+  const checkers: DefinitionCheckers = {
+    checkDefinition: definitionAjv.compile<FormDefinition>(metaSchema),
+    // One instance for all schemas, as in the validator: `$id`s clashing across forms fail here too.
+    formSchemas: createFormSchemaAjv(),
+  };
+  const forms = new Map<string, FormDefinition[]>();
+  for (const entry of readEntries(formsDir)) {
+    if (!entry.isDirectory()) {
+      throw new FormDefinitionError(join(formsDir, entry.name), 'is not a form folder: expected <formId>/v<N>.json');
+    }
+    forms.set(entry.name, readForm(formsDir, entry.name, checkers));
+  }
+  if (forms.size === 0) throw new FormDefinitionError(formsDir, 'holds no form definitions');
+  return forms;
+}
+
+/**
+ * Reads and checks every form definition under `formsDir` once, synchronously, so that a broken
+ * definition stops start-up rather than failing a citizen's request. Throws FormDefinitionError.
+ */
+export function loadFormCatalogue(formsDir: string): FormCatalogue {
+  const forms = readForms(formsDir);
+  const latest = [...forms.values()]
+    .map((versions) => versions[versions.length - 1] as FormDefinition)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const offices = [...new Set(latest.map((form) => form.office))].sort();
+
+  return {
+    list: () => [...latest],
+    get(id, version) {
+      const versions = forms.get(id);
+      if (versions === undefined) return undefined;
+      if (version === undefined) return versions[versions.length - 1];
+      return versions.find((form) => form.version === version);
+    },
+    offices: () => [...offices],
+  };
+}
