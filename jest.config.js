@@ -14,6 +14,9 @@ const common = {
 };
 
 export default {
+  // Integration tests drive a real local stack and infra tests synthesize with bundling: both take
+  // longer than jest's 5 s default on a 2-core machine. (A global option: projects cannot set it.)
+  testTimeout: 120_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

@@ -1,0 +1,105 @@
+import { describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { repoRoot } from '../../infra/local/paths.ts';
+import { mintToken } from '../../infra/local/tokens.ts';
+import { spawnStack } from '../support/localStack.ts';
+import { fishingLicence } from '../support/submissions.ts';
+
+const startScript = join(repoRoot, 'infra/local/start.ts');
+
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((entry) => {
+      try {
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z ');
+
+describe('npm start (infra/local/start.ts)', () => {
+  it('refuses to start on a malformed form definition, naming the file', () => {
+    const forms = mkdtempSync(join(tmpdir(), 'egov-forms-'));
+    cpSync(join(repoRoot, 'schemas/forms'), forms, { recursive: true });
+    mkdirSync(join(forms, 'kaputt'));
+    writeFileSync(join(forms, 'kaputt', 'v1.json'), '{ "id": "kaputt", ');
+    const run = spawnSync(process.execPath, [startScript], {
+      env: { ...process.env, NODE_OPTIONS: '', FORMS_DIR: forms, LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'egov-data-')), PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(join(forms, 'kaputt', 'v1.json'));
+    expect(run.stdout).not.toContain('listening on');
+  });
+
+  it('says how to install Java when it is missing', () => {
+    const run = spawnSync(process.execPath, [startScript], {
+      env: { ...process.env, NODE_OPTIONS: '', PATH: '/nonexistent', LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'egov-data-')), PORT: '0' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/Java 17/);
+    expect(run.stderr).toMatch(/apt-get install openjdk-17/);
+  });
+
+  it('keeps data across a restart, publishes a dropped-in form, and leaves no child process behind', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'egov-data-'));
+    const forms = mkdtempSync(join(tmpdir(), 'egov-forms-'));
+    cpSync(join(repoRoot, 'schemas/forms'), forms, { recursive: true });
+    const env = { LOCAL_DATA_DIR: dataDir, FORMS_DIR: forms };
+
+    const first = await spawnStack(env);
+    const { data, marker } = fishingLicence();
+    const submitted = await fetch(`${first.info.apiUrl}/forms/fischereischein/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data }),
+    });
+    expect(submitted.status).toBe(201);
+    const { caseId } = (await submitted.json()) as { caseId: string };
+    const children = childrenOf(first.child.pid!);
+    expect(children.length).toBeGreaterThan(0); // DynamoDB Local's JVM
+    expect(await first.stop()).toBe(0);
+    expect(children.filter(alive)).toEqual([]);
+    expect(existsSync(join(dataDir, 'stack.json'))).toBe(false);
+
+    // A new form version dropped into schemas/forms is published by a restart, no code change.
+    const v1 = JSON.parse(readFileSync(join(forms, 'wohngeld', 'v1.json'), 'utf8')) as Record<string, unknown>;
+    mkdirSync(join(forms, 'wohngeld-test'));
+    writeFileSync(join(forms, 'wohngeld-test', 'v1.json'), JSON.stringify({ ...v1, id: 'wohngeld-test', version: 1 }));
+
+    const second = await spawnStack(env);
+    try {
+      const list = (await (await fetch(`${second.info.apiUrl}/forms`)).json()) as { items: { id: string }[] };
+      expect(list.items.map((item) => item.id)).toContain('wohngeld-test');
+      const token = await mintToken(dataDir, { sub: 'alice', offices: ['ordnungsamt'] });
+      const read = await fetch(`${second.info.apiUrl}/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(read.status).toBe(200);
+      expect(((await read.json()) as { data: { applicant: { familyName: string } } }).data.applicant.familyName).toBe(marker);
+    } finally {
+      const children2 = childrenOf(second.child.pid!);
+      second.child.kill('SIGINT');
+      expect(await second.stop()).toBe(0);
+      expect(children2.filter(alive)).toEqual([]);
+    }
+  }, 120_000);
+
+  it('keeps key material and the signing key readable by the owner only', () => {
+    const { dataDir } = JSON.parse(readFileSync(process.env.EGOV_STACK_FILE!, 'utf8')) as { dataDir: string };
+    for (const file of ['kms/keys.json', 'user-pool-keys.json']) {
+      const mode = spawnSync('stat', ['-c', '%a', join(dataDir, file)], { encoding: 'utf8' }).stdout.trim();
+      expect(mode).toBe('600');
+    }
+  });
+});
