@@ -84,4 +84,5 @@ export const routes: readonly Route[] = [
     access: 'clerk',
     needs: { ...none, cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'] },
   },
+  { method: 'GET', path: '/openapi.json', handler: 'openapi', access: 'public', needs: none },
 ];

@@ -39,6 +39,12 @@ export function requestId(): MiddlewareObj<APIGatewayProxyEvent, HttpResult> {
   };
 }
 
+const THROTTLING = new Set(['ThrottlingException', 'ProvisionedThroughputExceededException', 'RequestLimitExceeded', 'TooManyRequestsException']);
+
+function isThrottling(error: unknown): boolean {
+  return error instanceof Error && THROTTLING.has(error.name);
+}
+
 function isDependencyFailure(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   // AWS SDK v3 errors carry $metadata; socket and timeout errors carry a code or a name.
@@ -57,6 +63,10 @@ export function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, HttpResu
       let problem: ProblemError;
       if (error instanceof ProblemError) {
         problem = error;
+      } else if (isThrottling(error)) {
+        // A dependency throttled us even after the SDK's retries: back-pressure, nothing stored.
+        logger.warn('dependency throttled', { errorName: (error as Error).name });
+        problem = new ProblemError('rate-limited', { headers: { 'Retry-After': '1' } });
       } else {
         problem = new ProblemError('unavailable');
         const name = error instanceof Error ? error.name : typeof error;

@@ -1,0 +1,40 @@
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { CaseStore } from '../lib/caseStore.ts';
+import { assertMayAccess, caseIdOf, clerkOf } from '../lib/clerk.ts';
+import { withCaseKey } from '../lib/envelope.ts';
+import type { EventLog } from '../lib/eventLog.ts';
+import { guardIntegrity } from '../lib/integrity.ts';
+import type { HttpEvent } from '../lib/http/pipeline.ts';
+import { json, type HttpResult } from '../lib/http/response.ts';
+
+export interface GetCaseDeps {
+  cases: CaseStore;
+  events: EventLog;
+  kms: KMSClient;
+  caseKeyId: string;
+}
+
+/**
+ * GET /cases/{caseId}: the case decrypted for a clerk of its office. One KMS Decrypt opens the
+ * form data and every note; the read is recorded before any data leaves, and if it cannot be
+ * recorded, nothing leaves.
+ */
+export function createGetCase(deps: GetCaseDeps) {
+  return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
+    const clerk = clerkOf(event);
+    const caseId = caseIdOf(event);
+    const stored = await deps.cases.load(caseId);
+    assertMayAccess(clerk, stored?.summary.office);
+    const { summary, envelope, notes, expiresAt } = stored!;
+
+    const opened = await guardIntegrity(caseId, () =>
+      withCaseKey(deps.kms, deps.caseKeyId, { caseId, formId: summary.formId }, envelope, (key) => ({
+        data: JSON.parse(key.open('data', envelope).toString('utf8')) as unknown,
+        notes: notes.map((note) => ({ at: note.at, actor: note.actor, text: key.open(`note:${note.noteId}`, note.sealed).toString('utf8') })),
+      })),
+    );
+
+    await deps.events.append(caseId, { at: new Date().toISOString(), type: 'case.viewed', actor: clerk.sub }, expiresAt);
+    return json(200, { ...summary, data: opened.data, notes: opened.notes }, { noStore: true, headers: { ETag: `"${summary.version}"` } });
+  };
+}

@@ -1,0 +1,13 @@
+import { createCaseStore } from '../lib/caseStore.ts';
+import { dynamodb, kms } from '../lib/clients.ts';
+import { readConfig } from '../lib/config.ts';
+import { createEventLog } from '../lib/eventLog.ts';
+import { httpRoute } from '../lib/http/pipeline.ts';
+import { createGetCase } from './getCase.ts';
+
+const config = readConfig(['CASES_TABLE', 'EVENTS_TABLE', 'CASE_KEY_ID']);
+const events = createEventLog(dynamodb, config.EVENTS_TABLE);
+
+export const handler = httpRoute(
+  createGetCase({ cases: createCaseStore(dynamodb, config.CASES_TABLE, events), events, kms, caseKeyId: config.CASE_KEY_ID }),
+);

@@ -1,0 +1,557 @@
+import { z } from 'zod';
+import packageJson from '../../../package.json' with { type: 'json' };
+import { routes as routeTable, type Route } from '../../routes.ts';
+import { PROBLEMS, problemDocument, type ProblemSlug } from '../http/problem.ts';
+import * as api from './schemas.ts';
+
+/**
+ * The OpenAPI 3.1 document of API.md, generated from the route table (which routes exist, who may
+ * call them) and the zod shapes of schemas.ts (what goes in and out). What only prose can say
+ * (summaries, when each problem occurs) is written once per handler below; the builder refuses a
+ * route without it, so a new route cannot be forgotten here.
+ */
+
+export const OPENAPI_VERSION = '3.1.1';
+const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
+const PUBLIC_CACHE = 'public, max-age=300';
+
+type Json = Record<string, unknown>;
+type Tag = 'forms' | 'submissions' | 'cases' | 'operational';
+
+interface ProblemCase {
+  readonly slug: ProblemSlug;
+  /** When the route answers with it (English, one sentence). */
+  readonly when: string;
+}
+
+interface OperationDoc {
+  readonly tag: Tag;
+  readonly summary: string;
+  readonly description: string;
+  /** The query shape the handler parses, with a description per parameter. */
+  readonly query?: { readonly shape: z.ZodObject; readonly component: string; readonly describe: Record<string, string> };
+  readonly idempotencyKey?: boolean;
+  readonly ifMatch?: boolean;
+  readonly body?: { readonly component: string; readonly description: string };
+  readonly success: {
+    readonly status: 200 | 201;
+    readonly component: string;
+    readonly description: string;
+    /** The Cache-Control the handler sets, if any. */
+    readonly cacheControl?: 'no-store' | typeof PUBLIC_CACHE;
+    readonly etag?: boolean;
+    readonly replayed?: boolean;
+  };
+  /** The route's own problems; the builder adds those every route, clerk route or body route has. */
+  readonly problems: readonly ProblemCase[];
+}
+
+/** Shapes that become `components.schemas`, by name. Nested uses become `$ref`s. */
+const COMPONENTS: Record<string, { readonly shape: z.ZodType; readonly description?: string }> = {
+  CaseId: { shape: api.caseId },
+  Reference: { shape: api.reference },
+  FormId: { shape: api.formId },
+  Office: { shape: api.office },
+  Timestamp: { shape: api.timestamp },
+  FormVersion: { shape: api.formVersion },
+  Actor: { shape: api.actor },
+  CaseStatus: { shape: api.caseStatus, description: 'Workflow status of a case.' },
+  EventType: { shape: api.eventType },
+  LocalizedText: { shape: api.localized, description: 'Text in German and English.' },
+  FormData: { shape: api.formData },
+  FormSchema: { shape: api.formSchema },
+  FormSummary: { shape: api.formSummary, description: 'A form in the list: its latest version.' },
+  FormList: { shape: api.formList },
+  FormDetail: { shape: api.formDetail, description: 'One version of a form with its JSON Schema.' },
+  SubmissionRequest: { shape: api.submissionRequest, description: 'A citizen\'s application.' },
+  SubmissionResponse: { shape: api.submissionResponse, description: 'Acknowledgement of a durably stored case.' },
+  CaseSummary: { shape: api.caseSummary, description: 'A case without its data: what lists show.' },
+  CasePage: { shape: api.casePage, description: 'One page of an office\'s cases.' },
+  CaseNote: { shape: api.caseNote, description: 'A clerk\'s note, stored encrypted.' },
+  CaseDetail: { shape: api.caseDetail, description: 'A case with its decrypted data and notes.' },
+  UpdateCaseRequest: { shape: api.updateCaseRequest, description: 'One step of the workflow, optionally with a note.' },
+  CaseEvent: { shape: api.caseEvent, description: 'One entry of a case\'s audit trail.' },
+  EventPage: { shape: api.eventPage },
+  ValidationError: { shape: api.validationIssue, description: 'One failure of the form data against the form\'s JSON Schema.' },
+  RequestError: { shape: api.requestIssue, description: 'One part of the request that does not have the expected shape.' },
+  Problem: { shape: api.problemDocument, description: 'RFC 9457 problem document (`application/problem+json`).' },
+  EntityTag: { shape: api.entityTag, description: 'The case version as a strong entity tag, e.g. `"3"`.' },
+  IdempotencyKey: { shape: api.idempotencyKeyHeader, description: '1 to 255 visible ASCII characters.' },
+  Health: { shape: api.healthResponse },
+  OpenApiDocument: { shape: api.openApiDocument, description: 'This document.' },
+};
+
+const FORM_DATA_DESCRIPTION =
+  "The form's data, a JSON object: the form's JSON Schema (`GET /forms/{formId}`) decides what it may hold.";
+
+/** Path parameters by name: every `{name}` in a route path must be here. */
+const PATH_PARAMETERS: Record<string, { readonly component: string; readonly description: string }> = {
+  formId: { component: 'FormId', description: 'Id of the form.' },
+  caseId: { component: 'CaseId', description: 'Id of the case; an id that is not a ULID is `404`, like an unknown one.' },
+};
+
+const NOT_FOUND_CASE: ProblemCase = {
+  slug: 'not-found',
+  when: 'No such case, or a case of an office the clerk does not work for (its existence is never revealed).',
+};
+
+const OPERATIONS: Record<string, OperationDoc> = {
+  listForms: {
+    tag: 'forms',
+    summary: 'List the forms',
+    description: 'The latest version of every published form, sorted by `id`.',
+    success: { status: 200, component: 'FormList', description: 'The forms.', cacheControl: PUBLIC_CACHE },
+    problems: [],
+  },
+  getForm: {
+    tag: 'forms',
+    summary: 'Get a form with its JSON Schema',
+    description:
+      'One version of a form (the latest unless `version` is given) with the JSON Schema (draft 2020-12) that ' +
+      'its submissions must satisfy. A portal renders the form from it and can pre-validate with the same schema.',
+    query: {
+      shape: api.formVersionQuery,
+      component: 'FormVersionQuery',
+      describe: { version: 'Version of the form; default: the latest.' },
+    },
+    success: { status: 200, component: 'FormDetail', description: 'The form version.', cacheControl: PUBLIC_CACHE },
+    problems: [
+      { slug: 'malformed-request', when: '`version` is not a positive integer, or an unknown query parameter is given.' },
+      { slug: 'not-found', when: 'Unknown form or form version.' },
+    ],
+  },
+  submit: {
+    tag: 'submissions',
+    summary: 'Submit an application',
+    description:
+      "Validates `data` against the form's JSON Schema, encrypts it under a new per-case data key and stores it. " +
+      'The `201` comes only after the encrypted case is durably stored. With an `Idempotency-Key`, the same key and ' +
+      'the same body within 24 hours answer the original `201` again (with `Idempotent-Replayed: true`) and create nothing.',
+    idempotencyKey: true,
+    body: {
+      component: 'SubmissionRequest',
+      description: '`formVersion` is optional (default: the latest version). At most 256 KiB.',
+    },
+    success: {
+      status: 201,
+      component: 'SubmissionResponse',
+      description: 'The case was stored (or, for a replayed `Idempotency-Key`, had been stored before).',
+      replayed: true,
+    },
+    problems: [
+      {
+        slug: 'malformed-request',
+        when: 'The body is not a JSON object, lacks `data`, has an unknown member or a bad `formVersion`, or the `Idempotency-Key` is malformed.',
+      },
+      { slug: 'not-found', when: 'Unknown form or form version.' },
+      { slug: 'idempotency-in-progress', when: 'A request with the same `Idempotency-Key` is being processed right now; retry after `Retry-After` seconds.' },
+      { slug: 'validation-failed', when: "`data` does not satisfy the form's JSON Schema; `errors` lists every failure with a pointer into the body." },
+      { slug: 'idempotency-key-reused', when: 'The `Idempotency-Key` was used with a different body within 24 hours.' },
+      { slug: 'unavailable', when: 'KMS or DynamoDB failed; nothing was stored, the request may be retried.' },
+    ],
+  },
+  listCases: {
+    tag: 'cases',
+    summary: "List an office's cases",
+    description:
+      "The cases of one of the clerk's offices, newest first, one page at a time. Decrypts nothing: summaries only.",
+    query: {
+      shape: api.listCasesQuery,
+      component: 'ListCasesQuery',
+      describe: {
+        office: 'The office; required when the clerk works for more than one.',
+        formId: 'Only cases of this form.',
+        status: 'Only cases in this status.',
+        limit: 'Page size, 1 to 100; default 25.',
+        cursor: '`nextCursor` of the previous page, unchanged.',
+      },
+    },
+    success: { status: 200, component: 'CasePage', description: 'One page of cases.', cacheControl: 'no-store' },
+    problems: [
+      {
+        slug: 'malformed-request',
+        when: 'A bad query parameter, a forged cursor or one issued for other filters, or no `office` for a clerk of several offices.',
+      },
+      { slug: 'forbidden', when: '`office` is not one of the clerk\'s offices (or the clerk has none).' },
+    ],
+  },
+  getCase: {
+    tag: 'cases',
+    summary: 'Read a case',
+    description:
+      'The case with its decrypted form data and notes. The read is recorded as a `case.viewed` event before any ' +
+      'data leaves; `ETag` is the case version to send as `If-Match` when changing its status.',
+    success: {
+      status: 200,
+      component: 'CaseDetail',
+      description: 'The case, decrypted.',
+      cacheControl: 'no-store',
+      etag: true,
+    },
+    problems: [
+      NOT_FOUND_CASE,
+      { slug: 'integrity-error', when: 'The stored case failed authenticated decryption; no data is returned.' },
+      { slug: 'unavailable', when: 'KMS or DynamoDB failed, or the read could not be recorded; no data is returned.' },
+    ],
+  },
+  updateCase: {
+    tag: 'cases',
+    summary: "Change a case's status",
+    description:
+      'Allowed transitions: `received → in_review`; `in_review → needs_info | approved | rejected`; ' +
+      '`needs_info → in_review`; `approved | rejected → closed`. The optional note is stored encrypted. ' +
+      'Requires `If-Match` with the current `ETag`.',
+    ifMatch: true,
+    body: { component: 'UpdateCaseRequest', description: 'The new status and an optional note (1 to 10,000 characters).' },
+    success: {
+      status: 200,
+      component: 'CaseSummary',
+      description: 'The changed case; `ETag` is its new version.',
+      cacheControl: 'no-store',
+      etag: true,
+    },
+    problems: [
+      { slug: 'malformed-request', when: 'The body is not a JSON object with a known `status` and an optional non-empty `note`.' },
+      NOT_FOUND_CASE,
+      { slug: 'invalid-transition', when: 'The workflow does not allow this status change from the current status.' },
+      { slug: 'precondition-failed', when: '`If-Match` does not match the current version (the answer then carries the current `ETag`).' },
+      { slug: 'precondition-required', when: '`If-Match` is missing.' },
+      { slug: 'integrity-error', when: "The stored case's key failed authenticated decryption while sealing the note." },
+      { slug: 'unavailable', when: 'KMS or DynamoDB failed; nothing was changed.' },
+    ],
+  },
+  listEvents: {
+    tag: 'cases',
+    summary: "Read a case's audit trail",
+    description: 'Every event of the case, oldest first: `case.received`, `case.viewed`, `case.status_changed`. Append-only.',
+    success: { status: 200, component: 'EventPage', description: 'The events.', cacheControl: 'no-store' },
+    problems: [NOT_FOUND_CASE],
+  },
+  openapi: {
+    tag: 'operational',
+    summary: 'This OpenAPI document',
+    description: 'The OpenAPI 3.1 document of the API, generated from the code.',
+    success: { status: 200, component: 'OpenApiDocument', description: 'The document.', cacheControl: PUBLIC_CACHE },
+    problems: [],
+  },
+};
+
+const COMMON_PROBLEMS: Record<'body' | 'clerk' | 'all', readonly ProblemCase[]> = {
+  body: [
+    { slug: 'malformed-request', when: 'The body is not JSON or not a JSON object.' },
+    { slug: 'payload-too-large', when: 'The body is larger than 256 KiB.' },
+    { slug: 'unsupported-media-type', when: 'The body is not sent as `Content-Type: application/json`.' },
+  ],
+  clerk: [{ slug: 'unauthorized', when: 'No valid, unexpired bearer token.' }],
+  all: [
+    { slug: 'rate-limited', when: 'Throttled.' },
+    { slug: 'unavailable', when: 'A dependency failed or the function did not answer; nothing was acknowledged.' },
+  ],
+};
+
+/** Example problem documents: the real titles, in English. */
+function exampleOf(problem: ProblemCase, doc: OperationDoc | undefined): Json {
+  const details: Parameters<typeof problemDocument>[2] =
+    problem.slug === 'validation-failed'
+      ? {
+          errors: [
+            { pointer: '/data/applicant/email', keyword: 'format', message: 'must match format "email"' },
+            { pointer: '/data/consents/truthfulness', keyword: 'required', message: 'is required' },
+          ],
+        }
+      : problem.slug === 'malformed-request' && doc?.body
+        ? { detail: 'The body is not valid JSON.' }
+        : problem.slug === 'malformed-request' && doc?.query
+          ? { detail: 'A query parameter is invalid.', errors: [{ parameter: Object.keys(doc.query.shape.shape)[0], keyword: 'invalid_format' }] }
+          : {};
+  return { summary: problem.when, value: problemDocument(problem.slug, 'en', details) };
+}
+
+// ---- building ---------------------------------------------------------------------------------
+
+/** Keys sorted at every level: the document is the same byte for byte whatever built it. */
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (typeof value !== 'object' || value === null) return value;
+  const sorted: Json = {};
+  for (const key of Object.keys(value).sort()) sorted[key] = sortKeys((value as Json)[key]);
+  return sorted;
+}
+
+const ref = (component: string): Json => ({ $ref: `#/components/schemas/${component}` });
+
+/** The JSON Schemas of COMPONENTS (and of the query shapes, whose properties become parameters). */
+function componentSchemas(queries: Record<string, z.ZodObject>): Record<string, Json> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, { shape }] of Object.entries(COMPONENTS)) registry.add(shape, { id });
+  for (const [id, shape] of Object.entries(queries)) registry.add(shape, { id });
+  const { schemas } = z.toJSONSchema(registry, {
+    target: 'draft-2020-12',
+    // What the handlers send and, for query parameters, what they accept after parsing
+    // (`limit=25` is the integer 25); request bodies involve no transforms.
+    io: 'output',
+    uri: (id) => `#/components/schemas/${id}`,
+    // Custom shapes have no JSON Schema of their own; the override gives the one we have its own and
+    // refuses any other, so that nothing is documented as "anything" by accident.
+    unrepresentable: 'any',
+    override: (ctx) => {
+      if ((ctx.zodSchema as unknown) === api.formData) {
+        Object.assign(ctx.jsonSchema, { type: 'object', description: FORM_DATA_DESCRIPTION });
+      } else if (['custom', 'transform'].includes(ctx.zodSchema._zod.def.type)) {
+        throw new Error(`OpenAPI: a ${ctx.zodSchema._zod.def.type} shape cannot be documented (at ${ctx.path.join('/')})`);
+      }
+    },
+  });
+  const result: Record<string, Json> = {};
+  for (const [id, schema] of Object.entries(schemas)) {
+    const { $schema: _dialect, $id: _id, ...rest } = schema as Json;
+    const description = COMPONENTS[id]?.description;
+    result[id] = description && rest.description === undefined ? { ...rest, description } : rest;
+  }
+  if ('__shared' in result) throw new Error('OpenAPI: a schema was extracted into __shared; give it a component name');
+  return result;
+}
+
+function header(description: string, schema: Json, required = true): Json {
+  return { description, required, schema };
+}
+
+const REQUEST_ID = { $ref: '#/components/headers/RequestId' };
+const NO_STORE = { $ref: '#/components/headers/NoStore' };
+
+const HEADERS: Json = {
+  RequestId: header('Id of this request; quote it when reporting a problem.', { type: 'string' }),
+  NoStore: header('Never cached: problems and answers with case data.', { type: 'string', const: 'no-store' }),
+  PublicCache: header('May be cached for 5 minutes: it changes only with a deployment.', { type: 'string', const: PUBLIC_CACHE }),
+};
+
+/** `rate-limited` → `RateLimited`: the name of a shared response in components.responses. */
+const responseName = (slug: ProblemSlug): string => slug.replace(/(^|-)([a-z])/g, (_, _dash: string, letter: string) => letter.toUpperCase());
+
+function problemResponse(cases: readonly ProblemCase[], doc?: OperationDoc): Json {
+  const slugs = cases.map((problem) => problem.slug);
+  const status = PROBLEMS[cases[0]!.slug];
+  const description =
+    cases.length === 1 ? `\`${cases[0]!.slug}\`: ${cases[0]!.when}` : cases.map((problem) => `- \`${problem.slug}\`: ${problem.when}`).join('\n');
+  const headers: Json = { 'X-Request-Id': REQUEST_ID, 'Cache-Control': NO_STORE };
+  if (slugs.includes('idempotency-in-progress')) headers['Retry-After'] = header('Seconds to wait before retrying.', { type: 'string', pattern: '^[0-9]+$' }, false);
+  if (slugs.includes('precondition-failed')) headers.ETag = header('The current version, when `If-Match` named another.', ref('EntityTag'), false);
+  return {
+    description,
+    headers,
+    content: {
+      'application/problem+json': {
+        schema: {
+          allOf: [ref('Problem'), { properties: { type: { enum: slugs.map((slug) => `urn:problem:${slug}`) }, status: { const: status } } }],
+        },
+        examples: Object.fromEntries(cases.map((problem) => [problem.slug, exampleOf(problem, doc)])),
+      },
+    },
+  };
+}
+
+/** The problems every route of a kind shares, as components.responses. */
+function sharedResponses(): Json {
+  const shared: Json = {};
+  for (const cases of Object.values(COMMON_PROBLEMS)) {
+    for (const problem of cases) shared[responseName(problem.slug)] = problemResponse([problem]);
+  }
+  return shared;
+}
+
+const isShared = (problem: ProblemCase): boolean => Object.values(COMMON_PROBLEMS).some((cases) => cases.includes(problem));
+
+/** The problems of a route: its own, then those of its kind; a slug the route describes itself is not repeated. */
+function problemsOf(route: Route, doc: OperationDoc): ProblemCase[] {
+  const all = [...doc.problems];
+  const add = (cases: readonly ProblemCase[]) => {
+    for (const problem of cases) if (!all.some((known) => known.slug === problem.slug)) all.push(problem);
+  };
+  if (doc.body) add(COMMON_PROBLEMS.body);
+  if (route.access === 'clerk') add(COMMON_PROBLEMS.clerk);
+  add(COMMON_PROBLEMS.all);
+  return all;
+}
+
+function responsesOf(route: Route, doc: OperationDoc): Json {
+  const { success } = doc;
+  const headers: Json = { 'X-Request-Id': REQUEST_ID };
+  if (success.cacheControl) headers['Cache-Control'] = success.cacheControl === 'no-store' ? NO_STORE : { $ref: '#/components/headers/PublicCache' };
+  if (success.etag) headers.ETag = header('The case version, to send as `If-Match`.', ref('EntityTag'));
+  if (success.replayed) {
+    headers['Idempotent-Replayed'] = header('`true` when this answers a repeated `Idempotency-Key`.', { type: 'string', const: 'true' }, false);
+  }
+  const responses: Json = {
+    [String(success.status)]: { description: success.description, headers, content: { 'application/json': { schema: ref(success.component) } } },
+  };
+  const byStatus = new Map<number, ProblemCase[]>();
+  for (const problem of problemsOf(route, doc)) {
+    const status = PROBLEMS[problem.slug];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), problem]);
+  }
+  for (const [status, cases] of byStatus) {
+    const [only] = cases;
+    responses[String(status)] =
+      cases.length === 1 && only && isShared(only) ? { $ref: `#/components/responses/${responseName(only.slug)}` } : problemResponse(cases, doc);
+  }
+  return responses;
+}
+
+function parametersOf(route: Route, doc: OperationDoc, components: Record<string, Json>): Json[] {
+  const parameters: Json[] = [];
+  for (const [, name = ''] of route.path.matchAll(/\{([^}]+)\}/g)) {
+    const known = PATH_PARAMETERS[name];
+    if (!known) throw new Error(`OpenAPI: path parameter {${name}} of ${route.method} ${route.path} has no shape in PATH_PARAMETERS`);
+    parameters.push({ name, in: 'path', required: true, description: known.description, schema: ref(known.component) });
+  }
+  if (doc.query) {
+    const schema = components[doc.query.component];
+    const properties = (schema?.properties ?? {}) as Record<string, Json>;
+    const required = (schema?.required ?? []) as string[];
+    for (const name of Object.keys(doc.query.shape.shape)) {
+      const description = doc.query.describe[name];
+      if (!description) throw new Error(`OpenAPI: query parameter ${name} of ${route.method} ${route.path} has no description`);
+      parameters.push({ name, in: 'query', required: required.includes(name), description, schema: properties[name] });
+    }
+  }
+  if (doc.idempotencyKey) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
+  if (doc.ifMatch) parameters.push({ $ref: '#/components/parameters/IfMatch' });
+  parameters.push({ $ref: '#/components/parameters/AcceptLanguage' });
+  return parameters;
+}
+
+function operationOf(route: Route, components: Record<string, Json>): Json {
+  const doc = OPERATIONS[route.handler];
+  if (!doc) throw new Error(`OpenAPI: route ${route.method} ${route.path} (handler ${route.handler}) has no entry in OPERATIONS`);
+  const operation: Json = {
+    operationId: route.handler,
+    tags: [doc.tag],
+    summary: doc.summary,
+    description: doc.description,
+    parameters: parametersOf(route, doc, components),
+  };
+  if (doc.body) {
+    operation.requestBody = {
+      required: true,
+      description: doc.body.description,
+      content: { 'application/json': { schema: ref(doc.body.component) } },
+    };
+  }
+  operation.responses = responsesOf(route, doc);
+  if (route.access === 'clerk') operation.security = [{ bearer: [] }];
+  return operation;
+}
+
+const LOCAL_SERVER = { url: 'http://127.0.0.1:3000', description: 'Local stack (`npm start`; the port follows `PORT`).' };
+
+/** GET /health is the local gateway's own (API.md, Operational): documented for the local server only. */
+const HEALTH_PATH: Json = {
+  servers: [LOCAL_SERVER],
+  get: {
+    operationId: 'health',
+    tags: ['operational'],
+    summary: 'Liveness of the local stack',
+    description: 'Answered by the local gateway only; the deployed API has no such route.',
+    responses: {
+      200: { description: 'The local stack is up.', headers: { 'X-Request-Id': REQUEST_ID }, content: { 'application/json': { schema: ref('Health') } } },
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document of the API, keys sorted. Pure: the same code builds the same document. */
+export function buildOpenApiDocument(): Json {
+  const routes = routeTable;
+  const queries = Object.fromEntries(
+    Object.values(OPERATIONS).flatMap((doc) => (doc.query ? [[doc.query.component, doc.query.shape] as const] : [])),
+  );
+  const schemas = componentSchemas(queries);
+  const unused = Object.keys(OPERATIONS).filter((handler) => !routes.some((route) => route.handler === handler));
+  if (unused.length > 0) throw new Error(`OpenAPI: OPERATIONS describes handlers without a route: ${unused.join(', ')}`);
+
+  const paths: Record<string, Json> = { '/health': HEALTH_PATH };
+  for (const route of routes) {
+    const item = (paths[route.path] ??= {});
+    item[route.method.toLowerCase()] = operationOf(route, schemas);
+  }
+  for (const component of Object.keys(queries)) delete schemas[component];
+
+  return sortKeys({
+    openapi: OPENAPI_VERSION,
+    jsonSchemaDialect: DIALECT,
+    info: {
+      title: 'egov-forms API',
+      version: packageJson.version,
+      summary: 'Online forms of a district administration: citizen submissions and clerk case work.',
+      description:
+        'Citizens list forms, fetch a form with its JSON Schema and submit applications without authentication. ' +
+        "Clerks list, read and process the cases of their offices with a Cognito ID token. Every error is an RFC 9457 " +
+        'problem document (`application/problem+json`) with a fixed `type` (`urn:problem:<slug>`); messages are German ' +
+        'by default and English with `Accept-Language: en`. Every response carries `X-Request-Id`; answers with case ' +
+        'data carry `Cache-Control: no-store`. Times are RFC 3339 UTC with milliseconds.',
+      license: { name: 'EUPL-1.2', identifier: 'EUPL-1.2' },
+    },
+    servers: [
+      LOCAL_SERVER,
+      {
+        url: 'https://{apiId}.execute-api.{region}.amazonaws.com/{stage}',
+        description: 'A deployed stack: the `ApiUrl` output of `EgovForms-<stage>`.',
+        variables: {
+          apiId: { default: 'abcdef1234', description: 'REST API id, from the `ApiUrl` stack output.' },
+          region: { default: 'eu-central-1' },
+          stage: { default: 'prod', enum: ['dev', 'prod'] },
+        },
+      },
+    ],
+    tags: [
+      { name: 'forms', description: 'The published forms (public).' },
+      { name: 'submissions', description: 'Citizens submit applications (public).' },
+      { name: 'cases', description: "Clerks' case work (bearer token)." },
+      { name: 'operational', description: 'For operators and tooling.' },
+    ],
+    paths,
+    components: {
+      schemas,
+      headers: HEADERS,
+      responses: sharedResponses(),
+      parameters: {
+        AcceptLanguage: {
+          name: 'Accept-Language',
+          in: 'header',
+          required: false,
+          description: 'Language of problem titles, details and validation messages: German by default, English when `en` is preferred.',
+          schema: { type: 'string' },
+          example: 'en',
+        },
+        IdempotencyKey: {
+          name: 'Idempotency-Key',
+          in: 'header',
+          required: false,
+          description: 'Recommended: makes retrying the submission safe for 24 hours.',
+          schema: ref('IdempotencyKey'),
+        },
+        IfMatch: {
+          name: 'If-Match',
+          in: 'header',
+          required: true,
+          description: 'The `ETag` of the case as last read; without it the answer is `428`.',
+          schema: ref('EntityTag'),
+        },
+      },
+      securitySchemes: {
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'Cognito ID token of a clerk (`Authorization: Bearer <token>`); `cognito:groups` names his offices. ' +
+            'Locally, `npm run -s token -- --sub alice --office ordnungsamt` mints one.',
+        },
+      },
+    },
+  }) as Json;
+}
+
+/** docs/openapi.json as `npm run openapi` writes it: two-space indentation and a final newline. */
+export function openApiJson(document: Json = buildOpenApiDocument()): string {
+  return `${JSON.stringify(document, null, 2)}\n`;
+}

@@ -1,0 +1,172 @@
+import { z } from 'zod';
+import { CASE_STATUSES, type EventType } from '../cases.ts';
+import { CASE_ID } from '../clerk.ts';
+import { PROBLEMS, type ProblemSlug } from '../http/problem.ts';
+import { REFERENCE_PATTERN } from '../reference.ts';
+
+/**
+ * Request and response shapes of API.md. Handlers parse untrusted input with these; the OpenAPI
+ * document (openapi.ts) is generated from them, so a response shape must describe exactly what its
+ * handler sends.
+ */
+
+const plainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Form data stays the very object JSON.parse made (no copy, no coercion): the form's schema judges it. */
+export const formData = z.custom<Record<string, unknown>>(plainObject, { message: 'data must be a JSON object' });
+
+// ---- ids, names and times ---------------------------------------------------------------------
+
+export const caseId = z.string().regex(CASE_ID).meta({ description: 'ULID of the case: 26 characters of Crockford base32.' });
+export const reference = z
+  .string()
+  .max(24)
+  .regex(REFERENCE_PATTERN)
+  .meta({ description: 'Short case reference a citizen quotes on the phone, e.g. `K7QM-4HXT-9CRB` (no 0, O, 1, I or L).' });
+export const formId = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/).meta({ description: 'Form id, e.g. `fischereischein`.' });
+export const office = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/).meta({ description: 'Office (Cognito group) that handles the cases of a form.' });
+export const timestamp = z.iso.datetime({ precision: 3 }).meta({ description: 'RFC 3339 time in UTC with milliseconds.' });
+export const formVersion = z.int().min(1).meta({ description: 'Version of the form definition.' });
+
+export const submissionRequest = z.strictObject({
+  data: formData,
+  formVersion: z.int().min(1).max(1_000_000).optional(),
+});
+export type SubmissionRequest = z.infer<typeof submissionRequest>;
+
+export const localized = z.object({ de: z.string(), en: z.string() });
+
+export const submissionResponse = z.object({
+  caseId,
+  reference,
+  formId,
+  formVersion,
+  status: z.literal('received'),
+  receivedAt: timestamp,
+});
+export type SubmissionResponse = z.infer<typeof submissionResponse>;
+
+export const caseStatus = z.enum(CASE_STATUSES);
+
+/** Query parameters arrive as strings. */
+export const listCasesQuery = z.strictObject({
+  office: office.optional(),
+  formId: formId.optional(),
+  status: caseStatus.optional(),
+  limit: z
+    .string()
+    .regex(/^[0-9]{1,3}$/)
+    .transform(Number)
+    .pipe(z.int().min(1).max(100))
+    .optional(),
+  cursor: z.string().min(1).max(1000).optional(),
+});
+
+export const caseSummary = z.object({
+  caseId,
+  reference,
+  formId,
+  formVersion,
+  office,
+  status: caseStatus,
+  receivedAt: timestamp,
+  updatedAt: timestamp,
+  version: z.int().min(1).meta({ description: 'Optimistic-locking version; the ETag is this number in quotes.' }),
+});
+
+export const updateCaseRequest = z.strictObject({
+  status: caseStatus,
+  note: z.string().trim().min(1).max(10_000).optional(),
+});
+
+// ---- forms ------------------------------------------------------------------------------------
+
+/** `GET /forms/{formId}?version=N`. */
+export const formVersionQuery = z.strictObject({
+  version: z.string().regex(/^[1-9][0-9]{0,5}$/).transform(Number).pipe(z.int().min(1).max(999_999)).optional(),
+});
+
+/** What `GET /forms` lists for each form (its latest version). */
+export const formSummary = z.object({ id: formId, version: formVersion, office, title: localized, description: localized });
+
+export const formList = z.object({ items: z.array(formSummary).meta({ description: 'The latest version of every form, sorted by id.' }) });
+
+/** The form's JSON Schema, as the form definition holds it (form-definition.schema.json requires these two keywords). */
+export const formSchema = z
+  .looseObject({ $schema: z.literal('https://json-schema.org/draft/2020-12/schema'), type: z.literal('object') })
+  .meta({ description: "JSON Schema (draft 2020-12) of the form's data: render the form from it and pre-validate with it." });
+
+export const formDetail = formSummary.extend({ schema: formSchema });
+
+// ---- cases ------------------------------------------------------------------------------------
+
+export const casePage = z.object({
+  items: z.array(caseSummary).meta({ description: 'Newest first.' }),
+  nextCursor: z.string().nullable().meta({ description: 'Opaque: pass it as `cursor` for the next page; `null` on the last page.' }),
+});
+
+/** A clerk's id: the `sub` claim of his token, or `citizen` for the submission. */
+export const actor = z.string().min(1).max(128).meta({ description: 'Who acted: the clerk\'s `sub`, or `citizen`.' });
+
+export const caseNote = z.object({ at: timestamp, actor, text: z.string() });
+
+export const caseDetail = caseSummary.extend({
+  data: formData,
+  notes: z.array(caseNote).meta({ description: 'Notes of status changes, oldest first.' }),
+});
+
+/** Listed as a record so that the compiler insists on exactly the event types of cases.ts. */
+const EVENT_TYPES: Record<EventType, true> = { 'case.received': true, 'case.viewed': true, 'case.status_changed': true };
+export const eventType = z.enum(Object.keys(EVENT_TYPES) as [EventType, ...EventType[]]);
+
+export const caseEvent = z.object({
+  at: timestamp,
+  type: eventType,
+  actor,
+  from: caseStatus.optional(),
+  to: caseStatus.optional(),
+});
+
+export const eventPage = z.object({ items: z.array(caseEvent).meta({ description: 'Oldest first.' }) });
+
+// ---- problems ---------------------------------------------------------------------------------
+
+/** One failure of the form data (`validation-failed`). */
+export const validationIssue = z.object({
+  pointer: z.string().meta({ description: 'RFC 6901 JSON Pointer into the request body, e.g. `/data/applicant/email`.' }),
+  keyword: z.string().meta({ description: 'The JSON Schema keyword that failed, e.g. `format`, `required`.' }),
+  message: z.string().meta({ description: 'German by default, English with `Accept-Language: en`.' }),
+});
+
+/** One part of a request that does not have the expected shape (`malformed-request`). */
+export const requestIssue = z.object({
+  pointer: z.string().optional().meta({ description: 'JSON Pointer into the body, for a body problem.' }),
+  parameter: z.string().optional().meta({ description: 'Name of the query parameter, for a query problem.' }),
+  keyword: z.string(),
+});
+
+const PROBLEM_SLUGS = Object.keys(PROBLEMS) as [ProblemSlug, ...ProblemSlug[]];
+
+/** RFC 9457 problem document. Extension members may be added (API Gateway adds `requestId`). */
+export const problemDocument = z.looseObject({
+  type: z.enum(PROBLEM_SLUGS.map((slug) => `urn:problem:${slug}` as const) as [`urn:problem:${ProblemSlug}`, ...`urn:problem:${ProblemSlug}`[]]),
+  title: z.string().meta({ description: 'Short summary of the problem type, in the requested language.' }),
+  status: z.int().min(400).max(599),
+  detail: z.string().optional().meta({ description: 'Explanation of this occurrence; never contains citizen data.' }),
+  errors: z
+    .array(z.union([validationIssue, requestIssue]))
+    .optional()
+    .meta({ description: '`validation-failed`: every failure of the data; `malformed-request`: the offending fields.' }),
+});
+
+// ---- headers and the rest ---------------------------------------------------------------------
+
+export const idempotencyKeyHeader = z.string().regex(/^[\x21-\x7E]{1,255}$/);
+/** `If-Match` and `ETag`: the case version as a strong entity tag. */
+export const entityTag = z.string().regex(/^"[0-9]{1,9}"$/);
+
+export const healthResponse = z.object({ status: z.literal('ok') });
+
+/** The OpenAPI document itself, as `GET /openapi.json` answers it. */
+export const openApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });

@@ -1,0 +1,37 @@
+import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { listPartition, readSummary, type ListScope } from './caseItems.ts';
+import type { CaseSummary } from './cases.ts';
+import { LIST_SHARDS } from './tables.ts';
+
+/**
+ * An office's cases, newest first, from the sharded list indexes: one Query per shard (in
+ * parallel), merged by sort key. Each shard is asked for one entry more than the page holds, so
+ * "is there more?" is known exactly. Never a Scan, never the envelope, never a decryption.
+ */
+export type CaseList = ReturnType<typeof createCaseList>;
+
+export function createCaseList(ddb: DynamoDBClient, tableName: string) {
+  return async (scope: ListScope, limit: number, after?: string): Promise<{ items: (CaseSummary & { sortKey: string })[]; more: boolean }> => {
+    const pages = await Promise.all(
+      Array.from({ length: LIST_SHARDS }, (_, shard) => {
+        const { index, attribute, value } = listPartition(scope, shard);
+        return ddb.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: index,
+            KeyConditionExpression: after ? '#pk = :pk AND listSk < :after' : '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': attribute },
+            ExpressionAttributeValues: { ':pk': { S: value }, ...(after ? { ':after': { S: after } } : {}) },
+            ScanIndexForward: false,
+            Limit: limit + 1,
+          }),
+        );
+      }),
+    );
+    const merged = pages
+      .flatMap((page) => page.Items ?? [])
+      .map((item) => ({ ...readSummary(item), sortKey: item.listSk?.S ?? '' }))
+      .sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
+    return { items: merged.slice(0, limit), more: merged.length > limit };
+  };
+}

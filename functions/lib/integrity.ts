@@ -1,0 +1,19 @@
+import { IntegrityError } from './envelope.ts';
+import { ProblemError } from './http/problem.ts';
+import { logger } from './logger.ts';
+import { countIntegrityError } from './metrics.ts';
+
+/**
+ * Runs work that opens a case's envelope. An authentication failure becomes `500 integrity-error`,
+ * with no data, an error log naming the case and the `IntegrityError` metric the stack alarms on.
+ */
+export async function guardIntegrity<T>(caseId: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof IntegrityError)) throw error;
+    logger.error('case failed its integrity check', { caseId, reason: error.message });
+    countIntegrityError();
+    throw new ProblemError('integrity-error');
+  }
+}

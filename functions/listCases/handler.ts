@@ -1,0 +1,12 @@
+import { createCaseList } from '../lib/caseList.ts';
+import { dynamodb, secretsManager } from '../lib/clients.ts';
+import { readConfig } from '../lib/config.ts';
+import { secretHmac } from '../lib/hmacKey.ts';
+import { httpRoute } from '../lib/http/pipeline.ts';
+import { createListCases } from './listCases.ts';
+
+const config = readConfig(['CASES_TABLE', 'HMAC_SECRET_ID']);
+
+export const handler = httpRoute(
+  createListCases({ list: createCaseList(dynamodb, config.CASES_TABLE), hmac: secretHmac(secretsManager, config.HMAC_SECRET_ID) }),
+);

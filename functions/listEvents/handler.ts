@@ -1,0 +1,20 @@
+import { createCaseStore } from '../lib/caseStore.ts';
+import { caseIdOf, clerkOf, assertMayAccess } from '../lib/clerk.ts';
+import { dynamodb } from '../lib/clients.ts';
+import { readConfig } from '../lib/config.ts';
+import { createEventLog } from '../lib/eventLog.ts';
+import { httpRoute } from '../lib/http/pipeline.ts';
+import { json } from '../lib/http/response.ts';
+
+const config = readConfig(['CASES_TABLE', 'EVENTS_TABLE']);
+const events = createEventLog(dynamodb, config.EVENTS_TABLE);
+const cases = createCaseStore(dynamodb, config.CASES_TABLE, events);
+
+/** GET /cases/{caseId}/events: the case's audit trail, oldest first. */
+export const handler = httpRoute(async (event) => {
+  const clerk = clerkOf(event);
+  const caseId = caseIdOf(event);
+  const [stored, items] = await Promise.all([cases.get(caseId), events.list(caseId)]);
+  assertMayAccess(clerk, stored?.summary.office);
+  return json(200, { items }, { noStore: true });
+});

@@ -1,0 +1,13 @@
+import { readConfig } from '../lib/config.ts';
+import { loadFormCatalogue } from '../lib/formCatalogue.ts';
+import { httpRoute } from '../lib/http/pipeline.ts';
+import { json } from '../lib/http/response.ts';
+
+const forms = loadFormCatalogue(readConfig(['FORMS_DIR']).FORMS_DIR);
+
+/** GET /forms: the latest version of every form, sorted by id. Built once: forms change only with a deploy. */
+const body = {
+  items: forms.list().map(({ id, version, office, title, description }) => ({ id, version, office, title, description })),
+};
+
+export const handler = httpRoute(async () => json(200, body, { headers: { 'Cache-Control': 'public, max-age=300' } }));

@@ -1,0 +1,24 @@
+import { createCaseStore } from '../lib/caseStore.ts';
+import { dynamodb, kms, secretsManager } from '../lib/clients.ts';
+import { readConfig } from '../lib/config.ts';
+import { createEventLog } from '../lib/eventLog.ts';
+import { loadFormCatalogue } from '../lib/formCatalogue.ts';
+import { createFormValidator } from '../lib/formValidation.ts';
+import { secretHmac } from '../lib/hmacKey.ts';
+import { httpRoute } from '../lib/http/pipeline.ts';
+import { createIdempotencyStore } from '../lib/idempotency.ts';
+import { createSubmit } from './submit.ts';
+
+const config = readConfig(['CASES_TABLE', 'EVENTS_TABLE', 'IDEMPOTENCY_TABLE', 'CASE_KEY_ID', 'HMAC_SECRET_ID', 'FORMS_DIR']);
+
+export const handler = httpRoute(
+  createSubmit({
+    forms: loadFormCatalogue(config.FORMS_DIR),
+    validator: createFormValidator(),
+    kms,
+    caseKeyId: config.CASE_KEY_ID,
+    cases: createCaseStore(dynamodb, config.CASES_TABLE, createEventLog(dynamodb, config.EVENTS_TABLE)),
+    idempotency: createIdempotencyStore(dynamodb, config.IDEMPOTENCY_TABLE, secretHmac(secretsManager, config.HMAC_SECRET_ID)),
+  }),
+  { jsonBody: true },
+);

@@ -1,0 +1,82 @@
+import type { KMSClient } from '@aws-sdk/client-kms';
+import { submissionRequest, type SubmissionResponse } from '../lib/api/schemas.ts';
+import { parseRequest } from '../lib/api/parse.ts';
+import { newId, type CaseStore } from '../lib/caseStore.ts';
+import { sealNewCase } from '../lib/envelope.ts';
+import type { FormCatalogue } from '../lib/formCatalogue.ts';
+import type { FormValidator } from '../lib/formValidation.ts';
+import { preferredLanguage } from '../lib/http/language.ts';
+import type { HttpEvent } from '../lib/http/pipeline.ts';
+import { ProblemError } from '../lib/http/problem.ts';
+import { json, type HttpResult } from '../lib/http/response.ts';
+import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyStore } from '../lib/idempotency.ts';
+
+export interface SubmitDeps {
+  forms: FormCatalogue;
+  validator: FormValidator;
+  kms: KMSClient;
+  caseKeyId: string;
+  cases: CaseStore;
+  idempotency: IdempotencyStore;
+  now?: () => Date;
+}
+
+const DAY_SECONDS = 24 * 60 * 60;
+
+/** POST /forms/{formId}/submissions: validate, encrypt, store durably, then acknowledge. */
+export function createSubmit(deps: SubmitDeps) {
+  return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
+    const body = parseRequest(submissionRequest, event.body, 'body');
+    const form = deps.forms.get(event.pathParameters?.formId ?? '', body.formVersion);
+    if (!form) {
+      throw new ProblemError('not-found', { detail: { de: 'Formular oder Version unbekannt.', en: 'Unknown form or form version.' } });
+    }
+    const issues = deps.validator.validate(form, body.data, preferredLanguage(event.headers['accept-language']));
+    if (issues.length > 0) throw new ProblemError('validation-failed', { errors: issues });
+
+    const now = (deps.now ?? (() => new Date()))();
+    const key = event.headers['idempotency-key'];
+    let claim: { pk: string; owner: string } | undefined;
+    if (key !== undefined) {
+      if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+        throw new ProblemError('malformed-request', {
+          detail: { de: 'Idempotency-Key: 1 bis 255 sichtbare ASCII-Zeichen.', en: 'Idempotency-Key: 1 to 255 visible ASCII characters.' },
+        });
+      }
+      const outcome = await deps.idempotency.claim(form.id, key, JSON.stringify(event.body), now);
+      if (outcome.kind === 'replay') return json(201, JSON.parse(outcome.response), { headers: { 'Idempotent-Replayed': 'true' } });
+      if (outcome.kind === 'in-progress') throw new ProblemError('idempotency-in-progress', { headers: { 'Retry-After': '1' } });
+      if (outcome.kind === 'reused') throw new ProblemError('idempotency-key-reused');
+      claim = outcome;
+    }
+
+    try {
+      const caseId = newId(now.getTime());
+      const envelope = await sealNewCase(deps.kms, deps.caseKeyId, { caseId, formId: form.id }, Buffer.from(JSON.stringify(body.data), 'utf8'));
+      const answer = (summary: { reference: string; receivedAt: string }): SubmissionResponse => ({
+        caseId,
+        reference: summary.reference,
+        formId: form.id,
+        formVersion: form.version,
+        status: 'received',
+        receivedAt: summary.receivedAt,
+      });
+      const stored = await deps.cases.putNew(
+        {
+          caseId,
+          formId: form.id,
+          formVersion: form.version,
+          office: form.office,
+          receivedAt: now.toISOString(),
+          expiresAt: Math.floor(now.getTime() / 1000) + form.retentionDays * DAY_SECONDS,
+          envelope,
+        },
+        (summary) => (claim ? [deps.idempotency.completion(claim.pk, claim.owner, JSON.stringify(answer(summary)))] : []),
+      );
+      return json(201, answer(stored));
+    } catch (error) {
+      if (claim) await deps.idempotency.release(claim.pk, claim.owner);
+      throw error;
+    }
+  };
+}

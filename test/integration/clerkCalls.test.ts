@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { createCaseList } from '../../functions/lib/caseList.ts';
+import { createCaseStore } from '../../functions/lib/caseStore.ts';
+import { createEventLog } from '../../functions/lib/eventLog.ts';
+import { secretHmac } from '../../functions/lib/hmacKey.ts';
+import { httpRoute } from '../../functions/lib/http/pipeline.ts';
+import { createGetCase } from '../../functions/getCase/getCase.ts';
+import { createListCases } from '../../functions/listCases/listCases.ts';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { call, clerkToken, stackInfo } from '../support/api.ts';
+import { clerkEvent, countingClients, lambdaContext } from '../support/handlers.ts';
+import { fishingLicence, submit } from '../support/submissions.ts';
+
+let caseId: string;
+let marker: string;
+
+beforeAll(async () => {
+  const application = fishingLicence();
+  marker = application.marker;
+  caseId = (await submit('fischereischein', { data: application.data })).body.caseId;
+  const token = await clerkToken('alice', ['ordnungsamt']);
+  let version = 1;
+  for (const [status, note] of [
+    ['in_review', 'Erste Notiz'],
+    ['needs_info', 'Zweite Notiz'],
+    ['in_review', 'Dritte Notiz'],
+  ]) {
+    const answer = await call('PATCH', `/cases/${caseId}`, {
+      body: { status, note },
+      headers: { authorization: `Bearer ${token}`, 'if-match': `"${version}"` },
+    });
+    expect(answer.status).toBe(200);
+    version = answer.body.version;
+  }
+});
+
+function getCaseHandler(clients: ReturnType<typeof countingClients>, failEvents = false) {
+  const { tables, caseKeyArn } = stackInfo();
+  const events = createEventLog(clients.dynamodb, tables.events);
+  const failing = failEvents
+    ? {
+        ...events,
+        append: async () => {
+          throw Object.assign(new Error('ProvisionedThroughputExceededException'), { name: 'InternalServerError', $metadata: {} });
+        },
+      }
+    : events;
+  return httpRoute(createGetCase({ cases: createCaseStore(clients.dynamodb, tables.cases, events), events: failing, kms: clients.kms, caseKeyId: caseKeyArn }));
+}
+
+const readEvent = () => clerkEvent('alice', ['ordnungsamt'], { resource: '/cases/{caseId}', pathParameters: { caseId } });
+
+describe('calls per clerk operation', () => {
+  it('a case read with three notes makes one KMS Decrypt, one Query and one event write', async () => {
+    const clients = countingClients();
+    const answer = await getCaseHandler(clients)(readEvent(), lambdaContext);
+    expect(answer.statusCode).toBe(200);
+    expect(JSON.parse(answer.body).notes.map((note: { text: string }) => note.text)).toEqual(['Erste Notiz', 'Zweite Notiz', 'Dritte Notiz']);
+    expect(clients.calls.kms).toEqual(['DecryptCommand']);
+    expect(clients.calls.dynamodb).toEqual(['QueryCommand', 'PutItemCommand']);
+  });
+
+  it('a list page makes no KMS call and only Queries', async () => {
+    const clients = countingClients();
+    const { tables, hmacSecretId, kmsEndpoint } = stackInfo();
+    const secrets = new SecretsManagerClient({ region: 'eu-central-1', endpoint: kmsEndpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const handler = httpRoute(createListCases({ list: createCaseList(clients.dynamodb, tables.cases), hmac: secretHmac(secrets, hmacSecretId) }));
+    const answer = await handler(clerkEvent('alice', ['ordnungsamt'], { resource: '/cases', query: { limit: '10' } }), lambdaContext);
+    expect(answer.statusCode).toBe(200);
+    expect(clients.calls.kms).toEqual([]);
+    expect(new Set(clients.calls.dynamodb)).toEqual(new Set(['QueryCommand']));
+  });
+});
+
+describe('audited reading', () => {
+  it('answers 503 without any data when the case.viewed event cannot be recorded', async () => {
+    const answer = await getCaseHandler(countingClients(), true)(readEvent(), lambdaContext);
+    expect(answer.statusCode).toBe(503);
+    expect(JSON.parse(answer.body).type).toBe('urn:problem:unavailable');
+    expect(answer.body).not.toContain(marker);
+    expect(answer.body).not.toContain('Notiz');
+  });
+});

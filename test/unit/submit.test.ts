@@ -1,0 +1,119 @@
+import { describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { CaseStore } from '../../functions/lib/caseStore.ts';
+import { loadFormCatalogue } from '../../functions/lib/formCatalogue.ts';
+import { createFormValidator } from '../../functions/lib/formValidation.ts';
+import { httpRoute } from '../../functions/lib/http/pipeline.ts';
+import type { IdempotencyStore } from '../../functions/lib/idempotency.ts';
+import { createSubmit } from '../../functions/submit/submit.ts';
+
+// The submit story with its dependencies failing on purpose: what the citizen gets, and that a
+// failure never acknowledges and never leaves an idempotency claim locked.
+const forms = loadFormCatalogue(new URL('../../schemas/forms', import.meta.url).pathname);
+const data = JSON.parse(readFileSync(new URL('../fixtures/forms/fischereischein.valid.json', import.meta.url), 'utf8')) as unknown;
+
+function fakeKms(behaviour: 'ok' | Error) {
+  const calls: string[] = [];
+  const client = {
+    send: async (command: object) => {
+      calls.push(command.constructor.name);
+      if (behaviour instanceof Error) throw behaviour;
+      if (!(command instanceof GenerateDataKeyCommand)) throw new Error('submit must never call anything but GenerateDataKey');
+      return { Plaintext: new Uint8Array(32).fill(7), CiphertextBlob: new Uint8Array(64), KeyId: 'arn:aws:kms:eu-central-1:1:key/k' };
+    },
+  };
+  return { client: client as unknown as KMSClient, calls };
+}
+
+function fakeIdempotency() {
+  const released: string[] = [];
+  const store: IdempotencyStore = {
+    claim: async () => ({ kind: 'claimed', pk: 'pk-1', owner: 'me' }),
+    completion: () => ({}),
+    release: async (pk) => {
+      released.push(pk);
+    },
+  };
+  return { store, released };
+}
+
+const awsError = (name: string) => Object.assign(new Error(name), { name, $metadata: {} });
+
+function handlerWith(kms: KMSClient, putNew: CaseStore['putNew'], idempotency: IdempotencyStore) {
+  return httpRoute(
+    createSubmit({ forms, validator: createFormValidator(), kms, caseKeyId: 'alias/k', cases: { putNew } as CaseStore, idempotency }),
+    { jsonBody: true },
+  );
+}
+
+function request(headers: Record<string, string> = {}): APIGatewayProxyEvent {
+  return {
+    resource: '/forms/{formId}/submissions',
+    httpMethod: 'POST',
+    path: '/forms/fischereischein/submissions',
+    headers: { 'Content-Type': 'application/json', ...headers },
+    pathParameters: { formId: 'fischereischein' },
+    body: JSON.stringify({ data }),
+    isBase64Encoded: false,
+    requestContext: { requestId: 'req-1' },
+  } as unknown as APIGatewayProxyEvent;
+}
+
+const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
+
+describe('submit story', () => {
+  it('makes exactly one KMS call, GenerateDataKey, and never Decrypt', async () => {
+    const kms = fakeKms('ok');
+    const handler = handlerWith(kms.client, async (input) => ({ ...input, reference: 'ABCD-EFGH-JKMN', status: 'received', updatedAt: input.receivedAt, version: 1 }) as never, fakeIdempotency().store);
+    const answer = await handler(request(), context);
+    expect(answer.statusCode).toBe(201);
+    expect(kms.calls).toEqual(['GenerateDataKeyCommand']);
+  });
+
+  it('answers 503 and acknowledges nothing when DynamoDB fails, releasing the idempotency claim', async () => {
+    const idempotency = fakeIdempotency();
+    const handler = handlerWith(fakeKms('ok').client, async () => {
+      throw awsError('InternalServerError');
+    }, idempotency.store);
+    const answer = await handler(request({ 'Idempotency-Key': 'k-1' }), context);
+    expect(answer.statusCode).toBe(503);
+    expect(JSON.parse(answer.body).type).toBe('urn:problem:unavailable');
+    expect(answer.body).not.toContain('caseId');
+    expect(idempotency.released).toEqual(['pk-1']);
+  });
+
+  it('answers 503 when KMS fails, before anything is written', async () => {
+    let writes = 0;
+    const idempotency = fakeIdempotency();
+    const handler = handlerWith(fakeKms(awsError('KMSInternalException')).client, async () => {
+      writes++;
+      throw new Error('unreachable');
+    }, idempotency.store);
+    const answer = await handler(request({ 'Idempotency-Key': 'k-2' }), context);
+    expect(answer.statusCode).toBe(503);
+    expect(writes).toBe(0);
+    expect(idempotency.released).toEqual(['pk-1']);
+  });
+
+  it('answers 429 with Retry-After when a dependency keeps throttling', async () => {
+    const handler = handlerWith(fakeKms(awsError('ThrottlingException')).client, async () => {
+      throw new Error('unreachable');
+    }, fakeIdempotency().store);
+    const answer = await handler(request(), context);
+    expect(answer.statusCode).toBe(429);
+    expect(JSON.parse(answer.body).type).toBe('urn:problem:rate-limited');
+    expect(answer.headers?.['Retry-After']).toBe('1');
+  });
+
+  it('answers an unexpected bug with 503 and does not leak its message', async () => {
+    const handler = handlerWith(fakeKms('ok').client, async () => {
+      throw new TypeError('Cannot read properties of undefined (reading Mustermann)');
+    }, fakeIdempotency().store);
+    const answer = await handler(request(), context);
+    expect(answer.statusCode).toBe(503);
+    expect(answer.body).not.toContain('Mustermann');
+    expect(answer.headers?.['X-Request-Id']).toBe('req-1');
+  });
+});
