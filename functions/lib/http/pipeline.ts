@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -18,7 +19,13 @@ export function httpRoute<TBody = null>(
 ) {
   const chain = middy<APIGatewayProxyEvent, HttpResult>(handler as unknown as (event: APIGatewayProxyEvent) => Promise<HttpResult>)
     .use(requestId())
-    .use(httpHeaderNormalizer())
+    .use(httpHeaderNormalizer());
+  // The stack sets the portals' origins; API Gateway answers preflights, the handlers the rest.
+  const origins = (process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean);
+  if (origins.length > 0) {
+    chain.use(httpCors({ origins, exposeHeaders: 'X-Request-Id, ETag, Retry-After, Idempotent-Replayed', vary: 'Origin' }));
+  }
+  chain
     .use(
       httpSecurityHeaders({
         contentSecurityPolicy: { 'default-src': "'none'", 'frame-ancestors': "'none'" },
