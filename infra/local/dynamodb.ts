@@ -15,8 +15,11 @@ import { freePort } from './ports.ts';
 
 export interface LocalDynamoDb {
   endpoint: string;
+  port: number;
   process: ChildProcess;
   stop(): Promise<void>;
+  /** Ends the JVM with SIGKILL, as a crash would (tests of dependency failure). */
+  kill(): Promise<void>;
 }
 
 export function requireJava(): void {
@@ -37,25 +40,33 @@ export const localClientConfig = (endpoint: string) => ({
   credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
 });
 
-/** Starts Amazon's DynamoDB Local (from the npm package) on a free port, data kept in `<dir>/dynamodb`. */
-export async function startDynamoDb(dir: string): Promise<LocalDynamoDb> {
+/**
+ * Starts Amazon's DynamoDB Local (from the npm package), data kept in `<dir>/dynamodb`: on a free
+ * port, or on `options.port` (a restart on the same endpoint, so running clients find it again).
+ */
+export async function startDynamoDb(dir: string, options: { port?: number } = {}): Promise<LocalDynamoDb> {
   requireJava();
   const dbPath = join(dir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true, mode: 0o700 });
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const child = spawnDynamoDbLocal({ path: dbPath, port, sharedDb: true, stdio: 'pipe' });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // Safety net: whatever ends this process (a crash, an unhandled error) ends the JVM with it.
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   const endpoint = `http://127.0.0.1:${port}`;
-  const stop = async (): Promise<void> => {
+  const end = async (signal: 'SIGTERM' | 'SIGKILL'): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
-    child.kill('SIGTERM');
+    child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
     clearTimeout(timer);
   };
+  const stop = (): Promise<void> => end('SIGTERM');
 
   const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
   const deadline = Date.now() + 30_000;
@@ -76,7 +87,7 @@ export async function startDynamoDb(dir: string): Promise<LocalDynamoDb> {
   } finally {
     client.destroy();
   }
-  return { endpoint, process: child, stop };
+  return { endpoint, port, process: child, stop, kill: () => end('SIGKILL') };
 }
 
 export interface TableNames {

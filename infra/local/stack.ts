@@ -1,10 +1,11 @@
 import { writeFileSync, renameSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadFormCatalogue } from '../../functions/lib/formCatalogue.ts';
 import { routes } from '../../functions/routes.ts';
-import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb } from './dynamodb.ts';
+import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
 import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.ts';
 import { startLocalKms } from './kms.ts';
 import { formsDir as defaultFormsDir } from './paths.ts';
@@ -21,10 +22,24 @@ export interface StackInfo {
   caseKeyArn: string;
   hmacSecretId: string;
   dataDir: string;
+  /** Only with `testControl`: the loopback endpoint that stops and restarts DynamoDB Local. */
+  controlUrl?: string;
+}
+
+/** DynamoDB Local of a running stack, for tests of what happens while it is gone. */
+export interface DynamoDbControl {
+  readonly running: boolean;
+  /** SIGKILL, as a crash would end it. */
+  kill(): Promise<void>;
+  /** SIGTERM, a clean shutdown. */
+  stop(): Promise<void>;
+  /** Starts it again on the same port and data dir; resolves once it answers. */
+  start(): Promise<void>;
 }
 
 export interface LocalStack {
   info: StackInfo;
+  dynamoDb: DynamoDbControl;
   stop(): Promise<void>;
 }
 
@@ -34,6 +49,11 @@ export interface LocalStackOptions {
   formsDir?: string;
   /** Lets tests make the local KMS fail on demand (POST /_faults on the KMS endpoint). */
   kmsFaults?: boolean;
+  /**
+   * Lets tests stop and restart DynamoDB Local over HTTP (`info.controlUrl`): `POST /dynamodb/kill`,
+   * `/dynamodb/stop`, `/dynamodb/start`, `GET /dynamodb`. For tests only.
+   */
+  testControl?: boolean;
 }
 
 /**
@@ -49,8 +69,27 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
   };
   try {
-    const dynamodb = await startDynamoDb(options.dataDir);
-    stoppers.push(dynamodb.stop);
+    let dynamodb: LocalDynamoDb = await startDynamoDb(options.dataDir);
+    stoppers.push(() => dynamodb.stop());
+    let running = true;
+    const dynamoDb: DynamoDbControl = {
+      get running() {
+        return running;
+      },
+      async kill() {
+        running = false;
+        await dynamodb.kill();
+      },
+      async stop() {
+        running = false;
+        await dynamodb.stop();
+      },
+      async start() {
+        if (running) return;
+        dynamodb = await startDynamoDb(options.dataDir, { port: dynamodb.port });
+        running = true;
+      },
+    };
     const admin = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
     await ensureTables(admin, LOCAL_TABLES);
     admin.destroy();
@@ -98,6 +137,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
     );
 
+    let controlUrl: string | undefined;
+    if (options.testControl) {
+      const control = createControlServer(dynamoDb);
+      await new Promise<void>((resolve, reject) => {
+        control.once('error', reject);
+        control.listen(0, '127.0.0.1', resolve);
+      });
+      stoppers.push(
+        () =>
+          new Promise<void>((resolve) => {
+            control.close(() => resolve());
+            control.closeAllConnections();
+          }),
+      );
+      controlUrl = `http://127.0.0.1:${(control.address() as AddressInfo).port}`;
+    }
+
     const info: StackInfo = {
       apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       dynamodbEndpoint: dynamodb.endpoint,
@@ -107,13 +163,40 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       caseKeyArn: kms.keyArn,
       hmacSecretId: kms.secretId,
       dataDir: options.dataDir,
+      ...(controlUrl ? { controlUrl } : {}),
     };
     const file = join(options.dataDir, 'stack.json');
     writeFileSync(`${file}.tmp`, `${JSON.stringify(info, null, 2)}\n`, { mode: 0o600 });
     renameSync(`${file}.tmp`, file);
-    return { info, stop };
+    return { info, dynamoDb, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+const CONTROL_ACTIONS = new Map<string, 'kill' | 'stop' | 'start'>([
+  ['/dynamodb/kill', 'kill'],
+  ['/dynamodb/stop', 'stop'],
+  ['/dynamodb/start', 'start'],
+]);
+
+/** The test-only control endpoint: one request at a time changes DynamoDB Local's state. */
+function createControlServer(dynamoDb: DynamoDbControl): Server {
+  let busy: Promise<void> = Promise.resolve();
+  return createServer((req, res) => {
+    const answer = (status: number, body?: object): void => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body ? JSON.stringify(body) : undefined);
+    };
+    req.resume();
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' && path === '/dynamodb') return answer(200, { running: dynamoDb.running });
+    const action = req.method === 'POST' ? CONTROL_ACTIONS.get(path ?? '') : undefined;
+    if (!action) return answer(404, { message: 'GET /dynamodb, POST /dynamodb/kill|stop|start' });
+    busy = busy.then(() => dynamoDb[action]()).then(
+      () => answer(200, { running: dynamoDb.running }),
+      (error: unknown) => answer(500, { message: error instanceof Error ? error.message : String(error) }),
+    );
+  });
 }

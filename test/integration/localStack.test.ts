@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,6 +94,40 @@ describe('npm start (infra/local/start.ts)', () => {
       expect(children2.filter(alive)).toEqual([]);
     }
   }, 120_000);
+
+  it('stops every child process when signalled while still starting', async () => {
+    const child = spawn(process.execPath, [startScript], {
+      env: { ...process.env, NODE_OPTIONS: '', LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'egov-data-')), PORT: '0' },
+      stdio: 'ignore',
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const cmdline = (pid: number): string => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+      } catch {
+        return '';
+      }
+    };
+    let jvm: number[] = [];
+    let port = Number.NaN;
+    for (let i = 0; i < 1500 && Number.isNaN(port); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      jvm = childrenOf(child.pid!).filter((pid) => cmdline(pid).includes('DynamoDBLocal'));
+      port = Number(/-port (\d+)/.exec(cmdline(jvm[0] ?? 0))?.[1]);
+    }
+    expect(jvm.length).toBeGreaterThan(0);
+    // Wait until DynamoDB Local answers (its banner is out, so a dead parent no longer takes it
+    // down through a broken pipe) while the stack is still creating tables and loading handlers.
+    let answered = false;
+    for (let i = 0; i < 1500 && !answered; i++) {
+      answered = await fetch(`http://127.0.0.1:${port}`).then(() => true, () => false);
+      if (!answered) await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(answered).toBe(true);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(jvm.filter(alive)).toEqual([]);
+  }, 60_000);
 
   it('keeps key material and the signing key readable by the owner only', () => {
     const { dataDir } = JSON.parse(readFileSync(process.env.EGOV_STACK_FILE!, 'utf8')) as { dataDir: string };
