@@ -1,5 +1,5 @@
-import { z } from 'zod';
 import { parseRequest } from '../lib/api/parse.ts';
+import { formVersionQuery } from '../lib/api/schemas.ts';
 import { readConfig } from '../lib/config.ts';
 import { loadFormCatalogue } from '../lib/formCatalogue.ts';
 import { httpRoute } from '../lib/http/pipeline.ts';
@@ -8,11 +8,9 @@ import { json } from '../lib/http/response.ts';
 
 const forms = loadFormCatalogue(readConfig(['FORMS_DIR']).FORMS_DIR);
 
-export const getFormQuery = z.strictObject({ version: z.string().regex(/^[1-9][0-9]{0,5}$/).transform(Number).optional() });
-
 /** GET /forms/{formId}[?version=N]: one form version with its JSON Schema, for rendering and pre-validation. */
 export const handler = httpRoute(async (event) => {
-  const query = parseRequest(getFormQuery, event.queryStringParameters ?? {}, 'query');
+  const query = parseRequest(formVersionQuery, event.queryStringParameters ?? {}, 'query');
   const form = forms.get(event.pathParameters?.formId ?? '', query.version);
   if (!form) throw new ProblemError('not-found', { detail: { de: 'Formular oder Version unbekannt.', en: 'Unknown form or form version.' } });
   const { id, version, office, title, description, schema } = form;

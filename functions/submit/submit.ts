@@ -44,7 +44,7 @@ export function createSubmit(deps: SubmitDeps) {
         });
       }
       const outcome = await deps.idempotency.claim(form.id, key, JSON.stringify(event.body), now);
-      if (outcome.kind === 'replay') return json(201, JSON.parse(outcome.response), { headers: { 'Idempotent-Replayed': 'true' } });
+      if (outcome.kind === 'replay') return json(201, JSON.parse(outcome.response), { noStore: true, headers: { 'Idempotent-Replayed': 'true' } });
       if (outcome.kind === 'in-progress') throw new ProblemError('idempotency-in-progress', { headers: { 'Retry-After': '1' } });
       if (outcome.kind === 'reused') throw new ProblemError('idempotency-key-reused');
       claim = outcome;
@@ -73,7 +73,7 @@ export function createSubmit(deps: SubmitDeps) {
         },
         (summary) => (claim ? [deps.idempotency.completion(claim.pk, claim.owner, JSON.stringify(answer(summary)))] : []),
       );
-      return json(201, answer(stored));
+      return json(201, answer(stored), { noStore: true });
     } catch (error) {
       if (claim) await deps.idempotency.release(claim.pk, claim.owner);
       throw error;

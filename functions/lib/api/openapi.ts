@@ -2,252 +2,29 @@ import { z } from 'zod';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { routes as routeTable, type Route } from '../../routes.ts';
 import { PROBLEMS, problemDocument, type ProblemSlug } from '../http/problem.ts';
+import {
+  COMMON_PROBLEMS,
+  COMPONENTS,
+  FORM_DATA_DESCRIPTION,
+  OPERATIONS,
+  PATH_PARAMETERS,
+  PUBLIC_CACHE,
+  type OperationDoc,
+  type ProblemCase,
+} from './openapiOperations.ts';
 import * as api from './schemas.ts';
 
 /**
  * The OpenAPI 3.1 document of API.md, generated from the route table (which routes exist, who may
  * call them) and the zod shapes of schemas.ts (what goes in and out). What only prose can say
- * (summaries, when each problem occurs) is written once per handler below; the builder refuses a
- * route without it, so a new route cannot be forgotten here.
+ * (summaries, when each problem occurs) is written once per handler in openapiOperations.ts; the
+ * builder refuses a route without it, so a new route cannot be forgotten there.
  */
 
 export const OPENAPI_VERSION = '3.1.1';
 const DIALECT = 'https://json-schema.org/draft/2020-12/schema';
-const PUBLIC_CACHE = 'public, max-age=300';
 
 type Json = Record<string, unknown>;
-type Tag = 'forms' | 'submissions' | 'cases' | 'operational';
-
-interface ProblemCase {
-  readonly slug: ProblemSlug;
-  /** When the route answers with it (English, one sentence). */
-  readonly when: string;
-}
-
-interface OperationDoc {
-  readonly tag: Tag;
-  readonly summary: string;
-  readonly description: string;
-  /** The query shape the handler parses, with a description per parameter. */
-  readonly query?: { readonly shape: z.ZodObject; readonly component: string; readonly describe: Record<string, string> };
-  readonly idempotencyKey?: boolean;
-  readonly ifMatch?: boolean;
-  readonly body?: { readonly component: string; readonly description: string };
-  readonly success: {
-    readonly status: 200 | 201;
-    readonly component: string;
-    readonly description: string;
-    /** The Cache-Control the handler sets, if any. */
-    readonly cacheControl?: 'no-store' | typeof PUBLIC_CACHE;
-    readonly etag?: boolean;
-    readonly replayed?: boolean;
-  };
-  /** The route's own problems; the builder adds those every route, clerk route or body route has. */
-  readonly problems: readonly ProblemCase[];
-}
-
-/** Shapes that become `components.schemas`, by name. Nested uses become `$ref`s. */
-const COMPONENTS: Record<string, { readonly shape: z.ZodType; readonly description?: string }> = {
-  CaseId: { shape: api.caseId },
-  Reference: { shape: api.reference },
-  FormId: { shape: api.formId },
-  Office: { shape: api.office },
-  Timestamp: { shape: api.timestamp },
-  FormVersion: { shape: api.formVersion },
-  Actor: { shape: api.actor },
-  CaseStatus: { shape: api.caseStatus, description: 'Workflow status of a case.' },
-  EventType: { shape: api.eventType },
-  LocalizedText: { shape: api.localized, description: 'Text in German and English.' },
-  FormData: { shape: api.formData },
-  FormSchema: { shape: api.formSchema },
-  FormSummary: { shape: api.formSummary, description: 'A form in the list: its latest version.' },
-  FormList: { shape: api.formList },
-  FormDetail: { shape: api.formDetail, description: 'One version of a form with its JSON Schema.' },
-  SubmissionRequest: { shape: api.submissionRequest, description: 'A citizen\'s application.' },
-  SubmissionResponse: { shape: api.submissionResponse, description: 'Acknowledgement of a durably stored case.' },
-  CaseSummary: { shape: api.caseSummary, description: 'A case without its data: what lists show.' },
-  CasePage: { shape: api.casePage, description: 'One page of an office\'s cases.' },
-  CaseNote: { shape: api.caseNote, description: 'A clerk\'s note, stored encrypted.' },
-  CaseDetail: { shape: api.caseDetail, description: 'A case with its decrypted data and notes.' },
-  UpdateCaseRequest: { shape: api.updateCaseRequest, description: 'One step of the workflow, optionally with a note.' },
-  CaseEvent: { shape: api.caseEvent, description: 'One entry of a case\'s audit trail.' },
-  EventPage: { shape: api.eventPage },
-  ValidationError: { shape: api.validationIssue, description: 'One failure of the form data against the form\'s JSON Schema.' },
-  RequestError: { shape: api.requestIssue, description: 'One part of the request that does not have the expected shape.' },
-  Problem: { shape: api.problemDocument, description: 'RFC 9457 problem document (`application/problem+json`).' },
-  EntityTag: { shape: api.entityTag, description: 'The case version as a strong entity tag, e.g. `"3"`.' },
-  IdempotencyKey: { shape: api.idempotencyKeyHeader, description: '1 to 255 visible ASCII characters.' },
-  Health: { shape: api.healthResponse },
-  OpenApiDocument: { shape: api.openApiDocument, description: 'This document.' },
-};
-
-const FORM_DATA_DESCRIPTION =
-  "The form's data, a JSON object: the form's JSON Schema (`GET /forms/{formId}`) decides what it may hold.";
-
-/** Path parameters by name: every `{name}` in a route path must be here. */
-const PATH_PARAMETERS: Record<string, { readonly component: string; readonly description: string }> = {
-  formId: { component: 'FormId', description: 'Id of the form.' },
-  caseId: { component: 'CaseId', description: 'Id of the case; an id that is not a ULID is `404`, like an unknown one.' },
-};
-
-const NOT_FOUND_CASE: ProblemCase = {
-  slug: 'not-found',
-  when: 'No such case, or a case of an office the clerk does not work for (its existence is never revealed).',
-};
-
-const OPERATIONS: Record<string, OperationDoc> = {
-  listForms: {
-    tag: 'forms',
-    summary: 'List the forms',
-    description: 'The latest version of every published form, sorted by `id`.',
-    success: { status: 200, component: 'FormList', description: 'The forms.', cacheControl: PUBLIC_CACHE },
-    problems: [],
-  },
-  getForm: {
-    tag: 'forms',
-    summary: 'Get a form with its JSON Schema',
-    description:
-      'One version of a form (the latest unless `version` is given) with the JSON Schema (draft 2020-12) that ' +
-      'its submissions must satisfy. A portal renders the form from it and can pre-validate with the same schema.',
-    query: {
-      shape: api.formVersionQuery,
-      component: 'FormVersionQuery',
-      describe: { version: 'Version of the form; default: the latest.' },
-    },
-    success: { status: 200, component: 'FormDetail', description: 'The form version.', cacheControl: PUBLIC_CACHE },
-    problems: [
-      { slug: 'malformed-request', when: '`version` is not a positive integer, or an unknown query parameter is given.' },
-      { slug: 'not-found', when: 'Unknown form or form version.' },
-    ],
-  },
-  submit: {
-    tag: 'submissions',
-    summary: 'Submit an application',
-    description:
-      "Validates `data` against the form's JSON Schema, encrypts it under a new per-case data key and stores it. " +
-      'The `201` comes only after the encrypted case is durably stored. With an `Idempotency-Key`, the same key and ' +
-      'the same body within 24 hours answer the original `201` again (with `Idempotent-Replayed: true`) and create nothing.',
-    idempotencyKey: true,
-    body: {
-      component: 'SubmissionRequest',
-      description: '`formVersion` is optional (default: the latest version). At most 256 KiB.',
-    },
-    success: {
-      status: 201,
-      component: 'SubmissionResponse',
-      description: 'The case was stored (or, for a replayed `Idempotency-Key`, had been stored before).',
-      replayed: true,
-    },
-    problems: [
-      {
-        slug: 'malformed-request',
-        when: 'The body is not a JSON object, lacks `data`, has an unknown member or a bad `formVersion`, or the `Idempotency-Key` is malformed.',
-      },
-      { slug: 'not-found', when: 'Unknown form or form version.' },
-      { slug: 'idempotency-in-progress', when: 'A request with the same `Idempotency-Key` is being processed right now; retry after `Retry-After` seconds.' },
-      { slug: 'validation-failed', when: "`data` does not satisfy the form's JSON Schema; `errors` lists every failure with a pointer into the body." },
-      { slug: 'idempotency-key-reused', when: 'The `Idempotency-Key` was used with a different body within 24 hours.' },
-      { slug: 'unavailable', when: 'KMS or DynamoDB failed; nothing was stored, the request may be retried.' },
-    ],
-  },
-  listCases: {
-    tag: 'cases',
-    summary: "List an office's cases",
-    description:
-      "The cases of one of the clerk's offices, newest first, one page at a time. Decrypts nothing: summaries only.",
-    query: {
-      shape: api.listCasesQuery,
-      component: 'ListCasesQuery',
-      describe: {
-        office: 'The office; required when the clerk works for more than one.',
-        formId: 'Only cases of this form.',
-        status: 'Only cases in this status.',
-        limit: 'Page size, 1 to 100; default 25.',
-        cursor: '`nextCursor` of the previous page, unchanged.',
-      },
-    },
-    success: { status: 200, component: 'CasePage', description: 'One page of cases.', cacheControl: 'no-store' },
-    problems: [
-      {
-        slug: 'malformed-request',
-        when: 'A bad query parameter, a forged cursor or one issued for other filters, or no `office` for a clerk of several offices.',
-      },
-      { slug: 'forbidden', when: '`office` is not one of the clerk\'s offices (or the clerk has none).' },
-    ],
-  },
-  getCase: {
-    tag: 'cases',
-    summary: 'Read a case',
-    description:
-      'The case with its decrypted form data and notes. The read is recorded as a `case.viewed` event before any ' +
-      'data leaves; `ETag` is the case version to send as `If-Match` when changing its status.',
-    success: {
-      status: 200,
-      component: 'CaseDetail',
-      description: 'The case, decrypted.',
-      cacheControl: 'no-store',
-      etag: true,
-    },
-    problems: [
-      NOT_FOUND_CASE,
-      { slug: 'integrity-error', when: 'The stored case failed authenticated decryption; no data is returned.' },
-      { slug: 'unavailable', when: 'KMS or DynamoDB failed, or the read could not be recorded; no data is returned.' },
-    ],
-  },
-  updateCase: {
-    tag: 'cases',
-    summary: "Change a case's status",
-    description:
-      'Allowed transitions: `received → in_review`; `in_review → needs_info | approved | rejected`; ' +
-      '`needs_info → in_review`; `approved | rejected → closed`. The optional note is stored encrypted. ' +
-      'Requires `If-Match` with the current `ETag`.',
-    ifMatch: true,
-    body: { component: 'UpdateCaseRequest', description: 'The new status and an optional note (1 to 10,000 characters).' },
-    success: {
-      status: 200,
-      component: 'CaseSummary',
-      description: 'The changed case; `ETag` is its new version.',
-      cacheControl: 'no-store',
-      etag: true,
-    },
-    problems: [
-      { slug: 'malformed-request', when: 'The body is not a JSON object with a known `status` and an optional non-empty `note`.' },
-      NOT_FOUND_CASE,
-      { slug: 'invalid-transition', when: 'The workflow does not allow this status change from the current status.' },
-      { slug: 'precondition-failed', when: '`If-Match` does not match the current version (the answer then carries the current `ETag`).' },
-      { slug: 'precondition-required', when: '`If-Match` is missing.' },
-      { slug: 'integrity-error', when: "The stored case's key failed authenticated decryption while sealing the note." },
-      { slug: 'unavailable', when: 'KMS or DynamoDB failed; nothing was changed.' },
-    ],
-  },
-  listEvents: {
-    tag: 'cases',
-    summary: "Read a case's audit trail",
-    description: 'Every event of the case, oldest first: `case.received`, `case.viewed`, `case.status_changed`. Append-only.',
-    success: { status: 200, component: 'EventPage', description: 'The events.', cacheControl: 'no-store' },
-    problems: [NOT_FOUND_CASE],
-  },
-  openapi: {
-    tag: 'operational',
-    summary: 'This OpenAPI document',
-    description: 'The OpenAPI 3.1 document of the API, generated from the code.',
-    success: { status: 200, component: 'OpenApiDocument', description: 'The document.', cacheControl: PUBLIC_CACHE },
-    problems: [],
-  },
-};
-
-const COMMON_PROBLEMS: Record<'body' | 'clerk' | 'all', readonly ProblemCase[]> = {
-  body: [
-    { slug: 'malformed-request', when: 'The body is not JSON or not a JSON object.' },
-    { slug: 'payload-too-large', when: 'The body is larger than 256 KiB.' },
-    { slug: 'unsupported-media-type', when: 'The body is not sent as `Content-Type: application/json`.' },
-  ],
-  clerk: [{ slug: 'unauthorized', when: 'No valid, unexpired bearer token.' }],
-  all: [
-    { slug: 'rate-limited', when: 'Throttled.' },
-    { slug: 'unavailable', when: 'A dependency failed or the function did not answer; nothing was acknowledged.' },
-  ],
-};
 
 /** Example problem documents: the real titles, in English. */
 function exampleOf(problem: ProblemCase, doc: OperationDoc | undefined): Json {
@@ -334,7 +111,7 @@ function problemResponse(cases: readonly ProblemCase[], doc?: OperationDoc): Jso
   const description =
     cases.length === 1 ? `\`${cases[0]!.slug}\`: ${cases[0]!.when}` : cases.map((problem) => `- \`${problem.slug}\`: ${problem.when}`).join('\n');
   const headers: Json = { 'X-Request-Id': REQUEST_ID, 'Cache-Control': NO_STORE };
-  if (slugs.includes('idempotency-in-progress')) headers['Retry-After'] = header('Seconds to wait before retrying.', { type: 'string', pattern: '^[0-9]+$' }, false);
+  if (slugs.includes('idempotency-in-progress') || slugs.includes('rate-limited')) headers['Retry-After'] = header('Seconds to wait before retrying.', { type: 'string', pattern: '^[0-9]+$' }, false);
   if (slugs.includes('precondition-failed')) headers.ETag = header('The current version, when `If-Match` named another.', ref('EntityTag'), false);
   return {
     description,
@@ -342,7 +119,7 @@ function problemResponse(cases: readonly ProblemCase[], doc?: OperationDoc): Jso
     content: {
       'application/problem+json': {
         schema: {
-          allOf: [ref('Problem'), { properties: { type: { enum: slugs.map((slug) => `urn:problem:${slug}`) }, status: { const: status } } }],
+          allOf: [ref('Problem'), { type: 'object', properties: { type: { enum: slugs.map((slug) => `urn:problem:${slug}`) }, status: { const: status } } }],
         },
         examples: Object.fromEntries(cases.map((problem) => [problem.slug, exampleOf(problem, doc)])),
       },
@@ -350,11 +127,14 @@ function problemResponse(cases: readonly ProblemCase[], doc?: OperationDoc): Jso
   };
 }
 
-/** The problems every route of a kind shares, as components.responses. */
-function sharedResponses(): Json {
+/** The problems routes of a kind share, as components.responses: those `paths` refers to. */
+function sharedResponses(paths: string): Json {
   const shared: Json = {};
   for (const cases of Object.values(COMMON_PROBLEMS)) {
-    for (const problem of cases) shared[responseName(problem.slug)] = problemResponse([problem]);
+    for (const problem of cases) {
+      const name = responseName(problem.slug);
+      if (paths.includes(`"#/components/responses/${name}"`)) shared[name] = problemResponse([problem]);
+    }
   }
   return shared;
 }
@@ -512,7 +292,7 @@ export function buildOpenApiDocument(): Json {
     components: {
       schemas,
       headers: HEADERS,
-      responses: sharedResponses(),
+      responses: sharedResponses(JSON.stringify(paths)),
       parameters: {
         AcceptLanguage: {
           name: 'Accept-Language',

@@ -1,0 +1,150 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { canonicalJson, checkForms, digestOf, main, type FormsLock } from '../../infra/forms-check.ts';
+
+const shippedForms = fileURLToPath(new URL('../../schemas/forms', import.meta.url));
+const shippedLock = fileURLToPath(new URL('../../forms.lock.json', import.meta.url));
+
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A copy of the shipped forms and lock file that a test may change. */
+function workspace(): { formsDir: string; lockFile: string } {
+  const root = mkdtempSync(join(tmpdir(), 'forms-check-'));
+  tempDirs.push(root);
+  cpSync(shippedForms, join(root, 'forms'), { recursive: true });
+  cpSync(shippedLock, join(root, 'forms.lock.json'));
+  return { formsDir: join(root, 'forms'), lockFile: join(root, 'forms.lock.json') };
+}
+
+const readJson = (file: string): Record<string, unknown> => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+const writeJson = (file: string, value: unknown): void => writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+const lockOf = (file: string): FormsLock => readJson(file) as unknown as FormsLock;
+
+/** Runs the command line, collecting what it prints. */
+function run(...argv: string[]): { code: number; out: string; err: string } {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(argv, (line) => out.push(line), (line) => err.push(line));
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+describe('npm run forms:check', () => {
+  it('passes on the shipped forms and lock file, printing a table of every version', () => {
+    const { code, out, err } = run('--forms-dir', shippedForms, '--lock', shippedLock);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toMatch(/^id +version +office +retentionDays +lock +title \(de\)$/m);
+    expect(out).toMatch(/^fischereischein +1 +ordnungsamt +1095 +ok +Antrag auf Erteilung eines Fischereischeins$/m);
+    expect(out).toMatch(/^fischereischein +2 +ordnungsamt /m);
+    expect(out).toMatch(/^wohngeld +1 +wohngeldstelle +3650 /m);
+  });
+
+  it('records every shipped version in the lock file', () => {
+    expect(Object.keys(lockOf(shippedLock).versions).sort()).toEqual([
+      'fischereischein/v1',
+      'fischereischein/v2',
+      'schuelerbefoerderung/v1',
+      'wohngeld/v1',
+    ]);
+  });
+
+  it('fails on a published version whose content changed, naming the file', () => {
+    const { formsDir, lockFile } = workspace();
+    const file = join(formsDir, 'fischereischein', 'v1.json');
+    writeJson(file, { ...readJson(file), retentionDays: 30 });
+    const { code, err } = run('--forms-dir', formsDir, '--lock', lockFile);
+    expect(code).toBe(1);
+    expect(err).toContain('fischereischein/v1.json: published version fischereischein/v1 was changed');
+    expect(err).toMatch(/publish the change as a new version/);
+  });
+
+  it('does not count reformatting or reordering keys as a change', () => {
+    const { formsDir, lockFile } = workspace();
+    const file = join(formsDir, 'wohngeld', 'v1.json');
+    const definition = readJson(file);
+    const reordered = Object.fromEntries(Object.entries(definition).reverse());
+    writeFileSync(file, JSON.stringify(reordered));
+    expect(checkForms({ formsDir, lockFile, update: false })).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('fails on a deleted published version', () => {
+    const { formsDir, lockFile } = workspace();
+    unlinkSync(join(formsDir, 'fischereischein', 'v2.json'));
+    const result = checkForms({ formsDir, lockFile, update: false });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([expect.stringMatching(/fischereischein\/v2\.json: published version fischereischein\/v2 was deleted/)]);
+  });
+
+  it('fails on a malformed definition, naming the file', () => {
+    const { formsDir, lockFile } = workspace();
+    const file = join(formsDir, 'schuelerbefoerderung', 'v2.json');
+    writeFileSync(file, '{ "id": "schuelerbefoerderung", ');
+    const { code, err } = run('--forms-dir', formsDir, '--lock', lockFile);
+    expect(code).toBe(1);
+    expect(err).toContain(`invalid form definition: ${file}: not valid JSON`);
+  });
+
+  it('fails on a definition whose version does not match its file name', () => {
+    const { formsDir, lockFile } = workspace();
+    const file = join(formsDir, 'wohngeld', 'v2.json');
+    writeJson(file, readJson(join(formsDir, 'wohngeld', 'v1.json')));
+    expect(checkForms({ formsDir, lockFile, update: false }).problems).toEqual([
+      `invalid form definition: ${file}: version 1 does not match its file name v2.json`,
+    ]);
+  });
+
+  it('fails on a new version that is not yet in the lock file', () => {
+    const { formsDir, lockFile } = workspace();
+    writeJson(join(formsDir, 'wohngeld', 'v2.json'), { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 2 });
+    const { code, err } = run('--forms-dir', formsDir, '--lock', lockFile);
+    expect(code).toBe(1);
+    expect(err).toMatch(/wohngeld\/v2\.json: new version wohngeld\/v2 is not in .*forms\.lock\.json: run `npm run forms:check -- --update`/);
+  });
+
+  it('--update adds a new version to the lock file and leaves the recorded ones as they were', () => {
+    const { formsDir, lockFile } = workspace();
+    const before = lockOf(lockFile).versions;
+    const v2 = { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 2 };
+    writeJson(join(formsDir, 'wohngeld', 'v2.json'), v2);
+
+    const { code, out } = run('--update', '--forms-dir', formsDir, '--lock', lockFile);
+    expect(code).toBe(0);
+    expect(out).toMatch(/^wohngeld +2 +wohngeldstelle +3650 +added /m);
+    expect(out).toContain('recorded 1 new version(s)');
+    expect(lockOf(lockFile).versions).toEqual({ ...before, 'wohngeld/v2': digestOf(v2) });
+    expect(run('--forms-dir', formsDir, '--lock', lockFile).code).toBe(0);
+  });
+
+  it('--update never rewrites a changed published version', () => {
+    const { formsDir, lockFile } = workspace();
+    const before = readFileSync(lockFile, 'utf8');
+    const file = join(formsDir, 'fischereischein', 'v2.json');
+    writeJson(file, { ...readJson(file), office: 'jugendamt' });
+    expect(run('--update', '--forms-dir', formsDir, '--lock', lockFile).code).toBe(1);
+    expect(readFileSync(lockFile, 'utf8')).toBe(before);
+  });
+
+  it('--update creates a missing lock file; without --update a missing one fails', () => {
+    const { formsDir, lockFile } = workspace();
+    unlinkSync(lockFile);
+    expect(run('--forms-dir', formsDir, '--lock', lockFile)).toMatchObject({ code: 1, err: expect.stringMatching(/forms\.lock\.json is missing/) });
+    expect(run('--update', '--forms-dir', formsDir, '--lock', lockFile).code).toBe(0);
+    expect(lockOf(lockFile).versions).toEqual(lockOf(shippedLock).versions);
+  });
+
+  it('refuses unknown options with the usage', () => {
+    expect(run('--force')).toMatchObject({ code: 1, err: expect.stringMatching(/usage: npm run forms:check/) });
+  });
+});
+
+describe('canonical JSON', () => {
+  it('sorts keys at every level and drops whitespace', () => {
+    expect(canonicalJson({ b: [{ d: 1, c: 'x' }], a: null })).toBe('{"a":null,"b":[{"c":"x","d":1}]}');
+  });
+});

@@ -1,0 +1,316 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { createGetCase } from '../../functions/getCase/getCase.ts';
+import { buildOpenApiDocument } from '../../functions/lib/api/openapi.ts';
+import type { CaseList } from '../../functions/lib/caseList.ts';
+import type { CaseStore, StoredCase } from '../../functions/lib/caseStore.ts';
+import type { CaseSummary } from '../../functions/lib/cases.ts';
+import { sealNewCase, withCaseKey, type Envelope } from '../../functions/lib/envelope.ts';
+import { createEventLog, type EventLog } from '../../functions/lib/eventLog.ts';
+import { loadFormCatalogue } from '../../functions/lib/formCatalogue.ts';
+import { createFormValidator } from '../../functions/lib/formValidation.ts';
+import type { Hmac } from '../../functions/lib/hmacKey.ts';
+import { httpRoute, type HttpEvent } from '../../functions/lib/http/pipeline.ts';
+import { json } from '../../functions/lib/http/response.ts';
+import type { IdempotencyStore } from '../../functions/lib/idempotency.ts';
+import { createListCases } from '../../functions/listCases/listCases.ts';
+import { createSubmit } from '../../functions/submit/submit.ts';
+import { createUpdateCase } from '../../functions/updateCase/updateCase.ts';
+import { startLocalKms, type LocalKms } from '../../infra/local/kms.ts';
+import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
+
+// The document describes what the handlers really send: real answers of the real handler code
+// (with stores faked and the local KMS) are checked against the documented response of their
+// status: media type, body schema, and every required header with its documented value.
+
+const document = buildOpenApiDocument() as Json;
+const { validator } = compileDocumentSchemas(document);
+const components = document.components as Record<string, Record<string, Json>>;
+const formsDir = fileURLToPath(new URL('../../schemas/forms', import.meta.url));
+const forms = loadFormCatalogue(formsDir);
+const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
+type Invoke = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+const follow = (node: Json, kind: 'responses' | 'headers'): Json =>
+  typeof node.$ref === 'string' ? components[kind]![node.$ref.replace(`#/components/${kind}/`, '')]! : node;
+
+/** Checks an answer against the document's response for `method path` and the answer's status. */
+function expectDocumented(method: string, path: string, answer: APIGatewayProxyResult): void {
+  const at = `${method} ${path} → ${answer.statusCode}`;
+  const operation = (document.paths as Record<string, Record<string, Json>>)[path]?.[method.toLowerCase()];
+  const raw = (operation?.responses as Record<string, Json> | undefined)?.[String(answer.statusCode)];
+  expect({ at, documented: raw !== undefined }).toEqual({ at, documented: true });
+  const response = follow(raw!, 'responses');
+  const headers = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), String(value)]));
+
+  const mediaType = (headers['content-type'] ?? '').split(';')[0]!.trim();
+  const content = (response.content as Record<string, Json>)[mediaType];
+  expect({ at, mediaType, documented: content !== undefined }).toEqual({ at, mediaType, documented: true });
+  const validate = validator(content!.schema as Json);
+  const body = JSON.parse(answer.body) as unknown;
+  validate(body);
+  expect({ at, errors: validate.errors ?? [] }).toEqual({ at, errors: [] });
+
+  for (const [name, declared] of Object.entries((response.headers ?? {}) as Record<string, Json>)) {
+    const header = follow(declared, 'headers');
+    const value = headers[name.toLowerCase()];
+    if (value === undefined) {
+      expect({ at, missing: name, required: header.required }).toEqual({ at, missing: name, required: false });
+      continue;
+    }
+    const validateHeader = validator(header.schema as Json);
+    expect({ at, header: name, value, valid: validateHeader(value) }).toEqual({ at, header: name, value, valid: true });
+  }
+}
+
+function event(input: Partial<HttpEvent<unknown>> & { body?: unknown; clerk?: { sub: string; groups: string } }): APIGatewayProxyEvent {
+  const { clerk, body, ...rest } = input;
+  return {
+    httpMethod: 'GET',
+    headers: {},
+    isBase64Encoded: false,
+    body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
+    requestContext: { requestId: 'req-doc', authorizer: clerk ? { claims: { sub: clerk.sub, 'cognito:groups': clerk.groups } } : null },
+    ...rest,
+  } as unknown as APIGatewayProxyEvent;
+}
+
+const ALICE = { sub: 'alice', groups: 'ordnungsamt' };
+const CASE_ID = '01JDZ8Q6W4X3Y2Z1A0B9C8D7E6';
+const summary: CaseSummary = {
+  caseId: CASE_ID,
+  reference: 'K7QM-4HXT-9CRB',
+  formId: 'fischereischein',
+  formVersion: 2,
+  office: 'ordnungsamt',
+  status: 'in_review',
+  receivedAt: '2026-11-27T13:35:10.123Z',
+  updatedAt: '2026-11-27T14:01:00.000Z',
+  version: 2,
+};
+const sample = JSON.parse(readFileSync(new URL('../fixtures/forms/fischereischein.valid.json', import.meta.url), 'utf8')) as Json;
+
+describe('the forms routes answer as documented', () => {
+  let listForms: Invoke;
+  let getForm: Invoke;
+  beforeAll(async () => {
+    process.env.FORMS_DIR = formsDir;
+    listForms = ((await import('../../functions/listForms/handler.ts')) as { handler: Invoke }).handler;
+    getForm = ((await import('../../functions/getForm/handler.ts')) as { handler: Invoke }).handler;
+  });
+
+  it('GET /forms', async () => {
+    expectDocumented('GET', '/forms', await listForms(event({ resource: '/forms' }), context));
+  });
+
+  it('GET /forms/{formId} for every version of every form', async () => {
+    for (const latest of forms.list()) {
+      for (let version = 1; version <= latest.version; version++) {
+        const answer = await getForm(
+          event({ resource: '/forms/{formId}', pathParameters: { formId: latest.id }, queryStringParameters: { version: String(version) } }),
+          context,
+        );
+        expect(answer.statusCode).toBe(200);
+        expectDocumented('GET', '/forms/{formId}', answer);
+      }
+    }
+  });
+
+  it('GET /forms/{formId} problems: unknown form, bad version', async () => {
+    expectDocumented('GET', '/forms/{formId}', await getForm(event({ resource: '/forms/{formId}', pathParameters: { formId: 'hundesteuer' } }), context));
+    const bad = await getForm(
+      event({ resource: '/forms/{formId}', pathParameters: { formId: 'wohngeld' }, queryStringParameters: { version: 'zwei' } }),
+      context,
+    );
+    expect(bad.statusCode).toBe(400);
+    expectDocumented('GET', '/forms/{formId}', bad);
+  });
+});
+
+describe('submissions answer as documented', () => {
+  const idempotency: IdempotencyStore = {
+    claim: async () => ({ kind: 'claimed', pk: 'pk', owner: 'me' }),
+    completion: () => ({}),
+    release: async () => undefined,
+  };
+  const kms = {
+    send: async (command: object) => {
+      if (!(command instanceof GenerateDataKeyCommand)) throw new Error('unexpected');
+      return { Plaintext: new Uint8Array(32).fill(7), CiphertextBlob: new Uint8Array(64), KeyId: 'arn:aws:kms:eu-central-1:1:key/k' };
+    },
+  } as unknown as KMSClient;
+  let failWith: Error | undefined;
+  const putNew: CaseStore['putNew'] = async (input) => {
+    if (failWith) throw failWith;
+    return { ...summary, caseId: input.caseId, status: 'received', version: 1, receivedAt: input.receivedAt, updatedAt: input.receivedAt };
+  };
+  const submit = httpRoute(
+    createSubmit({ forms, validator: createFormValidator(), kms, caseKeyId: 'alias/k', cases: { putNew } as CaseStore, idempotency }),
+    { jsonBody: true },
+  );
+  const post = (body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
+    submit(
+      event({ httpMethod: 'POST', resource: '/forms/{formId}/submissions', pathParameters: { formId: 'fischereischein' }, headers, body }),
+      context,
+    );
+  const PATH = '/forms/{formId}/submissions';
+
+  it('201', async () => {
+    const answer = await post({ data: sample });
+    expect(answer.statusCode).toBe(201);
+    expectDocumented('POST', PATH, answer);
+  });
+
+  it('(the check itself notices an undocumented member, status or missing header)', async () => {
+    const answer = await post({ data: sample });
+    const body = JSON.parse(answer.body) as Json;
+    expect(() => expectDocumented('POST', PATH, { ...answer, body: JSON.stringify({ ...body, secret: 'x' }) })).toThrow(/additionalProperties/);
+    expect(() => expectDocumented('POST', PATH, { ...answer, statusCode: 418 })).toThrow(/documented/);
+    const { 'X-Request-Id': _id, ...headers } = answer.headers as Record<string, string>;
+    expect(() => expectDocumented('POST', PATH, { ...answer, headers })).toThrow(/X-Request-Id/);
+  });
+
+  it('422 validation-failed, in German and English', async () => {
+    for (const language of ['de', 'en']) {
+      const answer = await post({ data: { applicant: { email: 'kaputt' } } }, { 'Content-Type': 'application/json', 'Accept-Language': language });
+      expect(answer.statusCode).toBe(422);
+      expectDocumented('POST', PATH, answer);
+    }
+  });
+
+  it('429 and 503 when DynamoDB throttles or fails', async () => {
+    const answers: APIGatewayProxyResult[] = [];
+    for (const name of ['ProvisionedThroughputExceededException', 'InternalServerError']) {
+      failWith = Object.assign(new Error(name), { name, $metadata: {} });
+      answers.push(await post({ data: sample }));
+    }
+    failWith = undefined;
+    expect(answers.map((answer) => answer.statusCode)).toEqual([429, 503]);
+    for (const answer of answers) expectDocumented('POST', PATH, answer);
+  });
+
+  it('400, 413 and 415', async () => {
+    const answers = await Promise.all([
+      post({ daten: {} }),
+      post('not json'),
+      post({ data: {} }, { 'Content-Type': 'text/plain' }),
+      post({ data: { big: 'x'.repeat(300 * 1024) } }),
+    ]);
+    expect(answers.map((answer) => answer.statusCode)).toEqual([400, 400, 415, 413]);
+    for (const answer of answers) expectDocumented('POST', PATH, answer);
+  });
+});
+
+describe('the clerk routes answer as documented', () => {
+  const dirs: string[] = [];
+  let localKms: LocalKms;
+  let kms: KMSClient;
+  let envelope: Envelope;
+  let stored: StoredCase;
+  beforeAll(async () => {
+    dirs.push(mkdtempSync(join(tmpdir(), 'egov-openapi-')));
+    localKms = await startLocalKms({ dataDir: dirs[0]!, port: 0 });
+    kms = new KMSClient({ region: 'eu-central-1', endpoint: localKms.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+    envelope = await sealNewCase(kms, localKms.keyArn, { caseId: CASE_ID, formId: 'fischereischein' }, Buffer.from(JSON.stringify(sample)));
+    stored = { summary, envelope, expiresAt: 2_000_000_000 };
+  });
+  afterAll(async () => {
+    kms.destroy();
+    await localKms.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const hmac: Hmac = { digest: async () => Buffer.alloc(32, 1) };
+  const list: CaseList = async (_scope, limit) => ({
+    items: Array.from({ length: limit }, () => ({ ...summary, sortKey: `${summary.receivedAt}#${summary.caseId}` })),
+    more: true,
+  });
+
+  it('GET /cases: 200 with a cursor, 400, 401, 403', async () => {
+    const listCases = httpRoute(createListCases({ list, hmac }));
+    const answers = await Promise.all([
+      listCases(event({ resource: '/cases', clerk: ALICE, queryStringParameters: { limit: '2' } }), context),
+      listCases(event({ resource: '/cases', clerk: ALICE, queryStringParameters: { limit: '500' } }), context),
+      listCases(event({ resource: '/cases' }), context),
+      listCases(event({ resource: '/cases', clerk: ALICE, queryStringParameters: { office: 'jugendamt' } }), context),
+    ]);
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 400, 401, 403]);
+    for (const answer of answers) expectDocumented('GET', '/cases', answer);
+  });
+
+  it('GET /cases/{caseId}: 200 with data, notes and ETag; 404; 500 integrity-error', async () => {
+    const at = '2026-11-27T14:01:00.000Z';
+    const sealed = await withCaseKey(kms, localKms.keyArn, { caseId: CASE_ID, formId: 'fischereischein' }, envelope, (key) =>
+      key.seal('note:N1', Buffer.from('Prüfungszeugnis liegt vor')),
+    );
+    let current: StoredCase = stored;
+    const cases = { load: async (id: string) => (id === CASE_ID ? { ...current, notes: [{ noteId: 'N1', at, actor: 'alice', sealed }] } : undefined) } as unknown as CaseStore;
+    const events = { append: async () => undefined } as unknown as EventLog;
+    const getCase = httpRoute(createGetCase({ cases, events, kms, caseKeyId: localKms.keyArn }));
+    const read = (caseId: string) => getCase(event({ resource: '/cases/{caseId}', clerk: ALICE, pathParameters: { caseId } }), context);
+
+    const ok = await read(CASE_ID);
+    expect(ok.statusCode).toBe(200);
+    expectDocumented('GET', '/cases/{caseId}', ok);
+    expectDocumented('GET', '/cases/{caseId}', await read('01JDZ8Q6W4X3Y2Z1A0B9C8D7E7'));
+
+    const tag = Buffer.from(envelope.tag);
+    tag[0]! ^= 1;
+    current = { ...stored, envelope: { ...envelope, tag } };
+    const broken = await read(CASE_ID);
+    expect(broken.statusCode).toBe(500);
+    expectDocumented('GET', '/cases/{caseId}', broken);
+  });
+
+  it('PATCH /cases/{caseId}: 200 with ETag; 400, 409, 412, 415, 428', async () => {
+    const cases = {
+      get: async () => stored,
+      changeStatus: async (current: StoredCase, change: { to: CaseSummary['status']; at: string }) => ({
+        ...current.summary,
+        status: change.to,
+        updatedAt: change.at,
+        version: current.summary.version + 1,
+      }),
+    } as unknown as CaseStore;
+    const updateCase = httpRoute<unknown>(createUpdateCase({ cases, kms, caseKeyId: localKms.keyArn }), { jsonBody: true });
+    const patch = (body: unknown, headers: Record<string, string>) =>
+      updateCase(
+        event({ httpMethod: 'PATCH', resource: '/cases/{caseId}', clerk: ALICE, pathParameters: { caseId: CASE_ID }, headers: { 'Content-Type': 'application/json', ...headers }, body }),
+        context,
+      );
+    const answers = await Promise.all([
+      patch({ status: 'approved', note: 'Alles vollständig.' }, { 'If-Match': '"2"' }),
+      patch({ status: 'approved', extra: 1 }, { 'If-Match': '"2"' }),
+      patch({ status: 'received' }, { 'If-Match': '"2"' }),
+      patch({ status: 'approved' }, { 'If-Match': '"1"' }),
+      patch({ status: 'approved' }, { 'If-Match': '"2"', 'Content-Type': 'text/plain' }),
+      patch({ status: 'approved' }, {}),
+    ]);
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 400, 409, 412, 415, 428]);
+    for (const answer of answers) expectDocumented('PATCH', '/cases/{caseId}', answer);
+  });
+
+  it('GET /cases/{caseId}/events: the events as the event log reads them', async () => {
+    const item = (type: string, extra: Record<string, { S: string }> = {}) => ({
+      caseId: { S: CASE_ID },
+      eventId: { S: 'E' },
+      at: { S: '2026-11-27T13:35:10.123Z' },
+      type: { S: type },
+      actor: { S: 'citizen' },
+      ...extra,
+    });
+    const ddb = {
+      send: async () => ({ Items: [item('case.received', { to: { S: 'received' } }), item('case.viewed'), item('case.status_changed', { from: { S: 'received' }, to: { S: 'in_review' } })] }),
+    } as unknown as DynamoDBClient;
+    const events = createEventLog(ddb, 'events');
+    // What functions/listEvents/handler.ts answers (it builds its DynamoDB client itself).
+    const listEvents = httpRoute(async () => json(200, { items: await events.list(CASE_ID) }, { noStore: true }));
+    expectDocumented('GET', '/cases/{caseId}/events', await listEvents(event({ resource: '/cases/{caseId}/events' }), context));
+  });
+});
