@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { HttpEvent } from './http/pipeline.ts';
 import { ProblemError } from './http/problem.ts';
 

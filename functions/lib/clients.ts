@@ -9,9 +9,14 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
  */
 const common = {
   maxAttempts: 3,
-  requestHandler: { connectionTimeout: 500, requestTimeout: 1_500 },
+  // Without throwOnRequestTimeout, @smithy/node-http-handler 4 only logs a warning when the
+  // request timeout passes and keeps waiting: a stalled dependency would hold the request until
+  // the function timeout. test/integration/dependencyFaults.test.ts proves the 503 in time.
+  requestHandler: { connectionTimeout: 500, requestTimeout: 1_500, throwOnRequestTimeout: true },
 } as const;
 
-export const dynamodb = new DynamoDBClient(common);
-export const kms = new KMSClient(common);
-export const secretsManager = new SecretsManagerClient(common);
+// `@__PURE__` lets the bundler drop a client its handler never uses: that handler then neither
+// ships its SDK package nor constructs it at cold start (getCase needs no Secrets Manager, ...).
+export const dynamodb = /* @__PURE__ */ new DynamoDBClient(common);
+export const kms = /* @__PURE__ */ new KMSClient(common);
+export const secretsManager = /* @__PURE__ */ new SecretsManagerClient(common);

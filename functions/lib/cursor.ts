@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ListScope } from './caseItems.ts';
 import type { Hmac } from './hmacKey.ts';
 import { ProblemError } from './http/problem.ts';

@@ -67,6 +67,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** What verifying a definition takes: the meta-schema and a compilation of its form schema. */
 interface DefinitionCheckers {
   checkDefinition: ValidateFunction<FormDefinition>;
   formSchemas: Ajv2020;
@@ -78,34 +79,38 @@ function describeMetaSchemaError(error: ErrorObject): string {
   return `definition${error.instancePath} ${error.message ?? error.keyword}${extra}`;
 }
 
-function readDefinition(file: string, folder: string, version: number, checkers: DefinitionCheckers): FormDefinition {
-  const { checkDefinition, formSchemas } = checkers;
+function readDefinition(file: string, folder: string, version: number, checkers: DefinitionCheckers | undefined): FormDefinition {
   let parsed: unknown;
   try {
     parsed = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     throw new FormDefinitionError(file, `not valid JSON: ${(error as Error).message}`);
   }
-  if (!checkDefinition(parsed)) {
-    const problems = (checkDefinition.errors ?? []).map(describeMetaSchemaError).join('; ');
+  if (checkers && !checkers.checkDefinition(parsed)) {
+    const problems = (checkers.checkDefinition.errors ?? []).map(describeMetaSchemaError).join('; ');
     throw new FormDefinitionError(file, `does not satisfy form-definition.schema.json: ${problems}`);
   }
-  if (parsed.id !== folder) {
-    throw new FormDefinitionError(file, `id "${parsed.id}" does not match its folder "${folder}"`);
+  // Unverified, it is a definition the synth checked; it only has to be an object to be read.
+  if (typeof parsed !== 'object' || parsed === null) throw new FormDefinitionError(file, 'is not a JSON object');
+  const definition = parsed as FormDefinition;
+  if (definition.id !== folder) {
+    throw new FormDefinitionError(file, `id "${definition.id}" does not match its folder "${folder}"`);
   }
-  if (parsed.version !== version) {
-    throw new FormDefinitionError(file, `version ${parsed.version} does not match its file name v${version}.json`);
+  if (definition.version !== version) {
+    throw new FormDefinitionError(file, `version ${definition.version} does not match its file name v${version}.json`);
   }
-  try {
-    compileFormSchema(formSchemas, parsed.schema);
-  } catch (error) {
-    throw new FormDefinitionError(file, `schema does not compile: ${(error as Error).message}`);
+  if (checkers) {
+    try {
+      compileFormSchema(checkers.formSchemas, definition.schema);
+    } catch (error) {
+      throw new FormDefinitionError(file, `schema does not compile: ${(error as Error).message}`);
+    }
   }
-  return deepFreeze(parsed);
+  return deepFreeze(definition);
 }
 
 /** All versions of one form, oldest first. */
-function readForm(formsDir: string, folder: string, checkers: DefinitionCheckers): FormDefinition[] {
+function readForm(formsDir: string, folder: string, checkers: DefinitionCheckers | undefined): FormDefinition[] {
   const dir = join(formsDir, folder);
   const files = readEntries(dir).map((entry) => {
     const file = join(dir, entry.name);
@@ -132,15 +137,18 @@ function readForm(formsDir: string, folder: string, checkers: DefinitionCheckers
   return versions;
 }
 
-/** Every form's versions by form id. */
-function readForms(formsDir: string): Map<string, FormDefinition[]> {
+function createCheckers(): DefinitionCheckers {
   // The meta-schema is ours and tested; skipping its check against draft 2020-12 saves start-up time.
   const definitionAjv = new Ajv2020({ allErrors: true, strict: true, validateSchema: false });
-  const checkers: DefinitionCheckers = {
+  return {
     checkDefinition: definitionAjv.compile<FormDefinition>(metaSchema),
     // One instance for all schemas, as in the validator: `$id`s clashing across forms fail here too.
     formSchemas: createFormSchemaAjv(),
   };
+}
+
+/** Every form's versions by form id. */
+function readForms(formsDir: string, checkers: DefinitionCheckers | undefined): Map<string, FormDefinition[]> {
   const forms = new Map<string, FormDefinition[]>();
   for (const entry of readEntries(formsDir)) {
     if (!entry.isDirectory()) {
@@ -152,12 +160,25 @@ function readForms(formsDir: string): Map<string, FormDefinition[]> {
   return forms;
 }
 
+export interface LoadOptions {
+  /**
+   * Check every definition against form-definition.schema.json and compile its schema (the
+   * default): what `npm start`, the synth (infra/forms.ts) and `npm run forms:check` do, so that a
+   * malformed definition stops them, naming its file. The Lambda handlers pass `false`: their
+   * definitions are the ones the synth checked, and compiling every schema would add 100–200 ms
+   * to each cold start; the validator compiles a form version on its first use instead. Layout,
+   * JSON, ids and versions are read strictly either way.
+   */
+  verify?: boolean;
+}
+
 /**
- * Reads and checks every form definition under `formsDir` once, synchronously, so that a broken
- * definition stops start-up rather than failing a citizen's request. Throws FormDefinitionError.
+ * Reads (and checks, see LoadOptions) every form definition under `formsDir` once, synchronously,
+ * so that a broken definition stops start-up rather than failing a citizen's request. Throws
+ * FormDefinitionError.
  */
-export function loadFormCatalogue(formsDir: string): FormCatalogue {
-  const forms = readForms(formsDir);
+export function loadFormCatalogue(formsDir: string, { verify = true }: LoadOptions = {}): FormCatalogue {
+  const forms = readForms(formsDir, verify ? createCheckers() : undefined);
   const latest = [...forms.values()]
     .map((versions) => versions[versions.length - 1] as FormDefinition)
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -61,8 +61,8 @@ const localizers: Record<Language, Localize> = {
 };
 
 /**
- * The one Ajv configuration for form schemas. The catalogue compiles every schema with it at
- * start-up, so a schema that loads is a schema the validator can compile.
+ * The one Ajv configuration for form schemas. The catalogue compiles every schema with it when it
+ * verifies (`npm start`, the synth), so a schema that passed is a schema the validator can compile.
  *
  * `checkSchemas: false` skips validating each schema against the draft 2020-12 meta-schema (whose
  * own compilation costs tens of milliseconds per instance); only for schemas the catalogue checked.
@@ -250,19 +250,25 @@ function toIssues(errors: readonly ErrorObject[], language: Language): Validatio
 }
 
 export function createFormValidator(options: FormValidatorOptions = {}): FormValidator {
-  // Form definitions come from the catalogue, which has checked every schema.
+  // Form definitions come from the catalogue, whose every schema was checked (at synth for Lambda).
   const ajv = createFormSchemaAjv({ checkSchemas: false });
   // One validator serves one catalogue: `id@version` names exactly one schema.
   const compiled = new Map<string, ValidateFunction>();
+  // The catalogue hands out the same frozen definition for every request of a form version: found
+  // by identity, a request needs no key built and hashed.
+  const byDefinition = new WeakMap<FormDefinition, ValidateFunction>();
 
   function validatorFor(form: FormDefinition): ValidateFunction {
+    let validateData = byDefinition.get(form);
+    if (validateData !== undefined) return validateData;
     const key = `${form.id}@${form.version}`;
-    let validateData = compiled.get(key);
+    validateData = compiled.get(key);
     if (validateData === undefined) {
       validateData = compileFormSchema(ajv, form.schema);
       compiled.set(key, validateData);
       options.onCompile?.(key);
     }
+    byDefinition.set(form, validateData);
     return validateData;
   }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { routes as routeTable, type Route } from '../../routes.ts';
 import { PROBLEMS, problemDocument, type ProblemSlug } from '../http/problem.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CASE_STATUSES, type EventType } from '../cases.ts';
 import { CASE_ID } from '../clerk.ts';
 import { PROBLEMS, type ProblemSlug } from '../http/problem.ts';

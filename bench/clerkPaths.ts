@@ -1,0 +1,220 @@
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand, QueryCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
+import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { caseItem, caseKey, listPartition } from '../functions/lib/caseItems.ts';
+import { newId } from '../functions/lib/caseStore.ts';
+import { kmsContext, type Envelope } from '../functions/lib/envelope.ts';
+import { newReference } from '../functions/lib/reference.ts';
+import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
+import { localClientConfig } from '../infra/local/dynamodb.ts';
+import type { StackInfo } from '../infra/local/stack.ts';
+import { compare, rate, type Comparison } from './stats.ts';
+
+/**
+ * The clerk paths, each handler invoked in-process as Lambda invokes it (the module the local
+ * stack serves, with its own SDK clients), against DynamoDB Local and the local KMS:
+ * the first page of an office's list over ≥ 10,000 cases beside one raw Query for a page of the
+ * same size, and a case read (three notes) beside raw GetItem + Decrypt.
+ */
+
+export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+export interface Handlers {
+  submit: Handler;
+  listCases: Handler;
+  getCase: Handler;
+  updateCase: Handler;
+}
+
+export const OFFICE = 'ordnungsamt';
+const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
+
+/**
+ * The event API Gateway hands a handler (Lambda proxy integration); on a clerk route with the
+ * claims its Cognito authorizer passes on.
+ */
+export function lambdaEvent(
+  request: { method?: string; resource: string; pathParameters?: Record<string, string>; query?: Record<string, string>; headers?: Record<string, string>; body?: string },
+  clerk = true,
+): APIGatewayProxyEvent {
+  return {
+    resource: request.resource,
+    path: request.resource,
+    httpMethod: request.method ?? 'GET',
+    headers: { ...request.headers },
+    multiValueHeaders: {},
+    pathParameters: request.pathParameters ?? null,
+    queryStringParameters: request.query ?? null,
+    multiValueQueryStringParameters: null,
+    stageVariables: null,
+    body: request.body ?? null,
+    isBase64Encoded: false,
+    requestContext: { requestId: 'bench', authorizer: clerk ? { claims: { sub: 'bench-clerk', 'cognito:groups': OFFICE } } : null },
+  } as unknown as APIGatewayProxyEvent;
+}
+
+export async function invoke(handler: Handler, event: APIGatewayProxyEvent, expected = 200): Promise<APIGatewayProxyResult> {
+  const answer = await handler(event, context);
+  if (answer.statusCode !== expected) throw new Error(`${event.resource} answered ${answer.statusCode}: ${answer.body}`);
+  return answer;
+}
+
+/** Writes `count` case items of the office straight into the table, in the store's item format. */
+async function seedCases(dynamodb: DynamoDBClient, table: string, count: number): Promise<void> {
+  const start = Date.now() - count * 60_000;
+  const envelope: Envelope = {
+    v: 1,
+    alg: 'AES-256-GCM',
+    iv: randomBytes(12),
+    tag: randomBytes(16),
+    ct: randomBytes(700),
+    kid: 'arn:aws:kms:eu-central-1:000000000000:key/seeded',
+    edk: randomBytes(184),
+  };
+  const items: WriteRequest[] = Array.from({ length: count }, (_, i) => {
+    const receivedAt = new Date(start + i * 60_000).toISOString();
+    const summary = {
+      caseId: newId(start + i * 60_000),
+      reference: newReference(),
+      formId: 'fischereischein',
+      formVersion: 2,
+      office: OFFICE,
+      status: 'received' as const,
+      receivedAt,
+      updatedAt: receivedAt,
+      version: 1,
+    };
+    return { PutRequest: { Item: caseItem(summary, envelope, Math.floor(Date.now() / 1000) + 730 * 86_400) } };
+  });
+  const batches = Array.from({ length: Math.ceil(count / 25) }, (_, i) => items.slice(i * 25, i * 25 + 25));
+  await rate(batches.length, 4, async (i) => {
+    let pending: WriteRequest[] = batches[i]!;
+    while (pending.length > 0) {
+      const result = await dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [table]: pending } }));
+      pending = result.UnprocessedItems?.[table] ?? [];
+    }
+  });
+}
+
+export const fixture = (formId: string): Record<string, unknown> =>
+  JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'forms', `${formId}.valid.json`), 'utf8')) as Record<string, unknown>;
+
+/** A citizen's submission of the form's valid sample. */
+export function submissionEvent(formId: string, headers: Record<string, string> = {}): APIGatewayProxyEvent {
+  return lambdaEvent(
+    {
+      method: 'POST',
+      resource: '/forms/{formId}/submissions',
+      pathParameters: { formId },
+      headers: { 'Content-Type': 'application/json', ...headers },
+      body: JSON.stringify({ data: fixture(formId) }),
+    },
+    false,
+  );
+}
+
+/** A case submitted through the handler, with three status changes carrying notes. */
+export async function caseWithNotes(handlers: Handlers): Promise<string> {
+  const submitted = await invoke(handlers.submit, submissionEvent('fischereischein'), 201);
+  const caseId = (JSON.parse(submitted.body) as { caseId: string }).caseId;
+  let version = 1;
+  for (const [status, note] of [
+    ['in_review', 'Erste Notiz'],
+    ['needs_info', 'Zweite Notiz'],
+    ['in_review', 'Dritte Notiz'],
+  ]) {
+    const answer = await invoke(
+      handlers.updateCase,
+      lambdaEvent({
+        method: 'PATCH',
+        resource: '/cases/{caseId}',
+        pathParameters: { caseId },
+        headers: { 'Content-Type': 'application/json', 'If-Match': `"${version}"` },
+        body: JSON.stringify({ status, note }),
+      }),
+    );
+    version = (JSON.parse(answer.body) as { version: number }).version;
+  }
+  return caseId;
+}
+
+export interface ClerkPathsResult {
+  seededCases: number;
+  /** Milliseconds per first page (25 cases) beside one raw Query of 25 items. */
+  list: Comparison;
+  /** Milliseconds per case read (three notes) beside GetItem + Decrypt. */
+  read: Comparison;
+  callsPerSample: number;
+}
+
+export async function clerkPaths(options: {
+  stack: StackInfo;
+  dynamodb: DynamoDBClient;
+  kms: KMSClient;
+  handlers: Handlers;
+  cases: number;
+  pairs: number;
+  callsPerSample: number;
+  log: (line: string) => void;
+}): Promise<ClerkPathsResult> {
+  const { stack, dynamodb, kms, handlers } = options;
+  const started = performance.now();
+  // Its own client: the handlers' one gives up after 1.5 s, which a busy DynamoDB Local can exceed.
+  const seeder = new DynamoDBClient(localClientConfig(stack.dynamodbEndpoint));
+  await seedCases(seeder, stack.tables.cases, options.cases);
+  seeder.destroy();
+  options.log(`  seeded ${options.cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+
+  const msPer = async (work: () => Promise<unknown>) => {
+    const begin = performance.now();
+    for (let i = 0; i < options.callsPerSample; i++) await work();
+    return (performance.now() - begin) / options.callsPerSample;
+  };
+
+  const firstPage = lambdaEvent({ resource: '/cases' });
+  const listPage = async () => {
+    const page = JSON.parse((await invoke(handlers.listCases, firstPage)).body) as { items: unknown[] };
+    if (page.items.length !== 25) throw new Error(`the first page holds ${page.items.length} cases`);
+  };
+  const { index, attribute, value } = listPartition({ office: OFFICE }, 0);
+  const rawQuery = async () => {
+    const page = await dynamodb.send(
+      new QueryCommand({
+        TableName: stack.tables.cases,
+        IndexName: index,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': attribute },
+        ExpressionAttributeValues: { ':pk': { S: value } },
+        ScanIndexForward: false,
+        Limit: 25,
+      }),
+    );
+    if (page.Items?.length !== 25) throw new Error('the raw page is short');
+  };
+  await msPer(listPage);
+  await msPer(rawQuery);
+  const list = await compare(options.pairs, () => msPer(listPage), () => msPer(rawQuery));
+  options.log(`  list: ${list.subject.toFixed(2)} ms beside Query ${list.floor.toFixed(2)} ms`);
+
+  const caseId = await caseWithNotes(handlers);
+  const readEvent = lambdaEvent({ resource: '/cases/{caseId}', pathParameters: { caseId } });
+  const readCase = () => invoke(handlers.getCase, readEvent);
+  const rawRead = async () => {
+    const item = (await dynamodb.send(new GetItemCommand({ TableName: stack.tables.cases, Key: caseKey(caseId), ConsistentRead: true }))).Item;
+    const envelope = item?.envelope?.M;
+    const formId = item?.formId?.S;
+    if (!envelope?.edk?.B || !formId) throw new Error('the case is not stored');
+    const { Plaintext } = await kms.send(
+      new DecryptCommand({ CiphertextBlob: envelope.edk.B, KeyId: stack.caseKeyArn, EncryptionContext: kmsContext({ caseId, formId }) }),
+    );
+    Plaintext?.fill(0);
+  };
+  await msPer(readCase);
+  await msPer(rawRead);
+  const read = await compare(options.pairs, () => msPer(readCase), () => msPer(rawRead));
+  options.log(`  read: ${read.subject.toFixed(2)} ms beside GetItem + Decrypt ${read.floor.toFixed(2)} ms`);
+
+  return { seededCases: options.cases, list, read, callsPerSample: options.callsPerSample };
+}

@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { createCaseStore } from '../functions/lib/caseStore.ts';
+import { createEventLog } from '../functions/lib/eventLog.ts';
+import { loadFormCatalogue, type FormDefinition } from '../functions/lib/formCatalogue.ts';
+import { createFormSchemaAjv, createFormValidator } from '../functions/lib/formValidation.ts';
+import { secretHmac } from '../functions/lib/hmacKey.ts';
+import { httpRoute } from '../functions/lib/http/pipeline.ts';
+import { createIdempotencyStore } from '../functions/lib/idempotency.ts';
+import { createSubmit } from '../functions/submit/submit.ts';
+import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
+import { fixture } from './clerkPaths.ts';
+import { compare, iterationsFor, microsPerAsyncCall, microsPerCall, spread, type Comparison, type Spread } from './stats.ts';
+
+/**
+ * Per-request CPU: the submit story wired as functions/submit/handler.ts wires it (middy chain,
+ * catalogue, validator, idempotency store, case store), with KMS, DynamoDB and Secrets Manager
+ * answering at once; and the form validator alone beside raw compiled Ajv on the same schema.
+ */
+
+const FORMS = ['fischereischein', 'wohngeld'] as const;
+
+const instantKms = {
+  send: async () => ({ Plaintext: new Uint8Array(32).fill(7), CiphertextBlob: new Uint8Array(184).fill(1), KeyId: 'arn:aws:kms:eu-central-1:0:key/k' }),
+} as unknown as KMSClient;
+const instantDynamoDb = { send: async () => ({}) } as unknown as DynamoDBClient;
+const instantSecrets = { send: async () => ({ SecretString: 'x'.repeat(64) }) } as unknown as SecretsManagerClient;
+const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
+
+export interface RequestCpuResult {
+  form: string;
+  /** µs per submission (201, with an Idempotency-Key), over rounds. */
+  submitMicros: Spread;
+  /** µs per validation: our validator beside raw Ajv. */
+  validation: Comparison;
+  /** Schema compilations while measuring (the first request of a form version compiles; later ones must not). */
+  compilationsWhileMeasuring: number;
+}
+
+export async function requestCpu(options: { rounds: number; sampleMs: number; log: (line: string) => void }): Promise<RequestCpuResult[]> {
+  // As functions/submit/handler.ts loads them: checked at synth, compiled on first use.
+  const forms = loadFormCatalogue(join(PROJECT_ROOT, 'schemas', 'forms'), { verify: false });
+  let compilations = 0;
+  const validator = createFormValidator({ onCompile: () => compilations++ });
+  const handler = httpRoute(
+    createSubmit({
+      forms,
+      validator,
+      kms: instantKms,
+      caseKeyId: 'arn:aws:kms:eu-central-1:0:key/k',
+      cases: createCaseStore(instantDynamoDb, 'cases', createEventLog(instantDynamoDb, 'events')),
+      idempotency: createIdempotencyStore(instantDynamoDb, 'idempotency', secretHmac(instantSecrets, 'secret')),
+    }),
+    { jsonBody: true },
+  );
+
+  let requestNo = 0;
+  const submitOf = (formId: string) => {
+    const body = JSON.stringify({ data: fixture(formId) });
+    return async () => {
+      const event = {
+        resource: '/forms/{formId}/submissions',
+        path: `/forms/${formId}/submissions`,
+        httpMethod: 'POST',
+        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${requestNo++}` },
+        pathParameters: { formId },
+        body,
+        isBase64Encoded: false,
+        requestContext: { requestId: `bench-${requestNo}` },
+      } as unknown as APIGatewayProxyEvent;
+      const answer = await handler(event, context);
+      if (answer.statusCode !== 201) throw new Error(`submit answered ${answer.statusCode}: ${answer.body}`);
+    };
+  };
+  // Warm-up of the whole path with every form (the first request of a form version compiles its
+  // schema; then the JIT settles), so that the first form measured is not the one paying for it.
+  const calibrated = new Map<string, number>();
+  for (const formId of FORMS) calibrated.set(formId, await iterationsFor(options.sampleMs, submitOf(formId)));
+  const compiledBefore = compilations;
+
+  const results: RequestCpuResult[] = [];
+  for (const formId of FORMS) {
+    const data = fixture(formId);
+    const submitOnce = submitOf(formId);
+    const submitSamples: number[] = [];
+    for (let round = 0; round < options.rounds; round++) submitSamples.push(await microsPerAsyncCall(calibrated.get(formId) ?? 1, submitOnce));
+
+    const form = forms.get(formId) as FormDefinition;
+    const rawValidate = createFormSchemaAjv({ checkSchemas: false }).compile(form.schema);
+    const ours = () => {
+      if (validator.validate(form, data).length !== 0) throw new Error(`${formId} fixture is invalid`);
+    };
+    const raw = () => {
+      if (!rawValidate(data)) throw new Error(`${formId} fixture is invalid`);
+    };
+    const validations = await iterationsFor(options.sampleMs, raw);
+    microsPerCall(validations, ours);
+    const validation = await compare(
+      options.rounds,
+      () => microsPerCall(validations, ours),
+      () => microsPerCall(validations, raw),
+    );
+    const submitMicros = spread(submitSamples);
+    results.push({ form: formId, submitMicros, validation, compilationsWhileMeasuring: compilations - compiledBefore });
+    options.log(`  ${formId}: submit ${submitMicros.median.toFixed(0)} µs, validate ${validation.subject.toFixed(1)} µs (raw Ajv ${validation.floor.toFixed(1)} µs)`);
+  }
+  return results;
+}

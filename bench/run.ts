@@ -1,0 +1,174 @@
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
+import { startLocalStack } from '../infra/local/stack.ts';
+import { callsPerOperation, type Clients, type CallsResult } from './calls.ts';
+import { clerkPaths, type ClerkPathsResult, type Handler, type Handlers } from './clerkPaths.ts';
+import { coldStart, type ColdStartResult } from './coldStart.ts';
+import { requestCpu, type RequestCpuResult } from './requestCpu.ts';
+import { fmt, ratioText, type Spread } from './stats.ts';
+import { throughput, type ThroughputResult } from './throughput.ts';
+
+/**
+ * `npm run bench [-- --quick] [-- coldStart requestCpu throughput clerkPaths calls]`: runs the
+ * benchmarks (all by default), prints one Markdown table per benchmark and writes
+ * bench/results.json. Never part of `npm test`.
+ */
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.filter((arg) => !arg.startsWith('--'));
+const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
+const log = (line: string): void => console.error(line);
+
+const TARGETS = { init: 1.3, bundle: 1.5, throughput: 0.6, validation: 1.1, list: 1.5, read: 1.5 } as const;
+
+interface Results {
+  startedAt: string;
+  machine: { node: string; cpus: number; loadAverageAtStart: number[] };
+  quick: boolean;
+  targets: typeof TARGETS;
+  coldStart?: ColdStartResult[];
+  requestCpu?: RequestCpuResult[];
+  throughput?: ThroughputResult[];
+  clerkPaths?: ClerkPathsResult;
+  calls?: CallsResult[];
+}
+
+const results: Results = {
+  startedAt: new Date().toISOString(),
+  machine: { node: process.version, cpus: cpus().length, loadAverageAtStart: loadavg().map((load) => Number(load.toFixed(2))) },
+  quick,
+  targets: TARGETS,
+};
+
+if (wanted('coldStart')) {
+  log('cold start …');
+  results.coldStart = await coldStart({ runs: quick ? 5 : 21, log });
+}
+if (wanted('requestCpu')) {
+  log('per-request CPU …');
+  results.requestCpu = await requestCpu({ rounds: quick ? 11 : 41, sampleMs: 25, log });
+}
+
+if (wanted('throughput') || wanted('clerkPaths') || wanted('calls')) {
+  const dataDir = mkdtempSync(join(tmpdir(), 'egov-bench-'));
+  log('starting a local stack (DynamoDB Local, local KMS, gateway) …');
+  const stack = await startLocalStack({ dataDir, port: 0 });
+  try {
+    // The modules the gateway serves (same URLs, so the same instances and the same SDK clients).
+    const clients = (await import('../functions/lib/clients.ts')) as Clients;
+    const load = async (name: string) => ((await import(`../functions/${name}/handler.ts`)) as { handler: Handler }).handler;
+    const handlers: Handlers = { submit: await load('submit'), listCases: await load('listCases'), getCase: await load('getCase'), updateCase: await load('updateCase') };
+    if (wanted('throughput')) {
+      log('submission throughput …');
+      results.throughput = await throughput({ stack: stack.info, dynamodb: clients.dynamodb, rounds: quick ? 5 : 9, requests: 100, concurrency: 8, log });
+    }
+    if (wanted('clerkPaths')) {
+      log('clerk paths …');
+      results.clerkPaths = await clerkPaths({ stack: stack.info, ...clients, handlers, cases: 10_000, pairs: quick ? 7 : 21, callsPerSample: 5, log });
+    }
+    if (wanted('calls')) {
+      log('calls per operation …');
+      results.calls = await callsPerOperation({ clients, handlers });
+    }
+  } finally {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---- the tables ---------------------------------------------------------------------------
+
+function table(headers: string[], rows: string[][]): string {
+  const widths = headers.map((header, i) => Math.max(header.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => `| ${cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(headers), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}
+
+const holds = (ok: boolean): string => (ok ? '✓' : '✗');
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KiB`;
+const pct = (ratio: Spread): string => ratioText(ratio);
+const sections: string[] = [];
+
+if (results.coldStart) {
+  const rows = results.coldStart.map((r) => [
+    r.handler,
+    r.clients.join(' + ') || '–',
+    `${kib(r.bundleBytes)} / ${kib(r.floorBundleBytes)}`,
+    `${fmt(r.sizeRatio)}× ${holds(r.sizeRatio <= TARGETS.bundle)}`,
+    `${fmt(r.init.subject, 1)} / ${fmt(r.init.floor, 1)} ms`,
+    `${pct(r.init.ratio)} ${holds(r.init.ratio.median <= TARGETS.init)}`,
+  ]);
+  const families = ['AWS SDK', 'zod', 'Ajv', 'Powertools', 'middy', 'own code'];
+  const composition = results.coldStart.map((r) => {
+    const other = Object.entries(r.composition).filter(([family]) => !families.includes(family)).reduce((sum, [, bytes]) => sum + bytes, 0);
+    return [r.handler, ...families.map((family) => kib(r.composition[family] ?? 0)), kib(other)];
+  });
+  sections.push(
+    `### Cold start (targets: bundle ≤ ${TARGETS.bundle}× floor, init ≤ ${TARGETS.init}× floor)\n\n` +
+      table(['function', 'floor imports', 'bundle / floor', 'bundle ratio', 'init median / floor', 'init ratio (p25–p75, n)'], rows) +
+      '\n\nBundle bytes by package (from the bundle\'s source map):\n\n' +
+      table(['function', ...families, 'other'], composition),
+  );
+}
+
+if (results.requestCpu) {
+  const rows = results.requestCpu.map((r) => [
+    r.form,
+    `${fmt(r.submitMicros.median, 0)} µs (${fmt(r.submitMicros.p25, 0)}–${fmt(r.submitMicros.p75, 0)}, n=${r.submitMicros.n})`,
+    `${fmt(r.validation.subject, 2)} / ${fmt(r.validation.floor, 2)} µs`,
+    `${pct(r.validation.ratio)} ${holds(r.validation.ratio.median <= TARGETS.validation)}`,
+    `${r.compilationsWhileMeasuring} ${holds(r.compilationsWhileMeasuring === 0)}`,
+  ]);
+  sections.push(
+    `### Per-request CPU, I/O answered instantly (target: validation ≤ ${TARGETS.validation}× raw Ajv)\n\n` +
+      table(['form', 'submit handler per request (p25–p75)', 'validate / raw Ajv', 'validation ratio (p25–p75, n)', 'compilations while measured'], rows),
+  );
+}
+
+if (results.throughput) {
+  const rows = results.throughput.map((r) => [
+    r.variant,
+    `${fmt(r.rate.subject, 0)} / ${fmt(r.rate.floor, 0)} per s`,
+    `${pct(r.rate.ratio)} ${holds(r.rate.ratio.median >= TARGETS.throughput)}`,
+  ]);
+  const first = results.throughput[0]!;
+  sections.push(
+    `### Submission throughput, concurrency ${first.concurrency}, ${first.requestsPerRound} requests per sample (target: ≥ ${TARGETS.throughput}× raw PutItem of a ${first.itemBytes}-byte item)\n\n` +
+      table(['path', 'submissions / PutItems', 'ratio (p25–p75, n)'], rows),
+  );
+}
+
+if (results.clerkPaths) {
+  const { list, read, seededCases, callsPerSample } = results.clerkPaths;
+  sections.push(
+    `### Clerk paths over ${seededCases.toLocaleString('en')} cases, mean of ${callsPerSample} calls per sample (target ≤ ${TARGETS.list}×)\n\n` +
+      table(
+        ['path', 'subject / floor', 'ratio (p25–p75, n)'],
+        [
+          ['list, first page of 25 vs one Query of 25', `${fmt(list.subject)} / ${fmt(list.floor)} ms`, `${pct(list.ratio)} ${holds(list.ratio.median <= TARGETS.list)}`],
+          ['case read (3 notes) vs GetItem + Decrypt', `${fmt(read.subject)} / ${fmt(read.floor)} ms`, `${pct(read.ratio)} ${holds(read.ratio.median <= TARGETS.read)}`],
+        ],
+      ),
+  );
+}
+
+if (results.calls) {
+  const expectedKms: Record<string, number> = { submit: 1, 'case read': 1, list: 0 };
+  const rows = results.calls.map(({ operation, ms, calls }) => {
+    const expected = Object.entries(expectedKms).find(([prefix]) => operation.startsWith(prefix))?.[1];
+    const describe = (list: { command: string; ms: number }[]) =>
+      list.length === 0 ? '0' : `${list.length} (${list.map(({ command, ms }) => `${command} ${fmt(ms, 1)} ms`).join(', ')})`;
+    return [operation, `${fmt(ms, 1)} ms`, `${describe(calls.kms)} ${expected === undefined ? '' : holds(calls.kms.length === expected)}`, describe(calls.dynamodb), describe(calls.secretsManager)];
+  });
+  sections.push('### Calls per operation (warm container, handlers in-process; medians of 5 runs)\n\n' + table(['operation', 'whole operation', 'KMS', 'DynamoDB', 'Secrets Manager'], rows));
+}
+
+const header = `Run ${results.startedAt} · Node ${results.machine.node} · ${results.machine.cpus} CPUs · load average at start ${results.machine.loadAverageAtStart.join(' ')}${quick ? ' · --quick' : ''}`;
+console.log([header, ...sections].join('\n\n'));
+const resultsFile = join(PROJECT_ROOT, 'bench', 'results.json');
+writeFileSync(`${resultsFile}.tmp`, `${JSON.stringify({ ...results, tables: sections }, null, 2)}\n`);
+renameSync(`${resultsFile}.tmp`, resultsFile);
+log('wrote bench/results.json');
