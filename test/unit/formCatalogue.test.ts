@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -249,5 +249,22 @@ describe('loadFormCatalogue with broken definitions', () => {
   it('rejects a forms directory that does not exist', () => {
     const dir = join(formsDirWith({}), 'missing');
     expectErrorNaming(dir, dir, /cannot read directory/);
+  });
+});
+
+describe('loadFormCatalogue without verification (the Lambda handlers)', () => {
+  it('loads the same forms as the verifying load', () => {
+    const verified = loadFormCatalogue(formsDir);
+    const fast = loadFormCatalogue(formsDir, { verify: false });
+    expect(fast.list()).toEqual(verified.list());
+    expect(fast.get('fischereischein', 1)).toEqual(verified.get('fischereischein', 1));
+  });
+
+  it('still refuses a file whose id does not match its folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'egov-forms-'));
+    cpSync(formsDir, dir, { recursive: true });
+    const file = join(dir, 'wohngeld', 'v1.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), id: 'anders' }));
+    expect(() => loadFormCatalogue(dir, { verify: false })).toThrow(file);
   });
 });
