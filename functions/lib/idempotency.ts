@@ -71,6 +71,9 @@ export function createIdempotencyStore(ddb: DynamoDBClient, tableName: string, h
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException) || !error.Item) throw error;
         const existing = error.Item;
+        // Our own claim: an earlier attempt of this very put succeeded, its answer was lost (a
+        // request timeout) and the SDK sent it again. `owner` is unique to this request.
+        if (existing.owner?.S === owner && existing.state?.S === 'in_progress') return { kind: 'claimed', pk, owner };
         const storedMac = existing.bodyMac?.B;
         if (!storedMac || storedMac.length !== bodyMac.length || !timingSafeEqual(storedMac, bodyMac)) return { kind: 'reused' };
         if (existing.state?.S === 'completed' && existing.response?.S) return { kind: 'replay', response: existing.response.S };

@@ -20,6 +20,9 @@ export interface LocalDynamoDb {
   stop(): Promise<void>;
   /** Ends the JVM with SIGKILL, as a crash would (tests of dependency failure). */
   kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT: connections are accepted but nothing answers, as when a dependency hangs. */
+  freeze(): void;
+  thaw(): void;
 }
 
 export function requireJava(): void {
@@ -61,6 +64,7 @@ export async function startDynamoDb(dir: string, options: { port?: number } = {}
   const endpoint = `http://127.0.0.1:${port}`;
   const end = async (signal: 'SIGTERM' | 'SIGKILL'): Promise<void> => {
     if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGCONT'); // a frozen JVM would not act on the signal
     child.kill(signal);
     const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
     await exited;
@@ -87,7 +91,15 @@ export async function startDynamoDb(dir: string, options: { port?: number } = {}
   } finally {
     client.destroy();
   }
-  return { endpoint, port, process: child, stop, kill: () => end('SIGKILL') };
+  return {
+    endpoint,
+    port,
+    process: child,
+    stop,
+    kill: () => end('SIGKILL'),
+    freeze: () => void child.kill('SIGSTOP'),
+    thaw: () => void child.kill('SIGCONT'),
+  };
 }
 
 export interface TableNames {

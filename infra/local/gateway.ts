@@ -93,7 +93,9 @@ export function createGateway(options: GatewayOptions): Server {
   return createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
+      // The request target is a path: resolved against a base, `//host/…` would be read as a host
+      // (and an invalid one throws), so it is appended to the origin instead.
+      const url = new URL(`http://localhost${req.url?.startsWith('/') ? req.url : '/'}`);
       const method = req.method ?? 'GET';
       const localAnswer = method === 'GET' ? options.local?.[url.pathname] : undefined;
       if (localAnswer) {
@@ -118,14 +120,18 @@ export function createGateway(options: GatewayOptions): Server {
       const body = await readBody(req);
       if (body === 'too-large') return problem(res, 413, 'payload-too-large', 'Payload too large', requestId);
 
-      const headers: Record<string, string> = {};
-      const multiValueHeaders: Record<string, string[]> = {};
+      // Names are client input: collected in maps and turned into own properties, as the JSON
+      // event API Gateway sends has them (`?__proto__=1` is a parameter, not a prototype).
+      const headerMap = new Map<string, string>();
+      const multiHeaderMap = new Map<string, string[]>();
       for (let i = 0; i < req.rawHeaders.length; i += 2) {
         const name = req.rawHeaders[i] ?? '';
         const value = req.rawHeaders[i + 1] ?? '';
-        headers[name] = value;
-        (multiValueHeaders[name] ??= []).push(value);
+        headerMap.set(name, value);
+        multiHeaderMap.set(name, [...(multiHeaderMap.get(name) ?? []), value]);
       }
+      const headers: Record<string, string> = Object.fromEntries(headerMap);
+      const multiValueHeaders: Record<string, string[]> = Object.fromEntries(multiHeaderMap);
 
       let claims: Record<string, string> | undefined;
       if (route.access === 'clerk') {
@@ -134,13 +140,15 @@ export function createGateway(options: GatewayOptions): Server {
         claims = authorizerClaims(payload);
       }
 
-      const query: Record<string, string> = {};
-      const multiQuery: Record<string, string[]> = {};
+      const queryMap = new Map<string, string>();
+      const multiQueryMap = new Map<string, string[]>();
       for (const [name, value] of url.searchParams) {
-        query[name] = value;
-        (multiQuery[name] ??= []).push(value);
+        queryMap.set(name, value);
+        multiQueryMap.set(name, [...(multiQueryMap.get(name) ?? []), value]);
       }
-      const hasQuery = Object.keys(query).length > 0;
+      const query: Record<string, string> = Object.fromEntries(queryMap);
+      const multiQuery: Record<string, string[]> = Object.fromEntries(multiQueryMap);
+      const hasQuery = queryMap.size > 0;
       const event: APIGatewayProxyEvent = {
         resource: route.path,
         path: url.pathname,

@@ -35,6 +35,10 @@ export interface DynamoDbControl {
   stop(): Promise<void>;
   /** Starts it again on the same port and data dir; resolves once it answers. */
   start(): Promise<void>;
+  /** SIGSTOP: it accepts connections and answers nothing, as a hanging dependency does. */
+  freeze(): Promise<void>;
+  /** SIGCONT: it answers again, everything that queued up meanwhile first. */
+  thaw(): Promise<void>;
 }
 
 export interface LocalStack {
@@ -50,8 +54,8 @@ export interface LocalStackOptions {
   /** Lets tests make the local KMS fail on demand (POST /_faults on the KMS endpoint). */
   kmsFaults?: boolean;
   /**
-   * Lets tests stop and restart DynamoDB Local over HTTP (`info.controlUrl`): `POST /dynamodb/kill`,
-   * `/dynamodb/stop`, `/dynamodb/start`, `GET /dynamodb`. For tests only.
+   * Lets tests stop, restart, freeze and thaw DynamoDB Local over HTTP (`info.controlUrl`):
+   * `POST /dynamodb/kill|stop|start|freeze|thaw`, `GET /dynamodb`. For tests only.
    */
   testControl?: boolean;
 }
@@ -88,6 +92,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         if (running) return;
         dynamodb = await startDynamoDb(options.dataDir, { port: dynamodb.port });
         running = true;
+      },
+      async freeze() {
+        dynamodb.freeze();
+      },
+      async thaw() {
+        dynamodb.thaw();
       },
     };
     const admin = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
@@ -175,10 +185,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-const CONTROL_ACTIONS = new Map<string, 'kill' | 'stop' | 'start'>([
+const CONTROL_ACTIONS = new Map<string, 'kill' | 'stop' | 'start' | 'freeze' | 'thaw'>([
   ['/dynamodb/kill', 'kill'],
   ['/dynamodb/stop', 'stop'],
   ['/dynamodb/start', 'start'],
+  ['/dynamodb/freeze', 'freeze'],
+  ['/dynamodb/thaw', 'thaw'],
 ]);
 
 /** The test-only control endpoint: one request at a time changes DynamoDB Local's state. */
@@ -193,7 +205,7 @@ function createControlServer(dynamoDb: DynamoDbControl): Server {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/dynamodb') return answer(200, { running: dynamoDb.running });
     const action = req.method === 'POST' ? CONTROL_ACTIONS.get(path ?? '') : undefined;
-    if (!action) return answer(404, { message: 'GET /dynamodb, POST /dynamodb/kill|stop|start' });
+    if (!action) return answer(404, { message: 'GET /dynamodb, POST /dynamodb/kill|stop|start|freeze|thaw' });
     busy = busy.then(() => dynamoDb[action]()).then(
       () => answer(200, { running: dynamoDb.running }),
       (error: unknown) => answer(500, { message: error instanceof Error ? error.message : String(error) }),

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnStack, type RunningStack } from '../support/localStack.ts';
@@ -10,7 +10,12 @@ declare global {
 /** Starts the whole local stack once for the integration suite, on free ports and a fresh data dir. */
 export default async function globalSetup(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'egov-it-'));
-  const stack = await spawnStack({ LOCAL_DATA_DIR: dataDir, LOCAL_KMS_FAULTS: '1' });
+  // DEBUG: every line any handler could log is written, so the leak check in the teardown sees it.
+  const stack = await spawnStack({ LOCAL_DATA_DIR: dataDir, LOCAL_KMS_FAULTS: '1', POWERTOOLS_LOG_LEVEL: 'DEBUG' });
   globalThis.__egovStack = stack;
   process.env.EGOV_STACK_FILE = join(dataDir, 'stack.json');
+  // A copy of the stack's log that tests can read (test/integration/logLeaks.test.ts).
+  const copy = join(dataDir, 'stack-output.log');
+  appendFileSync(copy, stack.output(), { mode: 0o600 });
+  for (const stream of [stack.child.stdout, stack.child.stderr]) stream?.on('data', (chunk: Buffer) => appendFileSync(copy, chunk));
 }

@@ -1,8 +1,25 @@
 import { rmSync } from 'node:fs';
+import { leaksIn, plantedMarkers } from '../support/markers.ts';
 
+/**
+ * Stops the suite's stack, then checks its whole output (every log line of every handler, the
+ * local KMS and the gateway) against every marker any test file planted: form values, notes,
+ * Idempotency-Keys, bearer tokens. Here, after all files, the check does not depend on their order.
+ */
 export default async function globalTeardown(): Promise<void> {
   const stack = globalThis.__egovStack;
   if (!stack) return;
   await stack.stop();
-  rmSync(stack.info.dataDir, { recursive: true, force: true });
+  try {
+    const markers = plantedMarkers(stack.info.dataDir);
+    const output = stack.output();
+    const leaks = leaksIn(output, markers);
+    if (leaks.length > 0) {
+      const lines = output.split('\n').filter((line) => leaks.some((leak) => line.toLowerCase().includes(leak.toLowerCase())));
+      throw new Error(`the local stack logged ${leaks.length} planted value(s):\n${lines.slice(0, 5).join('\n')}`);
+    }
+    console.log(`leak check: ${markers.length} planted values, none in ${output.split('\n').length} lines of the local stack's output`);
+  } finally {
+    rmSync(stack.info.dataDir, { recursive: true, force: true });
+  }
 }

@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { StackInfo } from '../../infra/local/stack.ts';
 import { mintToken } from '../../infra/local/tokens.ts';
+import { plantToken } from './markers.ts';
 
 /** The stack the integration suite's global setup started. */
 export function stackInfo(): StackInfo {
@@ -36,8 +37,11 @@ export async function call(method: string, path: string, options: { body?: unkno
   return { status: response.status, headers: response.headers, body: parsed, text };
 }
 
-export function clerkToken(sub: string, offices: string[], ttlSeconds = 600): Promise<string> {
-  return mintToken(stackInfo().dataDir, { sub, offices, ttlSeconds });
+/** A bearer token the suite's stack accepts (planted: it must never be logged). */
+export async function clerkToken(sub: string, offices: string[], ttlSeconds = 600): Promise<string> {
+  const token = await mintToken(stackInfo().dataDir, { sub, offices, ttlSeconds });
+  plantToken(token);
+  return token;
 }
 
 const local = { region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { call, fixture, stackInfo, type Answer } from './api.ts';
+import { plantMarkers } from './markers.ts';
 
-/** A valid Fischereischein application whose family name is a unique marker. */
+/** A valid Fischereischein application whose family name is a unique marker (planted: it must never be logged). */
 export function fishingLicence(marker = `Marker${randomUUID().replaceAll('-', '')}`): { data: Record<string, unknown>; marker: string } {
+  plantMarkers([marker]);
   const data = structuredClone(fixture('fischereischein')) as { applicant: Record<string, unknown> };
   data.applicant.familyName = marker;
   return { data, marker };

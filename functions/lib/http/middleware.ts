@@ -52,6 +52,21 @@ function isDependencyFailure(error: unknown): boolean {
 }
 
 /**
+ * Where a bug is: the first frames of the stack, without the message that heads it. The message may
+ * quote data, over several lines (the stack's first line is not all of it).
+ */
+function framesOf(error: Error): string | undefined {
+  const { stack, message } = error;
+  if (!stack) return undefined;
+  const afterMessage = message && stack.includes(message) ? stack.slice(stack.indexOf(message) + message.length) : stack;
+  return afterMessage
+    .split('\n')
+    .filter((line) => /^\s+at /.test(line))
+    .slice(0, 5)
+    .join('\n');
+}
+
+/**
  * Turns every error into an RFC 9457 problem document. Unknown failures become `503 unavailable`:
  * nothing was acknowledged, and the client may retry. Logs name the error, never its data: the
  * message of a JSON or SDK error can quote the request.
@@ -71,7 +86,7 @@ export function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, HttpResu
         problem = new ProblemError('unavailable');
         const name = error instanceof Error ? error.name : typeof error;
         if (isDependencyFailure(error)) logger.warn('dependency failed', { errorName: name });
-        else logger.error('unexpected failure', { errorName: name, stack: error instanceof Error ? error.stack?.split('\n').slice(1, 6).join('\n') : undefined });
+        else logger.error('unexpected failure', { errorName: name, stack: error instanceof Error ? framesOf(error) : undefined });
       }
       if (problem.status >= 500) logger.warn('answered with a server problem', { slug: problem.slug });
       const language = preferredLanguage(header(request.event, 'accept-language'));
@@ -88,13 +103,16 @@ export function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, HttpResu
   };
 }
 
+/** HTTP's optional whitespace is space and tab only; String#trim would also drop NBSP and friends. */
+const trimOws = (text: string): string => text.replace(/^[\t ]+|[\t ]+$/g, '');
+
 function isJsonMediaType(contentType: string | undefined): boolean {
   if (!contentType) return false;
   const [type = '', ...params] = contentType.split(';');
-  if (type.trim().toLowerCase() !== 'application/json') return false;
+  if (trimOws(type).toLowerCase() !== 'application/json') return false;
   return params.every((param) => {
     const [key = '', value = ''] = param.split('=');
-    return key.trim().toLowerCase() !== 'charset' || value.trim().replace(/^"|"$/g, '').toLowerCase() === 'utf-8';
+    return trimOws(key).toLowerCase() !== 'charset' || trimOws(value).replace(/^"|"$/g, '').toLowerCase() === 'utf-8';
   });
 }
 
