@@ -1,7 +1,8 @@
-import { DynamoDBClient, GetItemCommand, QueryCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { createDecipheriv } from 'node:crypto';
 import type { StackInfo } from '../../infra/local/stack.ts';
+import { scanWith } from './tables.ts';
 
 // What is really stored in a stack's tables, read from the test side (tests may Scan; functions
 // never do): every case decrypted, and every way a case could be half-written. Works on any stack
@@ -17,16 +18,6 @@ export function clientsFor(info: StackInfo) {
   };
 }
 
-async function scan(client: DynamoDBClient, table: string): Promise<Item[]> {
-  const items: Item[] = [];
-  let startKey: Item | undefined;
-  do {
-    const page = await client.send(new ScanCommand({ TableName: table, ExclusiveStartKey: startKey, ConsistentRead: true }));
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
-  return items;
-}
 
 export interface DecryptedCase {
   caseId: string;
@@ -72,7 +63,7 @@ async function open(kms: KMSClient, item: Item): Promise<string | undefined> {
 export async function decryptAllCases(info: StackInfo, concurrency = 8): Promise<DecryptedCase[]> {
   const { dynamodb, kms } = clientsFor(info);
   try {
-    const items = (await scan(dynamodb, info.tables.cases)).filter((item) => item.sk?.S === 'CASE');
+    const items = (await scanWith(dynamodb, info.tables.cases)).filter((item) => item.sk?.S === 'CASE');
     const out: DecryptedCase[] = [];
     let next = 0;
     await Promise.all(
@@ -123,10 +114,10 @@ export async function partialWrites(info: StackInfo): Promise<string[]> {
   const { dynamodb } = clientsFor(info);
   const { cases: casesTable, events: eventsTable, idempotency: idempotencyTable } = info.tables;
   try {
-    const eventsBefore = await scan(dynamodb, eventsTable);
-    const caseTable = await scan(dynamodb, casesTable);
-    const eventsAfter = await scan(dynamodb, eventsTable);
-    const idempotency = await scan(dynamodb, idempotencyTable);
+    const eventsBefore = await scanWith(dynamodb, eventsTable);
+    const caseTable = await scanWith(dynamodb, casesTable);
+    const eventsAfter = await scanWith(dynamodb, eventsTable);
+    const idempotency = await scanWith(dynamodb, idempotencyTable);
 
     const cases = new Map<string, Item>();
     const claims = new Map<string, string>();

@@ -1,4 +1,4 @@
-import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand } from '@aws-sdk/client-kms';
 import { createDecipheriv } from 'node:crypto';
 import { dynamodb, kms, stackInfo } from './api.ts';
@@ -7,8 +7,8 @@ import { dynamodb, kms, stackInfo } from './api.ts';
 
 export type Item = Record<string, AttributeValue>;
 
-export async function scanAll(table: string): Promise<Item[]> {
-  const client = dynamodb();
+/** Every item of a table, page by page. */
+export async function scanWith(client: DynamoDBClient, table: string): Promise<Item[]> {
   const items: Item[] = [];
   let startKey: Item | undefined;
   do {
@@ -16,8 +16,16 @@ export async function scanAll(table: string): Promise<Item[]> {
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
-  client.destroy();
   return items;
+}
+
+export async function scanAll(table: string): Promise<Item[]> {
+  const client = dynamodb();
+  try {
+    return await scanWith(client, table);
+  } finally {
+    client.destroy();
+  }
 }
 
 /** Every case item whose decrypted form data contains `marker`: how tests count what was stored. */
