@@ -122,7 +122,7 @@ export class Api extends Construct {
           : { authorizationType: apigw.AuthorizationType.NONE }),
       });
       if (route.access === 'public') {
-        const reason = `${route.method} ${route.path} is a public citizen route (API.md, "Citizens (no authentication)"); it is protected by the WAF and stage throttling instead.`;
+        const reason = `${route.method} ${route.path} is public by the contract (API.md: the citizens' routes and the OpenAPI document need no authentication); it is protected by the WAF and stage throttling instead.`;
         Validations.of(method).acknowledge(
           { id: 'AwsSolutions-APIG4', reason },
           { id: 'AwsSolutions-COG4', reason },
