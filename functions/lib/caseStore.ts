@@ -112,6 +112,20 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
       return result.Item ? readCase(result.Item) : undefined;
     },
 
+    /** Only the office a case belongs to: what an access check needs, without the envelope. */
+    async officeOf(caseId: string): Promise<string | undefined> {
+      const result = await ddb.send(
+        new GetItemCommand({
+          TableName: tableName,
+          Key: caseKey(caseId),
+          ProjectionExpression: '#office',
+          ExpressionAttributeNames: { '#office': 'office' },
+          ConsistentRead: true,
+        }),
+      );
+      return result.Item?.office?.S;
+    },
+
     /** The case with its notes, oldest note first: one Query over the case item and the notes after it. */
     async load(caseId: string): Promise<(StoredCase & { notes: StoredNote[] }) | undefined> {
       let found: StoredCase | undefined;
