@@ -58,7 +58,7 @@ if (wanted('throughput') || wanted('clerkPaths') || wanted('calls')) {
   const stack = await startLocalStack({ dataDir, port: 0 });
   try {
     // The modules the gateway serves (same URLs, so the same instances and the same SDK clients).
-    const clients = (await import('../functions/lib/clients.ts')) as Clients;
+    const clients = (await import('#lib/runtime/clients.ts')) as Clients;
     const load = async (name: string) => ((await import(`../functions/${name}/handler.ts`)) as { handler: Handler }).handler;
     const handlers: Handlers = { submit: await load('submit'), listCases: await load('listCases'), getCase: await load('getCase'), updateCase: await load('updateCase') };
     if (wanted('throughput')) {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { caseKey } from '../functions/lib/caseItems.ts';
+import { caseKey } from '#lib/cases/items.ts';
 import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
 import type { StackInfo } from '../infra/local/stack.ts';
 import { compare, rate, type Comparison } from './stats.ts';

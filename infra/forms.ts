@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { loadFormCatalogue } from '../functions/lib/formCatalogue.ts';
+import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
 import { PROJECT_ROOT } from './constructs/bundling.ts';
 
 /** The form definitions the functions ship (bundling.ts copies this folder). */

@@ -1,6 +1,6 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { casesTable } from '../functions/lib/tables.ts';
+import { casesTable } from '#lib/cases/tables.ts';
 import { routes as allRoutes, type Route } from '../functions/routes.ts';
 import type { StageConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';

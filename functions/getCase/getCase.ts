@@ -1,11 +1,11 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import type { CaseStore } from '../lib/caseStore.ts';
-import { assertMayAccess, caseIdOf, clerkOf } from '../lib/clerk.ts';
-import { withCaseKey } from '../lib/envelope.ts';
-import type { EventLog } from '../lib/eventLog.ts';
-import { guardIntegrity } from '../lib/integrity.ts';
-import type { HttpEvent } from '../lib/http/pipeline.ts';
-import { json, type HttpResult } from '../lib/http/response.ts';
+import type { CaseStore } from '#lib/cases/store.ts';
+import { assertMayAccess, caseIdOf, clerkOf } from '#lib/cases/access.ts';
+import { withCaseKey } from '#lib/crypto/envelope.ts';
+import type { EventLog } from '#lib/cases/events.ts';
+import { guardIntegrity } from '#lib/cases/integrity.ts';
+import type { HttpEvent } from '#lib/http/pipeline.ts';
+import { json, type HttpResult } from '#lib/http/response.ts';
 
 export interface GetCaseDeps {
   cases: CaseStore;

@@ -1,8 +1,8 @@
-import { createCaseStore } from '../lib/caseStore.ts';
-import { dynamodb, kms } from '../lib/clients.ts';
-import { readConfig } from '../lib/config.ts';
-import { createEventLog } from '../lib/eventLog.ts';
-import { httpRoute } from '../lib/http/pipeline.ts';
+import { createCaseStore } from '#lib/cases/store.ts';
+import { dynamodb, kms } from '#lib/runtime/clients.ts';
+import { readConfig } from '#lib/runtime/config.ts';
+import { createEventLog } from '#lib/cases/events.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
 import { createGetCase } from './getCase.ts';
 
 const config = readConfig(['CASES_TABLE', 'EVENTS_TABLE', 'CASE_KEY_ID']);

@@ -1,10 +1,10 @@
-import { parseRequest } from '../lib/api/parse.ts';
-import { formVersionQuery } from '../lib/api/schemas.ts';
-import { readConfig } from '../lib/config.ts';
-import { loadFormCatalogue } from '../lib/formCatalogue.ts';
-import { httpRoute } from '../lib/http/pipeline.ts';
-import { ProblemError } from '../lib/http/problem.ts';
-import { json } from '../lib/http/response.ts';
+import { parseRequest } from '#lib/http/parse.ts';
+import { formVersionQuery } from '#lib/api/schemas.ts';
+import { readConfig } from '#lib/runtime/config.ts';
+import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
+import { ProblemError } from '#lib/http/problem.ts';
+import { json } from '#lib/http/response.ts';
 
 // Checked at synth (infra/forms.ts): no schema is compiled at cold start.
 const forms = loadFormCatalogue(readConfig(['FORMS_DIR']).FORMS_DIR, { verify: false });

@@ -1,8 +1,8 @@
-import { createCaseList } from '../lib/caseList.ts';
-import { dynamodb, secretsManager } from '../lib/clients.ts';
-import { readConfig } from '../lib/config.ts';
-import { secretHmac } from '../lib/hmacKey.ts';
-import { httpRoute } from '../lib/http/pipeline.ts';
+import { createCaseList } from '#lib/cases/list.ts';
+import { dynamodb, secretsManager } from '#lib/runtime/clients.ts';
+import { readConfig } from '#lib/runtime/config.ts';
+import { secretHmac } from '#lib/crypto/hmac.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
 import { createListCases } from './listCases.ts';
 
 const config = readConfig(['CASES_TABLE', 'HMAC_SECRET_ID']);

@@ -1,11 +1,11 @@
-import { parseRequest } from '../lib/api/parse.ts';
-import { listCasesQuery } from '../lib/api/schemas.ts';
-import type { CaseList } from '../lib/caseList.ts';
-import { clerkOf, officeFor } from '../lib/clerk.ts';
-import { issueCursor, readCursor } from '../lib/cursor.ts';
-import type { Hmac } from '../lib/hmacKey.ts';
-import type { HttpEvent } from '../lib/http/pipeline.ts';
-import { json, type HttpResult } from '../lib/http/response.ts';
+import { parseRequest } from '#lib/http/parse.ts';
+import { listCasesQuery } from '#lib/api/schemas.ts';
+import type { CaseList } from '#lib/cases/list.ts';
+import { clerkOf, officeFor } from '#lib/cases/access.ts';
+import { issueCursor, readCursor } from '#lib/cases/cursor.ts';
+import type { Hmac } from '#lib/crypto/hmac.ts';
+import type { HttpEvent } from '#lib/http/pipeline.ts';
+import { json, type HttpResult } from '#lib/http/response.ts';
 
 export interface ListCasesDeps {
   list: CaseList;

@@ -1,10 +1,10 @@
-import { createCaseStore } from '../lib/caseStore.ts';
-import { caseIdOf, clerkOf, assertMayAccess } from '../lib/clerk.ts';
-import { dynamodb } from '../lib/clients.ts';
-import { readConfig } from '../lib/config.ts';
-import { createEventLog } from '../lib/eventLog.ts';
-import { httpRoute } from '../lib/http/pipeline.ts';
-import { json } from '../lib/http/response.ts';
+import { createCaseStore } from '#lib/cases/store.ts';
+import { caseIdOf, clerkOf, assertMayAccess } from '#lib/cases/access.ts';
+import { dynamodb } from '#lib/runtime/clients.ts';
+import { readConfig } from '#lib/runtime/config.ts';
+import { createEventLog } from '#lib/cases/events.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
+import { json } from '#lib/http/response.ts';
 
 const config = readConfig(['CASES_TABLE', 'EVENTS_TABLE']);
 const events = createEventLog(dynamodb, config.EVENTS_TABLE);

@@ -1,7 +1,7 @@
-import { readConfig } from '../lib/config.ts';
-import { loadFormCatalogue } from '../lib/formCatalogue.ts';
-import { httpRoute } from '../lib/http/pipeline.ts';
-import { json } from '../lib/http/response.ts';
+import { readConfig } from '#lib/runtime/config.ts';
+import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
+import { json } from '#lib/http/response.ts';
 
 // Checked at synth (infra/forms.ts): no schema is compiled at cold start.
 const forms = loadFormCatalogue(readConfig(['FORMS_DIR']).FORMS_DIR, { verify: false });

@@ -1,6 +1,6 @@
-import { buildOpenApiDocument } from '../lib/api/openapi.ts';
-import { httpRoute } from '../lib/http/pipeline.ts';
-import { json } from '../lib/http/response.ts';
+import { buildOpenApiDocument } from '#lib/api/openapi.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
+import { json } from '#lib/http/response.ts';
 
 /** GET /openapi.json: the contract as OpenAPI 3.1. Built once per cold start: it changes only with a deploy. */
 const document = buildOpenApiDocument();

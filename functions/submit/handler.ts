@@ -1,12 +1,12 @@
-import { createCaseStore } from '../lib/caseStore.ts';
-import { dynamodb, kms, secretsManager } from '../lib/clients.ts';
-import { readConfig } from '../lib/config.ts';
-import { createEventLog } from '../lib/eventLog.ts';
-import { loadFormCatalogue } from '../lib/formCatalogue.ts';
-import { createFormValidator } from '../lib/formValidation.ts';
-import { secretHmac } from '../lib/hmacKey.ts';
-import { httpRoute } from '../lib/http/pipeline.ts';
-import { createIdempotencyStore } from '../lib/idempotency.ts';
+import { createCaseStore } from '#lib/cases/store.ts';
+import { dynamodb, kms, secretsManager } from '#lib/runtime/clients.ts';
+import { readConfig } from '#lib/runtime/config.ts';
+import { createEventLog } from '#lib/cases/events.ts';
+import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { createFormValidator } from '#lib/forms/validation.ts';
+import { secretHmac } from '#lib/crypto/hmac.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
+import { createIdempotencyStore } from '#lib/submissions/idempotency.ts';
 import { createSubmit } from './submit.ts';
 
 const config = readConfig(['CASES_TABLE', 'EVENTS_TABLE', 'IDEMPOTENCY_TABLE', 'CASE_KEY_ID', 'HMAC_SECRET_ID', 'FORMS_DIR']);

@@ -1,15 +1,15 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { submissionRequest, type SubmissionResponse } from '../lib/api/schemas.ts';
-import { parseRequest } from '../lib/api/parse.ts';
-import { newId, type CaseStore } from '../lib/caseStore.ts';
-import { sealNewCase } from '../lib/envelope.ts';
-import type { FormCatalogue } from '../lib/formCatalogue.ts';
-import type { FormValidator } from '../lib/formValidation.ts';
-import { preferredLanguage } from '../lib/http/language.ts';
-import type { HttpEvent } from '../lib/http/pipeline.ts';
-import { ProblemError } from '../lib/http/problem.ts';
-import { json, type HttpResult } from '../lib/http/response.ts';
-import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyStore } from '../lib/idempotency.ts';
+import { submissionRequest, type SubmissionResponse } from '#lib/api/schemas.ts';
+import { parseRequest } from '#lib/http/parse.ts';
+import { newId, type CaseStore } from '#lib/cases/store.ts';
+import { sealNewCase } from '#lib/crypto/envelope.ts';
+import type { FormCatalogue } from '#lib/forms/catalogue.ts';
+import type { FormValidator } from '#lib/forms/validation.ts';
+import { preferredLanguage } from '#lib/http/language.ts';
+import type { HttpEvent } from '#lib/http/pipeline.ts';
+import { ProblemError } from '#lib/http/problem.ts';
+import { json, type HttpResult } from '#lib/http/response.ts';
+import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyStore } from '#lib/submissions/idempotency.ts';
 
 export interface SubmitDeps {
   forms: FormCatalogue;

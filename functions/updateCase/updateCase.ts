@@ -1,14 +1,14 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { parseRequest } from '../lib/api/parse.ts';
-import { updateCaseRequest } from '../lib/api/schemas.ts';
-import { canTransition } from '../lib/cases.ts';
-import { newId, StaleCaseError, type CaseStore } from '../lib/caseStore.ts';
-import { assertMayAccess, caseIdOf, clerkOf } from '../lib/clerk.ts';
-import { withCaseKey, type SealedPart } from '../lib/envelope.ts';
-import { guardIntegrity } from '../lib/integrity.ts';
-import type { HttpEvent } from '../lib/http/pipeline.ts';
-import { ProblemError } from '../lib/http/problem.ts';
-import { json, type HttpResult } from '../lib/http/response.ts';
+import { parseRequest } from '#lib/http/parse.ts';
+import { updateCaseRequest } from '#lib/api/schemas.ts';
+import { canTransition } from '#lib/cases/model.ts';
+import { newId, StaleCaseError, type CaseStore } from '#lib/cases/store.ts';
+import { assertMayAccess, caseIdOf, clerkOf } from '#lib/cases/access.ts';
+import { withCaseKey, type SealedPart } from '#lib/crypto/envelope.ts';
+import { guardIntegrity } from '#lib/cases/integrity.ts';
+import type { HttpEvent } from '#lib/http/pipeline.ts';
+import { ProblemError } from '#lib/http/problem.ts';
+import { json, type HttpResult } from '#lib/http/response.ts';
 
 export interface UpdateCaseDeps {
   cases: CaseStore;

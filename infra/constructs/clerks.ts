@@ -5,7 +5,7 @@ import type { StageConfig } from '../config.ts';
 
 /**
  * The clerks' identities: a user pool without self sign-up (accounts are created by an operator,
- * infra/clerk.ts), TOTP MFA required, one group per office, and one public app client for the
+ * infra/scripts/clerk.ts), TOTP MFA required, one group per office, and one public app client for the
  * clerks' front end. The API's Cognito authorizer validates the ID token, whose `cognito:groups`
  * claim lists the clerk's offices.
  */

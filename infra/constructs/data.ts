@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { SUMMARY_ATTRIBUTES, casesTable, eventsTable, idempotencyTable } from '../../functions/lib/tables.ts';
+import { SUMMARY_ATTRIBUTES, casesTable, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
 
 export interface DataProps {
   /** The at-rest key (see keys.ts), not the case-envelope key. */

@@ -5,7 +5,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ConfigName } from '../../functions/lib/config.ts';
+import type { ConfigName } from '#lib/runtime/config.ts';
 import type { Needs, Route } from '../../functions/routes.ts';
 import type { StageConfig } from '../config.ts';
 import { FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';

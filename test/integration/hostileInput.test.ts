@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { PROBLEMS, type ProblemSlug } from '../../functions/lib/http/problem.ts';
+import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { stackInfo } from '../support/api.ts';
 import { hostileRequests, storedFormOf, type HostileCase } from '../support/hostileRequests.ts';
 import { closeRawClient, sendRaw, type RawAnswer, type RawRequest } from '../support/rawHttp.ts';

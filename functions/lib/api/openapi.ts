@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import packageJson from '../../../package.json' with { type: 'json' };
 import { routes as routeTable, type Route } from '../../routes.ts';
-import { PROBLEMS, problemDocument, type ProblemSlug } from '../http/problem.ts';
+import { PROBLEMS, problemDocument, type ProblemSlug } from '#lib/http/problem.ts';
 import {
   COMMON_PROBLEMS,
   COMPONENTS,

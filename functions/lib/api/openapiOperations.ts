@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { ProblemSlug } from '../http/problem.ts';
+import type { ProblemSlug } from '#lib/http/problem.ts';
 import * as api from './schemas.ts';
 
 /**

@@ -1,8 +1,8 @@
 import * as z from 'zod';
-import { CASE_STATUSES, type EventType } from '../cases.ts';
-import { CASE_ID } from '../clerk.ts';
-import { PROBLEMS, type ProblemSlug } from '../http/problem.ts';
-import { REFERENCE_PATTERN } from '../reference.ts';
+import { CASE_STATUSES, type EventType } from '#lib/cases/model.ts';
+import { CASE_ID } from '#lib/cases/access.ts';
+import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
+import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 
 /**
  * Request and response shapes of API.md. Handlers parse untrusted input with these; the OpenAPI

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
-import { logger } from '../logger.ts';
+import { logger } from '#lib/runtime/logger.ts';
 import { preferredLanguage } from './language.ts';
 import { ProblemError, problemDocument } from './problem.ts';
 import type { HttpResult } from './response.ts';

@@ -3,10 +3,10 @@ import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FormDefinitionError, loadFormCatalogue, type FormDefinition } from '../functions/lib/formCatalogue.ts';
-import { STAGE_NAMES, loadStageConfig } from './config.ts';
-import { PROJECT_ROOT } from './constructs/bundling.ts';
-import { FORMS_SOURCE_DIR, checkFormDefinitions } from './forms.ts';
+import { FormDefinitionError, loadFormCatalogue, type FormDefinition } from '#lib/forms/catalogue.ts';
+import { STAGE_NAMES, loadStageConfig } from '../config.ts';
+import { PROJECT_ROOT } from '../constructs/bundling.ts';
+import { FORMS_SOURCE_DIR, checkFormDefinitions } from '../forms.ts';
 
 /**
  * `npm run forms:check [-- --update] [--forms-dir <dir>] [--lock <file>]`

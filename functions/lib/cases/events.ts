@@ -1,6 +1,6 @@
 import { PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type Put } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
-import type { CaseEvent, CaseStatus } from './cases.ts';
+import type { CaseEvent, CaseStatus } from './model.ts';
 
 /**
  * The append-only audit trail of a case, in the events table: every write is a conditional put of

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { HttpEvent } from './http/pipeline.ts';
-import { ProblemError } from './http/problem.ts';
+import type { HttpEvent } from '#lib/http/pipeline.ts';
+import { ProblemError } from '#lib/http/problem.ts';
 
 /**
  * The clerk behind a request, from the claims API Gateway's Cognito authorizer passed on. A REST

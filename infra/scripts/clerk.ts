@@ -6,7 +6,7 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { z } from 'zod';
-import { STAGE_NAMES, loadStageConfig, type StageName } from './config.ts';
+import { STAGE_NAMES, loadStageConfig, type StageName } from '../config.ts';
 
 /**
  * Clerk accounts: `npm run clerk -- add --email a@b.de --office ordnungsamt [--stage dev]`.

@@ -6,23 +6,23 @@ import { fileURLToPath } from 'node:url';
 import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { createGetCase } from '../../functions/getCase/getCase.ts';
-import { buildOpenApiDocument } from '../../functions/lib/api/openapi.ts';
-import type { CaseList } from '../../functions/lib/caseList.ts';
-import type { CaseStore, StoredCase } from '../../functions/lib/caseStore.ts';
-import type { CaseSummary } from '../../functions/lib/cases.ts';
-import { sealNewCase, withCaseKey, type Envelope } from '../../functions/lib/envelope.ts';
-import { createEventLog, type EventLog } from '../../functions/lib/eventLog.ts';
-import { loadFormCatalogue } from '../../functions/lib/formCatalogue.ts';
-import { createFormValidator } from '../../functions/lib/formValidation.ts';
-import type { Hmac } from '../../functions/lib/hmacKey.ts';
-import { httpRoute, type HttpEvent } from '../../functions/lib/http/pipeline.ts';
-import { json } from '../../functions/lib/http/response.ts';
-import type { IdempotencyStore } from '../../functions/lib/idempotency.ts';
-import { createListCases } from '../../functions/listCases/listCases.ts';
-import { createSubmit } from '../../functions/submit/submit.ts';
-import { createUpdateCase } from '../../functions/updateCase/updateCase.ts';
-import { startLocalKms, type LocalKms } from '../../infra/local/kms.ts';
+import { createGetCase } from '../../../functions/getCase/getCase.ts';
+import { buildOpenApiDocument } from '#lib/api/openapi.ts';
+import type { CaseList } from '#lib/cases/list.ts';
+import type { CaseStore, StoredCase } from '#lib/cases/store.ts';
+import type { CaseSummary } from '#lib/cases/model.ts';
+import { sealNewCase, withCaseKey, type Envelope } from '#lib/crypto/envelope.ts';
+import { createEventLog, type EventLog } from '#lib/cases/events.ts';
+import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { createFormValidator } from '#lib/forms/validation.ts';
+import type { Hmac } from '#lib/crypto/hmac.ts';
+import { httpRoute, type HttpEvent } from '#lib/http/pipeline.ts';
+import { json } from '#lib/http/response.ts';
+import type { IdempotencyStore } from '#lib/submissions/idempotency.ts';
+import { createListCases } from '../../../functions/listCases/listCases.ts';
+import { createSubmit } from '../../../functions/submit/submit.ts';
+import { createUpdateCase } from '../../../functions/updateCase/updateCase.ts';
+import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
 import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
 
 // The document describes what the handlers really send: real answers of the real handler code
@@ -32,7 +32,7 @@ import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
 const document = buildOpenApiDocument() as Json;
 const { validator } = compileDocumentSchemas(document);
 const components = document.components as Record<string, Record<string, Json>>;
-const formsDir = fileURLToPath(new URL('../../schemas/forms', import.meta.url));
+const formsDir = fileURLToPath(new URL('../../../schemas/forms', import.meta.url));
 const forms = loadFormCatalogue(formsDir);
 const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
 type Invoke = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -94,15 +94,15 @@ const summary: CaseSummary = {
   updatedAt: '2026-11-27T14:01:00.000Z',
   version: 2,
 };
-const sample = JSON.parse(readFileSync(new URL('../fixtures/forms/fischereischein.valid.json', import.meta.url), 'utf8')) as Json;
+const sample = JSON.parse(readFileSync(new URL('../../fixtures/forms/fischereischein.valid.json', import.meta.url), 'utf8')) as Json;
 
 describe('the forms routes answer as documented', () => {
   let listForms: Invoke;
   let getForm: Invoke;
   beforeAll(async () => {
     process.env.FORMS_DIR = formsDir;
-    listForms = ((await import('../../functions/listForms/handler.ts')) as { handler: Invoke }).handler;
-    getForm = ((await import('../../functions/getForm/handler.ts')) as { handler: Invoke }).handler;
+    listForms = ((await import('../../../functions/listForms/handler.ts')) as { handler: Invoke }).handler;
+    getForm = ((await import('../../../functions/getForm/handler.ts')) as { handler: Invoke }).handler;
   });
 
   it('GET /forms', async () => {

@@ -6,7 +6,7 @@ import {
   type DynamoDBClient,
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import type { Hmac } from './hmacKey.ts';
+import type { Hmac } from '#lib/crypto/hmac.ts';
 
 /**
  * Idempotency-Key semantics of API.md. A key is claimed with a conditional put before any work;

@@ -2,9 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 // @ts-expect-error: plain JavaScript module without types, on purpose (it must run on old Node).
-import { nodeProblem } from '../../infra/local/require-node.mjs';
+import { nodeProblem } from '../../../infra/local/require-node.mjs';
 
-const script = fileURLToPath(new URL('../../infra/local/require-node.mjs', import.meta.url));
+const script = fileURLToPath(new URL('../../../infra/local/require-node.mjs', import.meta.url));
 
 describe('the Node version gate of npm start and npm test', () => {
   it('refuses Node 20 with a message that says what to do', () => {

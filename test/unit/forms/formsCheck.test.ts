@@ -3,10 +3,10 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { canonicalJson, checkForms, digestOf, main, type FormsLock } from '../../infra/forms-check.ts';
+import { canonicalJson, checkForms, digestOf, main, type FormsLock } from '../../../infra/scripts/forms-check.ts';
 
-const shippedForms = fileURLToPath(new URL('../../schemas/forms', import.meta.url));
-const shippedLock = fileURLToPath(new URL('../../forms.lock.json', import.meta.url));
+const shippedForms = fileURLToPath(new URL('../../../schemas/forms', import.meta.url));
+const shippedLock = fileURLToPath(new URL('../../../forms.lock.json', import.meta.url));
 
 const tempDirs: string[] = [];
 afterAll(() => {

@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { IntegrityError, sealNewCase, withCaseKey, type Envelope } from '../../functions/lib/envelope.ts';
-import { startLocalKms, type LocalKms } from '../../infra/local/kms.ts';
+import { IntegrityError, sealNewCase, withCaseKey, type Envelope } from '#lib/crypto/envelope.ts';
+import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
 
 // The envelope against the local KMS through the real SDK client: KMS binds the context, so these
 // tests prove our half (AAD, key handling) and the wiring of theirs.

@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { CaseStatus, CaseSummary } from './cases.ts';
-import type { Envelope, SealedPart } from './envelope.ts';
+import type { CaseStatus, CaseSummary } from './model.ts';
+import type { Envelope, SealedPart } from '#lib/crypto/envelope.ts';
 import { LIST_SHARDS } from './tables.ts';
 
 /**

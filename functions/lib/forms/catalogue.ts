@@ -3,8 +3,8 @@ import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import metaSchema from '../../schemas/form-definition.schema.json' with { type: 'json' };
-import { compileFormSchema, createFormSchemaAjv } from './formValidation.ts';
+import metaSchema from '../../../schemas/form-definition.schema.json' with { type: 'json' };
+import { compileFormSchema, createFormSchemaAjv } from './validation.ts';
 
 export interface LocalizedText {
   de: string;

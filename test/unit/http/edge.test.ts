@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { preferredLanguage } from '../../functions/lib/http/language.ts';
-import { httpRoute } from '../../functions/lib/http/pipeline.ts';
-import { ProblemError } from '../../functions/lib/http/problem.ts';
-import { json } from '../../functions/lib/http/response.ts';
+import { preferredLanguage } from '#lib/http/language.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
+import { ProblemError } from '#lib/http/problem.ts';
+import { json } from '#lib/http/response.ts';
 
 const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
 const event = (headers: Record<string, string>, body: string | null = null): APIGatewayProxyEvent =>

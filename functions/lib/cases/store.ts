@@ -8,10 +8,10 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { caseItem, caseKey, listKeys, noteItem, NOTE_PREFIX, readEnvelope, readSealed, readSummary, referenceKey } from './caseItems.ts';
-import { CITIZEN_ACTOR, type CaseStatus, type CaseSummary } from './cases.ts';
-import type { Envelope, SealedPart } from './envelope.ts';
-import type { EventLog } from './eventLog.ts';
+import { caseItem, caseKey, listKeys, noteItem, NOTE_PREFIX, readEnvelope, readSealed, readSummary, referenceKey } from './items.ts';
+import { CITIZEN_ACTOR, type CaseStatus, type CaseSummary } from './model.ts';
+import type { Envelope, SealedPart } from '#lib/crypto/envelope.ts';
+import type { EventLog } from './events.ts';
 import { newReference } from './reference.ts';
 
 export const newId = monotonicFactory();

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { dataDir } from './paths.ts';
-import { mintToken } from './tokens.ts';
+import { dataDir } from '../local/paths.ts';
+import { mintToken } from '../local/tokens.ts';
 
 // `npm run -s token -- --sub alice --office ordnungsamt [--office jugendamt] [--ttl 3600]`
 const usage = 'usage: npm run -s token -- --sub <clerk> --office <office> [--office <office> ...] [--ttl <seconds>]';

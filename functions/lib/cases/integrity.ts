@@ -1,7 +1,7 @@
-import { IntegrityError } from './envelope.ts';
-import { ProblemError } from './http/problem.ts';
-import { logger } from './logger.ts';
-import { countIntegrityError } from './metrics.ts';
+import { IntegrityError } from '#lib/crypto/envelope.ts';
+import { ProblemError } from '#lib/http/problem.ts';
+import { logger } from '#lib/runtime/logger.ts';
+import { countIntegrityError } from '#lib/runtime/metrics.ts';
 
 /**
  * Runs work that opens a case's envelope. An authentication failure becomes `500 integrity-error`,

@@ -3,12 +3,12 @@ import { readFileSync } from 'node:fs';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z } from 'zod';
-import { buildOpenApiDocument, openApiJson } from '../../functions/lib/api/openapi.ts';
-import type * as api from '../../functions/lib/api/schemas.ts';
-import type { CaseEvent, CaseSummary } from '../../functions/lib/cases.ts';
-import { IDEMPOTENCY_KEY_PATTERN } from '../../functions/lib/idempotency.ts';
-import { routes } from '../../functions/routes.ts';
-import { handler as openapiHandler } from '../../functions/openapi/handler.ts';
+import { buildOpenApiDocument, openApiJson } from '#lib/api/openapi.ts';
+import type * as api from '#lib/api/schemas.ts';
+import type { CaseEvent, CaseSummary } from '#lib/cases/model.ts';
+import { IDEMPOTENCY_KEY_PATTERN } from '#lib/submissions/idempotency.ts';
+import { routes } from '../../../functions/routes.ts';
+import { handler as openapiHandler } from '../../../functions/openapi/handler.ts';
 import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
 
 const document = buildOpenApiDocument() as Json;
@@ -96,7 +96,7 @@ const sameTypes: [
 
 describe('docs/openapi.json', () => {
   it('is what npm run openapi writes from the code now', () => {
-    const onDisk = readFileSync(new URL('../../docs/openapi.json', import.meta.url), 'utf8');
+    const onDisk = readFileSync(new URL('../../../docs/openapi.json', import.meta.url), 'utf8');
     if (onDisk !== openApiJson(document)) throw new Error('docs/openapi.json is stale: run npm run openapi');
   });
 });

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { FormDefinitionError, loadFormCatalogue } from '../../functions/lib/formCatalogue.ts';
+import { FormDefinitionError, loadFormCatalogue } from '#lib/forms/catalogue.ts';
 
-const schemasDir = fileURLToPath(new URL('../../schemas/', import.meta.url));
+const schemasDir = fileURLToPath(new URL('../../../schemas/', import.meta.url));
 const formsDir = join(schemasDir, 'forms');
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';

@@ -2,17 +2,17 @@ import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import type { CaseStore } from '../../functions/lib/caseStore.ts';
-import { loadFormCatalogue } from '../../functions/lib/formCatalogue.ts';
-import { createFormValidator } from '../../functions/lib/formValidation.ts';
-import { httpRoute } from '../../functions/lib/http/pipeline.ts';
-import type { IdempotencyStore } from '../../functions/lib/idempotency.ts';
-import { createSubmit } from '../../functions/submit/submit.ts';
+import type { CaseStore } from '#lib/cases/store.ts';
+import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { createFormValidator } from '#lib/forms/validation.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
+import type { IdempotencyStore } from '#lib/submissions/idempotency.ts';
+import { createSubmit } from '../../../functions/submit/submit.ts';
 
 // The submit story with its dependencies failing on purpose: what the citizen gets, and that a
 // failure never acknowledges and never leaves an idempotency claim locked.
-const forms = loadFormCatalogue(new URL('../../schemas/forms', import.meta.url).pathname);
-const data = JSON.parse(readFileSync(new URL('../fixtures/forms/fischereischein.valid.json', import.meta.url), 'utf8')) as unknown;
+const forms = loadFormCatalogue(new URL('../../../schemas/forms', import.meta.url).pathname);
+const data = JSON.parse(readFileSync(new URL('../../fixtures/forms/fischereischein.valid.json', import.meta.url), 'utf8')) as unknown;
 
 function fakeKms(behaviour: 'ok' | Error) {
   const calls: string[] = [];

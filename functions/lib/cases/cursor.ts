@@ -1,8 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import type { ListScope } from './caseItems.ts';
-import type { Hmac } from './hmacKey.ts';
-import { ProblemError } from './http/problem.ts';
+import type { ListScope } from './items.ts';
+import type { Hmac } from '#lib/crypto/hmac.ts';
+import { ProblemError } from '#lib/http/problem.ts';
 
 /**
  * Opaque list cursors: the position (the last entry's sort key) bound to the office and filters it

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { ProblemError } from '../http/problem.ts';
+import { ProblemError } from './problem.ts';
 
 /** Parses untrusted input at the edge; a mismatch is `400 malformed-request` naming the fields. */
 export function parseRequest<T extends z.ZodType>(schema: T, input: unknown, where: 'body' | 'query'): z.infer<T> {

@@ -1,6 +1,6 @@
 import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { listPartition, readSummary, type ListScope } from './caseItems.ts';
-import type { CaseSummary } from './cases.ts';
+import { listPartition, readSummary, type ListScope } from './items.ts';
+import type { CaseSummary } from './model.ts';
 import { LIST_SHARDS } from './tables.ts';
 
 /**

@@ -1,20 +1,20 @@
 import { describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadFormCatalogue } from '../../functions/lib/formCatalogue.ts';
-import type { FormDefinition } from '../../functions/lib/formCatalogue.ts';
+import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import type { FormDefinition } from '#lib/forms/catalogue.ts';
 import {
   MAX_DATA_DEPTH,
   MAX_DATA_VALUES,
   MAX_ISSUES,
   createFormValidator,
-} from '../../functions/lib/formValidation.ts';
-import type { Language, ValidationIssue } from '../../functions/lib/formValidation.ts';
+} from '#lib/forms/validation.ts';
+import type { Language, ValidationIssue } from '#lib/forms/validation.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const catalogue = loadFormCatalogue(fileURLToPath(new URL('../../schemas/forms/', import.meta.url)));
+const catalogue = loadFormCatalogue(fileURLToPath(new URL('../../../schemas/forms/', import.meta.url)));
 const validator = createFormValidator();
 
 function form(id: string, version?: number): FormDefinition {
@@ -25,7 +25,7 @@ function form(id: string, version?: number): FormDefinition {
 
 /** A fresh copy of the shared valid sample of a form (test/fixtures/forms/<id>.valid.json). */
 function validSample(id: string): JsonObject {
-  return JSON.parse(readFileSync(new URL(`../fixtures/forms/${id}.valid.json`, import.meta.url), 'utf8')) as JsonObject;
+  return JSON.parse(readFileSync(new URL(`../../fixtures/forms/${id}.valid.json`, import.meta.url), 'utf8')) as JsonObject;
 }
 
 function child(value: Json | undefined): JsonObject {
