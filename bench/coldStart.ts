@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import type { Needs } from '../functions/routes.ts';
+import { has, TABLE_NEEDS, type Needs } from '#lib/runtime/needs.ts';
 import { loadStageConfig } from '../infra/config.ts';
 import { PROJECT_ROOT, bundlingFor } from '../infra/constructs/bundling.ts';
 import { FormsStack, stackName } from '../infra/stack.ts';
@@ -30,9 +30,9 @@ type ClientName = keyof typeof SDK_CLIENTS;
 /** The SDK clients a route's `needs` imply. */
 export function clientsFor(needs: Needs): ClientName[] {
   const clients: ClientName[] = [];
-  if (needs.cases.length + needs.events.length + needs.idempotency.length > 0) clients.push('dynamodb');
-  if (needs.kms.length > 0) clients.push('kms');
-  if (needs.secret) clients.push('secretsManager');
+  if (TABLE_NEEDS.some((need) => has(needs, need))) clients.push('dynamodb');
+  if (has(needs, 'caseKey')) clients.push('kms');
+  if (has(needs, 'hmacSecret')) clients.push('secretsManager');
   return clients;
 }
 
@@ -79,8 +79,8 @@ function synthesize(outdir: string): Built[] {
   mkdirSync(floorDir, { recursive: true });
   const floors = new Stack(app, 'BenchFloors');
   const floorFunctions = new Map<string, nodejs.NodejsFunction>();
-  const built = stack.functions.all.map(({ route, fn }) => {
-    const clients = clientsFor(route.needs);
+  const built = stack.functions.all.map(({ name, needs, fn }) => {
+    const clients = clientsFor(needs);
     const key = clients.join('-') || 'none';
     let floor = floorFunctions.get(key);
     if (!floor) {
@@ -97,20 +97,20 @@ function synthesize(outdir: string): Built[] {
       });
       floorFunctions.set(key, floor);
     }
-    return { route, fn, clients, floor };
+    return { name, fn, clients, floor };
   });
 
   const assembly = app.synth();
   const template = assembly.getStackByName(stack.stackName).template as { Resources: Record<string, { Properties: Record<string, unknown> }> };
   const assetDir = (fn: nodejs.NodejsFunction) => join(outdir, (fn.node.findChild('Code') as Asset).assetPath);
-  return built.map(({ route, fn, clients, floor }) => {
+  return built.map(({ name, fn, clients, floor }) => {
     const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnResource);
     const variables = (template.Resources[logicalId]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', AWS_REGION: config.region, AWS_DEFAULT_REGION: config.region };
     for (const [name, value] of Object.entries(variables)) env[name] = typeof value === 'string' ? value : (PLACEHOLDERS[name] ?? 'placeholder');
     // Lambda's /var/task/forms is the bundle's own copy (bundling.ts copies schemas/forms there).
     if (env.FORMS_DIR) env.FORMS_DIR = join(assetDir(fn), 'forms');
-    return { handler: route.handler, clients, bundle: join(assetDir(fn), 'index.mjs'), floorBundle: join(assetDir(floor), 'index.mjs'), env };
+    return { handler: name, clients, bundle: join(assetDir(fn), 'index.mjs'), floorBundle: join(assetDir(floor), 'index.mjs'), env };
   });
 }
 

@@ -1,19 +1,19 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { casesTable } from '#lib/cases/tables.ts';
-import { routes as allRoutes, type Route } from '../functions/routes.ts';
+import { functions as functionTable, type FunctionTable } from '../functions/functions.ts';
 import type { StageConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Api } from './constructs/api.ts';
 import { Clerks } from './constructs/clerks.ts';
 import { Data } from './constructs/data.ts';
-import { RouteFunctions } from './constructs/functions.ts';
+import { Functions } from './constructs/functions.ts';
 import { Keys } from './constructs/keys.ts';
 
 export interface FormsStackProps extends StackProps {
   readonly config: StageConfig;
-  /** The route table; defaults to functions/routes.ts (tests may hand in their own). */
-  readonly routes?: readonly Route[];
+  /** The function table; defaults to functions/functions.ts (tests may hand in their own). */
+  readonly functionTable?: FunctionTable;
 }
 
 export function stackName(stage: string): string {
@@ -21,14 +21,14 @@ export function stackName(stage: string): string {
 }
 
 /**
- * The whole backend of one stage: keys and secret, tables, one function per route, the REST API with
- * WAF and Cognito authorizer, the clerks' user pool, alarms. Everything route-specific is derived
- * from the route table.
+ * The whole backend of one stage: keys and secret, tables, one function per entry of the function table, the REST API with
+ * WAF and Cognito authorizer, the clerks' user pool, alarms. Everything function-specific is derived
+ * from the function table.
  */
 export class FormsStack extends Stack {
   readonly keys: Keys;
   readonly data: Data;
-  readonly functions: RouteFunctions;
+  readonly functions: Functions;
   readonly clerks: Clerks;
   readonly api: Api;
   readonly alarms: Alarms;
@@ -38,10 +38,11 @@ export class FormsStack extends Stack {
     const { config } = props;
 
     this.keys = new Keys(this, 'Keys', { stage: config.stage, retainData: config.retainData });
-    this.data = new Data(this, 'Data', { key: this.keys.dataKey, retainData: config.retainData });
-    this.functions = new RouteFunctions(this, 'Functions', {
+    const table = props.functionTable ?? functionTable;
+    this.data = new Data(this, 'Data', { key: this.keys.dataKey, retainData: config.retainData, table });
+    this.functions = new Functions(this, 'Functions', {
       config,
-      routes: props.routes ?? allRoutes,
+      table,
       data: this.data,
       keys: this.keys,
     });

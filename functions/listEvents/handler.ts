@@ -2,11 +2,12 @@ import { createCaseStore } from '#lib/cases/store.ts';
 import { caseIdOf, clerkOf, assertMayAccess } from '#lib/cases/access.ts';
 import { dynamodb } from '#lib/runtime/clients.ts';
 import { readConfig } from '#lib/runtime/config.ts';
+import { functions } from '../functions.ts';
 import { createEventLog } from '#lib/cases/events.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { json } from '#lib/http/response.ts';
 
-const config = readConfig(['CASES_TABLE', 'EVENTS_TABLE']);
+const config = readConfig(functions.listEvents.needs);
 const events = createEventLog(dynamodb, config.EVENTS_TABLE);
 const cases = createCaseStore(dynamodb, config.CASES_TABLE, events);
 

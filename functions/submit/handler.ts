@@ -1,6 +1,7 @@
 import { createCaseStore } from '#lib/cases/store.ts';
 import { dynamodb, kms, secretsManager } from '#lib/runtime/clients.ts';
 import { readConfig } from '#lib/runtime/config.ts';
+import { functions } from '../functions.ts';
 import { createEventLog } from '#lib/cases/events.ts';
 import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
 import { createFormValidator } from '#lib/forms/validation.ts';
@@ -9,7 +10,7 @@ import { httpRoute } from '#lib/http/pipeline.ts';
 import { createIdempotencyStore } from '#lib/submissions/idempotency.ts';
 import { createSubmit } from './submit.ts';
 
-const config = readConfig(['CASES_TABLE', 'EVENTS_TABLE', 'IDEMPOTENCY_TABLE', 'CASE_KEY_ID', 'HMAC_SECRET_ID', 'FORMS_DIR']);
+const config = readConfig(functions.submit.needs);
 
 export const handler = httpRoute(
   createSubmit({

@@ -8,13 +8,13 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
-import type { RouteFunction } from './functions.ts';
+import type { DeployedFunction } from './functions.ts';
 import { metricsNamespace } from './functions.ts';
 
 export interface AlarmsProps {
   readonly config: StageConfig;
   readonly api: apigw.RestApi;
-  readonly functions: readonly RouteFunction[];
+  readonly functions: readonly DeployedFunction[];
   readonly tables: readonly { readonly id: string; readonly table: dynamodb.Table; readonly indexNames: readonly string[] }[];
   readonly topicKey: kms.IKey;
 }
@@ -57,9 +57,8 @@ export class Alarms extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    for (const { route, fn, serviceName } of props.functions) {
-      const name = route.handler;
-      if (route.needs.kms.includes('kms:Decrypt')) {
+    for (const { name, needs, fn, serviceName } of props.functions) {
+      if (needs.caseKey?.includes('kms:Decrypt')) {
         alarm(`${name}IntegrityError`, {
           alarmDescription: `A stored case failed authenticated decryption in ${name} (integrity-error): investigate at once.`,
           metric: new cloudwatch.Metric({

@@ -5,12 +5,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
 import { Firewall } from './firewall.ts';
-import type { RouteFunction } from './functions.ts';
+import type { DeployedFunction } from './functions.ts';
 import { addProblemResponses } from './gatewayResponses.ts';
 
 export interface ApiProps {
   readonly config: StageConfig;
-  readonly functions: readonly RouteFunction[];
+  readonly functions: readonly DeployedFunction[];
   readonly userPool: cognito.IUserPool;
 }
 
@@ -109,7 +109,8 @@ export class Api extends Construct {
       validateRequestParameters: true,
     });
 
-    for (const { route, fn } of props.functions) {
+    for (const { trigger: route, fn } of props.functions) {
+      if (route.kind !== 'http') continue;
       const resource = this.restApi.root.resourceForPath(route.path);
       const requestParameters = Object.fromEntries(
         pathParameters(route.path).map((name) => [`method.request.path.${name}`, true]),

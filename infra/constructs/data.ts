@@ -2,16 +2,19 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
 import { SUMMARY_ATTRIBUTES, casesTable, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
 
 export interface DataProps {
   /** The at-rest key (see keys.ts), not the case-envelope key. */
   readonly key: kms.IKey;
   readonly retainData: boolean;
+  /** The function table: a table gets a stream exactly when a worker is triggered by it. */
+  readonly table: FunctionTable;
 }
 
 /**
- * The tables of functions/lib/tables.ts, physically: on-demand, point-in-time recovery,
+ * The tables of functions/lib/cases/tables.ts, physically: on-demand, point-in-time recovery,
  * encrypted with the stack's at-rest key, expiring items by TTL. Names are left to CloudFormation
  * so that a retained prod table never blocks a re-deploy.
  */
@@ -22,6 +25,8 @@ export class Data extends Construct {
 
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
+    const streamed = new Set(functionsOf(props.table).flatMap(({ trigger }) => (trigger.kind === 'stream' ? [trigger.table] : [])));
+    const streamOf = (table: 'cases' | 'events') => (streamed.has(table) ? { stream: dynamodb.StreamViewType.NEW_IMAGE } : {});
     const common = {
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
@@ -36,6 +41,7 @@ export class Data extends Construct {
       partitionKey: { name: casesTable.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: casesTable.sortKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: casesTable.ttlAttribute,
+      ...streamOf('cases'),
     });
     for (const index of casesTable.indexes) {
       this.cases.addGlobalSecondaryIndex({
@@ -53,6 +59,7 @@ export class Data extends Construct {
       partitionKey: { name: eventsTable.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: eventsTable.sortKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: eventsTable.ttlAttribute,
+      ...streamOf('events'),
     });
 
     this.idempotency = new dynamodb.Table(this, 'Idempotency', {
@@ -60,6 +67,10 @@ export class Data extends Construct {
       partitionKey: { name: idempotencyTable.partitionKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: idempotencyTable.ttlAttribute,
     });
+  }
+
+  tableOf(name: 'cases' | 'events'): dynamodb.Table {
+    return name === 'cases' ? this.cases : this.events;
   }
 
   /** ARNs of the cases table's indexes, named one by one so that no grant needs `index/*`. */

@@ -1,27 +1,30 @@
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { ConfigName } from '#lib/runtime/config.ts';
-import type { Needs, Route } from '../../functions/routes.ts';
+import { has, type Needs } from '#lib/runtime/needs.ts';
+import { CONFIG_OF_NEED, type ConfigName } from '#lib/runtime/config.ts';
+import { functionsOf, type FunctionTable, type NamedFunction, type Trigger } from '../../functions/functions.ts';
 import type { StageConfig } from '../config.ts';
 import { FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
 import type { Keys } from './keys.ts';
 
-export interface RouteFunctionsProps {
+export interface FunctionsProps {
   readonly config: StageConfig;
-  readonly routes: readonly Route[];
+  readonly table: FunctionTable;
   readonly data: Data;
   readonly keys: Keys;
 }
 
-export interface RouteFunction {
-  readonly route: Route;
+export interface DeployedFunction extends NamedFunction {
   readonly fn: nodejs.NodejsFunction;
   readonly role: iam.Role;
   /** POWERTOOLS_SERVICE_NAME, also the `service` dimension of the function's metrics. */
@@ -33,17 +36,23 @@ const SDK_MAX_ATTEMPTS = 3;
 const FUNCTION_TIMEOUT = Duration.seconds(10);
 
 /**
- * The settings of functions/lib/config.ts a handler reads, each set only when its route needs the
- * resource: a function that may not touch a table does not even learn its name.
+ * The values of the settings a function's needs name (functions/lib/runtime/config.ts), each set
+ * only when the function has the need: a function that may not touch a table does not even learn
+ * its name.
  */
 export function handlerConfig(needs: Needs, data: Data, keys: Keys): Partial<Record<ConfigName, string>> {
+  const values: Record<keyof Needs, string> = {
+    caseKey: keys.caseKey.keyArn,
+    cases: data.cases.tableName,
+    events: data.events.tableName,
+    idempotency: data.idempotency.tableName,
+    hmacSecret: keys.hmacSecret.secretArn,
+    forms: FORMS_DIR_IN_LAMBDA,
+  };
   const config: Partial<Record<ConfigName, string>> = {};
-  if (needs.cases.length > 0) config.CASES_TABLE = data.cases.tableName;
-  if (needs.events.length > 0) config.EVENTS_TABLE = data.events.tableName;
-  if (needs.idempotency.length > 0) config.IDEMPOTENCY_TABLE = data.idempotency.tableName;
-  if (needs.kms.length > 0) config.CASE_KEY_ID = keys.caseKey.keyArn;
-  if (needs.secret) config.HMAC_SECRET_ID = keys.hmacSecret.secretArn;
-  if (needs.forms) config.FORMS_DIR = FORMS_DIR_IN_LAMBDA;
+  for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
+    if (has(needs, need)) config[CONFIG_OF_NEED[need]] = values[need];
+  }
   return config;
 }
 
@@ -52,22 +61,35 @@ export function metricsNamespace(stage: string): string {
   return `EgovForms/${stage}`;
 }
 
-/**
- * One Lambda function per route of functions/routes.ts, each with its own role holding exactly
- * what the route's `needs` declares (grants.ts), its own log group and the shared runtime settings.
- */
-export class RouteFunctions extends Construct {
-  readonly all: readonly RouteFunction[];
+function describe(trigger: Trigger): string {
+  switch (trigger.kind) {
+    case 'http':
+      return `${trigger.method} ${trigger.path} (${trigger.access})`;
+    case 'stream':
+      return `stream of the ${trigger.table} table`;
+    case 'schedule':
+      return `schedule ${trigger.expression}`;
+    case 'rule':
+      return `EventBridge ${trigger.source} ${trigger.detailType}`;
+  }
+}
 
-  constructor(scope: Construct, id: string, props: RouteFunctionsProps) {
+/**
+ * One Lambda function per entry of the function table (functions/functions.ts), each with its own
+ * role holding exactly what its `needs` declare (grants.ts), its own log group, the shared runtime
+ * settings and, for workers, its trigger. HTTP routes are wired by the Api construct.
+ */
+export class Functions extends Construct {
+  readonly all: readonly DeployedFunction[];
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
     const { config, data, keys } = props;
     const region = Stack.of(this).region;
 
-    this.all = props.routes.map((route) => {
-      const name = route.handler;
+    this.all = functionsOf(props.table).map((spec) => {
+      const { name, needs, trigger } = spec;
       const serviceName = `egov-forms-${name}`;
-      const usesCaseKeyCrypto = route.needs.kms.length > 0;
 
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
         retention: config.logRetentionDays,
@@ -78,9 +100,9 @@ export class RouteFunctions extends Construct {
       // AWSLambdaBasicExecutionRole (logs:CreateLogGroup on every log group of the account).
       const role = new iam.Role(this, `${name}Role`, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `egov-forms ${config.stage}: ${route.method} ${route.path}`,
+        description: `egov-forms ${config.stage}: ${describe(trigger)}`,
       });
-      for (const statement of statementsFor(route.needs, {
+      for (const statement of statementsFor(needs, {
         region,
         tables: {
           cases: { tableArn: data.cases.tableArn, indexArns: data.casesIndexArns() },
@@ -94,10 +116,10 @@ export class RouteFunctions extends Construct {
       })) {
         role.addToPrincipalPolicy(statement);
       }
-      keys.confineCaseKeyUse(role, route.needs.kms, name);
+      keys.confineCaseKeyUse(role, needs.caseKey ?? [], name);
 
       const fn = new nodejs.NodejsFunction(this, name, {
-        description: `${route.method} ${route.path} (${route.access})`,
+        description: describe(trigger),
         entry: path.join(PROJECT_ROOT, 'functions', name, 'handler.ts'),
         handler: 'handler',
         projectRoot: PROJECT_ROOT,
@@ -105,14 +127,14 @@ export class RouteFunctions extends Construct {
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
         // Crypto paths (KMS, AES-GCM, Ajv) get more memory and with it more CPU.
-        memorySize: usesCaseKeyCrypto || route.needs.secret ? 512 : 256,
+        memorySize: has(needs, 'caseKey') || has(needs, 'hmacSecret') ? 512 : 256,
         timeout: FUNCTION_TIMEOUT,
         role,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
-        bundling: bundlingFor(route.needs.forms),
+        bundling: bundlingFor(needs.forms === true),
         environment: {
-          ...handlerConfig(route.needs, data, keys),
+          ...handlerConfig(needs, data, keys),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
           POWERTOOLS_LOG_LEVEL: config.logLevel,
@@ -121,9 +143,10 @@ export class RouteFunctions extends Construct {
           // before the function timeout and the caller gets a 503, not a Lambda timeout.
           AWS_MAX_ATTEMPTS: String(SDK_MAX_ATTEMPTS),
           AWS_RETRY_MODE: 'standard',
-          CORS_ALLOWED_ORIGINS: config.corsOrigins.join(','),
+          ...(trigger.kind === 'http' ? { CORS_ALLOWED_ORIGINS: config.corsOrigins.join(',') } : {}),
         },
       });
+      this.wireTrigger(name, trigger, fn, data);
 
       const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
       if (defaultPolicy) {
@@ -135,13 +158,41 @@ export class RouteFunctions extends Construct {
         });
       }
 
-      return { route, fn, role, serviceName };
+      return { ...spec, fn, role, serviceName };
     });
   }
 
-  byHandler(handler: string): RouteFunction {
-    const found = this.all.find((candidate) => candidate.route.handler === handler);
-    if (!found) throw new Error(`No function for handler ${handler}`);
+  /** Workers get their trigger here; HTTP routes are wired by the Api construct. */
+  private wireTrigger(name: string, trigger: Trigger, fn: nodejs.NodejsFunction, data: Data): void {
+    switch (trigger.kind) {
+      case 'http':
+        return;
+      case 'stream':
+        fn.addEventSource(
+          new sources.DynamoEventSource(data.tableOf(trigger.table), {
+            startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+            batchSize: trigger.batchSize ?? 10,
+            bisectBatchOnError: true,
+            retryAttempts: 10,
+            reportBatchItemFailures: true,
+          }),
+        );
+        return;
+      case 'schedule':
+        new events.Rule(this, `${name}Schedule`, { schedule: events.Schedule.expression(trigger.expression), targets: [new targets.LambdaFunction(fn)] });
+        return;
+      case 'rule':
+        new events.Rule(this, `${name}Rule`, {
+          eventPattern: { source: [trigger.source], detailType: [trigger.detailType] },
+          targets: [new targets.LambdaFunction(fn)],
+        });
+        return;
+    }
+  }
+
+  byName(name: string): DeployedFunction {
+    const found = this.all.find((candidate) => candidate.name === name);
+    if (!found) throw new Error(`No function named ${name}`);
     return found;
   }
 }

@@ -1,12 +1,9 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type { Needs } from '../../functions/routes.ts';
+import { TABLE_NEEDS, type Needs, type TableNeed } from '#lib/runtime/needs.ts';
 
 /** Encryption-context keys of case envelopes (functions/lib/envelope.ts). */
 export const CASE_CONTEXT_KEYS = ['caseId', 'formId', 'purpose'] as const;
 
-/** The fields of `Needs` that name DynamoDB actions, one per table. */
-export const TABLE_NEEDS = ['cases', 'events', 'idempotency'] as const;
-export type TableNeed = (typeof TABLE_NEEDS)[number];
 
 export interface TableTarget {
   readonly tableArn: string;
@@ -29,7 +26,7 @@ const sidOf = (need: TableNeed): string => `${need[0]?.toUpperCase() ?? ''}${nee
 const WRITES = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
 
 /**
- * Turns a route's `needs` into the exact IAM statements of its function's role. Nothing else is
+ * Turns a function's `needs` into the exact IAM statements of its function's role. Nothing else is
  * granted (X-Ray tracing is added by the Lambda construct itself). Each statement names its
  * resources; no action contains a wildcard.
  */
@@ -42,11 +39,12 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     }),
   ];
 
-  if (needs.kms.length > 0) {
+  const caseKey = needs.caseKey ?? [];
+  if (caseKey.length > 0) {
     statements.push(
       new iam.PolicyStatement({
         sid: 'CaseKeyWithCaseContextOnly',
-        actions: [...needs.kms],
+        actions: [...caseKey],
         resources: [targets.caseKeyArn],
         conditions: {
           // ForAllValues alone is satisfied by an empty context, hence the Null check as well.
@@ -58,7 +56,7 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
   }
 
   for (const need of TABLE_NEEDS) {
-    const actions = needs[need];
+    const actions = needs[need] ?? [];
     if (actions.length === 0) continue;
     const table = targets.tables[need];
     statements.push(new iam.PolicyStatement({ sid: sidOf(need), actions: [...actions], resources: [table.tableArn] }));
@@ -69,7 +67,7 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     }
   }
 
-  const tableActions: string[] = TABLE_NEEDS.flatMap((need) => needs[need]);
+  const tableActions: string[] = TABLE_NEEDS.flatMap((need) => needs[need] ?? []);
   if (tableActions.length > 0) {
     // DynamoDB uses the at-rest key with the caller's rights: decrypting the table key on every
     // access, encrypting on writes. Only through DynamoDB, never as a direct KMS call.
@@ -84,7 +82,7 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     );
   }
 
-  if (needs.secret) {
+  if (needs.hmacSecret) {
     statements.push(
       new iam.PolicyStatement({
         sid: 'ReadHmacSecret',

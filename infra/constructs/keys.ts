@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
-import type { Needs } from '../../functions/routes.ts';
+import type { CaseKeyAction } from '#lib/runtime/needs.ts';
 
 export interface KeysProps {
   readonly stage: string;
@@ -85,7 +85,7 @@ export class Keys extends Construct {
    * identity policy already grants no more; the deny keeps it so even if someone later attaches a
    * broader policy to the role (e.g. a managed policy with `kms:Decrypt` on `*`).
    */
-  confineCaseKeyUse(role: iam.IRole, kmsNeeds: Needs['kms'], name: string): void {
+  confineCaseKeyUse(role: iam.IRole, kmsNeeds: readonly CaseKeyAction[], name: string): void {
     this.caseKey.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: `Confine${name}`,

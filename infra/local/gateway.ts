@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { Route } from '../../functions/routes.ts';
+import type { Route } from '../../functions/functions.ts';
 import type { TokenVerifier } from './tokens.ts';
 
 /**

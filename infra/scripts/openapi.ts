@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { openApiJson } from '#lib/api/openapi.ts';
+import { buildOpenApiDocument, openApiJson } from '#lib/api/openapi.ts';
+import { routes } from '../../functions/functions.ts';
 
 /**
  * `npm run openapi`: writes docs/openapi.json from the route table and the zod shapes. Never edit
@@ -8,5 +9,5 @@ import { openApiJson } from '#lib/api/openapi.ts';
  */
 export const OPENAPI_FILE = fileURLToPath(new URL('../../docs/openapi.json', import.meta.url));
 
-writeFileSync(OPENAPI_FILE, openApiJson());
+writeFileSync(OPENAPI_FILE, openApiJson(buildOpenApiDocument(routes)));
 console.log(`wrote ${OPENAPI_FILE}`);

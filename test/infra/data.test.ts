@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { SUMMARY_ATTRIBUTES, casesTable } from '#lib/cases/tables.ts';
-import { routes } from '../../functions/routes.ts';
+import { routes } from '../../functions/functions.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 
 let dev: Synthesized;

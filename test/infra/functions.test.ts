@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Stage } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import { routes } from '../../functions/routes.ts';
+import { CONFIG_OF_NEED } from '#lib/runtime/config.ts';
+import { routes } from '../../functions/functions.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 
 // The one synthesis with bundling. CDK_DOCKER points at a program that cannot run containers, so
@@ -15,13 +16,13 @@ beforeAll(() => {
 }, 120_000);
 
 const functionOf = (handler: string): Resource => {
-  const fn = dev.stack.functions.byHandler(handler).fn;
+  const fn = dev.stack.functions.byName(handler).fn;
   const resource = (dev.template.toJSON().Resources as Record<string, Resource>)[dev.stack.getLogicalId(fn.node.defaultChild as never)];
   if (!resource) throw new Error(handler);
   return resource;
 };
 const bundleDir = (handler: string): string => {
-  const asset = dev.stack.functions.byHandler(handler).fn.node.findChild('Code') as Asset;
+  const asset = dev.stack.functions.byName(handler).fn.node.findChild('Code') as Asset;
   return path.join(Stage.of(dev.stack)?.outdir ?? '', asset.assetPath);
 };
 const formFiles = (dir: string): string[] =>
@@ -48,14 +49,14 @@ describe('functions', () => {
     (handler, route) => {
       const variables = (functionOf(handler).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
       const expected = [
-        ...(route.needs.cases.length ? ['CASES_TABLE'] : []),
-        ...(route.needs.events.length ? ['EVENTS_TABLE'] : []),
-        ...(route.needs.idempotency.length ? ['IDEMPOTENCY_TABLE'] : []),
-        ...(route.needs.kms.length ? ['CASE_KEY_ID'] : []),
-        ...(route.needs.secret ? ['HMAC_SECRET_ID'] : []),
+        ...(route.needs.cases?.length ? ['CASES_TABLE'] : []),
+        ...(route.needs.events?.length ? ['EVENTS_TABLE'] : []),
+        ...(route.needs.idempotency?.length ? ['IDEMPOTENCY_TABLE'] : []),
+        ...(route.needs.caseKey?.length ? ['CASE_KEY_ID'] : []),
+        ...(route.needs.hmacSecret ? ['HMAC_SECRET_ID'] : []),
         ...(route.needs.forms ? ['FORMS_DIR'] : []),
       ];
-      const handlerSettings = ['CASES_TABLE', 'EVENTS_TABLE', 'IDEMPOTENCY_TABLE', 'CASE_KEY_ID', 'HMAC_SECRET_ID', 'FORMS_DIR'];
+      const handlerSettings = Object.values(CONFIG_OF_NEED) as string[];
       expect(Object.keys(variables).filter((name) => handlerSettings.includes(name)).sort()).toEqual(expected.sort());
       expect(variables).toMatchObject({
         POWERTOOLS_SERVICE_NAME: `egov-forms-${handler}`,
@@ -68,18 +69,15 @@ describe('functions', () => {
     },
   );
 
-  it.each(routes.map((route) => route.handler))('%s is given every setting its handler reads with readConfig', (handler) => {
+  it.each(routes.map((route) => route.handler))('%s reads its configuration from its own entry of the function table, or none', (handler) => {
     const source = readFileSync(new URL(`../../functions/${handler}/handler.ts`, import.meta.url), 'utf8');
-    const read = [...source.matchAll(/readConfig\(\s*\[([^\]]*)\]/g)].flatMap((match) =>
-      [...(match[1] ?? '').matchAll(/'([A-Z_]+)'/g)].map((name) => name[1]),
-    );
-    const variables = (functionOf(handler).Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    expect(read.filter((name) => name !== undefined && !(name in variables))).toEqual([]);
+    const calls = [...source.matchAll(/readConfig\(([^)]*)\)/g)].map((match) => match[1]);
+    expect(calls.every((argument) => argument === `functions.${handler}.needs`)).toBe(true);
   });
 
   it('crypto paths get 512 MB, the others 256 MB', () => {
     for (const route of routes) {
-      const heavy = route.needs.kms.length > 0 || route.needs.secret;
+      const heavy = Boolean(route.needs.caseKey?.length) || route.needs.hmacSecret === true;
       expect({ [route.handler]: functionOf(route.handler).Properties.MemorySize }).toEqual({ [route.handler]: heavy ? 512 : 256 });
     }
   });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { CfnResource } from 'aws-cdk-lib';
-import { routes } from '../../functions/routes.ts';
-import { TABLE_NEEDS } from '../../infra/constructs/grants.ts';
+import { routes } from '../../functions/functions.ts';
+import { TABLE_NEEDS } from '#lib/runtime/needs.ts';
 import {
   type Statement,
   type Synthesized,
@@ -21,7 +21,7 @@ const logicalId = (construct: { node: { defaultChild?: unknown } } | CfnResource
   const cfn = ('node' in construct && construct.node.defaultChild ? construct.node.defaultChild : construct) as CfnResource;
   return dev.stack.getLogicalId(cfn);
 };
-const roleOf = (handler: string): string => logicalId(dev.stack.functions.byHandler(handler).role);
+const roleOf = (handler: string): string => logicalId(dev.stack.functions.byName(handler).role);
 const allows = (statements: Statement[], action: string, resourceId: string): boolean =>
   statements.some(
     (s) => s.Effect === 'Allow' && s.Action.some((a) => actionMatches(a, action)) && resourceRefersTo(s, resourceId),
@@ -93,11 +93,11 @@ describe('least privilege', () => {
       const statements = statementsOfRole(dev.template, roleOf(handler));
       const tables = { cases: dev.stack.data.cases, events: dev.stack.data.events, idempotency: dev.stack.data.idempotency };
       for (const need of TABLE_NEEDS) {
-        expect({ [need]: actionsOn(statements, logicalId(tables[need]), 'dynamodb') }).toEqual({ [need]: [...route.needs[need]].sort() });
+        expect({ [need]: actionsOn(statements, logicalId(tables[need]), 'dynamodb') }).toEqual({ [need]: [...(route.needs[need] ?? [])].sort() });
       }
-      expect(actionsOn(statements, logicalId(dev.stack.keys.caseKey), 'kms')).toEqual([...route.needs.kms].sort());
+      expect(actionsOn(statements, logicalId(dev.stack.keys.caseKey), 'kms')).toEqual([...(route.needs.caseKey ?? [])].sort());
       expect(actionsOn(statements, logicalId(dev.stack.keys.hmacSecret), 'secretsmanager')).toEqual(
-        route.needs.secret ? ['secretsmanager:GetSecretValue'] : [],
+        route.needs.hmacSecret ? ['secretsmanager:GetSecretValue'] : [],
       );
     },
   );

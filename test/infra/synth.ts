@@ -3,6 +3,7 @@ import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadStageConfig, type StageName } from '../../infra/config.ts';
 import { FormsStack, stackName } from '../../infra/stack.ts';
+import type { FunctionTable } from '../../functions/functions.ts';
 
 /** The feature flags of cdk.json, so that the tests synthesize what `cdk synth` does. */
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
@@ -18,7 +19,7 @@ export interface Synthesized {
  * Synthesizes one stage as infra/app.ts does. Bundling (esbuild) is skipped unless asked for: it
  * takes seconds per function and only one test is about it.
  */
-export function synthStage(stage: StageName, options: { bundling?: boolean } = {}): Synthesized {
+export function synthStage(stage: StageName, options: { bundling?: boolean; functionTable?: FunctionTable } = {}): Synthesized {
   const app = new App({
     context: {
       ...cdkJson.context,
@@ -27,7 +28,11 @@ export function synthStage(stage: StageName, options: { bundling?: boolean } = {
     },
   });
   const config = loadStageConfig((key) => app.node.tryGetContext(key));
-  const stack = new FormsStack(app, stackName(stage), { config, env: { region: config.region } });
+  const stack = new FormsStack(app, stackName(stage), {
+    config,
+    env: { region: config.region },
+    ...(options.functionTable ? { functionTable: options.functionTable } : {}),
+  });
   return { stack, template: Template.fromStack(stack) };
 }
 

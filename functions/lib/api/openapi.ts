@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import packageJson from '../../../package.json' with { type: 'json' };
-import { routes as routeTable, type Route } from '../../routes.ts';
+import type { Route } from '../../functions.ts';
 import { PROBLEMS, problemDocument, type ProblemSlug } from '#lib/http/problem.ts';
 import {
   COMMON_PROBLEMS,
@@ -15,7 +15,7 @@ import {
 import * as api from './schemas.ts';
 
 /**
- * The OpenAPI 3.1 document of API.md, generated from the route table (which routes exist, who may
+ * The OpenAPI 3.1 document of API.md, generated from the function table's routes (which routes exist, who may
  * call them) and the zod shapes of schemas.ts (what goes in and out). What only prose can say
  * (summaries, when each problem occurs) is written once per handler in openapiOperations.ts; the
  * builder refuses a route without it, so a new route cannot be forgotten there.
@@ -239,8 +239,7 @@ const HEALTH_PATH: Json = {
 };
 
 /** The OpenAPI 3.1 document of the API, keys sorted. Pure: the same code builds the same document. */
-export function buildOpenApiDocument(): Json {
-  const routes = routeTable;
+export function buildOpenApiDocument(routes: readonly Route[]): Json {
   const queries = Object.fromEntries(
     Object.values(OPERATIONS).flatMap((doc) => (doc.query ? [[doc.query.component, doc.query.shape] as const] : [])),
   );
@@ -332,6 +331,6 @@ export function buildOpenApiDocument(): Json {
 }
 
 /** docs/openapi.json as `npm run openapi` writes it: two-space indentation and a final newline. */
-export function openApiJson(document: Json = buildOpenApiDocument()): string {
+export function openApiJson(document: Json): string {
   return `${JSON.stringify(document, null, 2)}\n`;
 }

@@ -1,25 +1,38 @@
+import { has, type Needs } from './needs.ts';
+
 /**
- * Handler configuration, read once per cold start from the environment. The stack sets these in
- * AWS (each function only what its route needs); the local stack sets the same names, plus the
- * SDK's own AWS_ENDPOINT_URL_* variables.
+ * Handler configuration, read once per cold start from the environment. Each need of the function
+ * table names one setting; the stack sets exactly the settings of a function's needs (a function
+ * that may not touch a table does not even learn its name), the local stack sets the same names,
+ * plus the SDK's own AWS_ENDPOINT_URL_* variables.
  */
-export interface Config {
-  CASES_TABLE: string;
-  EVENTS_TABLE: string;
-  IDEMPOTENCY_TABLE: string;
-  /** ARN (or alias) of the customer-managed KMS key that wraps every case's data key. */
-  CASE_KEY_ID: string;
-  /** Secrets Manager id of the HMAC secret for idempotency keys and list cursors. */
-  HMAC_SECRET_ID: string;
-  /** Folder holding `<formId>/v<version>.json` form definitions. */
-  FORMS_DIR: string;
+export const CONFIG_OF_NEED = {
+  caseKey: 'CASE_KEY_ID',
+  cases: 'CASES_TABLE',
+  events: 'EVENTS_TABLE',
+  idempotency: 'IDEMPOTENCY_TABLE',
+  hmacSecret: 'HMAC_SECRET_ID',
+  forms: 'FORMS_DIR',
+} as const satisfies Record<keyof Needs, string>;
+
+export type ConfigName = (typeof CONFIG_OF_NEED)[keyof Needs];
+
+type Present<T> = T extends true ? true : T extends readonly [unknown, ...unknown[]] ? true : false;
+
+/** The settings a function with these needs reads, as a type: exactly one per present need. */
+export type ConfigFor<N extends Needs> = {
+  readonly [K in keyof N & keyof Needs as Present<N[K]> extends true ? (typeof CONFIG_OF_NEED)[K] : never]: string;
+};
+
+/** The names of the settings that a function with these needs receives. */
+export function configNames(needs: Needs): ConfigName[] {
+  return (Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]).filter((need) => has(needs, need)).map((need) => CONFIG_OF_NEED[need]);
 }
 
-export type ConfigName = keyof Config;
-
-/** Reads the named settings; a missing one fails the cold start, naming what is missing. */
-export function readConfig<const K extends ConfigName>(names: readonly K[], env: NodeJS.ProcessEnv = process.env): Pick<Config, K> {
+/** Reads the settings of a function's needs; a missing one fails the cold start, naming what is missing. */
+export function readConfig<const N extends Needs>(needs: N, env: NodeJS.ProcessEnv = process.env): ConfigFor<N> {
+  const names = configNames(needs);
   const missing = names.filter((name) => !env[name]);
   if (missing.length > 0) throw new Error(`Handler configuration is incomplete: ${missing.join(', ')}`);
-  return Object.fromEntries(names.map((name) => [name, env[name]])) as Pick<Config, K>;
+  return Object.fromEntries(names.map((name) => [name, env[name]])) as ConfigFor<N>;
 }

@@ -7,11 +7,11 @@ import { buildOpenApiDocument, openApiJson } from '#lib/api/openapi.ts';
 import type * as api from '#lib/api/schemas.ts';
 import type { CaseEvent, CaseSummary } from '#lib/cases/model.ts';
 import { IDEMPOTENCY_KEY_PATTERN } from '#lib/submissions/idempotency.ts';
-import { routes } from '../../../functions/routes.ts';
+import { routes } from '../../../functions/functions.ts';
 import { handler as openapiHandler } from '../../../functions/openapi/handler.ts';
 import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
 
-const document = buildOpenApiDocument() as Json;
+const document = buildOpenApiDocument(routes) as Json;
 const paths = document.paths as Record<string, Record<string, Json>>;
 const operationOf = (method: string, path: string): Json => {
   const operation = paths[path]?.[method.toLowerCase()];

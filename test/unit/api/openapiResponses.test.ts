@@ -1,3 +1,4 @@
+import { routes } from '../../../functions/functions.ts';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,7 +30,7 @@ import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
 // (with stores faked and the local KMS) are checked against the documented response of their
 // status: media type, body schema, and every required header with its documented value.
 
-const document = buildOpenApiDocument() as Json;
+const document = buildOpenApiDocument(routes) as Json;
 const { validator } = compileDocumentSchemas(document);
 const components = document.components as Record<string, Record<string, Json>>;
 const formsDir = fileURLToPath(new URL('../../../schemas/forms', import.meta.url));

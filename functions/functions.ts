@@ -1,0 +1,113 @@
+import type { Needs } from '#lib/runtime/needs.ts';
+
+/**
+ * The function table: every Lambda function of the backend, keyed by its folder under functions/
+ * (which holds its `handler.ts`), with what triggers it and what it may touch. The CDK stack
+ * derives functions, API methods, authorizers, triggers, IAM grants and environment from it; the
+ * local stack derives its routing from it; each handler reads its configuration from its own entry.
+ * Adding a function is one entry here plus its folder.
+ */
+
+export type Access = 'public' | 'clerk';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+
+/** An API Gateway route (REST, Lambda proxy integration). */
+export interface HttpTrigger {
+  readonly kind: 'http';
+  readonly method: HttpMethod;
+  /** API Gateway resource path, `{name}` for a path parameter. */
+  readonly path: string;
+  readonly access: Access;
+}
+
+/** A worker fed by a table's DynamoDB stream (new images only, batched). */
+export interface StreamTrigger {
+  readonly kind: 'stream';
+  readonly table: 'cases' | 'events';
+  readonly batchSize?: number;
+}
+
+/** A worker run on a schedule (EventBridge Scheduler expression, e.g. `rate(1 hour)`). */
+export interface ScheduleTrigger {
+  readonly kind: 'schedule';
+  readonly expression: string;
+}
+
+/** A worker run by an EventBridge rule matching events of an AWS service. */
+export interface RuleTrigger {
+  readonly kind: 'rule';
+  readonly source: string;
+  readonly detailType: string;
+}
+
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | RuleTrigger;
+
+export interface FunctionSpec {
+  readonly trigger: Trigger;
+  readonly needs: Needs;
+}
+
+const http = (method: HttpMethod, path: string, access: Access): HttpTrigger => ({ kind: 'http', method, path, access });
+
+export const functions = {
+  listForms: { trigger: http('GET', '/forms', 'public'), needs: { forms: true } },
+  getForm: { trigger: http('GET', '/forms/{formId}', 'public'), needs: { forms: true } },
+  submit: {
+    trigger: http('POST', '/forms/{formId}/submissions', 'public'),
+    needs: {
+      caseKey: ['kms:GenerateDataKey'],
+      cases: ['dynamodb:PutItem'],
+      events: ['dynamodb:PutItem'],
+      idempotency: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      hmacSecret: true,
+      forms: true,
+    },
+  },
+  listCases: { trigger: http('GET', '/cases', 'clerk'), needs: { cases: ['dynamodb:Query'], hmacSecret: true } },
+  getCase: {
+    trigger: http('GET', '/cases/{caseId}', 'clerk'),
+    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'] },
+  },
+  updateCase: {
+    trigger: http('PATCH', '/cases/{caseId}', 'clerk'),
+    needs: {
+      caseKey: ['kms:Decrypt'],
+      cases: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      events: ['dynamodb:PutItem'],
+    },
+  },
+  listEvents: { trigger: http('GET', '/cases/{caseId}/events', 'clerk'), needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'] } },
+  openapi: { trigger: http('GET', '/openapi.json', 'public'), needs: {} },
+} as const satisfies Record<string, FunctionSpec>;
+
+export type FunctionName = keyof typeof functions;
+export type FunctionTable = Readonly<Record<string, FunctionSpec>>;
+
+/** A function of the table with its name. */
+export interface NamedFunction extends FunctionSpec {
+  readonly name: string;
+}
+
+/** Every function of a table, with its name, in table order. */
+export function functionsOf(table: FunctionTable = functions): NamedFunction[] {
+  return Object.entries(table).map(([name, spec]) => ({ name, ...spec }));
+}
+
+/** An HTTP route of the table, flattened: what the API and the local gateway are built from. */
+export interface Route {
+  /** The function's name: its folder under functions/. */
+  readonly handler: string;
+  readonly method: HttpMethod;
+  readonly path: string;
+  readonly access: Access;
+  readonly needs: Needs;
+}
+
+export function routesOf(table: FunctionTable = functions): Route[] {
+  return functionsOf(table).flatMap(({ name, trigger, needs }) =>
+    trigger.kind === 'http' ? [{ handler: name, method: trigger.method, path: trigger.path, access: trigger.access, needs }] : [],
+  );
+}
+
+/** Every HTTP route of the backend. */
+export const routes: readonly Route[] = routesOf();
