@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand, QueryCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import { apiEvent, lambdaContext as context, submissionEvent as citizenSubmission, type ApiRequest } from '../test/support/events.ts';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { caseItem, caseKey, listPartition } from '#lib/cases/items.ts';
+import { caseItem, caseItemKey, listPartition } from '#lib/cases/items.ts';
 import { newId } from '#lib/cases/store.ts';
 import { kmsContext, type Envelope } from '#lib/crypto/envelope.ts';
 import { newReference } from '#lib/cases/reference.ts';
@@ -29,30 +30,10 @@ export interface Handlers {
 }
 
 export const OFFICE = 'ordnungsamt';
-const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
 
-/**
- * The event API Gateway hands a handler (Lambda proxy integration); on a clerk route with the
- * claims its Cognito authorizer passes on.
- */
-export function lambdaEvent(
-  request: { method?: string; resource: string; pathParameters?: Record<string, string>; query?: Record<string, string>; headers?: Record<string, string>; body?: string },
-  clerk = true,
-): APIGatewayProxyEvent {
-  return {
-    resource: request.resource,
-    path: request.resource,
-    httpMethod: request.method ?? 'GET',
-    headers: { ...request.headers },
-    multiValueHeaders: {},
-    pathParameters: request.pathParameters ?? null,
-    queryStringParameters: request.query ?? null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    body: request.body ?? null,
-    isBase64Encoded: false,
-    requestContext: { requestId: 'bench', authorizer: clerk ? { claims: { sub: 'bench-clerk', 'cognito:groups': OFFICE } } : null },
-  } as unknown as APIGatewayProxyEvent;
+/** The event API Gateway hands a handler; on a clerk route with the claims its Cognito authorizer passes on. */
+export function lambdaEvent(request: ApiRequest, clerk = true): APIGatewayProxyEvent {
+  return apiEvent({ ...request, requestId: 'bench', ...(clerk ? { clerk: { sub: 'bench-clerk', offices: [OFFICE] } } : {}) });
 }
 
 export async function invoke(handler: Handler, event: APIGatewayProxyEvent, expected = 200): Promise<APIGatewayProxyResult> {
@@ -103,16 +84,7 @@ export const fixture = (formId: string): Record<string, unknown> =>
 
 /** A citizen's submission of the form's valid sample. */
 export function submissionEvent(formId: string, headers: Record<string, string> = {}): APIGatewayProxyEvent {
-  return lambdaEvent(
-    {
-      method: 'POST',
-      resource: '/forms/{formId}/submissions',
-      pathParameters: { formId },
-      headers: { 'Content-Type': 'application/json', ...headers },
-      body: JSON.stringify({ data: fixture(formId) }),
-    },
-    false,
-  );
+  return citizenSubmission(formId, JSON.stringify({ data: fixture(formId) }), headers, 'bench');
 }
 
 /** A case submitted through the handler, with three status changes carrying notes. */
@@ -202,7 +174,7 @@ export async function clerkPaths(options: {
   const readEvent = lambdaEvent({ resource: '/cases/{caseId}', pathParameters: { caseId } });
   const readCase = () => invoke(handlers.getCase, readEvent);
   const rawRead = async () => {
-    const item = (await dynamodb.send(new GetItemCommand({ TableName: stack.tables.cases, Key: caseKey(caseId), ConsistentRead: true }))).Item;
+    const item = (await dynamodb.send(new GetItemCommand({ TableName: stack.tables.cases, Key: caseItemKey(caseId), ConsistentRead: true }))).Item;
     const envelope = item?.envelope?.M;
     const formId = item?.formId?.S;
     if (!envelope?.edk?.B || !formId) throw new Error('the case is not stored');

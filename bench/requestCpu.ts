@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { lambdaContext as context, submissionEvent } from '../test/support/events.ts';
 import { createCaseStore } from '#lib/cases/store.ts';
 import { createEventLog } from '#lib/cases/events.ts';
 import { loadFormCatalogue, type FormDefinition } from '#lib/forms/catalogue.ts';
@@ -28,7 +28,6 @@ const instantKms = {
 } as unknown as KMSClient;
 const instantDynamoDb = { send: async () => ({}) } as unknown as DynamoDBClient;
 const instantSecrets = { send: async () => ({ SecretString: 'x'.repeat(64) }) } as unknown as SecretsManagerClient;
-const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
 
 export interface RequestCpuResult {
   form: string;
@@ -61,16 +60,7 @@ export async function requestCpu(options: { rounds: number; sampleMs: number; lo
   const submitOf = (formId: string) => {
     const body = JSON.stringify({ data: fixture(formId) });
     return async () => {
-      const event = {
-        resource: '/forms/{formId}/submissions',
-        path: `/forms/${formId}/submissions`,
-        httpMethod: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Idempotency-Key': `bench-${requestNo++}` },
-        pathParameters: { formId },
-        body,
-        isBase64Encoded: false,
-        requestContext: { requestId: `bench-${requestNo}` },
-      } as unknown as APIGatewayProxyEvent;
+      const event = submissionEvent(formId, body, { 'Idempotency-Key': `bench-${requestNo++}` }, `bench-${requestNo}`);
       const answer = await handler(event, context);
       if (answer.statusCode !== 201) throw new Error(`submit answered ${answer.statusCode}: ${answer.body}`);
     };

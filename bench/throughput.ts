@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { caseKey } from '#lib/cases/items.ts';
+import { caseItemKey } from '#lib/cases/items.ts';
 import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
 import type { StackInfo } from '../infra/local/stack.ts';
 import { compare, rate, type Comparison } from './stats.ts';
@@ -58,7 +58,7 @@ export async function throughput(options: {
   // The floor item: the stored case item, byte for byte, under a fresh key and with the list-index
   // keys renamed (same length) so that it lands in the base table only, as one plain write would.
   const { caseId } = await submit(false)();
-  const stored = (await dynamodb.send(new GetItemCommand({ TableName: stack.tables.cases, Key: caseKey(caseId) }))).Item;
+  const stored = (await dynamodb.send(new GetItemCommand({ TableName: stack.tables.cases, Key: caseItemKey(caseId) }))).Item;
   if (!stored) throw new Error('the submitted case is not stored');
   const template = Object.fromEntries(Object.entries(stored).map(([name, value]) => [name.replace(/^gsi/, 'xsi'), value]));
   let putNo = 0;

@@ -1,7 +1,7 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { CaseStore } from '#lib/cases/store.ts';
-import { assertMayAccess, caseIdOf, clerkOf } from '#lib/cases/access.ts';
-import { withCaseKey } from '#lib/crypto/envelope.ts';
+import { caseIdOf, clerkOf } from '#lib/cases/access.ts';
+import { withDataKey } from '#lib/crypto/envelope.ts';
 import type { EventLog } from '#lib/cases/events.ts';
 import { guardIntegrity } from '#lib/cases/integrity.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
@@ -23,12 +23,10 @@ export function createGetCase(deps: GetCaseDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
     const clerk = clerkOf(event);
     const caseId = caseIdOf(event);
-    const stored = await deps.cases.load(caseId);
-    assertMayAccess(clerk, stored?.summary.office);
-    const { summary, envelope, notes, expiresAt } = stored!;
+    const { summary, envelope, notes, expiresAt } = await deps.cases.loadFor(clerk, caseId);
 
     const opened = await guardIntegrity(caseId, () =>
-      withCaseKey(deps.kms, deps.caseKeyId, { caseId, formId: summary.formId }, envelope, (key) => ({
+      withDataKey(deps.kms, deps.caseKeyId, { caseId, formId: summary.formId }, envelope, (key) => ({
         data: JSON.parse(key.open('data', envelope).toString('utf8')) as unknown,
         notes: notes.map((note) => ({ at: note.at, actor: note.actor, text: key.open(`note:${note.noteId}`, note.sealed).toString('utf8') })),
       })),

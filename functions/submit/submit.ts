@@ -1,5 +1,5 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { submissionRequest, type SubmissionResponse } from '#lib/api/schemas.ts';
+import { submissionHeaders, submissionRequest, type SubmissionResponse } from '#lib/api/schemas.ts';
 import { parseRequest } from '#lib/http/parse.ts';
 import { newId, type CaseStore } from '#lib/cases/store.ts';
 import { sealNewCase } from '#lib/crypto/envelope.ts';
@@ -9,7 +9,7 @@ import { preferredLanguage } from '#lib/http/language.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
-import { IDEMPOTENCY_KEY_PATTERN, type IdempotencyStore } from '#lib/submissions/idempotency.ts';
+import type { IdempotencyStore } from '#lib/submissions/idempotency.ts';
 
 export interface SubmitDeps {
   forms: FormCatalogue;
@@ -26,6 +26,7 @@ const DAY_SECONDS = 24 * 60 * 60;
 /** POST /forms/{formId}/submissions: validate, encrypt, store durably, then acknowledge. */
 export function createSubmit(deps: SubmitDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
+    const headers = parseRequest(submissionHeaders, event.headers, 'header');
     const body = parseRequest(submissionRequest, event.body, 'body');
     const form = deps.forms.get(event.pathParameters?.formId ?? '', body.formVersion);
     if (!form) {
@@ -35,14 +36,9 @@ export function createSubmit(deps: SubmitDeps) {
     if (issues.length > 0) throw new ProblemError('validation-failed', { errors: issues });
 
     const now = (deps.now ?? (() => new Date()))();
-    const key = event.headers['idempotency-key'];
+    const key = headers['idempotency-key'];
     let claim: { pk: string; owner: string } | undefined;
     if (key !== undefined) {
-      if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
-        throw new ProblemError('malformed-request', {
-          detail: { de: 'Idempotency-Key: 1 bis 255 sichtbare ASCII-Zeichen.', en: 'Idempotency-Key: 1 to 255 visible ASCII characters.' },
-        });
-      }
       const outcome = await deps.idempotency.claim(form.id, key, JSON.stringify(event.body), now);
       if (outcome.kind === 'replay') return json(201, JSON.parse(outcome.response), { noStore: true, headers: { 'Idempotent-Replayed': 'true' } });
       if (outcome.kind === 'in-progress') throw new ProblemError('idempotency-in-progress', { headers: { 'Retry-After': '1' } });

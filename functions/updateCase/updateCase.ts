@@ -1,10 +1,10 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import { parseRequest } from '#lib/http/parse.ts';
-import { updateCaseRequest } from '#lib/api/schemas.ts';
+import { updateCaseHeaders, updateCaseRequest } from '#lib/api/schemas.ts';
 import { canTransition } from '#lib/cases/model.ts';
 import { newId, StaleCaseError, type CaseStore } from '#lib/cases/store.ts';
-import { assertMayAccess, caseIdOf, clerkOf } from '#lib/cases/access.ts';
-import { withCaseKey, type SealedPart } from '#lib/crypto/envelope.ts';
+import { caseIdOf, clerkOf } from '#lib/cases/access.ts';
+import { withDataKey, type SealedPart } from '#lib/crypto/envelope.ts';
 import { guardIntegrity } from '#lib/cases/integrity.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
@@ -16,13 +16,8 @@ export interface UpdateCaseDeps {
   caseKeyId: string;
 }
 
-/** `If-Match: "<version>"`, compared strongly (RFC 9110): a weak or malformed tag never matches. */
-function expectedVersion(ifMatch: string | undefined): number {
-  if (ifMatch === undefined) throw new ProblemError('precondition-required');
-  const match = /^"([0-9]{1,9})"$/.exec(ifMatch.trim());
-  if (!match) throw new ProblemError('precondition-failed');
-  return Number(match[1]);
-}
+/** The case's entity tag: its version as a strong ETag. */
+const entityTagOf = (version: number): string => `"${version}"`;
 
 /** PATCH /cases/{caseId}: one step of the workflow, with an optional note sealed under the case's key. */
 export function createUpdateCase(deps: UpdateCaseDeps) {
@@ -30,11 +25,12 @@ export function createUpdateCase(deps: UpdateCaseDeps) {
     const clerk = clerkOf(event);
     const caseId = caseIdOf(event);
     const change = parseRequest(updateCaseRequest, event.body, 'body');
-    const version = expectedVersion(event.headers['if-match']);
-    const current = await deps.cases.get(caseId);
-    assertMayAccess(clerk, current?.summary.office);
-    const { summary, envelope } = current!;
-    if (summary.version !== version) throw new ProblemError('precondition-failed', { headers: { ETag: `"${summary.version}"` } });
+    const ifMatch = parseRequest(updateCaseHeaders, event.headers, 'header')['if-match'];
+    if (ifMatch === undefined) throw new ProblemError('precondition-required');
+    const current = await deps.cases.getFor(clerk, caseId);
+    const { summary, envelope } = current;
+    // A strong comparison, byte for byte (RFC 9110): `"01"`, `W/"1"` or `*` never match `"1"`.
+    if (ifMatch !== entityTagOf(summary.version)) throw new ProblemError('precondition-failed', { headers: { ETag: entityTagOf(summary.version) } });
     if (!canTransition(summary.status, change.status)) {
       throw new ProblemError('invalid-transition', {
         detail: { de: `Von „${summary.status}“ nicht nach „${change.status}“.`, en: `Not from "${summary.status}" to "${change.status}".` },
@@ -46,14 +42,14 @@ export function createUpdateCase(deps: UpdateCaseDeps) {
       const noteId = newId();
       const text = Buffer.from(change.note, 'utf8');
       const sealed = await guardIntegrity(caseId, () =>
-        withCaseKey(deps.kms, deps.caseKeyId, { caseId, formId: summary.formId }, envelope, (key) => key.seal(`note:${noteId}`, text)),
+        withDataKey(deps.kms, deps.caseKeyId, { caseId, formId: summary.formId }, envelope, (key) => key.seal(`note:${noteId}`, text)),
       );
       note = { noteId, sealed };
     }
 
     try {
-      const next = await deps.cases.changeStatus(current!, { to: change.status, actor: clerk.sub, at: new Date().toISOString(), note });
-      return json(200, next, { noStore: true, headers: { ETag: `"${next.version}"` } });
+      const next = await deps.cases.changeStatus(current, { to: change.status, actor: clerk.sub, at: new Date().toISOString(), note });
+      return json(200, next, { noStore: true, headers: { ETag: entityTagOf(next.version) } });
     } catch (error) {
       if (error instanceof StaleCaseError) throw new ProblemError('precondition-failed');
       throw error;

@@ -8,7 +8,8 @@ import { createGetCase } from '../../functions/getCase/getCase.ts';
 import { createListCases } from '../../functions/listCases/listCases.ts';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { call, clerkToken, stackInfo } from '../support/api.ts';
-import { clerkEvent, countingClients, lambdaContext } from '../support/handlers.ts';
+import { apiEvent, lambdaContext } from '../support/events.ts';
+import { countingClients } from '../support/handlers.ts';
 import { fishingLicence, submit } from '../support/submissions.ts';
 
 let caseId: string;
@@ -48,7 +49,7 @@ function getCaseHandler(clients: ReturnType<typeof countingClients>, failEvents 
   return httpRoute(createGetCase({ cases: createCaseStore(clients.dynamodb, tables.cases, events), events: failing, kms: clients.kms, caseKeyId: caseKeyArn }));
 }
 
-const readEvent = () => clerkEvent('alice', ['ordnungsamt'], { resource: '/cases/{caseId}', pathParameters: { caseId } });
+const readEvent = () => apiEvent({ resource: '/cases/{caseId}', pathParameters: { caseId }, clerk: { sub: 'alice', offices: ['ordnungsamt'] } });
 
 describe('calls per clerk operation', () => {
   it('a case read with three notes makes one KMS Decrypt, one Query and one event write', async () => {
@@ -65,7 +66,7 @@ describe('calls per clerk operation', () => {
     const { tables, hmacSecretId, kmsEndpoint } = stackInfo();
     const secrets = new SecretsManagerClient({ region: 'eu-central-1', endpoint: kmsEndpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
     const handler = httpRoute(createListCases({ list: createCaseList(clients.dynamodb, tables.cases), hmac: secretHmac(secrets, hmacSecretId) }));
-    const answer = await handler(clerkEvent('alice', ['ordnungsamt'], { resource: '/cases', query: { limit: '10' } }), lambdaContext);
+    const answer = await handler(apiEvent({ resource: '/cases', query: { limit: '10' }, clerk: { sub: 'alice', offices: ['ordnungsamt'] } }), lambdaContext);
     expect(answer.statusCode).toBe(200);
     expect(clients.calls.kms).toEqual([]);
     expect(new Set(clients.calls.dynamodb)).toEqual(new Set(['QueryCommand']));

@@ -153,7 +153,7 @@ describe('the test-only controls', () => {
  * Keyed submissions, three at a time (a client backs off after a failure, and leaves the CPU to
  * DynamoDB Local's restart), for as long as `script` runs.
  */
-async function streamDuring(phase: string, script: () => Promise<void>): Promise<Submission[]> {
+async function streamDuring(phase: string, script: (stream: readonly Submission[]) => Promise<void>): Promise<Submission[]> {
   const stream: Submission[] = [];
   let stopped = false;
   const running = Promise.all(
@@ -166,7 +166,7 @@ async function streamDuring(phase: string, script: () => Promise<void>): Promise
     }),
   );
   try {
-    await script();
+    await script(stream);
   } finally {
     stopped = true;
     await running;
@@ -177,8 +177,10 @@ async function streamDuring(phase: string, script: () => Promise<void>): Promise
 describe(`DynamoDB Local stopped (${STOP_MODE === 'kill' ? 'SIGKILL' : 'SIGTERM'}) in the middle of a stream of submissions`, () => {
   it('answers 503 while it is gone and 201 again to everything sent once it is back', async () => {
     let restartedAt = 0;
-    const stream = await streamDuring(`dynamodb-${STOP_MODE}`, async () => {
-      await sleep(1_000);
+    const stream = await streamDuring(`dynamodb-${STOP_MODE}`, async (sofar) => {
+      // The stream must be flowing (a first 201) before the stop, however loaded the machine is.
+      for (let waited = 0; !sofar.some((s) => s.status === 201) && waited < 20_000; waited += 100) await sleep(100);
+      await sleep(500);
       killedAt = performance.now();
       await dynamoDb(STOP_MODE);
       await dynamoDb('start'); // takes seconds: the JVM starts again, and the stream keeps coming

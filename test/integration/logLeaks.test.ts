@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { lambdaContext as context, submissionEvent } from '../support/events.ts';
 import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
 import { createFormValidator } from '#lib/forms/validation.ts';
 import type { CaseStore } from '#lib/cases/store.ts';
@@ -38,7 +39,6 @@ function application(marker: string): Record<string, unknown> {
 // ---- in process -------------------------------------------------------------------------------
 
 const forms = loadFormCatalogue(new URL('../../schemas/forms', import.meta.url).pathname);
-const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
 
 const sdkError = (name: string, message: string) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: 500 } });
 
@@ -66,18 +66,7 @@ function submitHandler(behaviour: { kms?: Error; store?: Error }, marker: string
   return httpRoute(createSubmit({ forms, validator: createFormValidator(), kms, caseKeyId: 'alias/k', cases, idempotency }), { jsonBody: true });
 }
 
-function submission(body: string, headers: Record<string, string> = {}): APIGatewayProxyEvent {
-  return {
-    resource: '/forms/{formId}/submissions',
-    httpMethod: 'POST',
-    path: '/forms/fischereischein/submissions',
-    headers: { 'Content-Type': 'application/json', ...headers },
-    pathParameters: { formId: 'fischereischein' },
-    body,
-    isBase64Encoded: false,
-    requestContext: { requestId: 'leak-test' },
-  } as unknown as APIGatewayProxyEvent;
-}
+const submission = (body: string, headers: Record<string, string> = {}) => submissionEvent('fischereischein', body, headers, 'leak-test');
 
 describe('log lines of handlers running in this process', () => {
   it('are captured: a marker the logger is handed shows up (the check can fail)', async () => {

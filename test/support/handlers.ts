@@ -1,6 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { stackInfo } from './api.ts';
 
 // Handlers run in the test process against the suite's DynamoDB Local and local KMS, with clients
@@ -22,26 +21,3 @@ export function countingClients() {
   }, { step: 'initialize' });
   return { kms, dynamodb, calls };
 }
-
-export function clerkEvent(
-  sub: string,
-  offices: string[],
-  request: { resource: string; pathParameters?: Record<string, string>; query?: Record<string, string>; headers?: Record<string, string>; body?: string },
-): APIGatewayProxyEvent {
-  return {
-    resource: request.resource,
-    path: request.resource,
-    httpMethod: 'GET',
-    headers: { ...request.headers },
-    multiValueHeaders: {},
-    pathParameters: request.pathParameters ?? null,
-    queryStringParameters: request.query ?? null,
-    multiValueQueryStringParameters: null,
-    stageVariables: null,
-    body: request.body ?? null,
-    isBase64Encoded: false,
-    requestContext: { requestId: 'in-process', authorizer: { claims: { sub, 'cognito:groups': offices.join(',') } } },
-  } as unknown as APIGatewayProxyEvent;
-}
-
-export const lambdaContext = { getRemainingTimeInMillis: () => 10_000 } as Context;

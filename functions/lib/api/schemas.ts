@@ -1,6 +1,5 @@
 import * as z from 'zod';
-import { CASE_STATUSES, type EventType } from '#lib/cases/model.ts';
-import { CASE_ID } from '#lib/cases/access.ts';
+import { CASE_STATUSES, EVENT_TYPES, type CaseEvent, type CaseSummary } from '#lib/cases/model.ts';
 import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 
@@ -18,7 +17,7 @@ export const formData = z.custom<Record<string, unknown>>(plainObject, { message
 
 // ---- ids, names and times ---------------------------------------------------------------------
 
-export const caseId = z.string().regex(CASE_ID).meta({ description: 'ULID of the case: 26 characters of Crockford base32.' });
+export const caseId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/).meta({ description: 'ULID of the case: 26 characters of Crockford base32.' });
 export const reference = z
   .string()
   .max(24)
@@ -63,6 +62,9 @@ export const listCasesQuery = z.strictObject({
   cursor: z.string().min(1).max(1000).optional(),
 });
 
+/** True exactly when two types are the same: keeps a zod shape and the domain type it describes in step. */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
 export const caseSummary = z.object({
   caseId,
   reference,
@@ -74,6 +76,9 @@ export const caseSummary = z.object({
   updatedAt: timestamp,
   version: z.int().min(1).meta({ description: 'Optimistic-locking version; the ETag is this number in quotes.' }),
 });
+
+const summaryIsTheDomainSummary: Same<z.infer<typeof caseSummary>, CaseSummary> = true;
+void summaryIsTheDomainSummary;
 
 export const updateCaseRequest = z.strictObject({
   status: caseStatus,
@@ -116,9 +121,7 @@ export const caseDetail = caseSummary.extend({
   notes: z.array(caseNote).meta({ description: 'Notes of status changes, oldest first.' }),
 });
 
-/** Listed as a record so that the compiler insists on exactly the event types of cases.ts. */
-const EVENT_TYPES: Record<EventType, true> = { 'case.received': true, 'case.viewed': true, 'case.status_changed': true };
-export const eventType = z.enum(Object.keys(EVENT_TYPES) as [EventType, ...EventType[]]);
+export const eventType = z.enum(EVENT_TYPES);
 
 export const caseEvent = z.object({
   at: timestamp,
@@ -127,6 +130,9 @@ export const caseEvent = z.object({
   from: caseStatus.optional(),
   to: caseStatus.optional(),
 });
+
+const eventIsTheDomainEvent: Same<z.infer<typeof caseEvent>, CaseEvent> = true;
+void eventIsTheDomainEvent;
 
 export const eventPage = z.object({ items: z.array(caseEvent).meta({ description: 'Oldest first.' }) });
 
@@ -143,6 +149,7 @@ export const validationIssue = z.object({
 export const requestIssue = z.object({
   pointer: z.string().optional().meta({ description: 'JSON Pointer into the body, for a body problem.' }),
   parameter: z.string().optional().meta({ description: 'Name of the query parameter, for a query problem.' }),
+  header: z.string().optional().meta({ description: 'Name of the header (lower case), for a header problem.' }),
   keyword: z.string(),
 });
 
@@ -163,6 +170,12 @@ export const problemDocument = z.looseObject({
 // ---- headers and the rest ---------------------------------------------------------------------
 
 export const idempotencyKeyHeader = z.string().regex(/^[\x21-\x7E]{1,255}$/);
+
+/** The headers `POST /forms/{formId}/submissions` reads (names lower-cased by the HTTP edge). */
+export const submissionHeaders = z.looseObject({ 'idempotency-key': idempotencyKeyHeader.optional() });
+
+/** The headers `PATCH /cases/{caseId}` reads: `If-Match` is required (428) and compared byte for byte (412). */
+export const updateCaseHeaders = z.looseObject({ 'if-match': z.string().optional() });
 /** `If-Match` and `ETag`: the case version as a strong entity tag. */
 export const entityTag = z.string().regex(/^"[0-9]{1,9}"$/);
 

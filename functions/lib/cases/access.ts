@@ -1,18 +1,17 @@
 import * as z from 'zod';
+import { caseId as caseIdShape, office as officeShape } from '#lib/api/schemas.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 
 /**
- * The clerk behind a request, from the claims API Gateway's Cognito authorizer passed on. A REST
- * API authorizer flattens every claim to a string: `cognito:groups` arrives comma-separated
- * (`"ordnungsamt,jugendamt"`), and HTTP-API style `"[a b]"` is accepted too.
+ * The clerk behind a request, from the claims API Gateway's Cognito authorizer passed on, and what
+ * he may see. A REST API authorizer flattens every claim to a string: `cognito:groups` arrives
+ * comma-separated (`"ordnungsamt,jugendamt"`), and HTTP-API style `"[a b]"` is accepted too.
  */
 export interface Clerk {
   sub: string;
   offices: string[];
 }
-
-const OFFICE = /^[a-z][a-z0-9-]{1,62}$/;
 
 const claims = z.object({
   sub: z.string().min(1).max(128),
@@ -24,7 +23,7 @@ export function clerkOf(event: Pick<HttpEvent, 'requestContext'>): Clerk {
   if (!parsed.success) throw new ProblemError('unauthorized');
   const groups = parsed.data['cognito:groups'] ?? [];
   const list = Array.isArray(groups) ? groups : groups.replace(/^\[|\]$/g, '').split(/[\s,]+/);
-  return { sub: parsed.data.sub, offices: [...new Set(list.filter((group) => OFFICE.test(group)))] };
+  return { sub: parsed.data.sub, offices: [...new Set(list.filter((group) => officeShape.safeParse(group).success))] };
 }
 
 /** The office a list request is about: the asked one if it is the clerk's, or his only one. */
@@ -40,17 +39,17 @@ export function officeFor(clerk: Clerk, asked: string | undefined): string {
   });
 }
 
-/** A case of another office is answered exactly like a case that does not exist. */
-export function assertMayAccess(clerk: Clerk, office: string | undefined): asserts office is string {
-  if (office === undefined || !clerk.offices.includes(office)) {
-    throw new ProblemError('not-found', { detail: { de: 'Vorgang nicht gefunden.', en: 'Case not found.' } });
-  }
+const caseNotFound = () => new ProblemError('not-found', { detail: { de: 'Vorgang nicht gefunden.', en: 'Case not found.' } });
+
+/** What a clerk may see of a loaded case: all of it if it is his office's, else a 404 like for a case that does not exist. */
+export function visibleTo<T extends { summary: { office: string } }>(clerk: Clerk, found: T | undefined): T {
+  if (found === undefined || !clerk.offices.includes(found.summary.office)) throw caseNotFound();
+  return found;
 }
 
-export const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-
+/** The case id of the path; anything that is not a ULID names no case. */
 export function caseIdOf(event: Pick<HttpEvent, 'pathParameters'>): string {
-  const caseId = event.pathParameters?.caseId ?? '';
-  if (!CASE_ID.test(caseId)) throw new ProblemError('not-found', { detail: { de: 'Vorgang nicht gefunden.', en: 'Case not found.' } });
-  return caseId;
+  const parsed = caseIdShape.safeParse(event.pathParameters?.caseId);
+  if (!parsed.success) throw caseNotFound();
+  return parsed.data;
 }

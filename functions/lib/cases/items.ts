@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import type { CaseStatus, CaseSummary } from './model.ts';
+import { CASE_STATUSES, type CaseStatus, type CaseSummary } from './model.ts';
 import type { Envelope, SealedPart } from '#lib/crypto/envelope.ts';
-import { LIST_SHARDS } from './tables.ts';
+import { casesTable, LIST_FILTERS, LIST_SHARDS, LIST_SORT_KEY, SUMMARY_ATTRIBUTE_TYPES, SUMMARY_ATTRIBUTES } from './tables.ts';
 
 /**
  * Item layout of the cases table (docs/data-model.md). One partition per case holds the case item
@@ -13,7 +13,9 @@ type Item = Record<string, AttributeValue>;
 /** Notes sort right after their case item, so one Query with begins_with(sk, 'CASE') loads both. */
 export const NOTE_PREFIX = 'CASE#NOTE#';
 
-export const caseKey = (caseId: string): Item => ({ pk: { S: `CASE#${caseId}` }, sk: { S: 'CASE' } });
+/** The partition of a case: its case item and its notes. */
+export const casePartition = (caseId: string): AttributeValue => ({ S: `CASE#${caseId}` });
+export const caseItemKey = (caseId: string): Item => ({ pk: casePartition(caseId), sk: { S: 'CASE' } });
 export const referenceKey = (reference: string): Item => ({ pk: { S: `REF#${reference}` }, sk: { S: 'REF' } });
 
 /** Spreads one office's (or form's) list entries over LIST_SHARDS index partitions, stably per case. */
@@ -31,25 +33,25 @@ export interface ListScope {
   status?: CaseStatus;
 }
 
-/** The index and partition key value that serve a list scope, for one shard. */
+/**
+ * The index and partition key value that serve a list scope, for one shard: the index whose
+ * filters are exactly the scope's, keyed by the office, the filter values and the shard.
+ */
 export function listPartition(scope: ListScope, shard: number): { index: string; attribute: string; value: string } {
-  if (scope.formId && scope.status)
-    return { index: 'byFormStatus', attribute: 'gsiFormStatus', value: `${scope.office}#${scope.formId}#${scope.status}#${shard}` };
-  if (scope.formId) return { index: 'byForm', attribute: 'gsiForm', value: `${scope.office}#${scope.formId}#${shard}` };
-  if (scope.status) return { index: 'byOfficeStatus', attribute: 'gsiOfficeStatus', value: `${scope.office}#${scope.status}#${shard}` };
-  return { index: 'byOffice', attribute: 'gsiOffice', value: `${scope.office}#${shard}` };
+  const narrowed = LIST_FILTERS.filter((filter) => scope[filter] !== undefined);
+  const index = casesTable.indexes.find((candidate) => candidate.filters.join() === narrowed.join());
+  if (!index) throw new Error(`no list index for the filters ${narrowed.join(', ')}`);
+  return { index: index.name, attribute: index.partitionKey, value: [scope.office, ...narrowed.map((filter) => scope[filter]), shard].join('#') };
 }
 
-/** The four list-index keys of a case in a given status. */
+/** The list-index keys of a case in a given status: one per index. */
 export function listKeys(summary: Pick<CaseSummary, 'caseId' | 'office' | 'formId'>, status: CaseStatus): Item {
   const shard = shardOf(summary.caseId);
+  const full: ListScope = { office: summary.office, formId: summary.formId, status };
   const keys: Item = {};
-  for (const scope of [
-    { office: summary.office },
-    { office: summary.office, status },
-    { office: summary.office, formId: summary.formId },
-    { office: summary.office, formId: summary.formId, status },
-  ]) {
+  for (const index of casesTable.indexes) {
+    const scope: ListScope = { office: summary.office };
+    for (const filter of index.filters) Object.assign(scope, { [filter]: full[filter] });
     const { attribute, value } = listPartition(scope, shard);
     keys[attribute] = { S: value };
   }
@@ -67,32 +69,26 @@ export function envelopeAttribute(envelope: Envelope): AttributeValue {
 
 export function caseItem(summary: CaseSummary, envelope: Envelope, expiresAt: number): Item {
   return {
-    ...caseKey(summary.caseId),
+    ...caseItemKey(summary.caseId),
     ...summaryAttributes(summary),
     ...listKeys(summary, summary.status),
-    listSk: { S: listSortKey(summary) },
+    [LIST_SORT_KEY]: { S: listSortKey(summary) },
     expiresAt: { N: String(expiresAt) },
     envelope: envelopeAttribute(envelope),
   };
 }
 
 export function summaryAttributes(summary: CaseSummary): Item {
-  return {
-    caseId: { S: summary.caseId },
-    reference: { S: summary.reference },
-    formId: { S: summary.formId },
-    formVersion: { N: String(summary.formVersion) },
-    office: { S: summary.office },
-    status: { S: summary.status },
-    receivedAt: { S: summary.receivedAt },
-    updatedAt: { S: summary.updatedAt },
-    version: { N: String(summary.version) },
-  };
+  const item: Item = {};
+  for (const name of SUMMARY_ATTRIBUTES) {
+    item[name] = SUMMARY_ATTRIBUTE_TYPES[name] === 'N' ? { N: String(summary[name]) } : { S: String(summary[name]) };
+  }
+  return item;
 }
 
 export function noteItem(caseId: string, noteId: string, at: string, actor: string, sealed: SealedPart, expiresAt: number): Item {
   return {
-    pk: { S: `CASE#${caseId}` },
+    pk: casePartition(caseId),
     sk: { S: `${NOTE_PREFIX}${noteId}` },
     noteId: { S: noteId },
     at: { S: at },
@@ -117,17 +113,10 @@ function n(item: Item, name: string): number {
 }
 
 export function readSummary(item: Item): CaseSummary {
-  return {
-    caseId: s(item, 'caseId'),
-    reference: s(item, 'reference'),
-    formId: s(item, 'formId'),
-    formVersion: n(item, 'formVersion'),
-    office: s(item, 'office'),
-    status: s(item, 'status') as CaseStatus,
-    receivedAt: s(item, 'receivedAt'),
-    updatedAt: s(item, 'updatedAt'),
-    version: n(item, 'version'),
-  };
+  const summary: Record<string, string | number> = {};
+  for (const name of SUMMARY_ATTRIBUTES) summary[name] = SUMMARY_ATTRIBUTE_TYPES[name] === 'N' ? n(item, name) : s(item, name);
+  if (!(CASE_STATUSES as readonly unknown[]).includes(summary.status)) throw new Error('stored item has an unknown status');
+  return summary as unknown as CaseSummary;
 }
 
 function bytes(map: Item, name: string): Uint8Array {

@@ -1,7 +1,7 @@
 import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { listPartition, readSummary, type ListScope } from './items.ts';
 import type { CaseSummary } from './model.ts';
-import { LIST_SHARDS } from './tables.ts';
+import { LIST_SHARDS, LIST_SORT_KEY } from './tables.ts';
 
 /**
  * An office's cases, newest first, from the sharded list indexes: one Query per shard (in
@@ -19,8 +19,8 @@ export function createCaseList(ddb: DynamoDBClient, tableName: string) {
           new QueryCommand({
             TableName: tableName,
             IndexName: index,
-            KeyConditionExpression: after ? '#pk = :pk AND listSk < :after' : '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': attribute },
+            KeyConditionExpression: after ? '#pk = :pk AND #sk < :after' : '#pk = :pk',
+            ExpressionAttributeNames: { '#pk': attribute, ...(after ? { '#sk': LIST_SORT_KEY } : {}) },
             ExpressionAttributeValues: { ':pk': { S: value }, ...(after ? { ':after': { S: after } } : {}) },
             ScanIndexForward: false,
             Limit: limit + 1,
@@ -30,7 +30,7 @@ export function createCaseList(ddb: DynamoDBClient, tableName: string) {
     );
     const merged = pages
       .flatMap((page) => page.Items ?? [])
-      .map((item) => ({ ...readSummary(item), sortKey: item.listSk?.S ?? '' }))
+      .map((item) => ({ ...readSummary(item), sortKey: item[LIST_SORT_KEY]?.S ?? '' }))
       .sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
     return { items: merged.slice(0, limit), more: merged.length > limit };
   };

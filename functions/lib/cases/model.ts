@@ -28,7 +28,8 @@ export interface CaseSummary {
   version: number;
 }
 
-export type EventType = 'case.received' | 'case.viewed' | 'case.status_changed';
+export const EVENT_TYPES = ['case.received', 'case.viewed', 'case.status_changed'] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface CaseEvent {
   at: string;

@@ -8,11 +8,12 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { caseItem, caseKey, listKeys, noteItem, NOTE_PREFIX, readEnvelope, readSealed, readSummary, referenceKey } from './items.ts';
+import { caseItem, caseItemKey, casePartition, listKeys, noteItem, NOTE_PREFIX, readEnvelope, readSealed, readSummary, referenceKey } from './items.ts';
 import { CITIZEN_ACTOR, type CaseStatus, type CaseSummary } from './model.ts';
 import type { Envelope, SealedPart } from '#lib/crypto/envelope.ts';
 import type { EventLog } from './events.ts';
 import { newReference } from './reference.ts';
+import { visibleTo, type Clerk } from './access.ts';
 
 export const newId = monotonicFactory();
 
@@ -51,6 +52,9 @@ export interface StatusChange {
 }
 
 /** The case changed (version or status) between reading it and writing the change. */
+export type LoadedCase = StoredCase & { notes: StoredNote[] };
+
+/** The case changed (version or status) between reading it and writing the change. */
 export class StaleCaseError extends Error {}
 export class ReferenceExhaustedError extends Error {}
 
@@ -63,6 +67,51 @@ function readCase(item: Record<string, AttributeValue>): StoredCase {
 
 export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: EventLog) {
   const notExists = { TableName: tableName, ConditionExpression: 'attribute_not_exists(pk)' };
+
+  async function get(caseId: string): Promise<StoredCase | undefined> {
+    const result = await ddb.send(new GetItemCommand({ TableName: tableName, Key: caseItemKey(caseId), ConsistentRead: true }));
+    return result.Item ? readCase(result.Item) : undefined;
+  }
+
+  async function officeOf(caseId: string): Promise<string | undefined> {
+    const result = await ddb.send(
+      new GetItemCommand({
+        TableName: tableName,
+        Key: caseItemKey(caseId),
+        ProjectionExpression: '#office',
+        ExpressionAttributeNames: { '#office': 'office' },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Item?.office?.S;
+  }
+
+  async function load(caseId: string): Promise<LoadedCase | undefined> {
+    let found: StoredCase | undefined;
+    const notes: StoredNote[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await ddb.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :case)',
+          ExpressionAttributeValues: { ':pk': casePartition(caseId), ':case': { S: 'CASE' } },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const sk = item.sk?.S ?? '';
+        if (sk === 'CASE') found = readCase(item);
+        else if (sk.startsWith(NOTE_PREFIX)) {
+          notes.push({ noteId: sk.slice(NOTE_PREFIX.length), at: item.at?.S ?? '', actor: item.actor?.S ?? '', sealed: readSealed(item.note) });
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return found && { ...found, notes };
+  }
+
   return {
     /**
      * Stores a new case, its reference claim and its `case.received` event in one transaction that
@@ -107,50 +156,26 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
     },
 
     /** The case item alone (strongly consistent): what a status change needs. */
-    async get(caseId: string): Promise<StoredCase | undefined> {
-      const result = await ddb.send(new GetItemCommand({ TableName: tableName, Key: caseKey(caseId), ConsistentRead: true }));
-      return result.Item ? readCase(result.Item) : undefined;
-    },
-
+    get,
     /** Only the office a case belongs to: what an access check needs, without the envelope. */
-    async officeOf(caseId: string): Promise<string | undefined> {
-      const result = await ddb.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: caseKey(caseId),
-          ProjectionExpression: '#office',
-          ExpressionAttributeNames: { '#office': 'office' },
-          ConsistentRead: true,
-        }),
-      );
-      return result.Item?.office?.S;
+    officeOf,
+    /** The case with its notes, oldest note first: one Query over the case item and the notes after it. */
+    load,
+
+    /** The case item alone, if this clerk may see it; otherwise 404. */
+    async getFor(clerk: Clerk, caseId: string): Promise<StoredCase> {
+      return visibleTo(clerk, await get(caseId));
     },
 
-    /** The case with its notes, oldest note first: one Query over the case item and the notes after it. */
-    async load(caseId: string): Promise<(StoredCase & { notes: StoredNote[] }) | undefined> {
-      let found: StoredCase | undefined;
-      const notes: StoredNote[] = [];
-      let startKey: Record<string, AttributeValue> | undefined;
-      do {
-        const page = await ddb.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :case)',
-            ExpressionAttributeValues: { ':pk': caseKey(caseId).pk!, ':case': { S: 'CASE' } },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        for (const item of page.Items ?? []) {
-          const sk = item.sk?.S ?? '';
-          if (sk === 'CASE') found = readCase(item);
-          else if (sk.startsWith(NOTE_PREFIX)) {
-            notes.push({ noteId: sk.slice(NOTE_PREFIX.length), at: item.at?.S ?? '', actor: item.actor?.S ?? '', sealed: readSealed(item.note) });
-          }
-        }
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return found && { ...found, notes };
+    /** The case with its notes, if this clerk may see it; otherwise 404. */
+    async loadFor(clerk: Clerk, caseId: string): Promise<LoadedCase> {
+      return visibleTo(clerk, await load(caseId));
+    },
+
+    /** Resolves if this clerk may see the case (one projected read); otherwise 404. */
+    async assertVisibleTo(clerk: Clerk, caseId: string): Promise<void> {
+      const office = await officeOf(caseId);
+      visibleTo(clerk, office === undefined ? undefined : { summary: { office } });
     },
 
     /**
@@ -179,7 +204,7 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
         {
           Update: {
             TableName: tableName,
-            Key: caseKey(summary.caseId),
+            Key: caseItemKey(summary.caseId),
             UpdateExpression: `SET ${sets.join(', ')}`,
             ConditionExpression: 'version = :version AND #status = :from',
             ExpressionAttributeNames: names,

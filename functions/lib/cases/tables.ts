@@ -1,3 +1,5 @@
+import type { CaseSummary } from './model.ts';
+
 /**
  * The physical data model, shared by the CDK stack, the local stack's table creation and the
  * stores. docs/data-model.md explains it; change both together.
@@ -10,20 +12,36 @@ export interface IndexDefinition {
   readonly name: string;
   readonly partitionKey: string;
   readonly sortKey: string;
+  /** The filters whose values (after the office, before the shard) make up its partition key. */
+  readonly filters: readonly ListFilter[];
 }
 
+/** The sort key of every list index: `<receivedAt>#<caseId>`, unique and chronological. */
+export const LIST_SORT_KEY = 'listSk';
+
+/**
+ * The case summary as stored: each attribute of `CaseSummary` with its DynamoDB type. The compiler
+ * insists on exactly the summary's fields; items.ts writes and reads them from this, the list
+ * indexes project them.
+ */
+export const SUMMARY_ATTRIBUTE_TYPES = {
+  caseId: 'S',
+  reference: 'S',
+  formId: 'S',
+  formVersion: 'N',
+  office: 'S',
+  status: 'S',
+  receivedAt: 'S',
+  updatedAt: 'S',
+  version: 'N',
+} as const satisfies Record<keyof CaseSummary, 'S' | 'N'>;
+
 /** Attributes the list indexes project: the case summary, never the envelope. */
-export const SUMMARY_ATTRIBUTES = [
-  'caseId',
-  'reference',
-  'formId',
-  'formVersion',
-  'office',
-  'status',
-  'receivedAt',
-  'updatedAt',
-  'version',
-] as const;
+export const SUMMARY_ATTRIBUTES = Object.keys(SUMMARY_ATTRIBUTE_TYPES) as (keyof CaseSummary)[];
+
+/** What a list may be narrowed to besides the office, in the order the index keys name them. */
+export const LIST_FILTERS = ['formId', 'status'] as const;
+export type ListFilter = (typeof LIST_FILTERS)[number];
 
 export const casesTable = {
   logicalName: 'cases',
@@ -35,10 +53,10 @@ export const casesTable = {
    * (`<receivedAt>#<caseId>`, unique and chronological). Only case items carry their keys.
    */
   indexes: [
-    { name: 'byOffice', partitionKey: 'gsiOffice', sortKey: 'listSk' },
-    { name: 'byOfficeStatus', partitionKey: 'gsiOfficeStatus', sortKey: 'listSk' },
-    { name: 'byForm', partitionKey: 'gsiForm', sortKey: 'listSk' },
-    { name: 'byFormStatus', partitionKey: 'gsiFormStatus', sortKey: 'listSk' },
+    { name: 'byOffice', partitionKey: 'gsiOffice', sortKey: LIST_SORT_KEY, filters: [] },
+    { name: 'byOfficeStatus', partitionKey: 'gsiOfficeStatus', sortKey: LIST_SORT_KEY, filters: ['status'] },
+    { name: 'byForm', partitionKey: 'gsiForm', sortKey: LIST_SORT_KEY, filters: ['formId'] },
+    { name: 'byFormStatus', partitionKey: 'gsiFormStatus', sortKey: LIST_SORT_KEY, filters: ['formId', 'status'] },
   ] satisfies IndexDefinition[],
 } as const;
 

@@ -4,7 +4,7 @@ import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk
 /**
  * Envelope encryption of one case: a fresh KMS data key per case, bound to the case by the KMS
  * encryption context, and AES-256-GCM with the same context (plus the part's name) as additional
- * authenticated data. The plaintext data key lives only inside `seal` / `withCaseKey` and is zeroed
+ * authenticated data. The plaintext data key lives only inside `seal` / `withDataKey` and is zeroed
  * before they return.
  */
 
@@ -53,12 +53,12 @@ function aad(context: CaseContext, part: string): Buffer {
   return Buffer.from(JSON.stringify(['egov-forms/v1', context.caseId, context.formId, 'case-data', part]), 'utf8');
 }
 
-export interface CaseKey {
+export interface DataKey {
   seal(part: string, plaintext: Uint8Array): SealedPart;
   open(part: string, sealed: SealedPart): Buffer;
 }
 
-function caseKey(key: Uint8Array, context: CaseContext): CaseKey {
+function dataKeyFor(key: Uint8Array, context: CaseContext): DataKey {
   return {
     seal(part, plaintext) {
       const iv = randomBytes(IV_BYTES);
@@ -96,7 +96,7 @@ export async function sealNewCase(kms: KMSClient, keyId: string, context: CaseCo
     throw new Error('KMS returned an incomplete data key');
   }
   try {
-    const sealed = caseKey(key, context).seal('data', data);
+    const sealed = dataKeyFor(key, context).seal('data', data);
     return { ...sealed, kid: generated.KeyId, edk: generated.CiphertextBlob };
   } finally {
     key.fill(0);
@@ -110,12 +110,12 @@ const INTEGRITY_FAILURES = new Set(['InvalidCiphertextException', 'IncorrectKeyE
  * lends it to `use`; the key is zeroed when `use` settles. A context or key that does not match
  * is an IntegrityError; KMS being unavailable is not.
  */
-export async function withCaseKey<T>(
+export async function withDataKey<T>(
   kms: KMSClient,
   expectedKeyId: string,
   context: CaseContext,
   envelope: Pick<Envelope, 'edk' | 'v' | 'alg'>,
-  use: (key: CaseKey) => T | Promise<T>,
+  use: (key: DataKey) => T | Promise<T>,
 ): Promise<T> {
   if (envelope.v !== ENVELOPE_VERSION || envelope.alg !== ALGORITHM) throw new IntegrityError('unknown envelope format');
   let key: Uint8Array | undefined;
@@ -133,7 +133,7 @@ export async function withCaseKey<T>(
     throw new IntegrityError('data key has the wrong length');
   }
   try {
-    return await use(caseKey(key, context));
+    return await use(dataKeyFor(key, context));
   } finally {
     key.fill(0);
   }

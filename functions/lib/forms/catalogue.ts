@@ -4,23 +4,10 @@ import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import metaSchema from '../../../schemas/form-definition.schema.json' with { type: 'json' };
+import type { FormDefinition } from './definition.ts';
 import { compileFormSchema, createFormSchemaAjv } from './validation.ts';
 
-export interface LocalizedText {
-  de: string;
-  en: string;
-}
-
-/** One version of one form, as `schemas/forms/<id>/v<version>.json` defines it (see API.md). */
-export interface FormDefinition {
-  id: string;
-  version: number;
-  office: string;
-  title: LocalizedText;
-  description: LocalizedText;
-  retentionDays: number;
-  schema: Record<string, unknown>;
-}
+export type { FormDefinition, LocalizedText } from './definition.ts';
 
 /** A form definition on disk is unusable; the message starts with the offending path. */
 export class FormDefinitionError extends Error {

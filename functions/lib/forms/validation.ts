@@ -5,7 +5,7 @@ import type { FormatsPlugin } from 'ajv-formats';
 import localizeDeModule from 'ajv-i18n/localize/de/index.js';
 import localizeEnModule from 'ajv-i18n/localize/en/index.js';
 import type { Localize } from 'ajv-i18n/localize/types.js';
-import type { FormDefinition } from './catalogue.ts';
+import type { FormDefinition } from './definition.ts';
 
 /** One failure of the form data, addressed by an RFC 6901 pointer into the request body. */
 export interface ValidationIssue {

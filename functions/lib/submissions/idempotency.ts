@@ -19,7 +19,6 @@ export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
 /** How long an in-flight claim blocks retries; longer than any function timeout. */
 export const IN_FLIGHT_LOCK_MS = 30_000;
 
-export const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
 
 export type ClaimOutcome =
   | { kind: 'claimed'; pk: string; owner: string }

@@ -7,17 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { apiEvent, lambdaContext as context, type ApiRequest } from '../../support/events.ts';
 import { createGetCase } from '../../../functions/getCase/getCase.ts';
 import { buildOpenApiDocument } from '#lib/api/openapi.ts';
 import type { CaseList } from '#lib/cases/list.ts';
 import type { CaseStore, StoredCase } from '#lib/cases/store.ts';
+import { visibleTo, type Clerk } from '#lib/cases/access.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
-import { sealNewCase, withCaseKey, type Envelope } from '#lib/crypto/envelope.ts';
+import { sealNewCase, withDataKey, type Envelope } from '#lib/crypto/envelope.ts';
 import { createEventLog, type EventLog } from '#lib/cases/events.ts';
 import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
 import { createFormValidator } from '#lib/forms/validation.ts';
 import type { Hmac } from '#lib/crypto/hmac.ts';
-import { httpRoute, type HttpEvent } from '#lib/http/pipeline.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
 import { json } from '#lib/http/response.ts';
 import type { IdempotencyStore } from '#lib/submissions/idempotency.ts';
 import { createListCases } from '../../../functions/listCases/listCases.ts';
@@ -35,7 +37,6 @@ const { validator } = compileDocumentSchemas(document);
 const components = document.components as Record<string, Record<string, Json>>;
 const formsDir = fileURLToPath(new URL('../../../schemas/forms', import.meta.url));
 const forms = loadFormCatalogue(formsDir);
-const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
 type Invoke = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
 const follow = (node: Json, kind: 'responses' | 'headers'): Json =>
@@ -70,19 +71,12 @@ function expectDocumented(method: string, path: string, answer: APIGatewayProxyR
   }
 }
 
-function event(input: Partial<HttpEvent<unknown>> & { body?: unknown; clerk?: { sub: string; groups: string } }): APIGatewayProxyEvent {
-  const { clerk, body, ...rest } = input;
-  return {
-    httpMethod: 'GET',
-    headers: {},
-    isBase64Encoded: false,
-    body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
-    requestContext: { requestId: 'req-doc', authorizer: clerk ? { claims: { sub: clerk.sub, 'cognito:groups': clerk.groups } } : null },
-    ...rest,
-  } as unknown as APIGatewayProxyEvent;
+function event(input: Omit<ApiRequest, 'body'> & { body?: unknown }): APIGatewayProxyEvent {
+  const { body, ...rest } = input;
+  return apiEvent({ ...rest, requestId: 'req-doc', body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body) });
 }
 
-const ALICE = { sub: 'alice', groups: 'ordnungsamt' };
+const ALICE = { sub: 'alice', offices: 'ordnungsamt' };
 const CASE_ID = '01JDZ8Q6W4X3Y2Z1A0B9C8D7E6';
 const summary: CaseSummary = {
   caseId: CASE_ID,
@@ -114,7 +108,7 @@ describe('the forms routes answer as documented', () => {
     for (const latest of forms.list()) {
       for (let version = 1; version <= latest.version; version++) {
         const answer = await getForm(
-          event({ resource: '/forms/{formId}', pathParameters: { formId: latest.id }, queryStringParameters: { version: String(version) } }),
+          event({ resource: '/forms/{formId}', pathParameters: { formId: latest.id }, query: { version: String(version) } }),
           context,
         );
         expect(answer.statusCode).toBe(200);
@@ -126,7 +120,7 @@ describe('the forms routes answer as documented', () => {
   it('GET /forms/{formId} problems: unknown form, bad version', async () => {
     expectDocumented('GET', '/forms/{formId}', await getForm(event({ resource: '/forms/{formId}', pathParameters: { formId: 'hundesteuer' } }), context));
     const bad = await getForm(
-      event({ resource: '/forms/{formId}', pathParameters: { formId: 'wohngeld' }, queryStringParameters: { version: 'zwei' } }),
+      event({ resource: '/forms/{formId}', pathParameters: { formId: 'wohngeld' }, query: { version: 'zwei' } }),
       context,
     );
     expect(bad.statusCode).toBe(400);
@@ -157,7 +151,7 @@ describe('submissions answer as documented', () => {
   );
   const post = (body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>
     submit(
-      event({ httpMethod: 'POST', resource: '/forms/{formId}/submissions', pathParameters: { formId: 'fischereischein' }, headers, body }),
+      event({ method: 'POST', resource: '/forms/{formId}/submissions', pathParameters: { formId: 'fischereischein' }, headers, body }),
       context,
     );
   const PATH = '/forms/{formId}/submissions';
@@ -236,10 +230,10 @@ describe('the clerk routes answer as documented', () => {
   it('GET /cases: 200 with a cursor, 400, 401, 403', async () => {
     const listCases = httpRoute(createListCases({ list, hmac }));
     const answers = await Promise.all([
-      listCases(event({ resource: '/cases', clerk: ALICE, queryStringParameters: { limit: '2' } }), context),
-      listCases(event({ resource: '/cases', clerk: ALICE, queryStringParameters: { limit: '500' } }), context),
+      listCases(event({ resource: '/cases', clerk: ALICE, query: { limit: '2' } }), context),
+      listCases(event({ resource: '/cases', clerk: ALICE, query: { limit: '500' } }), context),
       listCases(event({ resource: '/cases' }), context),
-      listCases(event({ resource: '/cases', clerk: ALICE, queryStringParameters: { office: 'jugendamt' } }), context),
+      listCases(event({ resource: '/cases', clerk: ALICE, query: { office: 'jugendamt' } }), context),
     ]);
     expect(answers.map((answer) => answer.statusCode)).toEqual([200, 400, 401, 403]);
     for (const answer of answers) expectDocumented('GET', '/cases', answer);
@@ -247,11 +241,13 @@ describe('the clerk routes answer as documented', () => {
 
   it('GET /cases/{caseId}: 200 with data, notes and ETag; 404; 500 integrity-error', async () => {
     const at = '2026-11-27T14:01:00.000Z';
-    const sealed = await withCaseKey(kms, localKms.keyArn, { caseId: CASE_ID, formId: 'fischereischein' }, envelope, (key) =>
+    const sealed = await withDataKey(kms, localKms.keyArn, { caseId: CASE_ID, formId: 'fischereischein' }, envelope, (key) =>
       key.seal('note:N1', Buffer.from('Prüfungszeugnis liegt vor')),
     );
     let current: StoredCase = stored;
-    const cases = { load: async (id: string) => (id === CASE_ID ? { ...current, notes: [{ noteId: 'N1', at, actor: 'alice', sealed }] } : undefined) } as unknown as CaseStore;
+    const cases = {
+      loadFor: async (clerk: Clerk, id: string) => visibleTo(clerk, id === CASE_ID ? { ...current, notes: [{ noteId: 'N1', at, actor: 'alice', sealed }] } : undefined),
+    } as unknown as CaseStore;
     const events = { append: async () => undefined } as unknown as EventLog;
     const getCase = httpRoute(createGetCase({ cases, events, kms, caseKeyId: localKms.keyArn }));
     const read = (caseId: string) => getCase(event({ resource: '/cases/{caseId}', clerk: ALICE, pathParameters: { caseId } }), context);
@@ -271,7 +267,7 @@ describe('the clerk routes answer as documented', () => {
 
   it('PATCH /cases/{caseId}: 200 with ETag; 400, 409, 412, 415, 428', async () => {
     const cases = {
-      get: async () => stored,
+      getFor: async (clerk: Clerk) => visibleTo(clerk, stored),
       changeStatus: async (current: StoredCase, change: { to: CaseSummary['status']; at: string }) => ({
         ...current.summary,
         status: change.to,
@@ -282,7 +278,7 @@ describe('the clerk routes answer as documented', () => {
     const updateCase = httpRoute<unknown>(createUpdateCase({ cases, kms, caseKeyId: localKms.keyArn }), { jsonBody: true });
     const patch = (body: unknown, headers: Record<string, string>) =>
       updateCase(
-        event({ httpMethod: 'PATCH', resource: '/cases/{caseId}', clerk: ALICE, pathParameters: { caseId: CASE_ID }, headers: { 'Content-Type': 'application/json', ...headers }, body }),
+        event({ method: 'PATCH', resource: '/cases/{caseId}', clerk: ALICE, pathParameters: { caseId: CASE_ID }, headers: { 'Content-Type': 'application/json', ...headers }, body }),
         context,
       );
     const answers = await Promise.all([

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
-import { IntegrityError, sealNewCase, withCaseKey, type Envelope } from '#lib/crypto/envelope.ts';
+import { IntegrityError, sealNewCase, withDataKey, type Envelope } from '#lib/crypto/envelope.ts';
 import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
 
 // The envelope against the local KMS through the real SDK client: KMS binds the context, so these
@@ -29,7 +29,7 @@ afterAll(async () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-const open = (envelope: Envelope, ctx = context, keyId = localKms.keyArn) => withCaseKey(kms, keyId, ctx, envelope, (key) => key.open('data', envelope));
+const open = (envelope: Envelope, ctx = context, keyId = localKms.keyArn) => withDataKey(kms, keyId, ctx, envelope, (key) => key.open('data', envelope));
 
 describe('case envelope', () => {
   it('round-trips the form data', async () => {
@@ -86,7 +86,7 @@ describe('case envelope', () => {
 
   it('rejects a part opened under another part name', async () => {
     const envelope = await sealNewCase(kms, localKms.keyArn, context, plaintext);
-    await expect(withCaseKey(kms, localKms.keyArn, context, envelope, (key) => key.open('note:1', envelope))).rejects.toBeInstanceOf(IntegrityError);
+    await expect(withDataKey(kms, localKms.keyArn, context, envelope, (key) => key.open('note:1', envelope))).rejects.toBeInstanceOf(IntegrityError);
   });
 
   it('rejects an unknown envelope version', async () => {
@@ -116,7 +116,7 @@ describe('case envelope', () => {
   it('passes a KMS outage through as a dependency failure, not an integrity error', async () => {
     const envelope = await sealNewCase(kms, localKms.keyArn, context, plaintext);
     const down = new KMSClient({ region: 'eu-central-1', endpoint: 'http://127.0.0.1:9', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
-    const failure = await withCaseKey(down, localKms.keyArn, context, envelope, () => 'opened').catch((error: unknown) => error);
+    const failure = await withDataKey(down, localKms.keyArn, context, envelope, () => 'opened').catch((error: unknown) => error);
     down.destroy();
     expect(failure).toBeInstanceOf(Error);
     expect(failure).not.toBeInstanceOf(IntegrityError);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
-import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { lambdaContext as context, submissionEvent } from '../../support/events.ts';
 import type { CaseStore } from '#lib/cases/store.ts';
 import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
 import { createFormValidator } from '#lib/forms/validation.ts';
@@ -48,20 +48,7 @@ function handlerWith(kms: KMSClient, putNew: CaseStore['putNew'], idempotency: I
   );
 }
 
-function request(headers: Record<string, string> = {}): APIGatewayProxyEvent {
-  return {
-    resource: '/forms/{formId}/submissions',
-    httpMethod: 'POST',
-    path: '/forms/fischereischein/submissions',
-    headers: { 'Content-Type': 'application/json', ...headers },
-    pathParameters: { formId: 'fischereischein' },
-    body: JSON.stringify({ data }),
-    isBase64Encoded: false,
-    requestContext: { requestId: 'req-1' },
-  } as unknown as APIGatewayProxyEvent;
-}
-
-const context = { getRemainingTimeInMillis: () => 10_000 } as Context;
+const request = (headers: Record<string, string> = {}) => submissionEvent('fischereischein', JSON.stringify({ data }), headers, 'req-1');
 
 describe('submit story', () => {
   it('makes exactly one KMS call, GenerateDataKey, and never Decrypt', async () => {

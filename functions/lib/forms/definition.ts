@@ -1,0 +1,17 @@
+/** What a form is, as the catalogue hands it out (API.md, Form definitions on disk). */
+
+export interface LocalizedText {
+  de: string;
+  en: string;
+}
+
+/** One version of one form, as `schemas/forms/<id>/v<version>.json` defines it (see API.md). */
+export interface FormDefinition {
+  id: string;
+  version: number;
+  office: string;
+  title: LocalizedText;
+  description: LocalizedText;
+  retentionDays: number;
+  schema: Record<string, unknown>;
+}

@@ -1,0 +1,79 @@
+import { describe, expect, it } from '@jest/globals';
+import { caseItem, listKeys, listPartition, noteItem, readEnvelope, readSealed, readSummary, shardOf } from '#lib/cases/items.ts';
+import type { CaseSummary } from '#lib/cases/model.ts';
+import { casesTable, LIST_SHARDS, SUMMARY_ATTRIBUTES } from '#lib/cases/tables.ts';
+import type { Envelope } from '#lib/crypto/envelope.ts';
+
+const summary: CaseSummary = {
+  caseId: '01JDZ8Q6W4X3Y2Z1A0B9C8D7E6',
+  reference: 'K7QM-4HXT-9CRB',
+  formId: 'fischereischein',
+  formVersion: 2,
+  office: 'ordnungsamt',
+  status: 'received',
+  receivedAt: '2026-11-27T13:35:10.123Z',
+  updatedAt: '2026-11-27T13:35:10.123Z',
+  version: 1,
+};
+const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
+const envelope: Envelope = { v: 1, alg: 'AES-256-GCM', iv: bytes(12, 1), tag: bytes(16, 2), ct: bytes(5, 3), kid: 'arn:aws:kms:eu-central-1:1:key/k', edk: bytes(40, 4) };
+
+describe('case items', () => {
+  it('store the summary so that it reads back identical, with every summary attribute', () => {
+    const item = caseItem(summary, envelope, 1_900_000_000);
+    expect(readSummary(item)).toEqual(summary);
+    expect(Object.keys(item)).toEqual(expect.arrayContaining([...SUMMARY_ATTRIBUTES]));
+  });
+
+  it('store the envelope so that it reads back identical', () => {
+    expect(readEnvelope(caseItem(summary, envelope, 1).envelope)).toEqual(envelope);
+  });
+
+  it('carry one key for every list index, and the sort key', () => {
+    const item = caseItem(summary, envelope, 1);
+    for (const index of casesTable.indexes) expect(item[index.partitionKey]?.S).toBeDefined();
+    expect(item.listSk?.S).toBe(`${summary.receivedAt}#${summary.caseId}`);
+  });
+
+  it('are found by every list scope they belong to, in their shard', () => {
+    const keys = listKeys(summary, 'received');
+    const shard = shardOf(summary.caseId);
+    for (const scope of [
+      { office: 'ordnungsamt' },
+      { office: 'ordnungsamt', status: 'received' as const },
+      { office: 'ordnungsamt', formId: 'fischereischein' },
+      { office: 'ordnungsamt', formId: 'fischereischein', status: 'received' as const },
+    ]) {
+      const { attribute, value } = listPartition(scope, shard);
+      expect({ scope, value: keys[attribute]?.S }).toEqual({ scope, value });
+    }
+  });
+
+  it('move to the status lists of their new status and stay in the others', () => {
+    const before = listKeys(summary, 'received');
+    const after = listKeys(summary, 'in_review');
+    expect(after.gsiOffice).toEqual(before.gsiOffice);
+    expect(after.gsiForm).toEqual(before.gsiForm);
+    expect(after.gsiOfficeStatus?.S).toBe(`ordnungsamt#in_review#${shardOf(summary.caseId)}`);
+    expect(after.gsiFormStatus?.S).toBe(`ordnungsamt#fischereischein#in_review#${shardOf(summary.caseId)}`);
+  });
+
+  it('spread over the shards stably per case', () => {
+    const shards = new Set(['01JDZ8Q6W4X3Y2Z1A0B9C8D7E6', '01JDZ8Q6W4X3Y2Z1A0B9C8D7E7', '01JDZ8Q6W4X3Y2Z1A0B9C8D7E8', '01JDZ8Q6W4X3Y2Z1A0B9C8D7E9'].map(shardOf));
+    expect(shards.size).toBe(LIST_SHARDS);
+    expect(shardOf(summary.caseId)).toBe(shardOf(summary.caseId));
+  });
+
+  it('refuse to read a summary that lacks an attribute or has an unknown status', () => {
+    const { office: _office, ...withoutOffice } = caseItem(summary, envelope, 1);
+    expect(() => readSummary(withoutOffice)).toThrow('stored item lacks office');
+    expect(() => readSummary({ ...caseItem(summary, envelope, 1), status: { S: 'approved-by-hand' } })).toThrow('unknown status');
+  });
+
+  it('keep notes in the case partition, sorted after the case item, with their sealed text', () => {
+    const note = noteItem(summary.caseId, '01JDZ9AAAAAAAAAAAAAAAAAAAA', '2026-11-28T08:00:00.000Z', 'alice', envelope, 1);
+    expect(note.pk).toEqual(caseItem(summary, envelope, 1).pk);
+    expect(note.sk?.S).toBe('CASE#NOTE#01JDZ9AAAAAAAAAAAAAAAAAAAA');
+    expect(readSealed(note.note)).toEqual({ v: 1, alg: 'AES-256-GCM', iv: envelope.iv, tag: envelope.tag, ct: envelope.ct });
+  });
+});
