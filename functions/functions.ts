@@ -72,11 +72,14 @@ export const functions = {
     trigger: http('PATCH', '/cases/{caseId}', 'clerk'),
     needs: {
       caseKey: ['kms:Decrypt'],
-      cases: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      cases: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
       events: ['dynamodb:PutItem'],
     },
   },
-  listEvents: { trigger: http('GET', '/cases/{caseId}/events', 'clerk'), needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'] } },
+  listEvents: {
+    trigger: http('GET', '/cases/{caseId}/events', 'clerk'),
+    needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true },
+  },
   openapi: { trigger: http('GET', '/openapi.json', 'public'), needs: {} },
 } as const satisfies Record<string, FunctionSpec>;
 

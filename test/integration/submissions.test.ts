@@ -117,6 +117,9 @@ describe('POST /forms/{formId}/submissions: refused', () => {
     ['with an unknown top-level property', '{"data": {}, "extra": 1}'],
     ['with a formVersion that is not a positive integer', '{"data": {}, "formVersion": "2"}'],
     ['empty', ''],
+    ['with a number beyond a double (1e400), which JSON would store as null', '{"data": {"x": 1e400}}'],
+    ['with -1e400 deep in the data', '{"data": {"a": [{"b": -1e400}]}}'],
+    ['with a 400-digit integer', `{"data": {"n": ${'9'.repeat(400)}}}`],
   ])('answers a body %s with 400', async (_name, raw) => {
     expectProblem(await call('POST', '/forms/fischereischein/submissions', { raw, headers: { 'content-type': 'application/json' } }), 400, 'malformed-request');
   });

@@ -1,8 +1,7 @@
 import { DynamoDBClient, GetItemCommand, QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { DecryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { createDecipheriv } from 'node:crypto';
+import { KMSClient } from '@aws-sdk/client-kms';
 import type { StackInfo } from '../../infra/local/stack.ts';
-import { scanWith } from './tables.ts';
+import { openCaseData, scanWith } from './tables.ts';
 
 // What is really stored in a stack's tables, read from the test side (tests may Scan; functions
 // never do): every case decrypted, and every way a case could be half-written. Works on any stack
@@ -27,38 +26,6 @@ export interface DecryptedCase {
   plaintext: string | undefined;
 }
 
-const TAMPERED = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
-
-/**
- * The case's form data, or undefined when the envelope does not open (another test tampers with
- * stored cases on purpose). KMS being unavailable is not "does not open": that is retried, then thrown.
- */
-async function open(kms: KMSClient, item: Item): Promise<string | undefined> {
-  const envelope = item.envelope?.M;
-  const caseId = item.caseId?.S ?? '';
-  const formId = item.formId?.S ?? '';
-  if (!envelope?.edk?.B || !envelope.iv?.B || !envelope.tag?.B || !envelope.ct?.B) return undefined;
-  let key: Uint8Array | undefined;
-  for (let attempt = 1; key === undefined; attempt++) {
-    try {
-      key = (await kms.send(new DecryptCommand({ CiphertextBlob: envelope.edk.B, EncryptionContext: { caseId, formId, purpose: 'case-data' } }))).Plaintext;
-      if (!key) return undefined;
-    } catch (error) {
-      if (error instanceof Error && TAMPERED.has(error.name)) return undefined;
-      if (attempt >= 5) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
-  }
-  try {
-    const decipher = createDecipheriv('aes-256-gcm', key, envelope.iv.B);
-    decipher.setAAD(Buffer.from(JSON.stringify(['egov-forms/v1', caseId, formId, 'case-data', 'data'])));
-    decipher.setAuthTag(envelope.tag.B);
-    return Buffer.concat([decipher.update(envelope.ct.B), decipher.final()]).toString('utf8');
-  } catch {
-    return undefined; // the authentication tag does not verify: tampered
-  }
-}
-
 /** Every case of the stack, decrypted (a few at a time). */
 export async function decryptAllCases(info: StackInfo, concurrency = 8): Promise<DecryptedCase[]> {
   const { dynamodb, kms } = clientsFor(info);
@@ -70,7 +37,7 @@ export async function decryptAllCases(info: StackInfo, concurrency = 8): Promise
       Array.from({ length: concurrency }, async () => {
         while (next < items.length) {
           const item = items[next++]!;
-          out.push({ caseId: item.caseId?.S ?? '', reference: item.reference?.S ?? '', formId: item.formId?.S ?? '', plaintext: await open(kms, item) });
+          out.push({ caseId: item.caseId?.S ?? '', reference: item.reference?.S ?? '', formId: item.formId?.S ?? '', plaintext: await openCaseData(kms, item) });
         }
       }),
     );

@@ -185,19 +185,19 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     },
     problems: [
       NOT_FOUND_CASE,
-      { slug: 'integrity-error', when: 'The stored case failed authenticated decryption; no data is returned.' },
+      { slug: 'integrity-error', when: 'The stored case is damaged or was changed outside the API (envelope, summary or notes fail authentication); no data is returned.' },
       { slug: 'unavailable', when: 'KMS or DynamoDB failed, or the read could not be recorded; no data is returned.' },
     ],
   },
   updateCase: {
     tag: 'cases',
-    summary: "Change a case's status",
+    summary: "Change a case's status, add a note, or both",
     description:
       'Allowed transitions: `received → in_review`; `in_review → needs_info | approved | rejected`; ' +
-      '`needs_info → in_review`; `approved | rejected → closed`. The optional note is stored encrypted. ' +
-      'Requires `If-Match` with the current `ETag`.',
+      '`needs_info → in_review`; `approved | rejected → closed`. A note alone keeps the status (`case.note_added`). ' +
+      'Notes are stored encrypted. Every change increments the version. Requires `If-Match` with the current `ETag`.',
     ifMatch: true,
-    body: { component: 'UpdateCaseRequest', description: 'The new status and an optional note (1 to 10,000 characters).' },
+    body: { component: 'UpdateCaseRequest', description: 'A new status, a note (1 to 4,000 characters), or both.' },
     success: {
       status: 200,
       component: 'CaseSummary',
@@ -206,21 +206,33 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       etag: true,
     },
     problems: [
-      { slug: 'malformed-request', when: 'The body is not a JSON object with a known `status` and an optional non-empty `note`.' },
+      { slug: 'malformed-request', when: 'The body is not a JSON object with a known `status`, a non-empty `note`, or both (neither: `/status` is required).' },
+      { slug: 'validation-failed', when: 'The note is longer than 4,000 characters, or the case already has 100 notes (pointer `/note`).' },
       NOT_FOUND_CASE,
-      { slug: 'invalid-transition', when: 'The workflow does not allow this status change from the current status.' },
+      { slug: 'invalid-transition', when: 'The workflow does not allow this status change from the current status; `detail` names the allowed targets.' },
       { slug: 'precondition-failed', when: '`If-Match` does not match the current version (the answer then carries the current `ETag`).' },
       { slug: 'precondition-required', when: '`If-Match` is missing.' },
-      { slug: 'integrity-error', when: "The stored case's key failed authenticated decryption while sealing the note." },
+      { slug: 'integrity-error', when: 'The stored case is damaged or was changed outside the API; nothing was changed.' },
       { slug: 'unavailable', when: 'KMS or DynamoDB failed; nothing was changed.' },
     ],
   },
   listEvents: {
     tag: 'cases',
     summary: "Read a case's audit trail",
-    description: 'Every event of the case, oldest first: `case.received`, `case.viewed`, `case.status_changed`. Append-only.',
-    success: { status: 200, component: 'EventPage', description: 'The events.', cacheControl: 'no-store' },
-    problems: [NOT_FOUND_CASE],
+    description:
+      'The events of the case, oldest first, one page at a time: `case.received`, `case.viewed`, `case.status_changed`, ' +
+      '`case.note_added`. Append-only.',
+    query: {
+      shape: api.listEventsQuery,
+      component: 'ListEventsQuery',
+      describe: { limit: 'Page size, 1 to 500; default 100.', cursor: '`nextCursor` of the previous page, unchanged.' },
+    },
+    success: { status: 200, component: 'EventPage', description: 'One page of events.', cacheControl: 'no-store' },
+    problems: [
+      NOT_FOUND_CASE,
+      { slug: 'malformed-request', when: 'A bad query parameter, or a forged cursor or one issued for another case.' },
+      { slug: 'integrity-error', when: 'The stored case item is damaged (its envelope or summary is missing or malformed).' },
+    ],
   },
   openapi: {
     tag: 'operational',

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CASE_STATUSES, EVENT_TYPES, type CaseEvent, type CaseSummary } from '#lib/cases/model.ts';
+import { CASE_STATUSES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES, type CaseEvent, type CaseSummary } from '#lib/cases/model.ts';
 import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 
@@ -48,22 +48,29 @@ export type SubmissionResponse = z.infer<typeof submissionResponse>;
 
 export const caseStatus = z.enum(CASE_STATUSES);
 
+/** `limit` for pages: a decimal of 1 to `max`, as a query string carries it. */
+const pageLimit = (max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,3}$/)
+    .transform(Number)
+    .pipe(z.int().min(1).max(max))
+    .optional();
+
 /** Query parameters arrive as strings. */
 export const listCasesQuery = z.strictObject({
   office: office.optional(),
   formId: formId.optional(),
   status: caseStatus.optional(),
-  limit: z
-    .string()
-    .regex(/^[0-9]{1,3}$/)
-    .transform(Number)
-    .pipe(z.int().min(1).max(100))
-    .optional(),
+  limit: pageLimit(100),
   cursor: z.string().min(1).max(1000).optional(),
 });
 
 /** True exactly when two types are the same: keeps a zod shape and the domain type it describes in step. */
 type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+/** `GET /cases/{caseId}/events` query parameters. */
+export const listEventsQuery = z.strictObject({ limit: pageLimit(500), cursor: z.string().min(1).max(1000).optional() });
 
 export const caseSummary = z.object({
   caseId,
@@ -80,9 +87,10 @@ export const caseSummary = z.object({
 const summaryIsTheDomainSummary: Same<z.infer<typeof caseSummary>, CaseSummary> = true;
 void summaryIsTheDomainSummary;
 
+/** At least one of the two (checked by the handler, which names `/status` as required). */
 export const updateCaseRequest = z.strictObject({
-  status: caseStatus,
-  note: z.string().trim().min(1).max(10_000).optional(),
+  status: caseStatus.optional(),
+  note: z.string().trim().min(1).optional().meta({ description: `At most ${MAX_NOTE_CHARS} characters; a case has at most ${MAX_NOTES} notes (else 422, pointer \`/note\`).` }),
 });
 
 // ---- forms ------------------------------------------------------------------------------------
@@ -134,7 +142,10 @@ export const caseEvent = z.object({
 const eventIsTheDomainEvent: Same<z.infer<typeof caseEvent>, CaseEvent> = true;
 void eventIsTheDomainEvent;
 
-export const eventPage = z.object({ items: z.array(caseEvent).meta({ description: 'Oldest first.' }) });
+export const eventPage = z.object({
+  items: z.array(caseEvent).meta({ description: 'Oldest first.' }),
+  nextCursor: z.string().nullable().meta({ description: 'Opaque: pass it as `cursor` for the next page; `null` on the last page.' }),
+});
 
 // ---- problems ---------------------------------------------------------------------------------
 

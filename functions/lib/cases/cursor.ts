@@ -1,29 +1,33 @@
 import { timingSafeEqual } from 'node:crypto';
 import * as z from 'zod';
-import type { ListScope } from './items.ts';
 import type { Hmac } from '#lib/crypto/hmac.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 
 /**
- * Opaque list cursors: the position (the last entry's sort key) bound to the office and filters it
- * was issued for, signed with the stack's HMAC secret. A forged, altered or foreign cursor is 400.
+ * Opaque cursors for paged answers: the position (the last entry's sort key) bound to the scope it
+ * was issued for (a list's office and filters, an event page's case), signed with the stack's HMAC
+ * secret. A forged, altered or foreign cursor is 400.
  */
-const position = z.strictObject({ o: z.string(), f: z.string().optional(), s: z.string().optional(), a: z.string().max(200) });
+export type CursorScope = Readonly<Record<string, string | undefined>>;
 
-const scopeOf = (scope: ListScope) => ({ o: scope.office, ...(scope.formId ? { f: scope.formId } : {}), ...(scope.status ? { s: scope.status } : {}) });
+const position = z.strictObject({ s: z.record(z.string(), z.string()), a: z.string().max(200) });
+
+/** The scope's defined entries in a fixed order: `{formId: undefined}` and `{}` are the same scope. */
+const canonical = (scope: CursorScope): Record<string, string> =>
+  Object.fromEntries(Object.entries(scope).filter((entry): entry is [string, string] => entry[1] !== undefined).sort(([a], [b]) => (a < b ? -1 : 1)));
 
 const invalid = () =>
   new ProblemError('malformed-request', {
     detail: { de: 'Der Cursor ist ungültig oder gehört zu einer anderen Abfrage.', en: 'The cursor is invalid or belongs to another query.' },
   });
 
-export async function issueCursor(hmac: Hmac, scope: ListScope, after: string): Promise<string> {
-  const payload = Buffer.from(JSON.stringify({ ...scopeOf(scope), a: after })).toString('base64url');
+export async function issueCursor(hmac: Hmac, scope: CursorScope, after: string): Promise<string> {
+  const payload = Buffer.from(JSON.stringify({ s: canonical(scope), a: after })).toString('base64url');
   return `${payload}.${(await hmac.digest('cursor', payload)).toString('base64url')}`;
 }
 
 /** The sort key to continue after, if the cursor is genuine and was issued for this very scope. */
-export async function readCursor(hmac: Hmac, scope: ListScope, cursor: string): Promise<string> {
+export async function readCursor(hmac: Hmac, scope: CursorScope, cursor: string): Promise<string> {
   const [payload = '', mac = '', extra] = cursor.split('.');
   if (extra !== undefined || payload.length > 600 || !/^[A-Za-z0-9_-]+$/.test(payload) || !/^[A-Za-z0-9_-]{43}$/.test(mac)) throw invalid();
   const expected = await hmac.digest('cursor', payload);
@@ -35,7 +39,6 @@ export async function readCursor(hmac: Hmac, scope: ListScope, cursor: string): 
   } catch {
     throw invalid();
   }
-  const wanted = scopeOf(scope);
-  if (decoded.o !== wanted.o || decoded.f !== wanted.f || decoded.s !== wanted.s) throw invalid();
+  if (JSON.stringify(canonical(decoded.s)) !== JSON.stringify(canonical(scope))) throw invalid();
   return decoded.a;
 }

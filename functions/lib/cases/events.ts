@@ -39,23 +39,22 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
       await ddb.send(new PutItemCommand(eventPut(tableName, caseId, event, expiresAt)));
     },
 
-    async list(caseId: string): Promise<CaseEvent[]> {
-      const events: CaseEvent[] = [];
-      let startKey: Item | undefined;
-      do {
-        const page = await ddb.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'caseId = :caseId',
-            ExpressionAttributeValues: { ':caseId': { S: caseId } },
-            ConsistentRead: true,
-            ExclusiveStartKey: startKey,
-          }),
-        );
-        events.push(...(page.Items ?? []).map(readEvent));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
-      return events;
+    /**
+     * One page of a case's events, oldest first, after the event id `after`: one Query for one
+     * entry more than the page holds, so "is there more?" is known exactly.
+     */
+    async page(caseId: string, limit: number, after?: string): Promise<{ items: CaseEvent[]; last: string | undefined; more: boolean }> {
+      const result = await ddb.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: after ? 'caseId = :caseId AND eventId > :after' : 'caseId = :caseId',
+          ExpressionAttributeValues: { ':caseId': { S: caseId }, ...(after ? { ':after': { S: after } } : {}) },
+          ConsistentRead: true,
+          Limit: limit + 1,
+        }),
+      );
+      const items = (result.Items ?? []).slice(0, limit);
+      return { items: items.map(readEvent), last: items.at(-1)?.eventId?.S, more: (result.Items ?? []).length > limit };
     },
   };
 }

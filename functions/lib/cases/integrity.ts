@@ -1,19 +1,31 @@
-import { IntegrityError } from '#lib/crypto/envelope.ts';
-import { ProblemError } from '#lib/http/problem.ts';
-import { logger } from '#lib/runtime/logger.ts';
-import { countIntegrityError } from '#lib/runtime/metrics.ts';
+import type { CaseContext, DataKey } from '#lib/crypto/envelope.ts';
+import type { CaseSummary } from './model.ts';
+import type { StoredCase } from './store.ts';
+import { SUMMARY_ATTRIBUTES } from './tables.ts';
 
 /**
- * Runs work that opens a case's envelope. An authentication failure becomes `500 integrity-error`,
- * with no data, an error log naming the case and the `IntegrityError` metric the stack alarms on.
+ * What the case's summary MAC covers (under a key derived from its data key, crypto/envelope.ts):
+ * every summary attribute, the expiry, and the metadata of every note, so that a status, date,
+ * office, author or a whole note changed or removed in the table is an integrity error on read.
+ * Renewed with every change a clerk makes.
  */
-export async function guardIntegrity<T>(caseId: string, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    if (!(error instanceof IntegrityError)) throw error;
-    logger.error('case failed its integrity check', { caseId, reason: error.message });
-    countIntegrityError();
-    throw new ProblemError('integrity-error');
-  }
+export interface NoteMetadata {
+  readonly noteId: string;
+  readonly at: string;
+  readonly actor: string;
+}
+
+export function summaryMessage(summary: CaseSummary, expiresAt: number, notes: readonly NoteMetadata[]): string {
+  const manifest = [...notes].sort((a, b) => (a.noteId < b.noteId ? -1 : a.noteId > b.noteId ? 1 : 0)).map((note) => [note.noteId, note.at, note.actor]);
+  return JSON.stringify(['egov-forms/summary/v2', ...SUMMARY_ATTRIBUTES.map((name) => summary[name]), expiresAt, manifest]);
+}
+
+/** The encryption context of a case: what its data key and ciphertexts are bound to. */
+export function contextOf(summary: CaseSummary): CaseContext {
+  return { caseId: summary.caseId, formId: summary.formId, formVersion: summary.formVersion, office: summary.office };
+}
+
+/** Checks the stored summary MAC against the stored summary, expiry and notes; throws an IntegrityError on any difference. */
+export function verifyStoredCase(key: DataKey, stored: Pick<StoredCase, 'summary' | 'expiresAt' | 'mac'>, notes: readonly NoteMetadata[]): void {
+  key.verify(summaryMessage(stored.summary, stored.expiresAt, notes), stored.mac);
 }

@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CASE_STATUSES, type CaseStatus, type CaseSummary } from './model.ts';
 import type { Envelope, SealedPart } from '#lib/crypto/envelope.ts';
+import { IntegrityError } from '#lib/crypto/integrity.ts';
 import { casesTable, LIST_FILTERS, LIST_SHARDS, LIST_SORT_KEY, SUMMARY_ATTRIBUTE_TYPES, SUMMARY_ATTRIBUTES } from './tables.ts';
 
 /**
@@ -67,7 +68,7 @@ export function envelopeAttribute(envelope: Envelope): AttributeValue {
   return { M: { ...sealed, kid: { S: envelope.kid }, edk: { B: envelope.edk } } };
 }
 
-export function caseItem(summary: CaseSummary, envelope: Envelope, expiresAt: number): Item {
+export function caseItem(summary: CaseSummary, envelope: Envelope, expiresAt: number, mac: Uint8Array): Item {
   return {
     ...caseItemKey(summary.caseId),
     ...summaryAttributes(summary),
@@ -75,6 +76,7 @@ export function caseItem(summary: CaseSummary, envelope: Envelope, expiresAt: nu
     [LIST_SORT_KEY]: { S: listSortKey(summary) },
     expiresAt: { N: String(expiresAt) },
     envelope: envelopeAttribute(envelope),
+    summaryMac: { B: mac },
   };
 }
 
@@ -99,6 +101,8 @@ export function noteItem(caseId: string, noteId: string, at: string, actor: stri
 }
 
 // ---- reading items back -------------------------------------------------------------------
+// A stored item that lacks what the case needs, or holds it in the wrong type, is damaged: an
+// IntegrityError naming the case, never a dependency failure (503) the client would retry.
 
 function s(item: Item, name: string): string {
   const value = item[name]?.S;
@@ -107,9 +111,15 @@ function s(item: Item, name: string): string {
 }
 
 function n(item: Item, name: string): number {
-  const value = item[name]?.N;
+  const value = Number(item[name]?.N);
+  if (!Number.isSafeInteger(value)) throw new Error(`stored item lacks ${name}`);
+  return value;
+}
+
+function bytes(map: Item, name: string): Uint8Array {
+  const value = map[name]?.B;
   if (value === undefined) throw new Error(`stored item lacks ${name}`);
-  return Number(value);
+  return value;
 }
 
 export function readSummary(item: Item): CaseSummary {
@@ -119,19 +129,42 @@ export function readSummary(item: Item): CaseSummary {
   return summary as unknown as CaseSummary;
 }
 
-function bytes(map: Item, name: string): Uint8Array {
-  const value = map[name]?.B;
-  if (value === undefined) throw new Error(`stored envelope lacks ${name}`);
-  return value;
-}
-
 export function readSealed(attribute: AttributeValue | undefined): SealedPart {
   const map = attribute?.M;
   if (!map) throw new Error('stored item lacks its ciphertext');
   return { v: n(map, 'v'), alg: s(map, 'alg'), iv: bytes(map, 'iv'), tag: bytes(map, 'tag'), ct: bytes(map, 'ct') };
 }
 
-export function readEnvelope(attribute: AttributeValue | undefined): Envelope {
-  const map = attribute?.M ?? {};
-  return { ...readSealed(attribute), kid: s(map, 'kid'), edk: bytes(map, 'edk') };
+export function readEnvelope(attribute: AttributeValue | undefined, { withoutCiphertext = false } = {}): Envelope {
+  const map = attribute?.M;
+  if (!map) throw new Error('stored item lacks its envelope');
+  const ct = withoutCiphertext ? new Uint8Array() : bytes(map, 'ct');
+  return { v: n(map, 'v'), alg: s(map, 'alg'), iv: bytes(map, 'iv'), tag: bytes(map, 'tag'), ct, kid: s(map, 'kid'), edk: bytes(map, 'edk') };
+}
+
+/** Runs a reader over an item of the case; any damage becomes an IntegrityError naming the case. */
+function damagedAs<T>(caseId: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    throw new IntegrityError(`damaged item: ${(error as Error).message}`, caseId);
+  }
+}
+
+/** The case item, whole; or with the envelope's structure only (projections that leave out the ciphertext). */
+export function readCaseItem(caseId: string, item: Item, options: { withoutCiphertext?: boolean } = {}) {
+  return damagedAs(caseId, () => {
+    const summary = readSummary(item);
+    if (summary.caseId !== caseId) throw new Error('stored item names another case');
+    return { summary, envelope: readEnvelope(item.envelope, options), expiresAt: n(item, 'expiresAt'), mac: bytes(item, 'summaryMac') };
+  });
+}
+
+export function readNoteItem(caseId: string, item: Item) {
+  return damagedAs(caseId, () => ({
+    noteId: s(item, 'sk').slice(NOTE_PREFIX.length),
+    at: s(item, 'at'),
+    actor: s(item, 'actor'),
+    sealed: readSealed(item.note),
+  }));
 }

@@ -1,37 +1,58 @@
-import { QueryCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { logger } from '#lib/runtime/logger.ts';
+import { countIntegrityError } from '#lib/runtime/metrics.ts';
 import { listPartition, readSummary, type ListScope } from './items.ts';
 import type { CaseSummary } from './model.ts';
-import { LIST_SHARDS, LIST_SORT_KEY } from './tables.ts';
+import { casesTable, LIST_SHARDS, LIST_SORT_KEY } from './tables.ts';
 
 /**
  * An office's cases, newest first, from the sharded list indexes: one Query per shard (in
- * parallel), merged by sort key. Each shard is asked for one entry more than the page holds, so
- * "is there more?" is known exactly. Never a Scan, never the envelope, never a decryption.
+ * parallel), merged by sort key. Each shard is read until it has one entry more than the page
+ * holds (or is exhausted), so "is there more?" is known exactly even when expired cases are
+ * filtered out. Never a Scan, never the envelope, never a decryption. A damaged entry is left out
+ * of the page, logged and counted as an integrity error: it never fails the whole list.
  */
 export type CaseList = ReturnType<typeof createCaseList>;
 
-export function createCaseList(ddb: DynamoDBClient, tableName: string) {
-  return async (scope: ListScope, limit: number, after?: string): Promise<{ items: (CaseSummary & { sortKey: string })[]; more: boolean }> => {
-    const pages = await Promise.all(
-      Array.from({ length: LIST_SHARDS }, (_, shard) => {
-        const { index, attribute, value } = listPartition(scope, shard);
-        return ddb.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: index,
-            KeyConditionExpression: after ? '#pk = :pk AND #sk < :after' : '#pk = :pk',
-            ExpressionAttributeNames: { '#pk': attribute, ...(after ? { '#sk': LIST_SORT_KEY } : {}) },
-            ExpressionAttributeValues: { ':pk': { S: value }, ...(after ? { ':after': { S: after } } : {}) },
-            ScanIndexForward: false,
-            Limit: limit + 1,
-          }),
-        );
-      }),
-    );
-    const merged = pages
-      .flatMap((page) => page.Items ?? [])
-      .map((item) => ({ ...readSummary(item), sortKey: item[LIST_SORT_KEY]?.S ?? '' }))
-      .sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
+type Entry = CaseSummary & { sortKey: string };
+
+export function createCaseList(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()) {
+  async function shardPage(scope: ListScope, shard: number, want: number, after: string | undefined, nowSeconds: number): Promise<Entry[]> {
+    const { index, attribute, value } = listPartition(scope, shard);
+    const entries: Entry[] = [];
+    let startKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await ddb.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index,
+          KeyConditionExpression: after ? '#pk = :pk AND #sk < :after' : '#pk = :pk',
+          // Retention: a case past its expiry is gone for clerks, even before TTL removes it.
+          FilterExpression: '#expires > :now',
+          ExpressionAttributeNames: { '#pk': attribute, '#expires': casesTable.ttlAttribute, ...(after ? { '#sk': LIST_SORT_KEY } : {}) },
+          ExpressionAttributeValues: { ':pk': { S: value }, ':now': { N: String(nowSeconds) }, ...(after ? { ':after': { S: after } } : {}) },
+          ScanIndexForward: false,
+          Limit: want - entries.length,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        try {
+          entries.push({ ...readSummary(item), sortKey: item[LIST_SORT_KEY]?.S ?? '' });
+        } catch (error) {
+          logger.error('damaged case item left out of a list', { caseId: item.caseId?.S, reason: (error as Error).message });
+          countIntegrityError();
+        }
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey && entries.length < want);
+    return entries;
+  }
+
+  return async (scope: ListScope, limit: number, after?: string): Promise<{ items: Entry[]; more: boolean }> => {
+    const nowSeconds = Math.floor(now().getTime() / 1000);
+    const pages = await Promise.all(Array.from({ length: LIST_SHARDS }, (_, shard) => shardPage(scope, shard, limit + 1, after, nowSeconds)));
+    const merged = pages.flat().sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
     return { items: merged.slice(0, limit), more: merged.length > limit };
   };
 }

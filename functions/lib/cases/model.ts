@@ -16,6 +16,15 @@ export function canTransition(from: CaseStatus, to: CaseStatus): boolean {
   return TRANSITIONS[from].includes(to);
 }
 
+/** Where a case may go from a status (API.md): what a `409 invalid-transition` names. */
+export function allowedTransitions(from: CaseStatus): readonly CaseStatus[] {
+  return TRANSITIONS[from];
+}
+
+/** A note has at most this many characters, a case at most this many notes (API.md). */
+export const MAX_NOTE_CHARS = 4_000;
+export const MAX_NOTES = 100;
+
 export interface CaseSummary {
   caseId: string;
   reference: string;
@@ -28,7 +37,7 @@ export interface CaseSummary {
   version: number;
 }
 
-export const EVENT_TYPES = ['case.received', 'case.viewed', 'case.status_changed'] as const;
+export const EVENT_TYPES = ['case.received', 'case.viewed', 'case.status_changed', 'case.note_added'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface CaseEvent {

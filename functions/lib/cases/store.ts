@@ -8,12 +8,13 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
-import { caseItem, caseItemKey, casePartition, listKeys, noteItem, NOTE_PREFIX, readEnvelope, readSealed, readSummary, referenceKey } from './items.ts';
-import { CITIZEN_ACTOR, type CaseStatus, type CaseSummary } from './model.ts';
 import type { Envelope, SealedPart } from '#lib/crypto/envelope.ts';
-import type { EventLog } from './events.ts';
-import { newReference } from './reference.ts';
 import { visibleTo, type Clerk } from './access.ts';
+import type { EventLog } from './events.ts';
+import { caseItem, caseItemKey, casePartition, listKeys, noteItem, NOTE_PREFIX, readCaseItem, readNoteItem, referenceKey } from './items.ts';
+import { CITIZEN_ACTOR, type CaseEvent, type CaseStatus, type CaseSummary } from './model.ts';
+import { newReference } from './reference.ts';
+import { SUMMARY_ATTRIBUTES } from './tables.ts';
 
 export const newId = monotonicFactory();
 
@@ -26,9 +27,11 @@ export interface NewCase {
   formVersion: number;
   office: string;
   receivedAt: string;
-  /** Epoch seconds after which DynamoDB TTL removes the case. */
+  /** Epoch seconds after which the case is gone for clerks (and DynamoDB TTL removes it). */
   expiresAt: number;
   envelope: Envelope;
+  /** The MAC of a summary (crypto/envelope.ts, cases/integrity.ts), for each reference drawn. */
+  authenticate: (summary: CaseSummary) => Uint8Array;
 }
 
 export interface StoredNote {
@@ -42,17 +45,21 @@ export interface StoredCase {
   summary: CaseSummary;
   envelope: Envelope;
   expiresAt: number;
+  /** The summary MAC stored with the case. */
+  mac: Uint8Array;
 }
 
-export interface StatusChange {
+export type LoadedCase = StoredCase & { notes: StoredNote[] };
+
+/** A clerk's change: a new status (or the same, for a note alone), an optional note, and the next summary's MAC. */
+export interface CaseChange {
   to: CaseStatus;
   actor: string;
   at: string;
   note?: { noteId: string; sealed: SealedPart };
+  /** The MAC of the summary after the change, over the notes after it. */
+  mac: Uint8Array;
 }
-
-/** The case changed (version or status) between reading it and writing the change. */
-export type LoadedCase = StoredCase & { notes: StoredNote[] };
 
 /** The case changed (version or status) between reading it and writing the change. */
 export class StaleCaseError extends Error {}
@@ -61,29 +68,42 @@ export class ReferenceExhaustedError extends Error {}
 const cancelledBy = (error: unknown, index: number): boolean =>
   error instanceof TransactionCanceledException && error.CancellationReasons?.[index]?.Code === 'ConditionalCheckFailed';
 
-function readCase(item: Record<string, AttributeValue>): StoredCase {
-  return { summary: readSummary(item), envelope: readEnvelope(item.envelope), expiresAt: Number(item.expiresAt?.N) };
+/** The summary a change leads to: the version always moves on, so every change renews the ETag and the MAC. */
+export function nextSummary(summary: CaseSummary, change: Pick<CaseChange, 'to' | 'at'>): CaseSummary {
+  return { ...summary, status: change.to, updatedAt: change.at, version: summary.version + 1 };
 }
 
-export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: EventLog) {
+export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: EventLog, now: () => Date = () => new Date()) {
   const notExists = { TableName: tableName, ConditionExpression: 'attribute_not_exists(pk)' };
+  /** Retention: a case past its expiry is gone for clerks, even before TTL removes it. */
+  const live = <T extends { expiresAt: number }>(found: T | undefined): T | undefined =>
+    found !== undefined && found.expiresAt * 1000 > now().getTime() ? found : undefined;
 
   async function get(caseId: string): Promise<StoredCase | undefined> {
     const result = await ddb.send(new GetItemCommand({ TableName: tableName, Key: caseItemKey(caseId), ConsistentRead: true }));
-    return result.Item ? readCase(result.Item) : undefined;
+    return live(result.Item && readCaseItem(caseId, result.Item));
   }
+
+  /**
+   * What an access check needs, without the ciphertext: the office and expiry, and the envelope's
+   * structure (a case item with a damaged envelope is an integrity error here too).
+   */
+  const structure = [...SUMMARY_ATTRIBUTES, 'expiresAt', 'summaryMac'];
+  const envelopeParts = ['v', 'alg', 'iv', 'tag', 'kid', 'edk'];
+  const structureNames = Object.fromEntries([...structure, 'envelope', ...envelopeParts].map((name) => [`#${name}`, name]));
+  const structureProjection = [...structure.map((name) => `#${name}`), ...envelopeParts.map((part) => `#envelope.#${part}`)].join(', ');
 
   async function officeOf(caseId: string): Promise<string | undefined> {
     const result = await ddb.send(
       new GetItemCommand({
         TableName: tableName,
         Key: caseItemKey(caseId),
-        ProjectionExpression: '#office',
-        ExpressionAttributeNames: { '#office': 'office' },
+        ProjectionExpression: structureProjection,
+        ExpressionAttributeNames: structureNames,
         ConsistentRead: true,
       }),
     );
-    return result.Item?.office?.S;
+    return live(result.Item && readCaseItem(caseId, result.Item, { withoutCiphertext: true }))?.summary.office;
   }
 
   async function load(caseId: string): Promise<LoadedCase | undefined> {
@@ -102,14 +122,13 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
       );
       for (const item of page.Items ?? []) {
         const sk = item.sk?.S ?? '';
-        if (sk === 'CASE') found = readCase(item);
-        else if (sk.startsWith(NOTE_PREFIX)) {
-          notes.push({ noteId: sk.slice(NOTE_PREFIX.length), at: item.at?.S ?? '', actor: item.actor?.S ?? '', sealed: readSealed(item.note) });
-        }
+        if (sk === 'CASE') found = readCaseItem(caseId, item);
+        else if (sk.startsWith(NOTE_PREFIX)) notes.push(readNoteItem(caseId, item));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    return found && { ...found, notes };
+    const current = live(found);
+    return current && { ...current, notes };
   }
 
   return {
@@ -140,7 +159,7 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
           await ddb.send(
             new TransactWriteItemsCommand({
               TransactItems: [
-                { Put: { ...notExists, Item: caseItem(summary, input.envelope, input.expiresAt) } },
+                { Put: { ...notExists, Item: caseItem(summary, input.envelope, input.expiresAt, input.authenticate(summary)) } },
                 { Put: { ...notExists, Item: reference } },
                 { Put: events.put(summary.caseId, { at: input.receivedAt, type: 'case.received', actor: CITIZEN_ACTOR, to: 'received' }, input.expiresAt) },
                 ...alsoWrite(summary),
@@ -155,17 +174,12 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
       }
     },
 
-    /** The case item alone (strongly consistent): what a status change needs. */
+    /** The case item alone (strongly consistent), if it exists and has not expired. */
     get,
-    /** Only the office a case belongs to: what an access check needs, without the envelope. */
+    /** The office of a live case, after checking the item's structure (no ciphertext read). */
     officeOf,
-    /** The case with its notes, oldest note first: one Query over the case item and the notes after it. */
+    /** The case with its notes (one Query over the case item and the notes after it), if live. */
     load,
-
-    /** The case item alone, if this clerk may see it; otherwise 404. */
-    async getFor(clerk: Clerk, caseId: string): Promise<StoredCase> {
-      return visibleTo(clerk, await get(caseId));
-    },
 
     /** The case with its notes, if this clerk may see it; otherwise 404. */
     async loadFor(clerk: Clerk, caseId: string): Promise<LoadedCase> {
@@ -179,13 +193,13 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
     },
 
     /**
-     * Moves a case to a new status if it is still at the version and status it was read at
-     * (optimistic locking), with its event and optional sealed note, all or nothing.
+     * Applies a clerk's change if the case is still at the version and status it was read at
+     * (optimistic locking): the new status and version, the renewed MAC, its event and the
+     * optional sealed note, all or nothing.
      */
-    async changeStatus(current: StoredCase, change: StatusChange): Promise<CaseSummary> {
+    async change(current: StoredCase, change: CaseChange): Promise<CaseSummary> {
       const { summary } = current;
-      const next: CaseSummary = { ...summary, status: change.to, updatedAt: change.at, version: summary.version + 1 };
-      const indexKeys = listKeys(summary, change.to);
+      const next = nextSummary(summary, change);
       const names: Record<string, string> = { '#status': 'status' };
       const values: Record<string, AttributeValue> = {
         ':to': { S: change.to },
@@ -193,13 +207,18 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
         ':at': { S: change.at },
         ':version': { N: String(summary.version) },
         ':next': { N: String(next.version) },
+        ':mac': { B: change.mac },
       };
-      const sets = ['#status = :to', 'updatedAt = :at', 'version = :next'];
-      for (const [attribute, value] of Object.entries(indexKeys)) {
+      const sets = ['#status = :to', 'updatedAt = :at', 'version = :next', 'summaryMac = :mac'];
+      for (const [attribute, value] of Object.entries(listKeys(summary, change.to))) {
         names[`#${attribute}`] = attribute;
         values[`:${attribute}`] = value;
         sets.push(`#${attribute} = :${attribute}`);
       }
+      const event: CaseEvent =
+        change.to === summary.status
+          ? { at: change.at, type: 'case.note_added', actor: change.actor }
+          : { at: change.at, type: 'case.status_changed', actor: change.actor, from: summary.status, to: change.to };
       const items: TransactWriteItem[] = [
         {
           Update: {
@@ -211,13 +230,7 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
             ExpressionAttributeValues: values,
           },
         },
-        {
-          Put: events.put(
-            summary.caseId,
-            { at: change.at, type: 'case.status_changed', actor: change.actor, from: summary.status, to: change.to },
-            current.expiresAt,
-          ),
-        },
+        { Put: events.put(summary.caseId, event, current.expiresAt) },
       ];
       if (change.note) {
         items.push({

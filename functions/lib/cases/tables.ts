@@ -36,8 +36,10 @@ export const SUMMARY_ATTRIBUTE_TYPES = {
   version: 'N',
 } as const satisfies Record<keyof CaseSummary, 'S' | 'N'>;
 
-/** Attributes the list indexes project: the case summary, never the envelope. */
 export const SUMMARY_ATTRIBUTES = Object.keys(SUMMARY_ATTRIBUTE_TYPES) as (keyof CaseSummary)[];
+
+/** Attributes the list indexes project: the case summary and its expiry (lists leave out expired cases), never the envelope. */
+export const LIST_PROJECTION: readonly string[] = [...SUMMARY_ATTRIBUTES, 'expiresAt'];
 
 /** What a list may be narrowed to besides the office, in the order the index keys name them. */
 export const LIST_FILTERS = ['formId', 'status'] as const;

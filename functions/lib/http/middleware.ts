@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { IntegrityError } from '#lib/crypto/integrity.ts';
 import { logger } from '#lib/runtime/logger.ts';
+import { countIntegrityError } from '#lib/runtime/metrics.ts';
 import { preferredLanguage } from './language.ts';
 import { ProblemError, problemDocument } from './problem.ts';
 import type { HttpResult } from './response.ts';
@@ -67,7 +69,8 @@ function framesOf(error: Error): string | undefined {
 }
 
 /**
- * Turns every error into an RFC 9457 problem document. Unknown failures become `503 unavailable`:
+ * Turns every error into an RFC 9457 problem document. An IntegrityError is `500 integrity-error`
+ * on every route. Unknown failures become `503 unavailable`:
  * nothing was acknowledged, and the client may retry. Logs name the error, never its data: the
  * message of a JSON or SDK error can quote the request.
  */
@@ -78,6 +81,12 @@ export function problemResponses(): MiddlewareObj<APIGatewayProxyEvent, HttpResu
       let problem: ProblemError;
       if (error instanceof ProblemError) {
         problem = error;
+      } else if (error instanceof IntegrityError) {
+        // A stored case failed its check: no data, an error log naming the case, and the metric
+        // the stack alarms on. Never retried by the client: it is not a passing failure.
+        logger.error('case failed its integrity check', { caseId: error.caseId, reason: error.message });
+        countIntegrityError();
+        problem = new ProblemError('integrity-error');
       } else if (isThrottling(error)) {
         // A dependency throttled us even after the SDK's retries: back-pressure, nothing stored.
         logger.warn('dependency throttled', { errorName: (error as Error).name });
@@ -117,6 +126,26 @@ function isJsonMediaType(contentType: string | undefined): boolean {
 }
 
 /**
+ * JSON.parse turns a number beyond a double's range (`1e400`, a 400-digit integer) into Infinity,
+ * which JSON.stringify would later store as `null`. Only a long exponent or a long run of digits
+ * can overflow, so the parsed value is walked only when the text has one.
+ */
+const OVERFLOW_SUSPECT = /[eE][+]?[0-9]{3}|[0-9]{309}/;
+
+function hasNonFiniteNumber(value: unknown): boolean {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const next = pending.pop();
+    if (typeof next === 'number') {
+      if (!Number.isFinite(next)) return true;
+    } else if (typeof next === 'object' && next !== null) {
+      for (const child of Object.values(next)) pending.push(child);
+    }
+  }
+  return false;
+}
+
+/**
  * Parses a JSON object body into `event.body`. Size is checked on the raw bytes before anything
  * else (413), then the media type (415), then the syntax (400). `__proto__` and `constructor`
  * keys stay ordinary data: JSON.parse defines own properties and never touches prototypes, which
@@ -146,6 +175,11 @@ export function jsonBody(maxBytes = MAX_BODY_BYTES): MiddlewareObj<APIGatewayPro
       } catch {
         throw new ProblemError('malformed-request', {
           detail: { de: 'Der Inhalt ist kein gültiges JSON.', en: 'The body is not valid JSON.' },
+        });
+      }
+      if (OVERFLOW_SUSPECT.test(text) && hasNonFiniteNumber(parsed)) {
+        throw new ProblemError('malformed-request', {
+          detail: { de: 'Eine Zahl ist zu groß für eine Gleitkommazahl.', en: 'A number is out of the range of a double.' },
         });
       }
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {

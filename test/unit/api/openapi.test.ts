@@ -38,7 +38,7 @@ const headerNames = (response: Json): string[] => Object.keys((response.headers 
  * The statuses API.md names for each route besides the success, with their problem slugs, read off
  * its text: the conventions (429 `rate-limited` when throttled and 503 `unavailable` when a dependency
  * or the integration fails: any route; 401 on every clerk route; 400/413/415 for a body), then
- * each route's own section. PATCH can answer 500: it opens the case's data key to seal the note.
+ * each route's own section. Every route that touches a stored case can answer 500 integrity-error.
  */
 const CONTRACT: Record<string, { success: string; problems: string[] }> = {
   'GET /forms': { success: '200', problems: ['429 rate-limited', '503 unavailable'] },
@@ -75,13 +75,17 @@ const CONTRACT: Record<string, { success: string; problems: string[] }> = {
       '412 precondition-failed',
       '413 payload-too-large',
       '415 unsupported-media-type',
+      '422 validation-failed',
       '428 precondition-required',
       '429 rate-limited',
       '500 integrity-error',
       '503 unavailable',
     ],
   },
-  'GET /cases/{caseId}/events': { success: '200', problems: ['401 unauthorized', '404 not-found', '429 rate-limited', '503 unavailable'] },
+  'GET /cases/{caseId}/events': {
+    success: '200',
+    problems: ['400 malformed-request', '401 unauthorized', '404 not-found', '429 rate-limited', '500 integrity-error', '503 unavailable'],
+  },
   'GET /openapi.json': { success: '200', problems: ['429 rate-limited', '503 unavailable'] },
 };
 

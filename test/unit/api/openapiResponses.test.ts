@@ -14,13 +14,14 @@ import type { CaseList } from '#lib/cases/list.ts';
 import type { CaseStore, StoredCase } from '#lib/cases/store.ts';
 import { visibleTo, type Clerk } from '#lib/cases/access.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
-import { sealNewCase, withDataKey, type Envelope } from '#lib/crypto/envelope.ts';
+import { sealNewCase, type Envelope, type SealedPart } from '#lib/crypto/envelope.ts';
+import { summaryMessage } from '#lib/cases/integrity.ts';
+import { createListEvents } from '../../../functions/listEvents/listEvents.ts';
 import { createEventLog, type EventLog } from '#lib/cases/events.ts';
 import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
 import { createFormValidator } from '#lib/forms/validation.ts';
 import type { Hmac } from '#lib/crypto/hmac.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
-import { json } from '#lib/http/response.ts';
 import type { IdempotencyStore } from '#lib/submissions/idempotency.ts';
 import { createListCases } from '../../../functions/listCases/listCases.ts';
 import { createSubmit } from '../../../functions/submit/submit.ts';
@@ -207,13 +208,23 @@ describe('the clerk routes answer as documented', () => {
   let localKms: LocalKms;
   let kms: KMSClient;
   let envelope: Envelope;
+  /** The case without notes, and the same case with one note (each with its summary MAC). */
   let stored: StoredCase;
+  let storedWithNote: StoredCase;
+  let sealedNote: SealedPart;
+  const noteAt = '2026-11-27T14:01:00.000Z';
+  const caseContext = { caseId: CASE_ID, formId: 'fischereischein', formVersion: summary.formVersion, office: summary.office };
   beforeAll(async () => {
     dirs.push(mkdtempSync(join(tmpdir(), 'egov-openapi-')));
     localKms = await startLocalKms({ dataDir: dirs[0]!, port: 0 });
     kms = new KMSClient({ region: 'eu-central-1', endpoint: localKms.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
-    envelope = await sealNewCase(kms, localKms.keyArn, { caseId: CASE_ID, formId: 'fischereischein' }, Buffer.from(JSON.stringify(sample)));
-    stored = { summary, envelope, expiresAt: 2_000_000_000 };
+    const expiresAt = 2_000_000_000;
+    await sealNewCase(kms, localKms.keyArn, caseContext, Buffer.from(JSON.stringify(sample)), (sealed, key) => {
+      envelope = sealed;
+      sealedNote = key.seal('note:N1', Buffer.from('Prüfungszeugnis liegt vor'));
+      stored = { summary, envelope, expiresAt, mac: key.mac(summaryMessage(summary, expiresAt, [])) };
+      storedWithNote = { ...stored, mac: key.mac(summaryMessage(summary, expiresAt, [{ noteId: 'N1', at: noteAt, actor: 'alice' }])) };
+    });
   });
   afterAll(async () => {
     kms.destroy();
@@ -240,13 +251,10 @@ describe('the clerk routes answer as documented', () => {
   });
 
   it('GET /cases/{caseId}: 200 with data, notes and ETag; 404; 500 integrity-error', async () => {
-    const at = '2026-11-27T14:01:00.000Z';
-    const sealed = await withDataKey(kms, localKms.keyArn, { caseId: CASE_ID, formId: 'fischereischein' }, envelope, (key) =>
-      key.seal('note:N1', Buffer.from('Prüfungszeugnis liegt vor')),
-    );
-    let current: StoredCase = stored;
+    let current: StoredCase = storedWithNote;
     const cases = {
-      loadFor: async (clerk: Clerk, id: string) => visibleTo(clerk, id === CASE_ID ? { ...current, notes: [{ noteId: 'N1', at, actor: 'alice', sealed }] } : undefined),
+      loadFor: async (clerk: Clerk, id: string) =>
+        visibleTo(clerk, id === CASE_ID ? { ...current, notes: [{ noteId: 'N1', at: noteAt, actor: 'alice', sealed: sealedNote }] } : undefined),
     } as unknown as CaseStore;
     const events = { append: async () => undefined } as unknown as EventLog;
     const getCase = httpRoute(createGetCase({ cases, events, kms, caseKeyId: localKms.keyArn }));
@@ -259,7 +267,7 @@ describe('the clerk routes answer as documented', () => {
 
     const tag = Buffer.from(envelope.tag);
     tag[0]! ^= 1;
-    current = { ...stored, envelope: { ...envelope, tag } };
+    current = { ...storedWithNote, envelope: { ...envelope, tag } };
     const broken = await read(CASE_ID);
     expect(broken.statusCode).toBe(500);
     expectDocumented('GET', '/cases/{caseId}', broken);
@@ -267,8 +275,8 @@ describe('the clerk routes answer as documented', () => {
 
   it('PATCH /cases/{caseId}: 200 with ETag; 400, 409, 412, 415, 428', async () => {
     const cases = {
-      getFor: async (clerk: Clerk) => visibleTo(clerk, stored),
-      changeStatus: async (current: StoredCase, change: { to: CaseSummary['status']; at: string }) => ({
+      loadFor: async (clerk: Clerk) => visibleTo(clerk, { ...stored, notes: [] }),
+      change: async (current: StoredCase, change: { to: CaseSummary['status']; at: string }) => ({
         ...current.summary,
         status: change.to,
         updatedAt: change.at,
@@ -303,11 +311,22 @@ describe('the clerk routes answer as documented', () => {
       ...extra,
     });
     const ddb = {
-      send: async () => ({ Items: [item('case.received', { to: { S: 'received' } }), item('case.viewed'), item('case.status_changed', { from: { S: 'received' }, to: { S: 'in_review' } })] }),
+      send: async () => ({
+        Items: [
+          item('case.received', { to: { S: 'received' } }),
+          item('case.viewed'),
+          item('case.status_changed', { from: { S: 'received' }, to: { S: 'in_review' } }),
+          item('case.note_added'),
+        ],
+      }),
     } as unknown as DynamoDBClient;
-    const events = createEventLog(ddb, 'events');
-    // What functions/listEvents/handler.ts answers (it builds its DynamoDB client itself).
-    const listEvents = httpRoute(async () => json(200, { items: await events.list(CASE_ID) }, { noStore: true }));
-    expectDocumented('GET', '/cases/{caseId}/events', await listEvents(event({ resource: '/cases/{caseId}/events' }), context));
+    const cases = { assertVisibleTo: async (clerk: Clerk) => void visibleTo(clerk, { summary }) } as unknown as CaseStore;
+    const listEvents = httpRoute(createListEvents({ cases, events: createEventLog(ddb, 'events'), hmac }));
+    const read = (query: Record<string, string>, clerk: ApiRequest['clerk'] = ALICE) =>
+      listEvents(event({ resource: '/cases/{caseId}/events', pathParameters: { caseId: CASE_ID }, query, ...(clerk ? { clerk } : {}) }), context);
+    const answers = [await read({ limit: '3' }), await read({ limit: '501' }), await read({}, { sub: 'bob', offices: 'jugendamt' })];
+    expect(answers.map((answer) => answer.statusCode)).toEqual([200, 400, 404]);
+    expect(JSON.parse(answers[0]!.body).nextCursor).toEqual(expect.any(String));
+    for (const answer of answers) expectDocumented('GET', '/cases/{caseId}/events', answer);
   });
 });
