@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { loadCheckedCatalogue } from './formPatterns.ts';
 import { PROJECT_ROOT } from './constructs/bundling.ts';
 
 /** The form definitions the functions ship (bundling.ts copies this folder). */
@@ -11,7 +11,7 @@ export const FORMS_SOURCE_DIR = path.join(PROJECT_ROOT, 'schemas', 'forms');
  * without a Cognito group (no clerk could ever see its cases) stops it too.
  */
 export function checkFormDefinitions(offices: readonly string[], formsDir: string = FORMS_SOURCE_DIR): void {
-  const catalogue = loadFormCatalogue(formsDir);
+  const catalogue = loadCheckedCatalogue(formsDir);
   const orphaned = catalogue.list().filter((form) => !offices.includes(form.office));
   if (orphaned.length > 0) {
     const list = orphaned.map((form) => `${form.id} (office "${form.office}")`).join(', ');

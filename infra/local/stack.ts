@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { loadCheckedCatalogue } from '../formPatterns.ts';
 import { routes } from '../../functions/functions.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
 import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.ts';
@@ -66,7 +66,7 @@ export interface LocalStackOptions {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const formsDir = options.formsDir ?? defaultFormsDir();
-  loadFormCatalogue(formsDir); // a malformed definition stops start-up here, naming the file
+  loadCheckedCatalogue(formsDir); // a malformed definition stops start-up here, naming the file
 
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {

@@ -3,7 +3,8 @@ import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FormDefinitionError, loadFormCatalogue, type FormDefinition } from '#lib/forms/catalogue.ts';
+import { FormDefinitionError, type FormDefinition } from '#lib/forms/catalogue.ts';
+import { loadCheckedCatalogue } from '../formPatterns.ts';
 import { STAGE_NAMES, loadStageConfig } from '../config.ts';
 import { PROJECT_ROOT } from '../constructs/bundling.ts';
 import { FORMS_SOURCE_DIR, checkFormDefinitions } from '../forms.ts';
@@ -80,7 +81,7 @@ function writeLock(lockFile: string, versions: Record<string, string>): void {
 
 /** Every version of every form, oldest first per form. The catalogue has already checked the layout. */
 function allVersions(formsDir: string): FormDefinition[] {
-  const catalogue = loadFormCatalogue(formsDir);
+  const catalogue = loadCheckedCatalogue(formsDir);
   return catalogue.list().flatMap((latest) =>
     readdirSync(path.join(formsDir, latest.id))
       .map((name) => Number(VERSION_FILE.exec(name)?.[1]))

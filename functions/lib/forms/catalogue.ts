@@ -23,6 +23,8 @@ export class FormDefinitionError extends Error {
 export interface FormCatalogue {
   /** The latest version of every form, sorted by id. */
   list(): FormDefinition[];
+  /** Every version of every form, by id, oldest version first. */
+  all(): FormDefinition[];
   /** One version of a form, the latest when no version is given; undefined when unknown. */
   get(id: string, version?: number): FormDefinition | undefined;
   /** Every office that owns at least one form, sorted. */
@@ -173,6 +175,7 @@ export function loadFormCatalogue(formsDir: string, { verify = true }: LoadOptio
 
   return {
     list: () => [...latest],
+    all: () => [...forms.values()].flat(),
     get(id, version) {
       const versions = forms.get(id);
       if (versions === undefined) return undefined;

@@ -90,6 +90,24 @@ describe('npm run forms:check', () => {
     expect(err).toContain(`invalid form definition: ${file}: not valid JSON`);
   });
 
+  it('fails on a pattern that backtracks catastrophically, naming the file, the pattern and the fix', () => {
+    const { formsDir, lockFile } = workspace();
+    const file = join(formsDir, 'wohngeld', 'v2.json');
+    const definition = readJson(join(formsDir, 'wohngeld', 'v1.json')) as { version: number; schema: { properties: Record<string, unknown> } };
+    definition.version = 2;
+    definition.schema.properties.nickname = { type: 'string', maxLength: 80, pattern: '^(\\p{L}+[ -]?)+$' };
+    writeJson(file, definition);
+    const { code, err } = run('--forms-dir', formsDir, '--lock', lockFile);
+    expect(code).toBe(1);
+    expect(err).toContain(`invalid form definition: ${file}: the pattern "^(\\\\p{L}+[ -]?)+$" at /schema/properties/nickname/pattern can take exponential time`);
+    expect(err).toContain('instead of');
+  });
+
+  it('accepts the linear patterns of the shipped forms (postcodes, IBAN, BIC, phone numbers)', () => {
+    const { formsDir, lockFile } = workspace();
+    expect(checkForms({ formsDir, lockFile, update: false })).toMatchObject({ ok: true });
+  });
+
   it('fails on a definition whose version does not match its file name', () => {
     const { formsDir, lockFile } = workspace();
     const file = join(formsDir, 'wohngeld', 'v2.json');
