@@ -5,6 +5,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
 import { jsonBody, problemResponses, requestId } from './middleware.ts';
 import type { HttpResult } from './response.ts';
+import { withDeadline } from '#lib/runtime/deadline.ts';
 
 /** The event a handler sees: headers lower-cased, body parsed when the route takes one. */
 export type HttpEvent<TBody = unknown> = Omit<APIGatewayProxyEvent, 'body'> & { body: TBody };
@@ -35,5 +36,5 @@ export function httpRoute<TBody = null>(
       }),
     )
     .use(problemResponses());
-  return options.jsonBody ? chain.use(jsonBody()) : chain;
+  return withDeadline(options.jsonBody ? chain.use(jsonBody()) : chain);
 }

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { boundedByDeadline } from './deadline.ts';
 
 /**
  * SDK clients, created once per cold start and handed to the handlers. Endpoints come from the
@@ -17,6 +18,7 @@ const common = {
 
 // `@__PURE__` lets the bundler drop a client its handler never uses: that handler then neither
 // ships its SDK package nor constructs it at cold start (getCase needs no Secrets Manager, ...).
-export const dynamodb = /* @__PURE__ */ new DynamoDBClient(common);
-export const kms = /* @__PURE__ */ new KMSClient(common);
-export const secretsManager = /* @__PURE__ */ new SecretsManagerClient(common);
+// Every call also ends at the request's deadline (deadline.ts).
+export const dynamodb = /* @__PURE__ */ boundedByDeadline(new DynamoDBClient(common));
+export const kms = /* @__PURE__ */ boundedByDeadline(new KMSClient(common));
+export const secretsManager = /* @__PURE__ */ boundedByDeadline(new SecretsManagerClient(common));
