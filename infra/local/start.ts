@@ -30,6 +30,11 @@ try {
     testControl: process.env.LOCAL_TEST_CONTROL === '1',
   });
   const stack = await starting;
+  if (stack.info.dynamodbBinding !== 'loopback') {
+    process.stderr.write(
+      'warning: no JDK (javac) found, so DynamoDB Local listens on every interface; only the stack\'s random access key keeps network callers out of the data. Install openjdk-17-jdk-headless to bind it to 127.0.0.1.\n',
+    );
+  }
   if (!stopping) process.stdout.write(`listening on ${stack.info.apiUrl}\n`);
 } catch (error) {
   process.stderr.write(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}\n`);

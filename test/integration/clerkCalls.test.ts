@@ -62,8 +62,8 @@ describe('calls per clerk operation', () => {
 
   it('a list page makes no KMS call and only Queries', async () => {
     const clients = countingClients();
-    const { tables, hmacSecretId, kmsEndpoint } = stackInfo();
-    const secrets = new SecretsManagerClient({ region: 'eu-central-1', endpoint: kmsEndpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const { tables, hmacSecretId, kmsEndpoint, credentials } = stackInfo();
+    const secrets = new SecretsManagerClient({ region: 'eu-central-1', endpoint: kmsEndpoint, credentials });
     const handler = httpRoute(createListCases({ list: createCaseList(clients.dynamodb, tables.cases), hmac: secretHmac(secrets, hmacSecretId) }));
     const answer = await handler(clerkEvent('alice', ['ordnungsamt'], { resource: '/cases', query: { limit: '10' } }), lambdaContext);
     expect(answer.statusCode).toBe(200);

@@ -216,7 +216,7 @@ describe('the clerk routes answer as documented', () => {
   beforeAll(async () => {
     dirs.push(mkdtempSync(join(tmpdir(), 'egov-openapi-')));
     localKms = await startLocalKms({ dataDir: dirs[0]!, port: 0 });
-    kms = new KMSClient({ region: 'eu-central-1', endpoint: localKms.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+    kms = new KMSClient({ region: 'eu-central-1', endpoint: localKms.url, credentials: localKms.credentials, maxAttempts: 1 });
     envelope = await sealNewCase(kms, localKms.keyArn, { caseId: CASE_ID, formId: 'fischereischein' }, Buffer.from(JSON.stringify(sample)));
     stored = { summary, envelope, expiresAt: 2_000_000_000 };
   });
