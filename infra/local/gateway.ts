@@ -34,11 +34,12 @@ function compile(route: GatewayRoute): Matcher {
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
 
-function problem(res: ServerResponse, status: number, slug: string, title: string, requestId: string): void {
+function problem(res: ServerResponse, status: number, slug: string, title: string, requestId: string, extra: Record<string, string> = {}): void {
   res.writeHead(status, {
     'Content-Type': 'application/problem+json; charset=utf-8',
     'Cache-Control': 'no-store',
     'X-Request-Id': requestId,
+    ...extra,
   });
   res.end(JSON.stringify({ type: `urn:problem:${slug}`, title, status }));
 }
@@ -118,7 +119,9 @@ export function createGateway(options: GatewayOptions): Server {
       }
 
       const body = await readBody(req);
-      if (body === 'too-large') return problem(res, 413, 'payload-too-large', 'Payload too large', requestId);
+      // The rest of the body is still on its way: the connection cannot carry another request, so
+      // say so (Node then closes it) instead of resetting a socket the client thinks is reusable.
+      if (body === 'too-large') return problem(res, 413, 'payload-too-large', 'Payload too large', requestId, { Connection: 'close' });
 
       // Names are client input: collected in maps and turned into own properties, as the JSON
       // event API Gateway sends has them (`?__proto__=1` is a parameter, not a prototype).
