@@ -7,6 +7,7 @@ import { loadFormCatalogue } from '../../functions/lib/formCatalogue.ts';
 import { routes } from '../../functions/routes.ts';
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
+import { allowedOrigins, corsPolicy } from './cors.ts';
 import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.ts';
 import { startLocalKms } from './kms.ts';
 import { formsDir as defaultFormsDir } from './paths.ts';
@@ -81,6 +82,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
   };
   const credentials = loadOrCreateCredentials(options.dataDir);
+  const origins = allowedOrigins(); // an invalid CORS_ORIGINS stops start-up here
   try {
     let dynamodb: LocalDynamoDb = await startDynamoDb(options.dataDir, { credentials });
     stoppers.push(() => dynamodb.stop());
@@ -129,6 +131,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       CASE_KEY_ID: kms.keyArn,
       HMAC_SECRET_ID: kms.secretId,
       FORMS_DIR: formsDir,
+      CORS_ALLOWED_ORIGINS: origins.join(','),
       POWERTOOLS_SERVICE_NAME: 'egov-forms-local',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_NAMESPACE: 'EgovForms',
@@ -143,6 +146,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       routes: gatewayRoutes,
       verifyToken: await createTokenVerifier(options.dataDir),
       local: { '/health': () => ({ status: 'ok' }) },
+      cors: corsPolicy(origins),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
