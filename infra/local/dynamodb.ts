@@ -59,7 +59,9 @@ export async function startDynamoDb(dir: string, options: { credentials: LocalCr
   mkdirSync(dbPath, { recursive: true, mode: 0o700 });
   adoptSharedDatabase(dbPath, options.credentials.accessKeyId);
   const port = options.port ?? (await freePort());
-  const { child, binding } = launchDynamoDbLocal({ dbPath, port });
+  const tmpDir = join(dir, 'dynamodb-tmp');
+  mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+  const { child, binding } = launchDynamoDbLocal({ dbPath, port, tmpDir });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));

@@ -44,14 +44,16 @@ function compiledLauncher(home: string, classPath: string): string | undefined {
 }
 
 /** Spawns DynamoDB Local on 127.0.0.1:`port` if it can, keeping one database per access key. */
-export function launchDynamoDbLocal(options: { dbPath: string; port: number }): { child: ChildProcess; binding: Binding } {
+export function launchDynamoDbLocal(options: { dbPath: string; port: number; tmpDir: string }): { child: ChildProcess; binding: Binding } {
   const home = dynamoDbLocalHome();
   const native = join(home, 'DynamoDBLocal_lib');
   const classPath = [join(home, 'DynamoDBLocal.jar'), join(native, '*')].join(delimiter);
   // No -sharedDb: DynamoDB Local then keeps a database per access key id and region.
   const args = ['-dbPath', options.dbPath, '-port', String(options.port), '-disableTelemetry'];
   const launcher = process.env.LOCAL_DYNAMODB_ALL_INTERFACES === '1' ? undefined : compiledLauncher(home, classPath);
-  const java = [`-Djava.library.path=${native}`];
+  // Its temp files (sqlite's native library, when it unpacks one) stay in the data dir, and no
+  // hsperfdata: a JVM that is killed leaves nothing in the system's temp dir.
+  const java = [`-Djava.library.path=${native}`, `-Djava.io.tmpdir=${options.tmpDir}`, '-XX:-UsePerfData'];
   const child = launcher
     ? spawn('java', [...java, '-cp', [launcher, classPath].join(delimiter), LAUNCHER, ...args], { stdio: 'pipe' })
     : spawn('java', [...java, '-jar', join(home, 'DynamoDBLocal.jar'), ...args], { stdio: 'pipe' });
