@@ -35,7 +35,7 @@ export function requireJava(): void {
     throw new Error(
       'DynamoDB Local needs Java 17 or newer on PATH' +
         (version ? ` (found Java ${version}).` : ' (no `java` found).') +
-        ' On Debian/Ubuntu: `sudo apt-get install openjdk-17-jre-headless`; on macOS: `brew install openjdk@17`.',
+        ' On Debian/Ubuntu: `sudo apt-get install openjdk-17-jdk-headless` (a JDK: its javac lets the stack bind DynamoDB Local to 127.0.0.1); on macOS: `brew install openjdk@17`.',
     );
   }
 }

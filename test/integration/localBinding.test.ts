@@ -1,14 +1,18 @@
 // Issue 12, point 3: every service of the local stack listens on 127.0.0.1 only, and DynamoDB
 // Local (which has no host option) keeps the stack's tables under the stack's own random key.
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
-import { DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DynamoDBClient, ListTablesCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { startDynamoDb } from '../../infra/local/dynamodb.ts';
 import { stackInfo } from '../support/api.ts';
+import { removeTempDirs, tempDir } from '../support/tempDirs.ts';
+
+afterAll(removeTempDirs);
 
 /** 'refused' if nothing accepts a TCP connection on host:port, else 'accepted'. */
 function probe(host: string, port: number): Promise<'accepted' | 'refused'> {
@@ -75,5 +79,35 @@ describe('DynamoDB Local keeps the stack store under the stack key', () => {
     const { dataDir } = stackInfo();
     expect(statSync(join(dataDir, 'credentials.json')).mode & 0o777).toBe(0o600);
     expect(stackInfo().credentials.accessKeyId).toMatch(/^LOCAL[0-9A-F]{32}$/);
+  });
+});
+
+describe('DynamoDB Local as a JRE alone runs it', () => {
+  it('listens on every interface but still shows a foreign key an empty store', async () => {
+    const previous = process.env.LOCAL_DYNAMODB_ALL_INTERFACES;
+    process.env.LOCAL_DYNAMODB_ALL_INTERFACES = '1';
+    const credentials = { accessKeyId: `LOCAL${randomBytes(16).toString('hex').toUpperCase()}`, secretAccessKey: 'secret-of-this-test' };
+    const dynamodb = await startDynamoDb(tempDir('egov-jre-'), { credentials }).finally(() => {
+      if (previous === undefined) delete process.env.LOCAL_DYNAMODB_ALL_INTERFACES;
+      else process.env.LOCAL_DYNAMODB_ALL_INTERFACES = previous;
+    });
+    try {
+      expect(dynamodb.binding).toBe('all-interfaces');
+      const at = (key: { accessKeyId: string; secretAccessKey: string }) =>
+        new DynamoDBClient({ region: 'eu-central-1', endpoint: dynamodb.endpoint, credentials: key, maxAttempts: 1 });
+      await at(credentials).send(
+        new CreateTableCommand({
+          TableName: 'owned-by-the-key',
+          BillingMode: 'PAY_PER_REQUEST',
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        }),
+      );
+      expect((await at(credentials).send(new ListTablesCommand({}))).TableNames).toEqual(['owned-by-the-key']);
+      const stranger = { accessKeyId: `LOCAL${randomBytes(16).toString('hex').toUpperCase()}`, secretAccessKey: 'x' };
+      expect((await at(stranger).send(new ListTablesCommand({}))).TableNames).toEqual([]);
+    } finally {
+      await dynamodb.stop();
+    }
   });
 });
