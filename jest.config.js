@@ -11,12 +11,16 @@ const common = {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   testEnvironment: 'node',
+  setupFilesAfterEnv: ['<rootDir>/test/support/quietOutput.ts'],
 };
 
 export default {
   // Integration tests drive a real local stack and infra tests synthesize with bundling: both take
   // longer than jest's 5 s default on a 2-core machine. (A global option: projects cannot set it.)
   testTimeout: 120_000,
+  // Log lines only where a test failed (test/support/quietReporter.ts); buffered even for one file.
+  reporters: ['<rootDir>/test/support/quietReporter.ts', 'summary'],
+  verbose: false,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {

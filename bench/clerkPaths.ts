@@ -136,7 +136,7 @@ export async function clerkPaths(options: {
   const { stack, dynamodb, kms, handlers } = options;
   const started = performance.now();
   // Its own client: the handlers' one gives up after 1.5 s, which a busy DynamoDB Local can exceed.
-  const seeder = new DynamoDBClient(localClientConfig(stack.dynamodbEndpoint));
+  const seeder = new DynamoDBClient(localClientConfig(stack.dynamodbEndpoint, stack.credentials));
   await seedCases(seeder, stack.tables.cases, options.cases);
   seeder.destroy();
   options.log(`  seeded ${options.cases} cases in ${((performance.now() - started) / 1000).toFixed(1)} s`);

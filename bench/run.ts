@@ -16,7 +16,22 @@ import { throughput, type ThroughputResult } from './throughput.ts';
  * bench/results.json. Never part of `npm test`.
  */
 
+const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls'];
+const USAGE = `usage: npm run bench [-- --quick] [-- ${BENCHMARKS.join(' ')}]
+
+Runs the benchmarks named (all by default; several minutes, --quick for fewer rounds), prints one
+Markdown table per benchmark and writes bench/results.json. Never part of \`npm test\`.`;
+
 const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const unknown = args.filter((arg) => arg !== '--quick' && !BENCHMARKS.includes(arg));
+if (unknown.length > 0) {
+  console.error(`unknown argument(s): ${unknown.join(' ')}\n${USAGE}`);
+  process.exit(2);
+}
 const quick = args.includes('--quick');
 const only = args.filter((arg) => !arg.startsWith('--'));
 const wanted = (name: string): boolean => only.length === 0 || only.includes(name);

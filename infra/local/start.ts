@@ -4,6 +4,28 @@ import { dataDir } from './paths.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
 
 // `npm start`: the whole backend on this machine, in the foreground, until SIGINT or SIGTERM.
+const USAGE = `usage: npm start [-- --help]
+
+Runs the whole backend on this machine in the foreground (DynamoDB Local, the local KMS and
+Secrets Manager, the HTTP gateway with the Lambda handlers), all on 127.0.0.1. Prints
+"listening on http://127.0.0.1:<port>" when ready and writes <data dir>/stack.json; Ctrl-C
+(SIGINT) or SIGTERM stops everything. It takes no arguments; it is configured by environment:
+
+  PORT=3000                  the gateway's port (0: any free port)
+  LOCAL_DATA_DIR=.local      where tables, key material and credentials are kept
+  CORS_ORIGINS=<o1>,<o2>     browser origins allowed by CORS (default: the dev stage's corsOrigins)
+  POWERTOOLS_LOG_LEVEL=WARN  the handlers' log level
+  LOCAL_KMS_FAULTS=1         tests only: fault injection on the local KMS (POST /_faults)
+  LOCAL_TEST_CONTROL=1       tests only: an endpoint that stops and restarts DynamoDB Local
+  LOCAL_DYNAMODB_ALL_INTERFACES=1  tests only: run DynamoDB Local as a JRE without javac would`;
+
+const args = process.argv.slice(2);
+if (args.length > 0) {
+  const help = args.every((arg) => arg === '--help' || arg === '-h');
+  (help ? process.stdout : process.stderr).write(`${help ? '' : `unknown argument(s): ${args.join(' ')}\n`}${USAGE}\n`);
+  process.exit(help ? 0 : 2);
+}
+
 const dir = dataDir();
 const port = Number(process.env.PORT ?? 3000);
 let starting: Promise<LocalStack> | undefined;
@@ -30,6 +52,11 @@ try {
     testControl: process.env.LOCAL_TEST_CONTROL === '1',
   });
   const stack = await starting;
+  if (stack.info.dynamodbBinding !== 'loopback') {
+    process.stderr.write(
+      'warning: no JDK (javac) found, so DynamoDB Local listens on every interface; only the stack\'s random access key keeps network callers out of the data. Install openjdk-17-jdk-headless to bind it to 127.0.0.1.\n',
+    );
+  }
   if (!stopping) process.stdout.write(`listening on ${stack.info.apiUrl}\n`);
 } catch (error) {
   process.stderr.write(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}\n`);

@@ -116,6 +116,10 @@ export async function addClerk(cognito: CognitoSender, command: AddClerk): Promi
 }
 
 async function main(): Promise<void> {
+  if (process.argv.slice(2).some((arg) => arg === '--help' || arg === '-h')) {
+    console.log(`${USAGE}\n\nAdds a clerk to the stage's Cognito user pool (creating the user if needed) and to the office's group.`);
+    return;
+  }
   let command: AddClerk;
   try {
     command = parseClerkArgs(process.argv.slice(2));

@@ -155,20 +155,27 @@ export function checkForms(options: CheckOptions): CheckResult {
 }
 
 export const USAGE = 'usage: npm run forms:check [-- --update] [--forms-dir <dir>] [--lock <file>]';
+const HELP = `Checks every form definition under schemas/forms/ (or --forms-dir) as the handlers and the synth do,
+and that no published version changed since forms.lock.json (or --lock) recorded it. --update records
+new versions (never rewrites a recorded one). Exit 0 when everything holds, 1 otherwise.`;
 
 /** The command line; returns the exit code. */
 export function main(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): number {
-  let values: { update?: boolean; 'forms-dir'?: string; lock?: string };
+  let values: { update?: boolean; 'forms-dir'?: string; lock?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
       args: [...argv],
       strict: true,
       allowPositionals: false,
-      options: { update: { type: 'boolean' }, 'forms-dir': { type: 'string' }, lock: { type: 'string' } },
+      options: { update: { type: 'boolean' }, 'forms-dir': { type: 'string' }, lock: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
     err(`${(error as Error).message}\n${USAGE}`);
     return 1;
+  }
+  if (values.help) {
+    out(`${USAGE}\n\n${HELP}`);
+    return 0;
   }
   const result = checkForms({
     formsDir: path.resolve(values['forms-dir'] ?? FORMS_SOURCE_DIR),

@@ -1,19 +1,50 @@
 import { parseArgs } from 'node:util';
-import { dataDir } from '../local/paths.ts';
+import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { dataDir, formsDir } from '../local/paths.ts';
 import { mintToken } from '../local/tokens.ts';
 
 // `npm run -s token -- --sub alice --office ordnungsamt [--office jugendamt] [--ttl 3600]`
-const usage = 'usage: npm run -s token -- --sub <clerk> --office <office> [--office <office> ...] [--ttl <seconds>]';
+const USAGE = `usage: npm run -s token -- --sub <clerk> --office <office> [--office <office> ...] [--ttl <seconds>]
 
-try {
-  const { values } = parseArgs({
-    options: { sub: { type: 'string' }, office: { type: 'string', multiple: true }, ttl: { type: 'string' } },
-    strict: true,
-  });
-  const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
-  if (!values.sub || !values.office?.length || !Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) throw new Error(usage);
-  process.stdout.write(`${await mintToken(dataDir(), { sub: values.sub, offices: values.office, ttlSeconds: ttl })}\n`);
-} catch (error) {
-  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${usage}\n`);
+Prints a clerk's bearer token (a Cognito-shaped ID token), alone on stdout, that the running
+\`npm start\` accepts. --office may be repeated (the clerk's Cognito groups); --ttl is 1 to 86400
+seconds (default 3600). Uses the local user pool key in LOCAL_DATA_DIR (default .local/).`;
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 }
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: { sub: { type: 'string' }, office: { type: 'string', multiple: true }, ttl: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    strict: true,
+  }));
+} catch (error) {
+  fail(error instanceof Error ? error.message : String(error));
+}
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+const ttl = values.ttl === undefined ? 3600 : Number(values.ttl);
+if (!values.sub) fail('--sub is required');
+if (!values.office?.length) fail('--office is required');
+if (!Number.isInteger(ttl) || ttl < 1 || ttl > 86_400) fail(`--ttl must be an integer from 1 to 86400, not ${JSON.stringify(values.ttl)}`);
+
+// A token for an office without forms is valid, but its clerk will never see a case: say so.
+let officesWithForms: string[] | undefined;
+try {
+  officesWithForms = loadFormCatalogue(formsDir(), { verify: false }).offices();
+} catch (error) {
+  process.stderr.write(`warning: could not read the forms catalogue to check the offices (${error instanceof Error ? error.message : String(error)})\n`);
+}
+for (const office of officesWithForms ? values.office : []) {
+  if (!officesWithForms?.includes(office)) {
+    process.stderr.write(
+      `warning: no form in the catalogue (${formsDir()}) belongs to office ${JSON.stringify(office)}, so this clerk will see no cases there; offices with forms: ${officesWithForms?.join(', ')}\n`,
+    );
+  }
+}
+process.stdout.write(`${await mintToken(dataDir(), { sub: values.sub, offices: values.office, ttlSeconds: ttl })}\n`);

@@ -1,12 +1,14 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { OFFICES } from '../../infra/config.ts';
 import { checkFormDefinitions } from '../../infra/forms.ts';
+import { removeTempDirs, tempDir } from '../support/tempDirs.ts';
+
+afterAll(removeTempDirs);
 
 function formsDir(definitions: Record<string, unknown>): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'forms-'));
+  const dir = tempDir('forms-');
   for (const [file, content] of Object.entries(definitions)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), typeof content === 'string' ? content : JSON.stringify(content));

@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { loadStageConfig, type StageName } from '../../infra/config.ts';
@@ -10,6 +13,13 @@ const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.ur
   context: Record<string, unknown>;
 };
 
+// Each synth writes its cloud assembly to a temp dir of its own, removed when the test file ends
+// (an App without `outdir` would leave a `cdk.out*` dir behind in the system's temp dir).
+const outdirs: string[] = [];
+afterAll(() => {
+  for (const dir of outdirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 export interface Synthesized {
   readonly stack: FormsStack;
   readonly template: Template;
@@ -20,7 +30,10 @@ export interface Synthesized {
  * takes seconds per function and only one test is about it.
  */
 export function synthStage(stage: StageName, options: { bundling?: boolean; functionTable?: FunctionTable } = {}): Synthesized {
+  const outdir = mkdtempSync(join(tmpdir(), 'egov-cdk-out-'));
+  outdirs.push(outdir);
   const app = new App({
+    outdir,
     context: {
       ...cdkJson.context,
       stage,

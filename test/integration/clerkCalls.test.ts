@@ -63,8 +63,8 @@ describe('calls per clerk operation', () => {
 
   it('a list page makes no KMS call and only Queries', async () => {
     const clients = countingClients();
-    const { tables, hmacSecretId, kmsEndpoint } = stackInfo();
-    const secrets = new SecretsManagerClient({ region: 'eu-central-1', endpoint: kmsEndpoint, credentials: { accessKeyId: 'l', secretAccessKey: 'l' } });
+    const { tables, hmacSecretId, kmsEndpoint, credentials } = stackInfo();
+    const secrets = new SecretsManagerClient({ region: 'eu-central-1', endpoint: kmsEndpoint, credentials });
     const handler = httpRoute(createListCases({ list: createCaseList(clients.dynamodb, tables.cases), hmac: secretHmac(secrets, hmacSecretId) }));
     const answer = await handler(apiEvent({ resource: '/cases', query: { limit: '10' }, clerk: { sub: 'alice', offices: ['ordnungsamt'] } }), lambdaContext);
     expect(answer.statusCode).toBe(200);

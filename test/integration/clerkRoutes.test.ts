@@ -1,11 +1,9 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { mintToken } from '../../infra/local/tokens.ts';
 import { call, clerkToken, dynamodb, stackInfo } from '../support/api.ts';
 import { fishingLicence, kmsFault, submit } from '../support/submissions.ts';
+import { removeTempDirs, tempDir } from '../support/tempDirs.ts';
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 let own: string;
@@ -18,9 +16,10 @@ beforeAll(async () => {
   own = await clerkToken('alice', ['ordnungsamt']);
   other = await clerkToken('bob', ['schulamt']);
   expired = await clerkToken('alice', ['ordnungsamt'], -60);
-  forged = await mintToken(mkdtempSync(join(tmpdir(), 'egov-forger-')), { sub: 'mallory', offices: ['ordnungsamt'] });
+  forged = await mintToken(tempDir('egov-forger-'), { sub: 'mallory', offices: ['ordnungsamt'] });
   caseId = (await submit('fischereischein', { data: fishingLicence().data })).body.caseId;
 });
+afterAll(removeTempDirs);
 
 describe('authorisation matrix', () => {
   const routes: [string, string, () => string, unknown?][] = [

@@ -2,6 +2,7 @@ import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnStack, type RunningStack } from '../support/localStack.ts';
+import { plantMarkers } from '../support/markers.ts';
 
 declare global {
   var __egovStack: RunningStack | undefined;
@@ -14,6 +15,8 @@ export default async function globalSetup(): Promise<void> {
   const stack = await spawnStack({ LOCAL_DATA_DIR: dataDir, LOCAL_KMS_FAULTS: '1', POWERTOOLS_LOG_LEVEL: 'DEBUG' });
   globalThis.__egovStack = stack;
   process.env.EGOV_STACK_FILE = join(dataDir, 'stack.json');
+  // The stack's generated credentials must never be logged either (the teardown checks).
+  plantMarkers([stack.info.credentials.accessKeyId, stack.info.credentials.secretAccessKey], dataDir);
   // A copy of the stack's log that tests can read (test/integration/logLeaks.test.ts).
   const copy = join(dataDir, 'stack-output.log');
   appendFileSync(copy, stack.output(), { mode: 0o600 });

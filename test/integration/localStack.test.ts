@@ -1,14 +1,15 @@
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../infra/local/paths.ts';
 import { mintToken } from '../../infra/local/tokens.ts';
 import { spawnStack } from '../support/localStack.ts';
 import { fishingLicence } from '../support/submissions.ts';
+import { removeTempDirs, tempDir } from '../support/tempDirs.ts';
 
 const startScript = join(repoRoot, 'infra/local/start.ts');
+afterAll(removeTempDirs);
 
 function childrenOf(pid: number): number[] {
   return readdirSync('/proc')
@@ -28,12 +29,12 @@ const alive = (pid: number): boolean => existsSync(`/proc/${pid}`) && !readFileS
 
 describe('npm start (infra/local/start.ts)', () => {
   it('refuses to start on a malformed form definition, naming the file', () => {
-    const forms = mkdtempSync(join(tmpdir(), 'egov-forms-'));
+    const forms = tempDir('egov-forms-');
     cpSync(join(repoRoot, 'schemas/forms'), forms, { recursive: true });
     mkdirSync(join(forms, 'kaputt'));
     writeFileSync(join(forms, 'kaputt', 'v1.json'), '{ "id": "kaputt", ');
     const run = spawnSync(process.execPath, [startScript], {
-      env: { ...process.env, NODE_OPTIONS: '', FORMS_DIR: forms, LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'egov-data-')), PORT: '0' },
+      env: { ...process.env, NODE_OPTIONS: '', FORMS_DIR: forms, LOCAL_DATA_DIR: tempDir('egov-data-'), PORT: '0' },
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -44,7 +45,7 @@ describe('npm start (infra/local/start.ts)', () => {
 
   it('says how to install Java when it is missing', () => {
     const run = spawnSync(process.execPath, [startScript], {
-      env: { ...process.env, NODE_OPTIONS: '', PATH: '/nonexistent', LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'egov-data-')), PORT: '0' },
+      env: { ...process.env, NODE_OPTIONS: '', PATH: '/nonexistent', LOCAL_DATA_DIR: tempDir('egov-data-'), PORT: '0' },
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -54,8 +55,8 @@ describe('npm start (infra/local/start.ts)', () => {
   });
 
   it('keeps data across a restart, publishes a dropped-in form, and leaves no child process behind', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'egov-data-'));
-    const forms = mkdtempSync(join(tmpdir(), 'egov-forms-'));
+    const dataDir = tempDir('egov-data-');
+    const forms = tempDir('egov-forms-');
     cpSync(join(repoRoot, 'schemas/forms'), forms, { recursive: true });
     const env = { LOCAL_DATA_DIR: dataDir, FORMS_DIR: forms };
 
@@ -97,7 +98,7 @@ describe('npm start (infra/local/start.ts)', () => {
 
   it('stops every child process when signalled while still starting', async () => {
     const child = spawn(process.execPath, [startScript], {
-      env: { ...process.env, NODE_OPTIONS: '', LOCAL_DATA_DIR: mkdtempSync(join(tmpdir(), 'egov-data-')), PORT: '0' },
+      env: { ...process.env, NODE_OPTIONS: '', LOCAL_DATA_DIR: tempDir('egov-data-'), PORT: '0' },
       stdio: 'ignore',
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));

@@ -9,7 +9,7 @@ import type { StackInfo } from '../../infra/local/stack.ts';
 import { mintToken } from '../../infra/local/tokens.ts';
 import { spawnStack, type RunningStack } from '../support/localStack.ts';
 
-const HELP = `npm run test:load [-- options]
+const HELP = `usage: npm run test:load [-- options]
 
 A first-day rush: N citizens submit (each with an Idempotency-Key and a unique marker in the form
 data), C at a time, while R clerks list their office's cases (following cursors) and open cases.

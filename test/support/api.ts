@@ -44,9 +44,10 @@ export async function clerkToken(sub: string, offices: string[], ttlSeconds = 60
   return token;
 }
 
-const local = { region: 'eu-central-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } };
-export const dynamodb = (): DynamoDBClient => new DynamoDBClient({ ...local, endpoint: stackInfo().dynamodbEndpoint });
-export const kms = (): KMSClient => new KMSClient({ ...local, endpoint: stackInfo().kmsEndpoint });
+/** Region and the stack's generated credentials: without them the local KMS refuses, and DynamoDB Local shows an empty store. */
+export const local = () => ({ region: stackInfo().region, credentials: stackInfo().credentials });
+export const dynamodb = (): DynamoDBClient => new DynamoDBClient({ ...local(), endpoint: stackInfo().dynamodbEndpoint });
+export const kms = (): KMSClient => new KMSClient({ ...local(), endpoint: stackInfo().kmsEndpoint });
 
 export function fixture(formId: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`../fixtures/forms/${formId}.valid.json`, import.meta.url), 'utf8')) as Record<string, unknown>;

@@ -8,9 +8,9 @@ import { openCaseData, scanWith } from './tables.ts';
 // (the suite's shared one or one a test started itself), so it takes the StackInfo.
 
 type Item = Record<string, AttributeValue>;
-const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export function clientsFor(info: StackInfo) {
+  const { credentials } = info;
   return {
     dynamodb: new DynamoDBClient({ region: info.region, credentials, endpoint: info.dynamodbEndpoint }),
     kms: new KMSClient({ region: info.region, credentials, endpoint: info.kmsEndpoint }),

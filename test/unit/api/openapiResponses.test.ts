@@ -217,7 +217,7 @@ describe('the clerk routes answer as documented', () => {
   beforeAll(async () => {
     dirs.push(mkdtempSync(join(tmpdir(), 'egov-openapi-')));
     localKms = await startLocalKms({ dataDir: dirs[0]!, port: 0 });
-    kms = new KMSClient({ region: 'eu-central-1', endpoint: localKms.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+    kms = new KMSClient({ region: 'eu-central-1', endpoint: localKms.url, credentials: localKms.credentials, maxAttempts: 1 });
     const expiresAt = 2_000_000_000;
     await sealNewCase(kms, localKms.keyArn, caseContext, Buffer.from(JSON.stringify(sample)), (sealed, key) => {
       envelope = sealed;

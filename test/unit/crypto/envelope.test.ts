@@ -19,7 +19,7 @@ beforeAll(async () => {
   for (let i = 0; i < 2; i++) dirs.push(mkdtempSync(join(tmpdir(), 'egov-envelope-')));
   localKms = await startLocalKms({ dataDir: dirs[0]!, port: 0 });
   otherKms = await startLocalKms({ dataDir: dirs[1]!, port: 0 });
-  kms = new KMSClient({ region: 'eu-central-1', endpoint: localKms.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+  kms = new KMSClient({ region: 'eu-central-1', endpoint: localKms.url, credentials: localKms.credentials, maxAttempts: 1 });
 });
 
 afterAll(async () => {
@@ -79,7 +79,7 @@ describe('case envelope', () => {
   });
 
   it('rejects a data key wrapped by a key other than the expected one', async () => {
-    const foreign = new KMSClient({ region: 'eu-central-1', endpoint: otherKms.url, credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+    const foreign = new KMSClient({ region: 'eu-central-1', endpoint: otherKms.url, credentials: otherKms.credentials, maxAttempts: 1 });
     const envelope = await seal(context, foreign, otherKms.keyArn);
     foreign.destroy();
     await expect(open(envelope)).rejects.toBeInstanceOf(IntegrityError);

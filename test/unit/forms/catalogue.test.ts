@@ -262,6 +262,7 @@ describe('loadFormCatalogue without verification (the Lambda handlers)', () => {
 
   it('still refuses a file whose id does not match its folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'egov-forms-'));
+    tempDirs.push(dir);
     cpSync(formsDir, dir, { recursive: true });
     const file = join(dir, 'wohngeld', 'v1.json');
     writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), id: 'anders' }));

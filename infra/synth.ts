@@ -1,0 +1,25 @@
+import { spawnSync } from 'node:child_process';
+import { STAGE_NAMES } from './config.ts';
+
+// `npm run synth`: synthesizes every stage offline, one after the other, as CI and operators check
+// them (cdk-nag runs inside the synth). Extra arguments go to each `cdk synth`.
+const USAGE = `usage: npm run synth [-- <cdk synth options>]
+
+Runs \`cdk synth --quiet -c stage=<stage>\` for each stage (${STAGE_NAMES.join(', ')}), offline (no AWS
+credentials, no Docker), with cdk-nag; stops at the first that fails. Extra options are passed to
+each synth, e.g. \`npm run synth -- -c alarmEmail=it@kreis.example\`. cdk's own options:
+\`npx cdk synth --help\`.`;
+
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  console.log(USAGE);
+  process.exit(0);
+}
+for (const stage of STAGE_NAMES) {
+  const run = spawnSync('cdk', ['synth', '--quiet', '-c', `stage=${stage}`, ...args], { stdio: 'inherit' });
+  if (run.error) {
+    console.error(`synth: could not run cdk (${run.error.message}); run it through npm after npm ci`);
+    process.exit(1);
+  }
+  if (run.status !== 0) process.exit(run.status ?? 1);
+}
