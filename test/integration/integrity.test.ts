@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { call, clerkToken, dynamodb, stackInfo, type Answer } from '../support/api.ts';
+import { markTampered } from '../support/markers.ts';
 import { fishingLicence, submit } from '../support/submissions.ts';
 
 /**
@@ -30,6 +31,7 @@ async function newCase(): Promise<{ caseId: string; marker: string }> {
 
 /** Changes the stored case item as someone with write access to the table (and no key) could. */
 async function tamper(caseId: string, update: string, values: Item = {}, names: Record<string, string> = {}): Promise<void> {
+  markTampered(caseId);
   const client = dynamodb();
   try {
     await client.send(
@@ -111,6 +113,7 @@ describe('a case changed in the table outside the API', () => {
 
     it('a note whose author was changed is an integrity error', async () => {
       const { caseId, note } = await caseWithNote();
+      markTampered(caseId);
       const client = dynamodb();
       await client.send(new PutItemCommand({ TableName: stackInfo().tables.cases, Item: { ...note, actor: { S: 'mallory' } } }));
       client.destroy();
@@ -119,6 +122,7 @@ describe('a case changed in the table outside the API', () => {
 
     it('a note whose time was changed is an integrity error', async () => {
       const { caseId, note } = await caseWithNote();
+      markTampered(caseId);
       const client = dynamodb();
       await client.send(new PutItemCommand({ TableName: stackInfo().tables.cases, Item: { ...note, at: { S: '2020-01-01T00:00:00.000Z' } } }));
       client.destroy();
@@ -127,6 +131,7 @@ describe('a case changed in the table outside the API', () => {
 
     it('a deleted note is an integrity error', async () => {
       const { caseId, note } = await caseWithNote();
+      markTampered(caseId);
       const client = dynamodb();
       await client.send(new DeleteItemCommand({ TableName: stackInfo().tables.cases, Key: { pk: note.pk!, sk: note.sk! } }));
       client.destroy();

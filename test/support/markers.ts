@@ -43,6 +43,19 @@ export function plantToken(token: string, dataDir?: string): void {
   plantMarkers([payload, signature], dataDir ?? sharedDataDir());
 }
 
+/** Cases a suite damages on purpose (integrity tests): the store audit leaves them out. */
+export const TAMPERED_REGISTRY = 'tampered-cases.txt';
+
+/** Registers a case as damaged on purpose, before damaging it. */
+export function markTampered(caseId: string, dataDir = sharedDataDir()): void {
+  if (dataDir) appendFileSync(join(dataDir, TAMPERED_REGISTRY), `${caseId}\n`, { mode: 0o600 });
+}
+
+export function tamperedCases(dataDir: string): Set<string> {
+  const file = join(dataDir, TAMPERED_REGISTRY);
+  return new Set(existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean) : []);
+}
+
 export function plantedMarkers(dataDir: string): string[] {
   const file = join(dataDir, MARKER_REGISTRY);
   if (!existsSync(file)) return [];
