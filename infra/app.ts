@@ -11,7 +11,7 @@ import { FormsStack, stackName } from './stack.ts';
 const app = new App();
 const config = loadStageConfig((key) => app.node.tryGetContext(key));
 
-// A malformed form definition stops the build here, naming the file (functions/lib/formCatalogue.ts).
+// A malformed form definition stops the build here, naming the file (functions/lib/forms/catalogue.ts).
 checkFormDefinitions(config.offices);
 
 new FormsStack(app, stackName(config.stage), {

@@ -130,7 +130,7 @@ export interface TableNames {
 
 export const LOCAL_TABLES: TableNames = { cases: 'egov-forms-cases', events: 'egov-forms-events', idempotency: 'egov-forms-idempotency' };
 
-/** Creates the tables of functions/lib/tables.ts if they are absent (a restart keeps the data). */
+/** Creates the tables of functions/lib/cases/tables.ts if they are absent (a restart keeps the data). */
 export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLES): Promise<void> {
   const attributes = new Map<string, string>([
     [casesTable.partitionKey, 'S'],
