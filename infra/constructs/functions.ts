@@ -71,6 +71,7 @@ export class RouteFunctions extends Construct {
 
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
         retention: config.logRetentionDays,
+        encryptionKey: keys.dataKey,
         removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
 

@@ -1,8 +1,13 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Needs } from '../../functions/routes.ts';
 
-/** Encryption-context keys of case envelopes (functions/lib/envelope.ts). */
-export const CASE_CONTEXT_KEYS = ['caseId', 'formId', 'purpose'] as const;
+/**
+ * Encryption-context keys of case envelopes (functions/lib/envelope.ts `kmsContext`): every one is
+ * required, no other is allowed, and `purpose` must be CASE_CONTEXT_PURPOSE. `office` binds a case
+ * to its office (issue 12, point 1): the envelope must send it before this policy is deployed.
+ */
+export const CASE_CONTEXT_KEYS = ['caseId', 'formId', 'office', 'purpose'] as const;
+export const CASE_CONTEXT_PURPOSE = 'case-data';
 
 /** The fields of `Needs` that name DynamoDB actions, one per table. */
 export const TABLE_NEEDS = ['cases', 'events', 'idempotency'] as const;
@@ -49,9 +54,11 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
         actions: [...needs.kms],
         resources: [targets.caseKeyArn],
         conditions: {
-          // ForAllValues alone is satisfied by an empty context, hence the Null check as well.
+          // ForAllValues allows no other key but is satisfied by an empty context: the Null
+          // checks make each key required, and the purpose is pinned by value.
           'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...CASE_CONTEXT_KEYS] },
-          Null: { 'kms:EncryptionContext:purpose': 'false' },
+          Null: Object.fromEntries(CASE_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
+          StringEquals: { 'kms:EncryptionContext:purpose': CASE_CONTEXT_PURPOSE },
         },
       }),
     );

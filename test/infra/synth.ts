@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadStageConfig, type StageName } from '../../infra/config.ts';
+import { checkDeployable, loadStageConfig, type StageName } from '../../infra/config.ts';
 import { FormsStack, stackName } from '../../infra/stack.ts';
 
 /** The feature flags of cdk.json, so that the tests synthesize what `cdk synth` does. */
@@ -15,18 +16,27 @@ export interface Synthesized {
 }
 
 /**
- * Synthesizes one stage as infra/app.ts does. Bundling (esbuild) is skipped unless asked for: it
- * takes seconds per function and only one test is about it.
+ * prod as an operator would configure it (no placeholders, a backup account, a custom domain): the
+ * committed infra/stages/prod.json ships placeholders, which a deployable synth refuses.
  */
-export function synthStage(stage: StageName, options: { bundling?: boolean } = {}): Synthesized {
+export const PROD_FIXTURE = fileURLToPath(new URL('./fixtures/prod.json', import.meta.url));
+
+/**
+ * Synthesizes one stage as infra/app.ts does. Bundling (esbuild) is skipped unless asked for: it
+ * takes seconds per function and only one test is about it. prod reads PROD_FIXTURE unless the
+ * context names another stage file; `context` adds or overrides CDK context values.
+ */
+export function synthStage(stage: StageName, options: { bundling?: boolean; context?: Record<string, unknown> } = {}): Synthesized {
   const app = new App({
     context: {
       ...cdkJson.context,
       stage,
+      ...(stage === 'prod' ? { stageFile: PROD_FIXTURE } : {}),
       ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      ...options.context,
     },
   });
-  const config = loadStageConfig((key) => app.node.tryGetContext(key));
+  const config = checkDeployable(loadStageConfig((key) => app.node.tryGetContext(key)));
   const stack = new FormsStack(app, stackName(stage), { config, env: { region: config.region } });
   return { stack, template: Template.fromStack(stack) };
 }

@@ -1,0 +1,77 @@
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+
+export interface KeyWatchProps {
+  readonly caseKey: kms.IKey;
+  /** The roles expected to use the case key: the functions that need it. */
+  readonly expectedUsers: readonly iam.IRole[];
+  readonly topic: sns.ITopic;
+}
+
+/** Calls that change what the case key is or who may use it. */
+export const KEY_STATE_CHANGES = [
+  'DisableKey',
+  'EnableKey',
+  'ScheduleKeyDeletion',
+  'CancelKeyDeletion',
+  'PutKeyPolicy',
+  'CreateGrant',
+  'RetireGrant',
+  'RevokeGrant',
+  'DisableKeyRotation',
+  'UpdatePrimaryRegion',
+  'ReplicateKey',
+] as const;
+
+/** Calls that use the case key's material (or try to: denied attempts are recorded too). */
+export const KEY_USES = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataKeyWithoutPlaintext', 'ReEncrypt'] as const;
+
+/**
+ * Alerts on the case key from CloudTrail through EventBridge to the alarm topic: any change of the
+ * key's state or policy, and any use by a principal other than the function roles that need it
+ * (break-glass included: its use is meant to be seen). EventBridge receives CloudTrail management
+ * events of the account without a trail; docs/operations.md, "Alert: case key", tells what to do.
+ */
+export class KeyWatch extends Construct {
+  readonly stateRule: events.Rule;
+  readonly useRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: KeyWatchProps) {
+    super(scope, id);
+    const onTheKey = { resources: { ARN: [props.caseKey.keyArn] } };
+
+    this.stateRule = new events.Rule(this, 'CaseKeyStateChange', {
+      description: 'The case key was disabled, scheduled for deletion, re-policied or granted: every stored case depends on it',
+      eventPattern: {
+        source: ['aws.kms'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: { eventSource: ['kms.amazonaws.com'], eventName: [...KEY_STATE_CHANGES], ...onTheKey },
+      },
+    });
+
+    this.useRule = new events.Rule(this, 'CaseKeyUseByOthers', {
+      description: 'A principal other than the functions that need it used (or tried to use) the case key',
+      eventPattern: {
+        source: ['aws.kms'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['kms.amazonaws.com'],
+          eventName: [...KEY_USES],
+          ...onTheKey,
+          // An IAM user or the root account has no session issuer: anything but an assumed role
+          // alerts as well as an assumed role that is not one of the expected ones.
+          $or: [
+            { userIdentity: { type: [{ 'anything-but': 'AssumedRole' }] } },
+            { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': props.expectedUsers.map((role) => role.roleArn) }] } } } },
+          ],
+        },
+      },
+    });
+
+    for (const rule of [this.stateRule, this.useRule]) rule.addTarget(new targets.SnsTopic(props.topic));
+  }
+}
