@@ -67,6 +67,8 @@ export class Clerks extends Construct {
               fromEmail: config.cognitoEmail.fromEmail,
               fromName: config.cognitoEmail.fromName,
               sesRegion: config.cognitoEmail.sesRegion ?? config.region,
+              // The authority verifies its domain in SES (DKIM), not one mailbox.
+              sesVerifiedDomain: config.cognitoEmail.fromEmail.split('@')[1],
             }),
           }
         : {}),
@@ -85,7 +87,10 @@ export class Clerks extends Construct {
       userPoolClientName: `egov-forms-${config.stage}-clerk-frontend`,
       // A browser application cannot keep a secret.
       generateSecret: false,
-      authFlows: { userSrp: true },
+      // SRP for the front end; ADMIN_USER_PASSWORD_AUTH only through the IAM-authenticated admin
+      // API (cognito-idp:AdminInitiateAuth), for an operator's smoke test (docs/operations.md).
+      // TOTP is required either way.
+      authFlows: { userSrp: true, adminUserPassword: true },
       // No hosted UI or OAuth redirects: the front end signs in with SRP directly.
       disableOAuth: true,
       preventUserExistenceErrors: true,

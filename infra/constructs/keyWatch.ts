@@ -4,6 +4,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { runbookReference } from './alarms.ts';
 
 export interface KeyWatchProps {
   readonly caseKey: kms.IKey;
@@ -45,7 +46,7 @@ export class KeyWatch extends Construct {
     const onTheKey = { resources: { ARN: [props.caseKey.keyArn] } };
 
     this.stateRule = new events.Rule(this, 'CaseKeyStateChange', {
-      description: 'The case key was disabled, scheduled for deletion, re-policied or granted: every stored case depends on it',
+      description: `The case key was disabled, scheduled for deletion, re-policied or granted: every stored case depends on it. ${runbookReference('case key state change')}`,
       eventPattern: {
         source: ['aws.kms'],
         detailType: ['AWS API Call via CloudTrail'],
@@ -54,7 +55,7 @@ export class KeyWatch extends Construct {
     });
 
     this.useRule = new events.Rule(this, 'CaseKeyUseByOthers', {
-      description: 'A principal other than the functions that need it used (or tried to use) the case key',
+      description: `A principal other than the functions that need it used (or tried to use) the case key. ${runbookReference('case key use by others')}`,
       eventPattern: {
         source: ['aws.kms'],
         detailType: ['AWS API Call via CloudTrail'],
