@@ -9,7 +9,7 @@ import type { StageConfig } from '../config.ts';
 import { ApiDomain } from './domain.ts';
 import { Firewall } from './firewall.ts';
 import type { RouteFunction } from './functions.ts';
-import { addProblemResponses } from './gatewayResponses.ts';
+import { SECURITY_HEADERS, addProblemResponses } from './gatewayResponses.ts';
 
 export interface ApiProps {
   readonly config: StageConfig;
@@ -162,6 +162,17 @@ export class Api extends Construct {
           { id: 'AwsSolutions-APIG4', reason },
           { id: 'AwsSolutions-COG4', reason },
         );
+      }
+    }
+
+    // CORS preflights are answered by a mock integration CDK builds: give them the security headers
+    // every other answer carries (a backslash escapes a literal dot in an override path).
+    for (const method of this.restApi.methods.filter((candidate) => candidate.httpMethod === 'OPTIONS')) {
+      const cfn = method.node.defaultChild as apigw.CfnMethod;
+      for (const [header, value] of Object.entries(SECURITY_HEADERS)) {
+        const key = `method\\.response\\.header\\.${header}`;
+        cfn.addPropertyOverride(`Integration.IntegrationResponses.0.ResponseParameters.${key}`, value);
+        cfn.addPropertyOverride(`MethodResponses.0.ResponseParameters.${key}`, true);
       }
     }
 

@@ -113,6 +113,24 @@ describe('entry point (issue 18, point 5; issue 13, custom domain)', () => {
     });
   });
 
+  it('CORS preflights (a mock integration) carry HSTS and nosniff too', () => {
+    const preflights = ofType(prod, 'AWS::ApiGateway::Method').filter(([, m]) => m.Properties.HttpMethod === 'OPTIONS');
+    expect(preflights.length).toBeGreaterThan(3);
+    for (const [, method] of preflights) {
+      const integration = method.Properties.Integration as { IntegrationResponses: { ResponseParameters: Record<string, unknown> }[] };
+      expect(integration.IntegrationResponses[0]?.ResponseParameters).toMatchObject({
+        'method.response.header.Strict-Transport-Security': "'max-age=31536000; includeSubDomains'",
+        'method.response.header.X-Content-Type-Options': "'nosniff'",
+        'method.response.header.Access-Control-Allow-Origin': "'https://formulare.landkreis.example'",
+      });
+      const responses = method.Properties.MethodResponses as { ResponseParameters: Record<string, unknown> }[];
+      expect(responses[0]?.ResponseParameters).toMatchObject({
+        'method.response.header.Strict-Transport-Security': true,
+        'method.response.header.X-Content-Type-Options': true,
+      });
+    }
+  });
+
   it('with several origins (dev) the gateway’s own answers allow any origin to read them, never with credentials', () => {
     for (const [, response] of ofType(dev, 'AWS::ApiGateway::GatewayResponse')) {
       const headers = response.Properties.ResponseParameters as Record<string, string>;
