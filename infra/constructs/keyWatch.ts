@@ -34,8 +34,10 @@ export const KEY_USES = ['Decrypt', 'Encrypt', 'GenerateDataKey', 'GenerateDataK
 /**
  * Alerts on the case key from CloudTrail through EventBridge to the alarm topic: any change of the
  * key's state or policy, and any use by a principal other than the function roles that need it
- * (break-glass included: its use is meant to be seen). EventBridge receives CloudTrail management
- * events of the account without a trail; docs/operations.md, "Alert: case key", tells what to do.
+ * (break-glass included: its use is meant to be seen). EventBridge gets these events only while a
+ * CloudTrail trail logs the account's management events (a landing-zone prerequisite,
+ * docs/operations.md, "Audit logging"); KMS's cryptographic calls are read-only management events,
+ * which a rule receives only in the state ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS.
  */
 export class KeyWatch extends Construct {
   readonly stateRule: events.Rule;
@@ -72,6 +74,8 @@ export class KeyWatch extends Construct {
         },
       },
     });
+
+    (this.useRule.node.defaultChild as events.CfnRule).state = 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS';
 
     for (const rule of [this.stateRule, this.useRule]) rule.addTarget(new targets.SnsTopic(props.topic));
   }

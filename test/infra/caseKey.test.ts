@@ -84,6 +84,8 @@ describe('alerts on the case key (issue 12, point 8)', () => {
     const use = rules().find((r) => JSON.stringify(r.Properties.EventPattern).includes('"Decrypt"'));
     const detail = (use?.Properties.EventPattern as { detail: Record<string, unknown> }).detail;
     expect(detail.eventName).toEqual([...KEY_USES]);
+    // Decrypt and GenerateDataKey are read-only management events: received only in this state.
+    expect(use?.Properties.State).toBe('ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS');
     const or = JSON.stringify(detail.$or);
     expect(or).toContain('{"userIdentity":{"type":[{"anything-but":"AssumedRole"}]}}');
     for (const { route, role } of prod.stack.functions.all) {
