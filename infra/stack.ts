@@ -9,6 +9,7 @@ import { Backups } from './constructs/backups.ts';
 import { Clerks } from './constructs/clerks.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
 import { Data } from './constructs/data.ts';
+import { webAclNameOf } from './constructs/firewall.ts';
 import { RouteFunctions } from './constructs/functions.ts';
 import { KeyWatch } from './constructs/keyWatch.ts';
 import { Keys } from './constructs/keys.ts';
@@ -82,7 +83,7 @@ export class FormsStack extends Stack {
       { id: 'Events', table: this.data.events, indexNames: [] },
       { id: 'Idempotency', table: this.data.idempotency, indexNames: [] },
     ];
-    const webAclName = `egov-forms-${config.stage}`;
+    const webAclName = webAclNameOf(config.stage);
     this.alarms = new Alarms(this, 'Alarms', {
       config,
       api: this.api.restApi,

@@ -19,6 +19,11 @@ export interface FirewallProps {
  * Headers WAF logs must never keep: a clerk's bearer token, and the citizen's idempotency key
  * (whoever holds it can read the answer of the submission it keyed).
  */
+/** Name of a stage's API web ACL (also the `WebACL` dimension of its metrics). */
+export function webAclNameOf(stage: string): string {
+  return `egov-forms-${stage}`;
+}
+
 export const REDACTED_HEADERS = ['authorization', 'idempotency-key'] as const;
 
 /**
@@ -97,7 +102,7 @@ export class Firewall extends Construct {
     super(scope, id);
     const { config } = props;
     const { waf } = config;
-    const name = `egov-forms-${config.stage}`;
+    const name = webAclNameOf(config.stage);
 
     const egress =
       waf.clerkEgressCidrs.length > 0
