@@ -5,6 +5,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
@@ -28,6 +29,13 @@ export interface AlarmsProps {
 export function runbookReference(kind: string): string {
   return `Runbook: docs/operations.md, "Alarm: ${kind}".`;
 }
+
+/**
+ * What the HTTP edge logs when a dependency still throttled after the SDK's retries
+ * (functions/…/middleware.ts, `problemResponses`); KMS names its throttling `ThrottlingException`.
+ * test/infra/observability.test.ts checks that the functions still log exactly this.
+ */
+export const DEPENDENCY_THROTTLED_MESSAGE = 'dependency throttled';
 
 /** Below this many requests in five minutes, a 5XX rate says nothing (one error in three requests). */
 export const MIN_REQUESTS_FOR_ERROR_RATE = 50;
@@ -152,6 +160,36 @@ export class Alarms extends Construct {
       evaluationPeriods: 1,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    const kmsThrottled: Record<string, cloudwatch.IMetric> = {};
+    for (const { route, fn } of props.functions.filter(({ route }) => route.needs.kms.length > 0)) {
+      const filter = new logs.MetricFilter(this, `${route.handler}KmsThrottled`, {
+        logGroup: fn.logGroup,
+        filterPattern: logs.FilterPattern.all(
+          logs.FilterPattern.stringValue('$.message', '=', DEPENDENCY_THROTTLED_MESSAGE),
+          logs.FilterPattern.stringValue('$.errorName', '=', 'ThrottlingException'),
+        ),
+        metricNamespace: metricsNamespace(config.stage),
+        metricName: `KmsThrottled-${route.handler}`,
+        metricValue: '1',
+      });
+      kmsThrottled[`t${Object.keys(kmsThrottled).length}`] = filter.metric({ statistic: cloudwatch.Stats.SUM, period: fiveMinutes });
+    }
+    if (Object.keys(kmsThrottled).length > 0) {
+      alarm('KmsThrottled', 'KMS throttling', {
+        alarmDescription: 'KMS throttled a submission or a case read even after the SDK retries: callers got 429.',
+        metric: new cloudwatch.MathExpression({
+          expression: Object.keys(kmsThrottled).map((key) => `FILL(${key}, 0)`).join(' + '),
+          usingMetrics: kmsThrottled,
+          label: 'KMS throttled requests',
+          period: fiveMinutes,
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
 
     for (const { route, fn, serviceName } of props.functions) {
       const name = route.handler;

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { MIN_REQUESTS_FOR_ERROR_RATE } from '../../infra/constructs/alarms.ts';
+import { DEPENDENCY_THROTTLED_MESSAGE, MIN_REQUESTS_FOR_ERROR_RATE } from '../../infra/constructs/alarms.ts';
 import { PROBE_SOURCE } from '../../infra/constructs/synthetic.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 
@@ -43,6 +45,22 @@ describe('alarms that see (issue 18, point 7)', () => {
     expect(JSON.stringify(alarmWith(prod, 'KMS requests')?.Properties.Metrics)).toContain('SERVICE_QUOTA(calls)');
     expect(alarmWith(prod, 'WAF blocked')?.Properties).toMatchObject({ Namespace: 'AWS/WAFV2', MetricName: 'BlockedRequests' });
     expect(alarmWith(prod, 'WAF blocked')?.Properties.Dimensions).toEqual(expect.arrayContaining([{ Name: 'WebACL', Value: 'egov-forms-prod' }]));
+  });
+
+  it('alarms when KMS throttles a crypto function after its retries, from the line the HTTP edge logs', () => {
+    const filters = ofType(prod, 'AWS::Logs::MetricFilter');
+    const crypto = prod.stack.functions.all.filter(({ route }) => route.needs.kms.length > 0);
+    expect(filters).toHaveLength(crypto.length);
+    for (const filter of filters) {
+      expect(filter.Properties.FilterPattern).toBe(`{ ($.message = "${DEPENDENCY_THROTTLED_MESSAGE}") && ($.errorName = "ThrottlingException") }`);
+    }
+    expect(alarmWith(prod, 'KMS throttled')).toBeDefined();
+    // The pattern is only as good as the log line: some function source must still write it.
+    const sources = execFileSync('grep', ['-rl', '--include=*.ts', `'${DEPENDENCY_THROTTLED_MESSAGE}'`, 'functions'], {
+      cwd: fileURLToPath(new URL('../../', import.meta.url)),
+      encoding: 'utf8',
+    });
+    expect(sources.trim().length).toBeGreaterThan(0);
   });
 
   it('has one dashboard per stage', () => {
