@@ -1,6 +1,6 @@
 import { App, Validations } from 'aws-cdk-lib';
 import cdkNag from 'cdk-nag';
-import { loadStageConfig } from './config.ts';
+import { type StageConfig, checkDeployable, loadStageConfig } from './config.ts';
 import { checkFormDefinitions } from './forms.ts';
 import { FormsStack, stackName } from './stack.ts';
 
@@ -9,7 +9,15 @@ import { FormsStack, stackName } from './stack.ts';
  * to synthesize; the account stays unresolved unless the CLI knows it.
  */
 const app = new App();
-const config = loadStageConfig((key) => app.node.tryGetContext(key));
+// A stage that is not fit to deploy (placeholders, a region outside its EU allow-list) stops here,
+// with the message alone: the operator needs the list of settings, not a stack trace.
+let config: StageConfig;
+try {
+  config = checkDeployable(loadStageConfig((key) => app.node.tryGetContext(key)));
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 
 // A malformed form definition stops the build here, naming the file (functions/lib/forms/catalogue.ts).
 checkFormDefinitions(config.offices);

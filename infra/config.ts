@@ -1,9 +1,15 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 /**
- * Stage configuration: one typed object per stage, selected with `-c stage=dev|prod` and parsed
- * with zod so that a typo fails the synth instead of deploying something half-configured.
- * Change the values below (or pass `-c alarmEmail=...`) to adapt a stage; docs/deploy.md explains.
+ * Stage configuration: one committed JSON file per stage, `infra/stages/<stage>.json`, selected
+ * with `-c stage=dev|prod` and parsed with zod so that a typo fails the synth instead of deploying
+ * something half-configured. That file is the one place an operator changes a stage; a deployment
+ * repository of its own may point at another file with `-c stageFile=<path>`. A few values may also
+ * be given per call (`-c region=`, `-c alarmEmail=`, `-c corsOrigins=a,b`), which never persists:
+ * write lasting values into the file. docs/deploy.md explains each setting.
  */
 
 export const STAGE_NAMES = ['dev', 'prod'] as const;
@@ -12,11 +18,18 @@ export type StageName = (typeof STAGE_NAMES)[number];
 /** The offices of the district administration; each becomes one Cognito group of the same name. */
 export const OFFICES = ['ordnungsamt', 'schulamt', 'wohngeldstelle', 'jugendamt'] as const;
 
+/** Where the committed stage files live. */
+export const STAGES_DIR = fileURLToPath(new URL('./stages/', import.meta.url));
+
 const retentionDays = z.union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(180), z.literal(365)]);
+const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
+const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:\\d{12}:.+$`), `an ${service} ARN`);
 
 const stageConfigSchema = z.object({
   stage: z.enum(STAGE_NAMES),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/).default('eu-central-1'),
+  region: region.default('eu-central-1'),
+  /** Regions this stage may be deployed to: EU regions only (data residency). */
+  allowedRegions: z.array(region.regex(/^eu-/, 'an EU region (eu-...)')).min(1).default(['eu-central-1']),
   offices: z.array(z.enum(OFFICES)).min(1),
   alarmEmail: z.email(),
   /** Origins of the citizens' portal and the clerks' front end allowed by CORS. */
@@ -27,62 +40,134 @@ const stageConfigSchema = z.object({
   logLevel: z.enum(['DEBUG', 'INFO', 'WARN', 'ERROR']),
   /** API Gateway stage throttling (requests per second, steady and burst). */
   throttle: z.object({ rateLimit: z.number().int().positive(), burstLimit: z.number().int().positive() }),
-  /** WAF rate-based rule: requests per client IP per 5 minutes before the IP is blocked. */
-  wafRequestsPerIpPer5Min: z.number().int().min(10),
+  /** WAF rate limits (per 5 minutes, WAF's window), see infra/constructs/firewall.ts. */
+  waf: z.object({
+    /** Every request of one client IP, preflights and allow-listed egress addresses excepted. */
+    requestsPerIpPer5Min: z.number().int().min(10),
+    /** POST .../submissions (and attachment tickets) of one client IP. */
+    submissionsPerIpPer5Min: z.number().int().min(10),
+    /** Clerk routes, per bearer token (not per IP: a district's clerks share one egress address). */
+    clerkRequestsPerTokenPer5Min: z.number().int().min(10),
+    /** Requests to the user pool (sign-in, token refresh) of one client IP. */
+    signInsPerIpPer5Min: z.number().int().min(10),
+    /** The district's egress addresses (CIDR): exempt from the per-IP limit, never from the others. */
+    clerkEgressCidrs: z.array(z.cidrv4()).default([]),
+  }),
+  capacity: z.object({
+    /** The peak the stage is sized for (a deadline rush: ~1,000/s for one form, ARCHITECTURE.md). */
+    submissionsPerSecond: z.number().int().positive(),
+    /** Reserved Lambda concurrency; leave out where the account's concurrency quota is small (new accounts). */
+    reservedConcurrency: z.object({ submit: z.number().int().positive(), clerkEach: z.number().int().positive() }).optional(),
+  }),
+  /** AWS Backup: copy every recovery point to this vault in a separate backup account (same region). */
+  backup: z.object({ copyToVaultArn: arn('backup').optional() }).default({}),
+  /** Send Cognito's mails (invitation, codes) from the authority's own verified SES identity. */
+  cognitoEmail: z.object({ fromEmail: z.email(), fromName: z.string().min(1), sesRegion: region.optional() }).optional(),
+  /** Optional custom domain for the API: an ACM certificate in the stage's region and the name. */
+  customDomain: z.object({ domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/), certificateArn: arn('acm') }).optional(),
+  /** Tags on every resource (hygiene, cost allocation); protection level after BSI IT-Grundschutz. */
+  tags: z.object({
+    owner: z.string().min(1),
+    protectionLevel: z.enum(['normal', 'hoch', 'sehr hoch']),
+    costCentre: z.string().min(1),
+  }),
+  /** Deploy function code through CodeDeploy with a canary and alarm rollback. */
+  canaryDeployments: z.boolean().default(false),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;
-type StageConfigInput = z.input<typeof stageConfigSchema>;
-
-/** The per-stage values. Placeholders (example.de) are to be replaced by the operator. */
-export const stages: Record<StageName, StageConfigInput> = {
-  dev: {
-    stage: 'dev',
-    offices: [...OFFICES],
-    alarmEmail: 'it-betrieb-dev@example.de',
-    corsOrigins: ['https://formulare-dev.example.de', 'http://localhost:5173'],
-    retainData: false,
-    logRetentionDays: 14,
-    logLevel: 'DEBUG',
-    throttle: { rateLimit: 50, burstLimit: 100 },
-    wafRequestsPerIpPer5Min: 1000,
-  },
-  prod: {
-    stage: 'prod',
-    offices: [...OFFICES],
-    alarmEmail: 'it-betrieb@example.de',
-    corsOrigins: ['https://formulare.example.de'],
-    retainData: true,
-    logRetentionDays: 90,
-    logLevel: 'INFO',
-    // A deadline rush is ~1000 submissions/s for one form (ARCHITECTURE.md, partition heat).
-    throttle: { rateLimit: 1000, burstLimit: 2000 },
-    wafRequestsPerIpPer5Min: 500,
-  },
-};
 
 /** Reads a CDK context value (`-c key=value` or cdk.json) as an untyped value. */
 export type ContextReader = (key: string) => unknown;
 
+function readStageFile(stage: StageName, stageFile: unknown): { file: string; values: Record<string, unknown> } {
+  const file =
+    typeof stageFile === 'string' && stageFile !== ''
+      ? isAbsolute(stageFile)
+        ? stageFile
+        : resolve(process.cwd(), stageFile)
+      : resolve(STAGES_DIR, `${stage}.json`);
+  let values: unknown;
+  try {
+    values = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`Cannot read the settings of stage ${stage} from ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new Error(`${file} must hold one JSON object`);
+  return { file, values: values as Record<string, unknown> };
+}
+
 /**
- * Resolves the stage configuration from the CDK context: `stage` (required), and optional
- * overrides `region` and `alarmEmail`. Throws a readable error on anything invalid.
+ * Resolves the stage configuration from its stage file and the CDK context: `stage` (required),
+ * `stageFile` (another file), and per-call overrides `region`, `alarmEmail`, `corsOrigins`.
+ * Throws a readable error on anything invalid. It does not judge whether the values are fit for a
+ * deployment (placeholders, regions): that is `checkDeployable`.
  */
 export function loadStageConfig(context: ContextReader): StageConfig {
   const stage = z.enum(STAGE_NAMES).safeParse(context('stage'));
   if (!stage.success) {
     throw new Error(`Unknown or missing stage ${JSON.stringify(context('stage'))}: pass -c stage=${STAGE_NAMES.join('|')}`);
   }
-  const overrides: Partial<StageConfigInput> = {};
-  const region = context('region');
-  if (region !== undefined) overrides.region = String(region);
+  const { file, values } = readStageFile(stage.data, context('stageFile'));
+  const overrides: Record<string, unknown> = {};
+  const regionOverride = context('region');
+  if (regionOverride !== undefined) overrides.region = String(regionOverride);
   const alarmEmail = context('alarmEmail');
   if (alarmEmail !== undefined) overrides.alarmEmail = String(alarmEmail);
+  const corsOrigins = context('corsOrigins');
+  if (corsOrigins !== undefined) {
+    overrides.corsOrigins = Array.isArray(corsOrigins) ? corsOrigins : String(corsOrigins).split(',').map((o) => o.trim());
+  }
 
-  const parsed = stageConfigSchema.safeParse({ ...stages[stage.data], ...overrides });
+  const parsed = stageConfigSchema.safeParse({ ...values, ...overrides });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`Invalid configuration for stage ${stage.data}: ${issues}`);
+    throw new Error(`Invalid configuration for stage ${stage.data} (${file}): ${issues}`);
   }
+  if (parsed.data.stage !== stage.data) throw new Error(`${file} configures stage ${parsed.data.stage}, not ${stage.data}`);
   return parsed.data;
+}
+
+/** The domains this repository ships as placeholders (RFC 2606 second-level names and example.de). */
+const PLACEHOLDER = /(?<![a-z0-9])example\.(de|com|org|net)(?![a-z0-9.])|:111111111111:/i;
+
+/** Every string value of the configuration whose text is a shipped placeholder, by its path. */
+export function placeholdersIn(config: StageConfig): string[] {
+  const found: string[] = [];
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'string') {
+      if (PLACEHOLDER.test(value)) found.push(`${path} = ${JSON.stringify(value)}`);
+    } else if (Array.isArray(value)) value.forEach((item, index) => walk(item, `${path}[${index}]`));
+    else if (typeof value === 'object' && value !== null) {
+      for (const [key, item] of Object.entries(value)) walk(item, path ? `${path}.${key}` : key);
+    }
+  };
+  walk(config, '');
+  return found;
+}
+
+/**
+ * What `cdk synth`/`deploy` (infra/app.ts) demands beyond a valid file: the region is one of the
+ * stage's allowed EU regions, and prod carries no placeholder, serves only HTTPS origins and copies
+ * its backups to a backup account. Operators' tools that only read offices (clerk, forms-check)
+ * do not call it.
+ */
+export function checkDeployable(config: StageConfig): StageConfig {
+  const problems: string[] = [];
+  if (!config.allowedRegions.includes(config.region)) {
+    problems.push(`region ${config.region} is not one of the stage's allowedRegions (${config.allowedRegions.join(', ')})`);
+  }
+  if (config.stage === 'prod') {
+    for (const placeholder of placeholdersIn(config)) problems.push(`placeholder ${placeholder}: replace it with the authority's real value`);
+    for (const origin of config.corsOrigins) if (!origin.startsWith('https://')) problems.push(`corsOrigins: ${origin} is not HTTPS`);
+    if (!config.backup.copyToVaultArn) problems.push('backup.copyToVaultArn: prod copies its backups to a vault in a backup account; name it');
+    if (!config.cognitoEmail) problems.push("cognitoEmail: prod sends clerks' mails from the authority's own SES identity; configure it");
+  }
+  if (problems.length > 0) {
+    throw new Error(
+      `Stage ${config.stage} is not ready to deploy:\n  - ${problems.join('\n  - ')}\n` +
+        `Edit infra/stages/${config.stage}.json (or the file given with -c stageFile=); docs/deploy.md explains every setting.`,
+    );
+  }
+  return config;
 }

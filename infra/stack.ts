@@ -1,14 +1,21 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { casesTable } from '#lib/cases/tables.ts';
+import { has } from '#lib/runtime/needs.ts';
 import { functions as functionTable, type FunctionTable } from '../functions/functions.ts';
 import type { StageConfig } from './config.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Api } from './constructs/api.ts';
+import { Backups } from './constructs/backups.ts';
 import { Clerks } from './constructs/clerks.ts';
+import { OperationsDashboard } from './constructs/dashboard.ts';
 import { Data } from './constructs/data.ts';
+import { webAclNameOf } from './constructs/firewall.ts';
 import { Functions } from './constructs/functions.ts';
+import { KeyWatch } from './constructs/keyWatch.ts';
 import { Keys } from './constructs/keys.ts';
+import { Releases } from './constructs/releases.ts';
+import { SyntheticProbe } from './constructs/synthetic.ts';
 
 export interface FormsStackProps extends StackProps {
   readonly config: StageConfig;
@@ -32,35 +39,69 @@ export class FormsStack extends Stack {
   readonly clerks: Clerks;
   readonly api: Api;
   readonly alarms: Alarms;
+  readonly releases: Releases;
+  readonly backups: Backups;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
     const { config } = props;
 
+    // Owner, protection level and cost centre on every resource that takes tags.
+    Tags.of(this).add('application', 'egov-forms');
+    Tags.of(this).add('stage', config.stage);
+    Tags.of(this).add('owner', config.tags.owner);
+    Tags.of(this).add('protection-level', config.tags.protectionLevel);
+    Tags.of(this).add('cost-centre', config.tags.costCentre);
+
     this.keys = new Keys(this, 'Keys', { stage: config.stage, retainData: config.retainData });
     const table = props.functionTable ?? functionTable;
-    this.data = new Data(this, 'Data', { key: this.keys.dataKey, retainData: config.retainData, table });
+    this.data = new Data(this, 'Data', {
+      key: this.keys.dataKey,
+      retainData: config.retainData,
+      submissionsPerSecond: config.capacity.submissionsPerSecond,
+      table,
+    });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
       data: this.data,
       keys: this.keys,
     });
-    this.clerks = new Clerks(this, 'Clerks', config);
-    this.api = new Api(this, 'Api', { config, functions: this.functions.all, userPool: this.clerks.userPool });
+    const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey')).map(({ role }) => role);
+    this.keys.restrictCaseKey(caseKeyUsers);
+    this.releases = new Releases(this, 'Releases', { config, functions: this.functions.all });
+    this.clerks = new Clerks(this, 'Clerks', { config, logKey: this.keys.dataKey });
+    this.api = new Api(this, 'Api', {
+      config,
+      functions: this.functions.all,
+      userPool: this.clerks.userPool,
+      userPoolClient: this.clerks.client,
+      logKey: this.keys.dataKey,
+      targetOf: (fn) => this.releases.aliasOf(fn),
+    });
+    const publicUrl = config.customDomain ? `https://${config.customDomain.domainName}/` : this.api.restApi.url;
+    const probe = new SyntheticProbe(this, 'Synthetic', { config, baseUrl: publicUrl, logKey: this.keys.dataKey });
+    const tables = [
+      { id: 'Cases', table: this.data.cases, indexNames: casesTable.indexes.map((index) => index.name) },
+      { id: 'Events', table: this.data.events, indexNames: [] },
+      { id: 'Idempotency', table: this.data.idempotency, indexNames: [] },
+    ];
+    const webAclName = webAclNameOf(config.stage);
     this.alarms = new Alarms(this, 'Alarms', {
       config,
       api: this.api.restApi,
       functions: this.functions.all,
-      tables: [
-        { id: 'Cases', table: this.data.cases, indexNames: casesTable.indexes.map((index) => index.name) },
-        { id: 'Events', table: this.data.events, indexNames: [] },
-        { id: 'Idempotency', table: this.data.idempotency, indexNames: [] },
-      ],
+      tables,
       topicKey: this.keys.dataKey,
+      webAclName,
+      probe: probe.fn,
     });
+    this.releases.rollOutWithCanary((handler) => this.alarms.rollbackAlarmsOf(handler));
+    new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic: this.alarms.topic });
+    new OperationsDashboard(this, 'Dashboard', { stage: config.stage, api: this.api.restApi, functions: this.functions.all, tables, webAclName });
+    this.backups = new Backups(this, 'Backups', { config, tables: [this.data.cases, this.data.events], vaultKey: this.keys.dataKey });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.restApi.url, description: 'Base URL of the API (API.md)' });
+    new CfnOutput(this, 'ApiUrl', { value: publicUrl, description: 'Base URL of the API (API.md)' });
     new CfnOutput(this, 'UserPoolId', { value: this.clerks.userPool.userPoolId, description: 'Cognito user pool of the clerks' });
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.clerks.client.userPoolClientId,
@@ -73,5 +114,9 @@ export class FormsStack extends Stack {
       description: 'DynamoDB table of idempotency records',
     });
     new CfnOutput(this, 'CaseKeyArn', { value: this.keys.caseKey.keyArn, description: 'KMS key wrapping the case data keys' });
+    new CfnOutput(this, 'BreakGlassRoleArn', {
+      value: this.keys.breakGlassRole.roleArn,
+      description: 'Emergency role for the case key (docs/operations.md, "Break-glass access"); every use alerts',
+    });
   }
 }

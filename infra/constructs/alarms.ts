@@ -1,12 +1,15 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { has } from '#lib/runtime/needs.ts';
 import type { StageConfig } from '../config.ts';
 import type { DeployedFunction } from './functions.ts';
 import { metricsNamespace } from './functions.ts';
@@ -17,17 +20,39 @@ export interface AlarmsProps {
   readonly functions: readonly DeployedFunction[];
   readonly tables: readonly { readonly id: string; readonly table: dynamodb.Table; readonly indexNames: readonly string[] }[];
   readonly topicKey: kms.IKey;
+  /** Name of the API's WAF web ACL (its BlockedRequests metric). */
+  readonly webAclName: string;
+  /** The synthetic GET /forms probe (synthetic.ts). */
+  readonly probe: lambda.IFunction;
 }
+
+/** Where an alarm's mail sends the operator: a heading `## Alarm: <kind>` of docs/operations.md. */
+export function runbookReference(kind: string): string {
+  return `Runbook: docs/operations.md, "Alarm: ${kind}".`;
+}
+
+/**
+ * What the HTTP edge logs when a dependency still throttled after the SDK's retries
+ * (functions/…/middleware.ts, `problemResponses`); KMS names its throttling `ThrottlingException`.
+ * test/infra/observability.test.ts checks that the functions still log exactly this.
+ */
+export const DEPENDENCY_THROTTLED_MESSAGE = 'dependency throttled';
+
+/** Below this many requests in five minutes, a 5XX rate says nothing (one error in three requests). */
+export const MIN_REQUESTS_FOR_ERROR_RATE = 50;
 
 /** The metric the envelope code emits when a stored case fails authenticated decryption. */
 export const INTEGRITY_ERROR_METRIC = 'IntegrityError';
 
 /**
  * What wakes the operators: an encrypted SNS topic mailing the configured address, and alarms on
- * API 5XX rate, integrity errors, Lambda errors and throttles, DynamoDB throttling.
+ * the API's 5XX rate (with a minimum volume) and p99 latency, a synthetic probe of GET /forms,
+ * integrity errors, Lambda errors and throttles, DynamoDB throttling, KMS request quota use and
+ * WAF blocks. Every alarm's description names its runbook entry (test/infra/runbook.test.ts).
  */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
+  private readonly byHandler = new Map<string, cloudwatch.Alarm[]>();
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
@@ -40,26 +65,136 @@ export class Alarms extends Construct {
     });
     this.topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
     const notify = new actions.SnsAction(this.topic);
-    const alarm = (alarmId: string, alarmProps: cloudwatch.AlarmProps): cloudwatch.Alarm => {
-      const created = new cloudwatch.Alarm(this, alarmId, alarmProps);
+    // `rollsBack`: the handler whose canary rollout this alarm stops ('*': every rollout).
+    const alarm = (alarmId: string, kind: string, alarmProps: cloudwatch.AlarmProps, rollsBack?: string): cloudwatch.Alarm => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        ...alarmProps,
+        alarmDescription: `${alarmProps.alarmDescription ?? ''} ${runbookReference(kind)}`,
+      });
       created.addAlarmAction(notify);
       created.addOkAction(notify);
+      if (rollsBack) this.byHandler.set(rollsBack, [...(this.byHandler.get(rollsBack) ?? []), created]);
       return created;
     };
+    const fiveMinutes = Duration.minutes(5);
 
-    alarm('Api5xxRate', {
-      alarmDescription: 'More than 5 % of API requests answered 5XX in 2 of 3 five-minute periods.',
-      metric: props.api.metricServerError({ statistic: cloudwatch.Stats.AVERAGE, period: Duration.minutes(5) }),
+    alarm('Api5xxRate', '5XX rate', {
+      alarmDescription: `More than 5 % of API requests answered 5XX in 2 of 3 five-minute periods (counted from ${MIN_REQUESTS_FOR_ERROR_RATE} requests on).`,
+      metric: new cloudwatch.MathExpression({
+        expression: `IF(requests >= ${MIN_REQUESTS_FOR_ERROR_RATE}, errors / requests, 0)`,
+        usingMetrics: {
+          errors: props.api.metricServerError({ statistic: cloudwatch.Stats.SUM, period: fiveMinutes }),
+          requests: props.api.metricCount({ statistic: cloudwatch.Stats.SUM, period: fiveMinutes }),
+        },
+        label: '5XX rate (guarded)',
+        period: fiveMinutes,
+      }),
       threshold: 0.05,
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    }, '*');
+
+    alarm('ApiLatencyP99', 'p99 latency', {
+      alarmDescription: 'The slowest 1 % of API requests took more than 3 s in 3 consecutive five-minute periods.',
+      metric: props.api.metricLatency({ statistic: 'p99', period: fiveMinutes }),
+      threshold: 3000,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 3,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    alarm('SyntheticForms', 'synthetic GET /forms', {
+      alarmDescription: 'The synthetic probe could not list the forms (or did not run) in 2 of 3 five-minute periods: citizens cannot start.',
+      metric: new cloudwatch.MathExpression({
+        expression: 'IF(FILL(runs, 0) < 1, 1, FILL(failures, 0))',
+        usingMetrics: {
+          runs: props.probe.metricInvocations({ statistic: cloudwatch.Stats.SUM, period: fiveMinutes }),
+          failures: props.probe.metricErrors({ statistic: cloudwatch.Stats.SUM, period: fiveMinutes }),
+        },
+        label: 'Failed or missing probes',
+        period: fiveMinutes,
+      }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      // No data at all is the worst case: the probe itself is gone.
+      treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+    });
+
+    alarm('KmsRequestQuota', 'KMS request quota', {
+      alarmDescription: "The account's symmetric KMS requests reached 80 % of their per-second quota: KMS is about to throttle submissions and reads.",
+      metric: new cloudwatch.MathExpression({
+        expression: '(calls / 60) / SERVICE_QUOTA(calls) * 100',
+        usingMetrics: {
+          calls: new cloudwatch.Metric({
+            namespace: 'AWS/Usage',
+            metricName: 'CallCount',
+            dimensionsMap: { Service: 'KMS', Type: 'API', Resource: 'CryptographicOperationsSymmetric', Class: 'None' },
+            statistic: cloudwatch.Stats.SUM,
+            period: Duration.minutes(1),
+          }),
+        },
+        label: 'KMS symmetric requests, % of quota',
+        period: Duration.minutes(1),
+      }),
+      threshold: 80,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 2,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    alarm('WafBlocks', 'WAF blocks', {
+      alarmDescription: 'The WAF blocked more than 500 requests in five minutes: a flood, or a rule blocking legitimate users.',
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/WAFV2',
+        metricName: 'BlockedRequests',
+        dimensionsMap: { WebACL: props.webAclName, Region: Stack.of(this).region, Rule: 'ALL' },
+        statistic: cloudwatch.Stats.SUM,
+        period: fiveMinutes,
+      }),
+      threshold: 500,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    const kmsThrottled: Record<string, cloudwatch.IMetric> = {};
+    for (const { name, fn } of props.functions.filter(({ needs }) => has(needs, 'caseKey'))) {
+      const filter = new logs.MetricFilter(this, `${name}KmsThrottled`, {
+        logGroup: fn.logGroup,
+        filterPattern: logs.FilterPattern.all(
+          logs.FilterPattern.stringValue('$.message', '=', DEPENDENCY_THROTTLED_MESSAGE),
+          logs.FilterPattern.stringValue('$.errorName', '=', 'ThrottlingException'),
+        ),
+        metricNamespace: metricsNamespace(config.stage),
+        metricName: `KmsThrottled-${name}`,
+        metricValue: '1',
+      });
+      kmsThrottled[`t${Object.keys(kmsThrottled).length}`] = filter.metric({ statistic: cloudwatch.Stats.SUM, period: fiveMinutes });
+    }
+    if (Object.keys(kmsThrottled).length > 0) {
+      alarm('KmsThrottled', 'KMS throttling', {
+        alarmDescription: 'KMS throttled a submission or a case read even after the SDK retries: callers got 429.',
+        metric: new cloudwatch.MathExpression({
+          expression: Object.keys(kmsThrottled).map((key) => `FILL(${key}, 0)`).join(' + '),
+          usingMetrics: kmsThrottled,
+          label: 'KMS throttled requests',
+          period: fiveMinutes,
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
 
     for (const { name, needs, fn, serviceName } of props.functions) {
       if (needs.caseKey?.includes('kms:Decrypt')) {
-        alarm(`${name}IntegrityError`, {
+        alarm(`${name}IntegrityError`, 'integrity-error', {
           alarmDescription: `A stored case failed authenticated decryption in ${name} (integrity-error): investigate at once.`,
           metric: new cloudwatch.Metric({
             namespace: metricsNamespace(config.stage),
@@ -72,17 +207,17 @@ export class Alarms extends Construct {
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-        });
+        }, name);
       }
-      alarm(`${name}Errors`, {
+      alarm(`${name}Errors`, 'function errors', {
         alarmDescription: `${name} failed invocations (unhandled errors or timeouts).`,
         metric: fn.metricErrors({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
-      alarm(`${name}Throttles`, {
+      }, name);
+      alarm(`${name}Throttles`, 'function throttles', {
         alarmDescription: `${name} invocations were throttled (concurrency limit reached).`,
         metric: fn.metricThrottles({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
         threshold: 1,
@@ -93,7 +228,7 @@ export class Alarms extends Construct {
     }
 
     for (const { id: tableId, table, indexNames } of props.tables) {
-      alarm(`${tableId}Throttling`, {
+      alarm(`${tableId}Throttling`, 'table throttling', {
         alarmDescription: `Reads or writes on the ${tableId} table or its indexes were throttled.`,
         metric: throttleEvents(table, indexNames),
         threshold: 1,
@@ -102,6 +237,11 @@ export class Alarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
     }
+  }
+
+  /** The alarms that stop a rollout of `handler` (releases.ts): its errors and integrity errors, and the API's 5XX rate. */
+  rollbackAlarmsOf(handler: string): cloudwatch.Alarm[] {
+    return [...(this.byHandler.get(handler) ?? []), ...(this.byHandler.get('*') ?? [])];
   }
 }
 

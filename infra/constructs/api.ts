@@ -1,17 +1,26 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import type * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
+import { ApiDomain } from './domain.ts';
 import { Firewall } from './firewall.ts';
 import type { DeployedFunction } from './functions.ts';
-import { addProblemResponses } from './gatewayResponses.ts';
+import { SECURITY_HEADERS, addProblemResponses } from './gatewayResponses.ts';
 
 export interface ApiProps {
   readonly config: StageConfig;
   readonly functions: readonly DeployedFunction[];
   readonly userPool: cognito.IUserPool;
+  /** The clerks' app client: the authorizer accepts ID tokens issued to it only (`aud`). */
+  readonly userPoolClient: cognito.IUserPoolClient;
+  /** The at-rest key: the API's log groups and the WAF's are encrypted with it. */
+  readonly logKey: kms.IKey;
+  /** What API Gateway invokes per route: the function's live alias when deployments are canaries. */
+  readonly targetOf?: (fn: DeployedFunction) => lambda.IFunction;
 }
 
 /** Path parameters of a route path: `/cases/{caseId}/events` → `['caseId']`. */
@@ -27,20 +36,26 @@ export function pathParameters(path: string): string[] {
 export class Api extends Construct {
   readonly restApi: apigw.RestApi;
   readonly authorizer: apigw.CognitoUserPoolsAuthorizer;
+  readonly firewall: Firewall;
+  readonly domain?: ApiDomain;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
     const { config } = props;
 
+    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: config.logRetentionDays,
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      encryptionKey: props.logKey,
+      removalPolicy,
     });
 
     this.restApi = new apigw.RestApi(this, 'RestApi', {
       restApiName: `egov-forms-${config.stage}`,
       description: 'Online forms of the district administration: citizen submissions and clerk case work',
       endpointTypes: [apigw.EndpointType.REGIONAL],
+      // With a custom domain, that domain (TLS policy, WAF) is the only way in.
+      disableExecuteApiEndpoint: config.customDomain !== undefined,
       // Execution logs need the account-wide API Gateway logging role. It is kept on deletion:
       // the setting is shared by every REST API of the account and region.
       cloudWatchRole: true,
@@ -94,12 +109,31 @@ export class Api extends Construct {
       });
     }
 
+    // API Gateway would create the execution log group itself on the first error, without
+    // retention or encryption. Created here first, under the name API Gateway writes to.
+    const executionLogs = new logs.LogGroup(this, 'ExecutionLogs', {
+      logGroupName: Fn.join('', ['API-Gateway-Execution-Logs_', this.restApi.restApiId, `/${config.stage}`]),
+      retention: config.logRetentionDays,
+      encryptionKey: props.logKey,
+      removalPolicy,
+    });
+    this.restApi.deploymentStage.node.addDependency(executionLogs);
+
     addProblemResponses(this.restApi, config.corsOrigins);
 
     this.authorizer = new apigw.CognitoUserPoolsAuthorizer(this, 'ClerkAuthorizer', {
       cognitoUserPools: [props.userPool],
       identitySource: apigw.IdentitySource.header('Authorization'),
     });
+    // For a Cognito authorizer the validation expression is matched against the token's `aud`
+    // claim. Only ID tokens carry `aud` (access tokens carry `client_id`), so this one expression
+    // admits exactly ID tokens issued to the clerks' app client: it pins both `aud` and
+    // `token_use = id`. Signature (the pool's keys), issuer and expiry API Gateway checks anyway.
+    (this.authorizer.node.defaultChild as apigw.CfnAuthorizer).identityValidationExpression = Fn.join('', [
+      '^',
+      props.userPoolClient.userPoolClientId,
+      '$',
+    ]);
 
     // Parameter validation rejects a request missing a declared path parameter before any handler
     // runs. Bodies are validated by the handlers against the form's JSON Schema, which alone can
@@ -109,13 +143,15 @@ export class Api extends Construct {
       validateRequestParameters: true,
     });
 
-    for (const { trigger: route, fn } of props.functions) {
+    for (const deployed of props.functions) {
+      const { trigger: route, fn } = deployed;
       if (route.kind !== 'http') continue;
       const resource = this.restApi.root.resourceForPath(route.path);
       const requestParameters = Object.fromEntries(
         pathParameters(route.path).map((name) => [`method.request.path.${name}`, true]),
       );
-      const method = resource.addMethod(route.method, new apigw.LambdaIntegration(fn, { allowTestInvoke: false }), {
+      const target = props.targetOf ? props.targetOf(deployed) : fn;
+      const method = resource.addMethod(route.method, new apigw.LambdaIntegration(target, { allowTestInvoke: false }), {
         requestParameters,
         requestValidator: validator,
         ...(route.access === 'clerk'
@@ -131,10 +167,26 @@ export class Api extends Construct {
       }
     }
 
-    new Firewall(this, 'Firewall', {
-      stage: config.stage,
+    // CORS preflights are answered by a mock integration CDK builds: give them the security headers
+    // every other answer carries (a backslash escapes a literal dot in an override path).
+    for (const method of this.restApi.methods.filter((candidate) => candidate.httpMethod === 'OPTIONS')) {
+      const cfn = method.node.defaultChild as apigw.CfnMethod;
+      for (const [header, value] of Object.entries(SECURITY_HEADERS)) {
+        const key = `method\\.response\\.header\\.${header}`;
+        cfn.addPropertyOverride(`Integration.IntegrationResponses.0.ResponseParameters.${key}`, value);
+        cfn.addPropertyOverride(`MethodResponses.0.ResponseParameters.${key}`, true);
+      }
+    }
+
+    this.firewall = new Firewall(this, 'Firewall', {
+      config,
       stageArn: this.restApi.deploymentStage.stageArn,
-      requestsPerIpPer5Min: config.wafRequestsPerIpPer5Min,
+      userPoolArn: props.userPool.userPoolArn,
+      logKey: props.logKey,
     });
+
+    if (config.customDomain) {
+      this.domain = new ApiDomain(this, 'CustomDomain', { restApi: this.restApi, ...config.customDomain });
+    }
   }
 }

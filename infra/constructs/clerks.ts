@@ -1,7 +1,15 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
+
+export interface ClerksProps {
+  readonly config: StageConfig;
+  /** The at-rest key: the user pool's event log is encrypted with it. */
+  readonly logKey: kms.IKey;
+}
 
 /**
  * The clerks' identities: a user pool without self sign-up (accounts are created by an operator,
@@ -13,8 +21,11 @@ export class Clerks extends Construct {
   readonly userPool: cognito.UserPool;
   readonly client: cognito.UserPoolClient;
 
-  constructor(scope: Construct, id: string, config: StageConfig) {
+  readonly eventLogs: logs.LogGroup;
+
+  constructor(scope: Construct, id: string, props: ClerksProps) {
     super(scope, id);
+    const { config } = props;
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
       userPoolName: `egov-forms-${config.stage}-clerks`,
@@ -23,7 +34,11 @@ export class Clerks extends Construct {
       signInCaseSensitive: false,
       autoVerify: { email: true },
       standardAttributes: { email: { required: true, mutable: true } },
-      accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // No self-service recovery: a stolen mailbox must not reset a clerk's password. The
+      // helpdesk resets it through the admin path (docs/operations.md, "Cognito").
+      accountRecovery: cognito.AccountRecovery.NONE,
+      // An address change stays pending until verified; the old address keeps working meanwhile.
+      keepOriginal: { email: true },
       mfa: cognito.Mfa.REQUIRED,
       mfaSecondFactor: { otp: true, sms: false, email: false },
       passwordPolicy: {
@@ -46,6 +61,17 @@ export class Clerks extends Construct {
           'vorläufiges Passwort: {####}. Bei der ersten Anmeldung vergeben Sie ein eigenes Passwort und richten eine ' +
           'Authenticator-App ein.',
       },
+      ...(config.cognitoEmail
+        ? {
+            email: cognito.UserPoolEmail.withSES({
+              fromEmail: config.cognitoEmail.fromEmail,
+              fromName: config.cognitoEmail.fromName,
+              sesRegion: config.cognitoEmail.sesRegion ?? config.region,
+              // The authority verifies its domain in SES (DKIM), not one mailbox.
+              sesVerifiedDomain: config.cognitoEmail.fromEmail.split('@')[1],
+            }),
+          }
+        : {}),
       deletionProtection: config.retainData,
       removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     });
@@ -61,7 +87,10 @@ export class Clerks extends Construct {
       userPoolClientName: `egov-forms-${config.stage}-clerk-frontend`,
       // A browser application cannot keep a secret.
       generateSecret: false,
-      authFlows: { userSrp: true },
+      // SRP for the front end; ADMIN_USER_PASSWORD_AUTH only through the IAM-authenticated admin
+      // API (cognito-idp:AdminInitiateAuth), for an operator's smoke test (docs/operations.md).
+      // TOTP is required either way.
+      authFlows: { userSrp: true, adminUserPassword: true },
       // No hosted UI or OAuth redirects: the front end signs in with SRP directly.
       disableOAuth: true,
       preventUserExistenceErrors: true,
@@ -69,6 +98,28 @@ export class Clerks extends Construct {
       idTokenValidity: Duration.minutes(15),
       accessTokenValidity: Duration.minutes(15),
       refreshTokenValidity: Duration.hours(8),
+      // Each refresh returns a new refresh token and retires the old one (after 10 s, for
+      // requests in flight): a stolen refresh token stops working at the clerk's next refresh.
+      refreshTokenRotationGracePeriod: Duration.seconds(10),
+      // Clerks may not change their own e-mail (the account's recovery and sign-in name): a stolen
+      // access token would otherwise become an account takeover. Changes go through the admin path.
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ locale: true }),
+    });
+
+    // Sign-ins, failures, MFA and threat-protection decisions per clerk (Plus plan), and failed
+    // mail deliveries: the audit of who signed in, kept like every other log of the stage.
+    this.eventLogs = new logs.LogGroup(this, 'EventLogs', {
+      logGroupName: `/aws/vendedlogs/egov-forms-${config.stage}/cognito`,
+      retention: config.logRetentionDays,
+      encryptionKey: props.logKey,
+      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    });
+    new cognito.CfnLogDeliveryConfiguration(this, 'EventLogDelivery', {
+      userPoolId: this.userPool.userPoolId,
+      logConfigurations: [
+        { eventSource: 'userAuthEvents', logLevel: 'INFO', cloudWatchLogsConfiguration: { logGroupArn: this.eventLogs.logGroupArn } },
+        { eventSource: 'userNotification', logLevel: 'ERROR', cloudWatchLogsConfiguration: { logGroupArn: this.eventLogs.logGroupArn } },
+      ],
     });
   }
 }

@@ -11,6 +11,30 @@ export interface DataProps {
   readonly retainData: boolean;
   /** The function table: a table gets a stream exactly when a worker is triggered by it. */
   readonly table: FunctionTable;
+  /** The submission peak the tables are warmed for (stage config `capacity.submissionsPerSecond`). */
+  readonly submissionsPerSecond: number;
+}
+
+/**
+ * Write units one submission costs, by table (docs/data-model.md, "Writes per submission"). A
+ * transaction writes each item twice (prepare and commit): the case item (envelope up to ~3 KB:
+ * 3 units) ×2, the reference claim ×2, on the events table the `case.received` event ×2, on the
+ * idempotency table the claim (1) and its completion in the transaction ×2. Each list index gets
+ * the case's summary once, outside the transaction (≤ 1 KB: 1 unit).
+ */
+export const WRITE_UNITS_PER_SUBMISSION = { cases: 8, casesIndex: 1, events: 2, idempotency: 3 } as const;
+/** On-demand tables start warm at 4,000 writes/s and 12,000 reads/s; warming can only go higher. */
+const ON_DEMAND_FLOOR = { write: 4000, read: 12000 } as const;
+/** The write fuse: a table refuses more than this many times its sized peak (runaway loop, abuse). */
+export const WRITE_FUSE_FACTOR = 3;
+
+/** Warm throughput and write fuse of a table (or index) for a peak of `units` writes/s. */
+export function sizedFor(units: number): { warmThroughput: dynamodb.WarmThroughput; maxWriteRequestUnits: number } {
+  const write = Math.max(ON_DEMAND_FLOOR.write, units);
+  return {
+    warmThroughput: { writeUnitsPerSecond: write, readUnitsPerSecond: ON_DEMAND_FLOOR.read },
+    maxWriteRequestUnits: write * WRITE_FUSE_FACTOR,
+  };
 }
 
 /**
@@ -36,8 +60,10 @@ export class Data extends Construct {
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     };
 
+    const peak = props.submissionsPerSecond;
     this.cases = new dynamodb.Table(this, 'Cases', {
       ...common,
+      ...sizedFor(peak * WRITE_UNITS_PER_SUBMISSION.cases),
       partitionKey: { name: casesTable.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: casesTable.sortKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: casesTable.ttlAttribute,
@@ -51,11 +77,13 @@ export class Data extends Construct {
         // The list answers from the index alone; the envelope never leaves the base table.
         projectionType: dynamodb.ProjectionType.INCLUDE,
         nonKeyAttributes: [...LIST_PROJECTION],
+        ...sizedFor(peak * WRITE_UNITS_PER_SUBMISSION.casesIndex),
       });
     }
 
     this.events = new dynamodb.Table(this, 'Events', {
       ...common,
+      ...sizedFor(peak * WRITE_UNITS_PER_SUBMISSION.events),
       partitionKey: { name: eventsTable.partitionKey, type: dynamodb.AttributeType.STRING },
       sortKey: { name: eventsTable.sortKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: eventsTable.ttlAttribute,
@@ -64,6 +92,7 @@ export class Data extends Construct {
 
     this.idempotency = new dynamodb.Table(this, 'Idempotency', {
       ...common,
+      ...sizedFor(peak * WRITE_UNITS_PER_SUBMISSION.idempotency),
       partitionKey: { name: idempotencyTable.partitionKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: idempotencyTable.ttlAttribute,
     });

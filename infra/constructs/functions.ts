@@ -93,6 +93,7 @@ export class Functions extends Construct {
 
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
         retention: config.logRetentionDays,
+        encryptionKey: keys.dataKey,
         removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       });
 

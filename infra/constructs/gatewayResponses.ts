@@ -32,14 +32,30 @@ const MAPPINGS: readonly ProblemMapping[] = [
   { id: 'Default5xx', type: apigw.ResponseType.DEFAULT_5XX, status: 503, slug: 'unavailable', title: 'Service unavailable' },
 ];
 
+/** Headers on every answer, the gateway's own included (issue 18, entry point). */
+export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Strict-Transport-Security': "'max-age=31536000; includeSubDomains'",
+  'X-Content-Type-Options': "'nosniff'",
+};
+
 /**
- * Adds the problem+json gateway responses. With exactly one allowed origin the responses also carry
- * it, so browsers can read them; with several, a gateway response cannot choose among them (it may
- * only copy request headers or static values) and browsers see an opaque error instead.
+ * The CORS headers of a gateway response. With exactly one allowed origin it is named. With
+ * several, a gateway response cannot choose among them (it may only copy request headers or
+ * static values), so it answers `*`: these answers carry only the contract's fixed problem texts
+ * and a request id, never data, and no credentials mode is allowed (no
+ * Access-Control-Allow-Credentials), so any portal may read why its request failed. Without these
+ * headers a browser shows the portal an opaque network error instead of the 401 or 429.
  */
+export function gatewayCorsHeaders(corsOrigins: readonly string[]): Record<string, string> {
+  return {
+    'Access-Control-Allow-Origin': corsOrigins.length === 1 ? `'${corsOrigins[0]}'` : "'*'",
+    Vary: "'Origin'",
+  };
+}
+
+/** Adds the problem+json gateway responses, each with the CORS and security headers. */
 export function addProblemResponses(api: apigw.RestApi, corsOrigins: readonly string[]): void {
-  const cors: Record<string, string> =
-    corsOrigins.length === 1 ? { 'Access-Control-Allow-Origin': `'${corsOrigins[0]}'`, Vary: "'Origin'" } : {};
+  const cors = gatewayCorsHeaders(corsOrigins);
   for (const mapping of MAPPINGS) {
     // $context.error.messageString is API Gateway's message, already a quoted JSON string.
     const body =
@@ -48,7 +64,12 @@ export function addProblemResponses(api: apigw.RestApi, corsOrigins: readonly st
     api.addGatewayResponse(mapping.id, {
       type: mapping.type,
       statusCode: String(mapping.status),
-      responseHeaders: { 'Content-Type': "'application/problem+json'", 'Cache-Control': "'no-store'", ...cors },
+      responseHeaders: {
+        'Content-Type': "'application/problem+json'",
+        'Cache-Control': "'no-store'",
+        ...cors,
+        ...SECURITY_HEADERS,
+      },
       templates: { 'application/json': body },
     });
   }

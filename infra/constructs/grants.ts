@@ -1,11 +1,13 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CASE_CONTEXT_KEYS } from '#lib/crypto/envelope.ts';
+import { CASE_CONTEXT_KEYS, CASE_PURPOSE } from '#lib/crypto/envelope.ts';
 import { TABLE_NEEDS, type Needs, type TableNeed } from '#lib/runtime/needs.ts';
 
-/** Encryption-context keys of case envelopes, as functions/lib/crypto/envelope.ts defines them. */
+/**
+ * Encryption-context keys of case envelopes (functions/lib/crypto/envelope.ts `kmsContext`): every
+ * one is required, no other is allowed, and `purpose` must be CASE_CONTEXT_PURPOSE.
+ */
 export { CASE_CONTEXT_KEYS };
-
-
+export const CASE_CONTEXT_PURPOSE = CASE_PURPOSE;
 
 export interface TableTarget {
   readonly tableArn: string;
@@ -49,9 +51,11 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
         actions: [...caseKey],
         resources: [targets.caseKeyArn],
         conditions: {
-          // ForAllValues alone is satisfied by an empty context, hence the Null check as well.
+          // ForAllValues allows no other key but is satisfied by an empty context: the Null
+          // checks make each key required, and the purpose is pinned by value.
           'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...CASE_CONTEXT_KEYS] },
-          Null: { 'kms:EncryptionContext:purpose': 'false' },
+          Null: Object.fromEntries(CASE_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
+          StringEquals: { 'kms:EncryptionContext:purpose': CASE_CONTEXT_PURPOSE },
         },
       }),
     );

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -10,6 +10,11 @@ export interface KeysProps {
   readonly stage: string;
   readonly retainData: boolean;
 }
+
+/** Operations that use the case key's material: only the roles the route table names, and break-glass. */
+export const CASE_KEY_CRYPTO = ['kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:CreateGrant'] as const;
+/** Operations that make every stored case unreadable: only the deployment role (CloudFormation). */
+export const CASE_KEY_DESTRUCTION = ['kms:DisableKey', 'kms:ScheduleKeyDeletion'] as const;
 
 /**
  * Two customer-managed keys, on purpose:
@@ -31,6 +36,12 @@ export class Keys extends Construct {
   readonly caseKey: kms.Key;
   readonly dataKey: kms.Key;
   readonly hmacSecret: secretsmanager.Secret;
+  /**
+   * The one human way to the case key's material, for a documented emergency (a court order, a
+   * lost function role): assumable by the account's administrators with MFA, every use alerted
+   * (keyWatch.ts). It holds no permission until an operator attaches one (docs/operations.md).
+   */
+  readonly breakGlassRole: iam.Role;
 
   constructor(scope: Construct, id: string, props: KeysProps) {
     super(scope, id);
@@ -41,8 +52,19 @@ export class Keys extends Construct {
       description: `egov-forms ${props.stage}: wraps the per-case data keys of case envelopes`,
       alias: `alias/egov-forms/${props.stage}/case`,
       enableKeyRotation: true,
+      // Single-Region on purpose (docs/operations.md, "Backups and disaster recovery"): a replica
+      // key in a second region would let that region open every case. Decided before the first
+      // prod deploy because KMS cannot turn an existing key into a multi-Region one.
+      multiRegion: false,
       removalPolicy,
       pendingWindow,
+    });
+
+    this.breakGlassRole = new iam.Role(this, 'CaseKeyBreakGlass', {
+      roleName: `egov-forms-${props.stage}-case-key-break-glass`,
+      description: `egov-forms ${props.stage}: emergency access to the case key; every use raises an alert`,
+      assumedBy: new iam.AccountRootPrincipal().withConditions({ Bool: { 'aws:MultiFactorAuthPresent': 'true' } }),
+      maxSessionDuration: Duration.hours(1),
     });
 
     this.dataKey = new kms.Key(this, 'DataKey', {
@@ -57,6 +79,31 @@ export class Keys extends Construct {
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublishToEncryptedTopic',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+
+    // Log groups (API access and execution logs, WAF, Cognito, functions) are encrypted with it.
+    this.dataKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowCloudWatchLogsOfThisAccount',
+        principals: [new iam.ServicePrincipal(`logs.${Stack.of(this).region}.amazonaws.com`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': Stack.of(this).formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }),
+          },
+        },
+      }),
+    );
+    // Key alerts (keyWatch.ts) reach the encrypted alarm topic through EventBridge.
+    this.dataKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowEventBridgeToPublishToEncryptedTopic',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
@@ -93,6 +140,59 @@ export class Keys extends Construct {
         principals: [role],
         ...(kmsNeeds.length === 0 ? { actions: ['kms:*'] } : { notActions: [...kmsNeeds] }),
         resources: ['*'],
+      }),
+    );
+  }
+
+  /**
+   * The role CloudFormation deploys with (the CDK bootstrap's execution role): the only principal
+   * that may disable the case key or schedule its deletion.
+   */
+  deploymentRoleArn(): string {
+    const synthesizer = Stack.of(this).synthesizer;
+    if (synthesizer instanceof DefaultStackSynthesizer) return Fn.sub(synthesizer.cloudFormationExecutionRoleArn);
+    throw new Error('The case key policy names the CDK deployment role: use the DefaultStackSynthesizer');
+  }
+
+  /**
+   * The case key obeys its own policy, not any IAM policy of the account (issue 12, point 8). The
+   * default statement lets the account's IAM policies grant the key; these denies take back what
+   * matters from everyone else, whatever their IAM policies say (`kms:*` on `*` included):
+   * - its material (Decrypt, ReEncrypt, GenerateDataKey, CreateGrant): only the roles that need it
+   *   (the route table's) and the break-glass role;
+   * - Encrypt: nobody (a chosen data key wrapped by Encrypt would forge an envelope);
+   * - DisableKey, ScheduleKeyDeletion: only the deployment role.
+   * Key-state changes and any other principal's attempts raise alerts (keyWatch.ts).
+   */
+  restrictCaseKey(users: readonly iam.IRole[]): void {
+    const allowed = [...users.map((role) => role.roleArn), this.breakGlassRole.roleArn];
+    this.caseKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyCaseKeyMaterialToAllButNamedRoles',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...CASE_KEY_CRYPTO],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': allowed } },
+      }),
+    );
+    this.caseKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyEncryptToEveryone',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['kms:Encrypt'],
+        resources: ['*'],
+      }),
+    );
+    this.caseKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyDisableOrDeletionToAllButDeploymentRole',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: [...CASE_KEY_DESTRUCTION],
+        resources: ['*'],
+        conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.deploymentRoleArn() } },
       }),
     );
   }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { routes } from '../../functions/functions.ts';
+import { BODY_RULES_COUNTED } from '../../infra/constructs/firewall.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 
 let dev: Synthesized;
@@ -77,7 +78,7 @@ describe('REST API', () => {
 
   it('the WAF web ACL is associated with the stage', () => {
     const stageId = dev.stack.getLogicalId(dev.stack.api.restApi.deploymentStage.node.defaultChild as never);
-    const webAcl = Object.entries(resources).find(([, r]) => r.Type === 'AWS::WAFv2::WebACL');
+    const webAcl = Object.entries(resources).find(([, r]) => r.Type === 'AWS::WAFv2::WebACL' && r.Properties.Name === 'egov-forms-dev');
     expect(webAcl).toBeDefined();
     dev.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       WebACLArn: { 'Fn::GetAtt': [webAcl?.[0], 'Arn'] },
@@ -85,18 +86,21 @@ describe('REST API', () => {
     });
   });
 
-  it('the web ACL runs the managed rule groups and a per-IP rate limit, counting only the 8 KB body rule', () => {
+  it('the web ACL runs the managed rule groups and rate limits per IP, per token and on submissions, counting the body rules', () => {
     dev.template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
+      Name: 'egov-forms-dev',
       Rules: Match.arrayWith([
         Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' } } }),
-        Match.objectLike({ Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: Match.anyValue() } } }),
+        Match.objectLike({ Name: 'RateLimitSubmissionsPerIp', Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', Limit: 100 }) } }),
+        Match.objectLike({ Name: 'RateLimitClerksPerToken', Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'CUSTOM_KEYS', Limit: 1000 }) } }),
+        Match.objectLike({ Name: 'RateLimitPerClientIp', Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', Limit: 1000 }) } }),
         Match.objectLike({
           Statement: {
             ManagedRuleGroupStatement: {
               VendorName: 'AWS',
               Name: 'AWSManagedRulesCommonRuleSet',
-              RuleActionOverrides: [{ Name: 'SizeRestrictions_BODY', ActionToUse: { Count: {} } }],
+              RuleActionOverrides: [...BODY_RULES_COUNTED].map((name) => ({ Name: name, ActionToUse: { Count: {} } })),
             },
           },
         }),

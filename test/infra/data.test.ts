@@ -82,7 +82,8 @@ describe('data, keys and retention', () => {
     ['prod', 90],
   ] as const)('every %s log group has a retention of %i days', (stage, days) => {
     const groups = ofType(stage === 'dev' ? dev : prod, 'AWS::Logs::LogGroup');
-    expect(groups.length).toBe(routes.length + 1); // one per function and the API access log
+    // One per function, the API's access and execution logs, the WAF's, the user pool's and the probe's.
+    expect(groups.length).toBe(routes.length + 5);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(days);
   });
 

@@ -102,7 +102,7 @@ describe('least privilege', () => {
     },
   );
 
-  it('every case-key grant is restricted to the case encryption context', () => {
+  it('every case-key grant requires caseId, formId and office in the context, allows no other key and pins the purpose', () => {
     const caseKey = logicalId(dev.stack.keys.caseKey);
     const grants = allIdentityStatements(dev.template).filter(
       (s) => s.Effect === 'Allow' && s.Action.some((a) => a.startsWith('kms:')) && resourceRefersTo(s, caseKey),
@@ -111,7 +111,14 @@ describe('least privilege', () => {
     for (const grant of grants) {
       expect(grant.Condition).toEqual({
         'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['caseId', 'formId', 'formVersion', 'office', 'purpose'] },
-        Null: { 'kms:EncryptionContext:purpose': 'false' },
+        Null: {
+          'kms:EncryptionContext:caseId': 'false',
+          'kms:EncryptionContext:formId': 'false',
+          'kms:EncryptionContext:formVersion': 'false',
+          'kms:EncryptionContext:office': 'false',
+          'kms:EncryptionContext:purpose': 'false',
+        },
+        StringEquals: { 'kms:EncryptionContext:purpose': 'case-data' },
       });
     }
   });

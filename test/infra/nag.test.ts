@@ -45,20 +45,27 @@ describe('cdk-nag AwsSolutions', () => {
   });
 
   it('every acknowledgement sits on a construct below the stack and gives a specific reason', () => {
-    const acks = acknowledgements(dev.stack);
-    expect(acks.length).toBeGreaterThan(0);
-    for (const ack of acks) {
-      expect(ack.path.startsWith(`${dev.stack.node.path}/`)).toBe(true);
+    for (const stack of [dev.stack, prod.stack]) {
+      const acks = acknowledgements(stack);
+      expect(acks.length).toBeGreaterThan(0);
+      for (const ack of acks) expect(ack.path.startsWith(`${stack.node.path}/`)).toBe(true);
+    }
+    for (const ack of [...acknowledgements(dev.stack), ...acknowledgements(prod.stack)]) {
       expect(ack.id).toMatch(/AwsSolutions-[A-Z]+\d+/);
       expect(ack.reason.length).toBeGreaterThan(60);
     }
   });
 
   it('acknowledges only the findings this design accepts', () => {
-    const ids = [...new Set(acknowledgements(dev.stack).map((ack) => ack.id.replace(/^annotation::/i, '')))].sort();
+    const ids = [
+      ...new Set([...acknowledgements(dev.stack), ...acknowledgements(prod.stack)].map((ack) => ack.id.replace(/^annotation::/i, ''))),
+    ].sort();
     expect(ids).toEqual([
       'AwsSolutions-APIG4',
       'AwsSolutions-COG4',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       'AwsSolutions-IAM5[Resource::*]',
       'AwsSolutions-SMG4',

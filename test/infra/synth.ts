@@ -1,10 +1,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { loadStageConfig, type StageName } from '../../infra/config.ts';
+import { checkDeployable, loadStageConfig, type StageName } from '../../infra/config.ts';
 import { FormsStack, stackName } from '../../infra/stack.ts';
 import type { FunctionTable } from '../../functions/functions.ts';
 
@@ -26,10 +27,21 @@ export interface Synthesized {
 }
 
 /**
- * Synthesizes one stage as infra/app.ts does. Bundling (esbuild) is skipped unless asked for: it
- * takes seconds per function and only one test is about it.
+ * prod as an operator would configure it (no placeholders, a backup account, a custom domain): the
+ * committed infra/stages/prod.json ships placeholders, which a deployable synth refuses.
  */
-export function synthStage(stage: StageName, options: { bundling?: boolean; functionTable?: FunctionTable } = {}): Synthesized {
+export const PROD_FIXTURE = fileURLToPath(new URL('./fixtures/prod.json', import.meta.url));
+
+/**
+ * Synthesizes one stage as infra/app.ts does. Bundling (esbuild) is skipped unless asked for: it
+ * takes seconds per function and only one test is about it. prod reads PROD_FIXTURE unless the
+ * context names another stage file; `context` adds or overrides CDK context values; tests may hand
+ * in their own function table.
+ */
+export function synthStage(
+  stage: StageName,
+  options: { bundling?: boolean; context?: Record<string, unknown>; functionTable?: FunctionTable } = {},
+): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'egov-cdk-out-'));
   outdirs.push(outdir);
   const app = new App({
@@ -37,10 +49,12 @@ export function synthStage(stage: StageName, options: { bundling?: boolean; func
     context: {
       ...cdkJson.context,
       stage,
+      ...(stage === 'prod' ? { stageFile: PROD_FIXTURE } : {}),
       ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
+      ...options.context,
     },
   });
-  const config = loadStageConfig((key) => app.node.tryGetContext(key));
+  const config = checkDeployable(loadStageConfig((key) => app.node.tryGetContext(key)));
   const stack = new FormsStack(app, stackName(stage), {
     config,
     env: { region: config.region },

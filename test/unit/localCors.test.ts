@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import { stages } from '../../infra/config.ts';
+import { loadStageConfig } from '../../infra/config.ts';
 import { allowedOrigins, corsPolicy } from '../../infra/local/cors.ts';
 
 describe('local gateway CORS origins', () => {
   it('are the dev stage origins by default', () => {
-    expect(allowedOrigins({})).toEqual(stages.dev.corsOrigins);
+    expect(allowedOrigins({})).toEqual(loadStageConfig((key) => (key === 'stage' ? 'dev' : undefined)).corsOrigins);
   });
 
   it('are CORS_ORIGINS when set, comma-separated, spaces ignored', () => {
