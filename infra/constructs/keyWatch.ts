@@ -67,9 +67,12 @@ export class KeyWatch extends Construct {
           ...onTheKey,
           // An IAM user or the root account has no session issuer: anything but an assumed role
           // alerts as well as an assumed role that is not one of the expected ones.
+          // With no function that needs the key, every assumed role is "another principal".
           $or: [
             { userIdentity: { type: [{ 'anything-but': 'AssumedRole' }] } },
-            { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': props.expectedUsers.map((role) => role.roleArn) }] } } } },
+            props.expectedUsers.length > 0
+              ? { userIdentity: { sessionContext: { sessionIssuer: { arn: [{ 'anything-but': props.expectedUsers.map((role) => role.roleArn) }] } } } }
+              : { userIdentity: { type: ['AssumedRole'] } },
           ],
         },
       },
