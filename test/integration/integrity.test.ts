@@ -80,6 +80,9 @@ describe('a case changed in the table outside the API', () => {
     await tamper(caseId, 'SET office = :other', { ':other': { S: 'schulamt' } });
     expectIntegrityError(await read(caseId, schulamt), marker);
     expect((await read(caseId, ordnungsamt)).status).toBe(404);
+    // Its index entry still sits in the first office's list: left out there, as damaged.
+    const list = await call('GET', '/cases?office=ordnungsamt&formId=fischereischein&limit=100', { headers: bearer(ordnungsamt) });
+    expect(list.body.items.map((item: { caseId: string }) => item.caseId)).not.toContain(caseId);
   });
 
   it('set to approved by hand is an integrity error on read and on change', async () => {

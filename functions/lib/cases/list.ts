@@ -16,6 +16,8 @@ export type CaseList = ReturnType<typeof createCaseList>;
 
 type Entry = CaseSummary & { sortKey: string };
 
+const LIST_SCOPE_FIELDS = ['office', 'formId', 'status'] as const satisfies readonly (keyof ListScope)[];
+
 export function createCaseList(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()) {
   async function shardPage(scope: ListScope, shard: number, want: number, after: string | undefined, nowSeconds: number): Promise<Entry[]> {
     const { index, attribute, value } = listPartition(scope, shard);
@@ -38,7 +40,12 @@ export function createCaseList(ddb: DynamoDBClient, tableName: string, now: () =
       );
       for (const item of page.Items ?? []) {
         try {
-          entries.push({ ...readSummary(item), sortKey: item[LIST_SORT_KEY]?.S ?? '' });
+          const summary = readSummary(item);
+          // An entry whose office, form or status is not the partition's was changed in the table.
+          if (LIST_SCOPE_FIELDS.some((field) => scope[field] !== undefined && summary[field] !== scope[field])) {
+            throw new Error('stored item does not belong to the list it is indexed in');
+          }
+          entries.push({ ...summary, sortKey: item[LIST_SORT_KEY]?.S ?? '' });
         } catch (error) {
           logger.error('damaged case item left out of a list', { caseId: item.caseId?.S, reason: (error as Error).message });
           countIntegrityError();
