@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { STAGE_NAMES } from './config.ts';
+import { STAGE_NAMES } from '../config.ts';
 
 // `npm run synth`: synthesizes every stage offline, one after the other, as CI and operators check
 // them (cdk-nag runs inside the synth). Extra arguments go to each `cdk synth`.
