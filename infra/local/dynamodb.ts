@@ -7,6 +7,7 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { casesTable, eventsTable, idempotencyTable, LIST_PROJECTION } from '#lib/cases/tables.ts';
@@ -131,7 +132,7 @@ export interface TableNames {
 export const LOCAL_TABLES: TableNames = { cases: 'egov-forms-cases', events: 'egov-forms-events', idempotency: 'egov-forms-idempotency' };
 
 /** Creates the tables of functions/lib/cases/tables.ts if they are absent (a restart keeps the data). */
-export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLES): Promise<void> {
+export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLES, streamed: ReadonlySet<string> = new Set()): Promise<void> {
   const attributes = new Map<string, string>([
     [casesTable.partitionKey, 'S'],
     [casesTable.sortKey, 'S'],
@@ -185,12 +186,17 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
   ];
   for (const { TableName, ttl, input } of definitions) {
     try {
-      await client.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', ...input }));
+      const stream = streamed.has(TableName) ? { StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' as const } } : {};
+      await client.send(new CreateTableCommand({ TableName, BillingMode: 'PAY_PER_REQUEST', ...input, ...stream }));
       await client.send(new UpdateTimeToLiveCommand({ TableName, TimeToLiveSpecification: { AttributeName: ttl, Enabled: true } }));
     } catch (error) {
       if (!(error instanceof ResourceInUseException)) throw error;
     }
     const { Table } = await client.send(new DescribeTableCommand({ TableName }));
+    // A table kept under .local/ from before its first stream worker gets its stream now.
+    if (streamed.has(TableName) && !Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } }));
+    }
     // Data kept under .local/ by an older version of the tables (an index that lacks an attribute
     // lists now need) would fail quietly: say so instead.
     const outdated = (Table?.GlobalSecondaryIndexes ?? []).filter(

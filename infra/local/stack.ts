@@ -4,7 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadCheckedCatalogue } from '../formPatterns.ts';
-import { routes } from '../../functions/functions.ts';
+import { functions as functionTable, routes } from '../../functions/functions.ts';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { startStreamPollers, streamWorkersOf, type StreamHandler, type StreamWorker } from './streams.ts';
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
 import { allowedOrigins, corsPolicy } from './cors.ts';
@@ -112,7 +114,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
     };
     const admin = new DynamoDBClient(localClientConfig(dynamodb.endpoint, credentials));
-    await ensureTables(admin, LOCAL_TABLES);
+    const streamWorkers = streamWorkersOf(functionTable, LOCAL_TABLES);
+    await ensureTables(admin, LOCAL_TABLES, new Set(streamWorkers.map((worker) => worker.tableName)));
     admin.destroy();
 
     const kms = await startLocalKms({ dataDir: options.dataDir, port: 0, region: REGION, faults: options.kmsFaults ?? false });
@@ -142,6 +145,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const module = (await import(`../../functions/${route.handler}/handler.ts`)) as { handler: LambdaHandler };
       gatewayRoutes.push({ ...route, invoke: module.handler });
     }
+    // Workers fed by a table's stream run here as in Lambda, fed by a poller (streams.ts).
+    if (streamWorkers.length > 0) {
+      const tables = new DynamoDBClient(localClientConfig(dynamodb.endpoint, credentials));
+      const streams = new DynamoDBStreamsClient(localClientConfig(dynamodb.endpoint, credentials));
+      const workers: StreamWorker[] = [];
+      for (const worker of streamWorkers) {
+        workers.push({ ...worker, invoke: ((await import(worker.module)) as { handler: StreamHandler }).handler });
+      }
+      const pollers = startStreamPollers({ dynamodb: tables, streams, workers, checkpointFile: join(options.dataDir, 'stream-checkpoints.json') });
+      stoppers.push(async () => {
+        await pollers.stop();
+        streams.destroy();
+        tables.destroy();
+      });
+    }
+
     const server = createGateway({
       routes: gatewayRoutes,
       verifyToken: await createTokenVerifier(options.dataDir),

@@ -1,0 +1,132 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type {
+  DynamoDBStreamsClient} from '@aws-sdk/client-dynamodb-streams';
+import {
+  DescribeStreamCommand,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+  type GetRecordsCommandOutput,
+  type GetShardIteratorCommandOutput,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
+
+/**
+ * The local stand-in for Lambda's DynamoDB event source mapping: for each stream-triggered worker
+ * of the function table, the stream of its table (DynamoDB Local supports Streams) is polled and
+ * its records handed in batches to the worker's handler, the same code Lambda runs. As in Lambda:
+ * records in order per shard, at least once, `batchItemFailures` redelivered from the first failed
+ * record, a batch that keeps failing given up after `maxRetries` (logged). The position per shard
+ * is kept in a checkpoint file, so a restarted stack resumes where it stopped.
+ */
+export type StreamHandler = (event: DynamoDBStreamEvent, context: unknown) => Promise<DynamoDBBatchResponse | void>;
+
+export interface StreamWorker {
+  readonly name: string;
+  readonly tableName: string;
+  readonly batchSize: number;
+  readonly invoke: StreamHandler;
+}
+
+export interface StreamPollerOptions {
+  readonly dynamodb: DynamoDBClient;
+  readonly streams: DynamoDBStreamsClient;
+  readonly workers: readonly StreamWorker[];
+  /** JSON file of the last handled sequence number per worker and shard. */
+  readonly checkpointFile: string;
+  readonly intervalMs?: number;
+  readonly maxRetries?: number;
+  readonly log?: (line: string) => void;
+}
+
+type Checkpoints = Record<string, string>;
+
+function toEventRecord(record: StreamRecord, streamArn: string): DynamoDBStreamEvent['Records'][number] {
+  return { ...(record as DynamoDBStreamEvent['Records'][number]), eventSourceARN: streamArn };
+}
+
+/** The stream-triggered workers of a function table, with their table's local name and handler module. */
+export function streamWorkersOf(table: FunctionTable, tableNames: Readonly<Record<'cases' | 'events', string>>) {
+  return functionsOf(table).flatMap(({ name, trigger }) =>
+    trigger.kind === 'stream' ? [{ name, tableName: tableNames[trigger.table], batchSize: trigger.batchSize ?? 10, module: `../../functions/${name}/handler.ts` }] : [],
+  );
+}
+
+export function startStreamPollers(options: StreamPollerOptions): { stop(): Promise<void> } {
+  const intervalMs = options.intervalMs ?? 250;
+  const maxRetries = options.maxRetries ?? 10;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const checkpoints: Checkpoints = existsSync(options.checkpointFile) ? (JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as Checkpoints) : {};
+  const save = () => writeFileSync(options.checkpointFile, JSON.stringify(checkpoints), { mode: 0o600 });
+  let stopped = false;
+
+  /** One round over every shard of a worker's stream: at most one batch per shard. */
+  async function pollOnce(worker: StreamWorker, attempts: Map<string, number>): Promise<void> {
+    const table = await options.dynamodb.send(new DescribeTableCommand({ TableName: worker.tableName }));
+    const streamArn = table.Table?.LatestStreamArn;
+    if (!streamArn) throw new Error(`table ${worker.tableName} has no stream for ${worker.name}`);
+    const stream = await options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
+    for (const shard of stream.StreamDescription?.Shards ?? []) {
+      if (stopped || !shard.ShardId) return;
+      const key = `${worker.name}/${shard.ShardId}`;
+      const after = checkpoints[key];
+      const { ShardIterator }: GetShardIteratorCommandOutput = await options.streams.send(
+        new GetShardIteratorCommand({
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        }),
+      );
+      if (!ShardIterator) continue;
+      const page: GetRecordsCommandOutput = await options.streams.send(new GetRecordsCommand({ ShardIterator, Limit: worker.batchSize }));
+      const records: StreamRecord[] = page.Records ?? [];
+      if (records.length === 0) continue;
+      let response: DynamoDBBatchResponse | void;
+      try {
+        response = await worker.invoke({ Records: records.map((record) => toEventRecord(record, streamArn)) }, { functionName: worker.name });
+      } catch (error) {
+        response = { batchItemFailures: [{ itemIdentifier: records[0]?.dynamodb?.SequenceNumber ?? '' }] };
+        log(`stream worker ${worker.name} failed: ${(error as Error).name}`);
+      }
+      // Everything before the first failed record is done; the rest comes again next round.
+      const failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+      const firstFailed = records.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
+      const done = firstFailed === -1 ? records : records.slice(0, firstFailed);
+      if (firstFailed !== -1) {
+        const tries = (attempts.get(key) ?? 0) + 1;
+        attempts.set(key, tries);
+        if (tries <= maxRetries) {
+          if (done.length > 0) checkpoints[key] = done.at(-1)?.dynamodb?.SequenceNumber ?? after ?? '';
+          save();
+          continue;
+        }
+        log(`stream worker ${worker.name}: gave up on record ${records[firstFailed]?.dynamodb?.SequenceNumber} after ${maxRetries} retries`);
+      }
+      attempts.delete(key);
+      const last = (firstFailed === -1 ? records : records.slice(0, firstFailed + 1)).at(-1)?.dynamodb?.SequenceNumber;
+      if (last) checkpoints[key] = last;
+      save();
+    }
+  }
+
+  const loops = options.workers.map(async (worker) => {
+    const attempts = new Map<string, number>();
+    while (!stopped) {
+      try {
+        await pollOnce(worker, attempts);
+      } catch (error) {
+        if (!stopped) log(`stream poller of ${worker.name}: ${(error as Error).name}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  });
+
+  return {
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+    },
+  };
+}
