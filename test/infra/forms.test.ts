@@ -1,12 +1,18 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { OFFICES } from '../../infra/config.ts';
 import { checkFormDefinitions } from '../../infra/forms.ts';
 
+const tempDirs: string[] = [];
+afterAll(() => {
+  for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function formsDir(definitions: Record<string, unknown>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'forms-'));
+  tempDirs.push(dir);
   for (const [file, content] of Object.entries(definitions)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), typeof content === 'string' ? content : JSON.stringify(content));
@@ -27,6 +33,7 @@ const valid = {
     properties: { name: { type: 'string' } },
     required: ['name'],
     additionalProperties: false,
+    examples: [{ name: 'Bello' }],
   },
 };
 
@@ -42,6 +49,8 @@ describe('form definitions at synth time', () => {
 
   it('stops the build on a form of an office without a clerk group', () => {
     const dir = formsDir({ 'hundesteuer/v1.json': { ...valid, office: 'bauamt' } });
-    expect(() => checkFormDefinitions(OFFICES, dir)).toThrow(/hundesteuer \(office "bauamt"\)/);
+    const file = path.join(dir, 'hundesteuer', 'v1.json');
+    expect(() => checkFormDefinitions(OFFICES, dir)).toThrow(`${file} (office "bauamt")`);
+    expect(() => checkFormDefinitions(OFFICES, dir)).toThrow(/adds "bauamt" to OFFICES and to the stage's "offices" in infra\/config\.ts/);
   });
 });

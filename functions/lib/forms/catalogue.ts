@@ -5,7 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import metaSchema from '../../../schemas/form-definition.schema.json' with { type: 'json' };
 import type { FormDefinition } from './definition.ts';
-import { compileFormSchema, createFormSchemaAjv } from './validation.ts';
+import { compileFormSchema, createFormSchemaAjv, issuesOf } from './validation.ts';
 
 export type { FormDefinition, LocalizedText } from './definition.ts';
 
@@ -68,6 +68,28 @@ function describeMetaSchemaError(error: ErrorObject): string {
   return `definition${error.instancePath} ${error.message ?? error.keyword}${extra}`;
 }
 
+/**
+ * Every version carries at least one sample of valid data as JSON Schema's own `examples` at the
+ * schema's root: the tests and the docs' curl submit it, and it proves the schema accepts a real case.
+ */
+function checkExamples(file: string, schema: Record<string, unknown>, validateData: ValidateFunction): void {
+  const examples = schema.examples;
+  if (!Array.isArray(examples) || examples.length === 0) {
+    throw new FormDefinitionError(
+      file,
+      'schema has no "examples": add at least one sample of valid form data at the root of the schema, ' +
+        '"schema": { ..., "examples": [ { ...the data a citizen would submit... } ] } (docs/forms.md, "Examples")',
+    );
+  }
+  examples.forEach((example, index) => {
+    if (validateData(example)) return;
+    const problems = issuesOf(validateData.errors ?? [], 'en').map(
+      (issue) => `/schema/examples/${index}${issue.pointer.slice('/data'.length)} ${issue.message} (${issue.keyword})`,
+    );
+    throw new FormDefinitionError(file, `schema/examples/${index} is not valid data for this schema; fix the example or the schema: ${problems.join('; ')}`);
+  });
+}
+
 function readDefinition(file: string, folder: string, version: number, checkers: DefinitionCheckers | undefined): FormDefinition {
   let parsed: unknown;
   try {
@@ -89,11 +111,13 @@ function readDefinition(file: string, folder: string, version: number, checkers:
     throw new FormDefinitionError(file, `version ${definition.version} does not match its file name v${version}.json`);
   }
   if (checkers) {
+    let validateData: ValidateFunction;
     try {
-      compileFormSchema(checkers.formSchemas, definition.schema);
+      validateData = compileFormSchema(checkers.formSchemas, definition.schema);
     } catch (error) {
       throw new FormDefinitionError(file, `schema does not compile: ${(error as Error).message}`);
     }
+    checkExamples(file, definition.schema, validateData);
   }
   return deepFreeze(definition);
 }
