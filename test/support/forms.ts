@@ -9,6 +9,9 @@ import { loadFormCatalogue, type FormCatalogue, type FormDefinition } from '#lib
  */
 export const FORMS_DIR = resolve(process.env.EGOV_FORMS_DIR ?? fileURLToPath(new URL('../../schemas/forms', import.meta.url)));
 
+/** The lock file that goes with FORMS_DIR (`EGOV_FORMS_LOCK`, by default forms.lock.json). */
+export const FORMS_LOCK = resolve(process.env.EGOV_FORMS_LOCK ?? fileURLToPath(new URL('../../forms.lock.json', import.meta.url)));
+
 let loaded: FormCatalogue | undefined;
 
 /** The verified catalogue of FORMS_DIR, loaded once per test file. */

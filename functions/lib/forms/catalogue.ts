@@ -2,8 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import metaSchema from '../../../schemas/form-definition.schema.json' with { type: 'json' };
+import { describeMetaSchemaError, explainSchemaProblem, xMessageProblem } from './authoring.ts';
 import type { FormDefinition } from './definition.ts';
 import { compileFormSchema, createFormSchemaAjv, issuesOf } from './validation.ts';
 
@@ -62,12 +63,6 @@ interface DefinitionCheckers {
   formSchemas: Ajv2020;
 }
 
-function describeMetaSchemaError(error: ErrorObject): string {
-  const params = error.params as { additionalProperty?: string };
-  const extra = params.additionalProperty === undefined ? '' : ` ("${params.additionalProperty}")`;
-  return `definition${error.instancePath} ${error.message ?? error.keyword}${extra}`;
-}
-
 /**
  * Every version carries at least one sample of valid data as JSON Schema's own `examples` at the
  * schema's root: the tests and the docs' curl submit it, and it proves the schema accepts a real case.
@@ -105,17 +100,22 @@ function readDefinition(file: string, folder: string, version: number, checkers:
   if (typeof parsed !== 'object' || parsed === null) throw new FormDefinitionError(file, 'is not a JSON object');
   const definition = parsed as FormDefinition;
   if (definition.id !== folder) {
-    throw new FormDefinitionError(file, `id "${definition.id}" does not match its folder "${folder}"`);
+    throw new FormDefinitionError(file, `id ${JSON.stringify(definition.id) ?? '(missing)'} does not match its folder "${folder}": set "id": "${folder}"`);
   }
   if (definition.version !== version) {
-    throw new FormDefinitionError(file, `version ${definition.version} does not match its file name v${version}.json`);
+    throw new FormDefinitionError(
+      file,
+      `version ${JSON.stringify(definition.version) ?? '(missing)'} does not match its file name v${version}.json: set "version": ${version}`,
+    );
   }
   if (checkers) {
     let validateData: ValidateFunction;
     try {
+      const problem = xMessageProblem(definition.schema);
+      if (problem !== undefined) throw new Error(problem);
       validateData = compileFormSchema(checkers.formSchemas, definition.schema);
     } catch (error) {
-      throw new FormDefinitionError(file, `schema does not compile: ${(error as Error).message}`);
+      throw new FormDefinitionError(file, `schema does not compile: ${explainSchemaProblem((error as Error).message)}`);
     }
     checkExamples(file, definition.schema, validateData);
   }

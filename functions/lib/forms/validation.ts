@@ -76,8 +76,9 @@ export function createFormSchemaAjv({ checkSchemas = true }: { checkSchemas?: bo
     $data: false,
     // Patterns are Unicode-aware and maxLength counts code points, not UTF-16 units.
     unicodeRegExp: true,
-    // Messages are produced in German or English per request (messages.ts).
-    messages: false,
+    // Citizens' messages are produced in German or English per request (messages.ts); only the
+    // checking instance needs Ajv's own, to explain a refused schema to its author.
+    messages: checkSchemas,
     // Errors carry the subschema that failed, so that its author's `x-message` can be found.
     verbose: true,
   });

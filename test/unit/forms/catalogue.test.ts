@@ -172,12 +172,12 @@ describe('loadFormCatalogue with broken definitions', () => {
 
   it('rejects an id that differs from the folder name', () => {
     const dir = formsDirWith({ 'testantrag/v1.json': definition({ id: 'anderer-antrag' }) });
-    expectErrorNaming(dir, join(dir, 'testantrag/v1.json'), /id "anderer-antrag" does not match its folder "testantrag"/);
+    expectErrorNaming(dir, join(dir, 'testantrag/v1.json'), /id "anderer-antrag" does not match its folder "testantrag": set "id": "testantrag"/);
   });
 
   it('rejects a version that differs from the file name', () => {
     const dir = formsDirWith({ 'testantrag/v2.json': definition({ version: 1 }) });
-    expectErrorNaming(dir, join(dir, 'testantrag/v2.json'), /version 1 does not match its file name v2\.json/);
+    expectErrorNaming(dir, join(dir, 'testantrag/v2.json'), /version 1 does not match its file name v2\.json: set "version": 2/);
   });
 
   it('rejects a schema with an unknown keyword (Ajv strict mode)', () => {
