@@ -70,6 +70,37 @@ describe('npm run forms:check', () => {
     expect(checkForms({ formsDir, lockFile, update: false })).toMatchObject({ ok: true, problems: [] });
   });
 
+  it('does not count adding or changing the examples of a published version as a change', () => {
+    const { formsDir, lockFile } = workspace();
+    const file = join(formsDir, 'fischereischein', 'v1.json');
+    const definition = readJson(file) as { schema: { examples: Record<string, unknown>[] } };
+    const [first] = definition.schema.examples;
+    definition.schema.examples = [{ ...first, validFrom: '2027-01-01' }, first!];
+    writeJson(file, definition);
+    expect(checkForms({ formsDir, lockFile, update: false })).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('keeps the lock digest of a version the same with or without its examples, but not without anything else', () => {
+    const definition = readJson(join(shippedForms, 'fischereischein', 'v1.json')) as { schema: Record<string, unknown> };
+    const { examples: _examples, ...withoutExamples } = definition.schema;
+    expect(digestOf({ ...definition, schema: withoutExamples })).toBe(digestOf(definition));
+    const { title: _title, ...withoutTitle } = definition.schema;
+    expect(digestOf({ ...definition, schema: withoutTitle })).not.toBe(digestOf(definition));
+    expect(digestOf({ ...definition, examples: [] })).not.toBe(digestOf(definition));
+  });
+
+  it('fails on a form of an office without a clerk group, naming the stage, the file and the configuration to change', () => {
+    const { formsDir, lockFile } = workspace();
+    const file = join(formsDir, 'wohngeld', 'v2.json');
+    writeJson(file, { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 2, office: 'bauamt' });
+    writeJson(join(formsDir, 'wohngeld', 'v1.json'), { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), office: 'bauamt' });
+    const { problems } = checkForms({ formsDir, lockFile, update: false });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^stage dev: Forms of offices without a clerk group/);
+    expect(problems[0]).toContain(`${file} (office "bauamt")`);
+    expect(problems[0]).toContain('adds "bauamt" to OFFICES and to the stage\'s "offices" in infra/config.ts');
+  });
+
   it('fails on a deleted published version', () => {
     const { formsDir, lockFile } = workspace();
     unlinkSync(join(formsDir, 'fischereischein', 'v2.json'));
