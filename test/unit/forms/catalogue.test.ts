@@ -72,12 +72,14 @@ describe('loadFormCatalogue with the shipped forms', () => {
   const catalogue = loadFormCatalogue(formsDir);
 
   it('lists the latest version of every form folder, sorted by id', () => {
-    const folders = readdirSync(formsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'));
+    const folders = readdirSync(formsDir, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && !entry.name.startsWith('.'))
+      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const latest = folders.map((folder) => {
       const versions = readdirSync(join(formsDir, folder.name)).map((name) => Number(/^v([0-9]+)\.json$/.exec(name)?.[1]));
       return `${folder.name}@${Math.max(...versions)}`;
     });
-    expect(catalogue.list().map((form) => `${form.id}@${form.version}`)).toEqual(latest.sort());
+    expect(catalogue.list().map((form) => `${form.id}@${form.version}`)).toEqual(latest);
   });
 
   it('gets the latest version when no version is given', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkForms } from '../../../infra/scripts/forms-check.ts';
-import { FORMS_DIR, FORMS_LOCK } from '../../support/forms.ts';
+import { FORMS_DIR, FORMS_LOCK, formCatalogue } from '../../support/forms.ts';
 
 /**
  * A new form published exactly as docs/forms.md says, in a copy of the forms: the definition is the
@@ -24,14 +24,19 @@ const FORM_SUITES = [
   'test/unit/submissions/submit.test.ts',
 ];
 
-/** The first JSON code block of the section "The definition" of docs/forms.md. */
+/**
+ * The first JSON code block of the section "The definition" of docs/forms.md. Should a form of that
+ * id have been published meanwhile, the same definition under an id still free.
+ */
 function documentedDefinition(): { id: string; version: number; text: string } {
   const docs = readFileSync(join(root, 'docs', 'forms.md'), 'utf8');
   const section = docs.slice(docs.indexOf('\n## The definition\n'));
   const block = /```json\n([\s\S]*?)\n```/.exec(section)?.[1];
   if (block === undefined) throw new Error('docs/forms.md: no JSON block under "## The definition"');
   const { id, version } = JSON.parse(block) as { id: string; version: number };
-  return { id, version, text: `${block}\n` };
+  let free = id;
+  for (let n = 2; formCatalogue().get(free) !== undefined; n += 1) free = `${id}-${n}`;
+  return { id: free, version, text: `${block.replace(`"id": "${id}"`, `"id": "${free}"`)}\n` };
 }
 
 const tempDirs: string[] = [];
