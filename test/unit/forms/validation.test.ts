@@ -62,6 +62,14 @@ describe('valid samples', () => {
     expect(validator.validate(form(id), validSample(id), 'de')).toEqual([]);
   });
 
+  it.each(catalogue.all().map((definition) => `${definition.id}@${definition.version}`))('every example of %s passes it', (key) => {
+    const [id, version] = key.split('@') as [string, string];
+    const definition = form(id, Number(version));
+    const examples = definition.schema.examples as unknown[];
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) expect(validator.validate(definition, structuredClone(example), 'en')).toEqual([]);
+  });
+
   it('the fischereischein sample also passes version 1', () => {
     expect(validator.validate(form('fischereischein', 1), validSample('fischereischein'))).toEqual([]);
   });
