@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { BatchWriteItemCommand, DynamoDBClient, GetItemCommand, QueryCommand, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { apiEvent, lambdaContext as context, submissionEvent as citizenSubmission, type ApiRequest } from '../test/support/events.ts';
@@ -10,9 +8,9 @@ import { contextOf } from '#lib/cases/integrity.ts';
 import { newId } from '#lib/cases/store.ts';
 import { kmsContext, type Envelope } from '#lib/crypto/envelope.ts';
 import { newReference } from '#lib/cases/reference.ts';
-import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
 import { localClientConfig } from '../infra/local/dynamodb.ts';
 import type { StackInfo } from '../infra/local/stack.ts';
+import { sampleOf } from '../test/support/forms.ts';
 import { compare, rate, type Comparison } from './stats.ts';
 
 /**
@@ -81,8 +79,7 @@ async function seedCases(dynamodb: DynamoDBClient, table: string, count: number)
   });
 }
 
-export const fixture = (formId: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(join(PROJECT_ROOT, 'test', 'fixtures', 'forms', `${formId}.valid.json`), 'utf8')) as Record<string, unknown>;
+export const fixture = (formId: string): Record<string, unknown> => sampleOf(formId);
 
 /** A citizen's submission of the form's valid sample. */
 export function submissionEvent(formId: string, headers: Record<string, string> = {}): APIGatewayProxyEvent {

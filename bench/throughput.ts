@@ -1,9 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { GetItemCommand, PutItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { caseItemKey } from '#lib/cases/items.ts';
-import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
 import type { StackInfo } from '../infra/local/stack.ts';
+import { sampleOf } from '../test/support/forms.ts';
 import { compare, rate, type Comparison } from './stats.ts';
 
 /**
@@ -44,7 +42,7 @@ export async function throughput(options: {
   log: (line: string) => void;
 }): Promise<ThroughputResult[]> {
   const { stack, dynamodb } = options;
-  const body = JSON.stringify({ data: JSON.parse(readFileSync(join(PROJECT_ROOT, 'test/fixtures/forms/fischereischein.valid.json'), 'utf8')) });
+  const body = JSON.stringify({ data: sampleOf('fischereischein') });
   let submissionNo = 0;
   const submit = (withKey: boolean) => async () => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };

@@ -57,7 +57,20 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export const digestOf = (definition: unknown): string => createHash('sha256').update(canonicalJson(definition)).digest('hex');
+/**
+ * What the lock records of a version: everything but the samples at the root of its schema
+ * (`schema.examples`), which change nothing the version accepts. Adding or correcting a sample of a
+ * published version is therefore no new version; every other change is.
+ */
+export function lockedContent(definition: unknown): unknown {
+  if (typeof definition !== 'object' || definition === null) return definition;
+  const { schema } = definition as { schema?: unknown };
+  if (typeof schema !== 'object' || schema === null || !Object.hasOwn(schema, 'examples')) return definition;
+  const { examples: _samples, ...rest } = schema as Record<string, unknown>;
+  return { ...definition, schema: rest };
+}
+
+export const digestOf = (definition: unknown): string => createHash('sha256').update(canonicalJson(lockedContent(definition))).digest('hex');
 
 /** `fischereischein/v2`: the lock's name for a form version. */
 const lockKey = (form: Pick<FormDefinition, 'id' | 'version'>): string => `${form.id}/v${form.version}`;
@@ -108,7 +121,14 @@ export function checkForms(options: CheckOptions): CheckResult {
   let forms: FormDefinition[];
   try {
     forms = allVersions(formsDir);
-    for (const stage of STAGE_NAMES) checkFormDefinitions(loadStageConfig((key) => (key === 'stage' ? stage : undefined)).offices, formsDir);
+    for (const stage of STAGE_NAMES) {
+      try {
+        checkFormDefinitions(loadStageConfig((key) => (key === 'stage' ? stage : undefined)).offices, formsDir);
+      } catch (error) {
+        if (error instanceof FormDefinitionError) throw error;
+        throw new Error(`stage ${stage}: ${(error as Error).message}`, { cause: error });
+      }
+    }
   } catch (error) {
     const message = error instanceof FormDefinitionError ? `invalid form definition: ${error.message}` : `${(error as Error).message}`;
     return { ok: false, lines: [], problems: [message] };

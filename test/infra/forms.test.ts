@@ -29,6 +29,7 @@ const valid = {
     properties: { name: { type: 'string' } },
     required: ['name'],
     additionalProperties: false,
+    examples: [{ name: 'Bello' }],
   },
 };
 
@@ -44,6 +45,8 @@ describe('form definitions at synth time', () => {
 
   it('stops the build on a form of an office without a clerk group', () => {
     const dir = formsDir({ 'hundesteuer/v1.json': { ...valid, office: 'bauamt' } });
-    expect(() => checkFormDefinitions(OFFICES, dir)).toThrow(/hundesteuer \(office "bauamt"\)/);
+    const file = path.join(dir, 'hundesteuer', 'v1.json');
+    expect(() => checkFormDefinitions(OFFICES, dir)).toThrow(`${file} (office "bauamt")`);
+    expect(() => checkFormDefinitions(OFFICES, dir)).toThrow(/adds "bauamt" to OFFICES and to the stage's "offices" in infra\/config\.ts/);
   });
 });

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { dataDir as defaultDataDir } from '../../infra/local/paths.ts';
 import type { StackInfo } from '../../infra/local/stack.ts';
 import { mintToken } from '../../infra/local/tokens.ts';
+import { sampleOf } from '../support/forms.ts';
 import { spawnStack, type RunningStack } from '../support/localStack.ts';
 
 const HELP = `usage: npm run test:load [-- options]
@@ -109,7 +110,7 @@ const token = await mintToken(info.dataDir, { sub: 'load-clerk', offices: FORMS.
 const auth = { authorization: `Bearer ${token}` };
 
 const fixtures = Object.fromEntries(
-  FORMS.map((form) => [form.formId, JSON.parse(readFileSync(new URL(`../fixtures/forms/${form.formId}.valid.json`, import.meta.url), 'utf8')) as Record<string, unknown>]),
+  FORMS.map((form) => [form.formId, sampleOf(form.formId)]),
 );
 
 const runId = randomBytes(4).toString('hex');

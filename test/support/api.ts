@@ -3,6 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import type { StackInfo } from '../../infra/local/stack.ts';
 import { mintToken } from '../../infra/local/tokens.ts';
+import { sampleOf } from './forms.ts';
 import { plantToken } from './markers.ts';
 
 /** The stack the integration suite's global setup started. */
@@ -49,6 +50,7 @@ export const local = () => ({ region: stackInfo().region, credentials: stackInfo
 export const dynamodb = (): DynamoDBClient => new DynamoDBClient({ ...local(), endpoint: stackInfo().dynamodbEndpoint });
 export const kms = (): KMSClient => new KMSClient({ ...local(), endpoint: stackInfo().kmsEndpoint });
 
+/** Valid data for a form: the first of its latest version's `examples` (a fresh copy). */
 export function fixture(formId: string): Record<string, unknown> {
-  return JSON.parse(readFileSync(new URL(`../fixtures/forms/${formId}.valid.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
+  return sampleOf(formId);
 }

@@ -2,10 +2,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import type { ValidateFunction } from 'ajv/dist/2020.js';
 import metaSchema from '../../../schemas/form-definition.schema.json' with { type: 'json' };
+import { describeMetaSchemaError, explainSchemaProblem, xMessageProblem } from './authoring.ts';
 import type { FormDefinition } from './definition.ts';
-import { compileFormSchema, createFormSchemaAjv } from './validation.ts';
+import { compileFormSchema, createFormSchemaAjv, issuesOf } from './validation.ts';
 
 export type { FormDefinition, LocalizedText } from './definition.ts';
 
@@ -62,10 +63,26 @@ interface DefinitionCheckers {
   formSchemas: Ajv2020;
 }
 
-function describeMetaSchemaError(error: ErrorObject): string {
-  const params = error.params as { additionalProperty?: string };
-  const extra = params.additionalProperty === undefined ? '' : ` ("${params.additionalProperty}")`;
-  return `definition${error.instancePath} ${error.message ?? error.keyword}${extra}`;
+/**
+ * Every version carries at least one sample of valid data as JSON Schema's own `examples` at the
+ * schema's root: the tests and the docs' curl submit it, and it proves the schema accepts a real case.
+ */
+function checkExamples(file: string, schema: Record<string, unknown>, validateData: ValidateFunction): void {
+  const examples = schema.examples;
+  if (!Array.isArray(examples) || examples.length === 0) {
+    throw new FormDefinitionError(
+      file,
+      'schema has no "examples": add at least one sample of valid form data at the root of the schema, ' +
+        '"schema": { ..., "examples": [ { ...the data a citizen would submit... } ] } (docs/forms.md, "Examples")',
+    );
+  }
+  examples.forEach((example, index) => {
+    if (validateData(example)) return;
+    const problems = issuesOf(validateData.errors ?? [], 'en').map(
+      (issue) => `/schema/examples/${index}${issue.pointer.slice('/data'.length)} ${issue.message} (${issue.keyword})`,
+    );
+    throw new FormDefinitionError(file, `schema/examples/${index} is not valid data for this schema; fix the example or the schema: ${problems.join('; ')}`);
+  });
 }
 
 function readDefinition(file: string, folder: string, version: number, checkers: DefinitionCheckers | undefined): FormDefinition {
@@ -83,17 +100,24 @@ function readDefinition(file: string, folder: string, version: number, checkers:
   if (typeof parsed !== 'object' || parsed === null) throw new FormDefinitionError(file, 'is not a JSON object');
   const definition = parsed as FormDefinition;
   if (definition.id !== folder) {
-    throw new FormDefinitionError(file, `id "${definition.id}" does not match its folder "${folder}"`);
+    throw new FormDefinitionError(file, `id ${JSON.stringify(definition.id) ?? '(missing)'} does not match its folder "${folder}": set "id": "${folder}"`);
   }
   if (definition.version !== version) {
-    throw new FormDefinitionError(file, `version ${definition.version} does not match its file name v${version}.json`);
+    throw new FormDefinitionError(
+      file,
+      `version ${JSON.stringify(definition.version) ?? '(missing)'} does not match its file name v${version}.json: set "version": ${version}`,
+    );
   }
   if (checkers) {
+    let validateData: ValidateFunction;
     try {
-      compileFormSchema(checkers.formSchemas, definition.schema);
+      const problem = xMessageProblem(definition.schema);
+      if (problem !== undefined) throw new Error(problem);
+      validateData = compileFormSchema(checkers.formSchemas, definition.schema);
     } catch (error) {
-      throw new FormDefinitionError(file, `schema does not compile: ${(error as Error).message}`);
+      throw new FormDefinitionError(file, `schema does not compile: ${explainSchemaProblem((error as Error).message)}`);
     }
+    checkExamples(file, definition.schema, validateData);
   }
   return deepFreeze(definition);
 }

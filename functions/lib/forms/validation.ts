@@ -2,10 +2,10 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
-import localizeDeModule from 'ajv-i18n/localize/de/index.js';
-import localizeEnModule from 'ajv-i18n/localize/en/index.js';
-import type { Localize } from 'ajv-i18n/localize/types.js';
 import type { FormDefinition } from './definition.ts';
+import { citizenMessage, xMessageKeyword, type Language } from './messages.ts';
+
+export type { Language } from './messages.ts';
 
 /** One failure of the form data, addressed by an RFC 6901 pointer into the request body. */
 export interface ValidationIssue {
@@ -13,8 +13,6 @@ export interface ValidationIssue {
   keyword: string;
   message: string;
 }
-
-export type Language = 'de' | 'en';
 
 export interface FormValidator {
   /**
@@ -48,17 +46,13 @@ export const MAX_DATA_VALUES = 5000;
  */
 export const MAX_ISSUES = 100;
 
-// ajv-formats and ajv-i18n are CommonJS whose typings declare `export default`, while Node hands an
+// ajv-formats is CommonJS whose typings declare `export default`, while Node hands an
 // ES module importer `module.exports` itself; accept either shape.
 function commonJsDefault<T>(module: unknown): T {
   return (typeof module === 'function' ? module : (module as { default: T }).default) as T;
 }
 
 const addFormats = commonJsDefault<FormatsPlugin>(addFormatsModule);
-const localizers: Record<Language, Localize> = {
-  de: commonJsDefault<Localize>(localizeDeModule),
-  en: commonJsDefault<Localize>(localizeEnModule),
-};
 
 /**
  * The one Ajv configuration for form schemas. The catalogue compiles every schema with it when it
@@ -82,10 +76,14 @@ export function createFormSchemaAjv({ checkSchemas = true }: { checkSchemas?: bo
     $data: false,
     // Patterns are Unicode-aware and maxLength counts code points, not UTF-16 units.
     unicodeRegExp: true,
-    // Messages are produced in German or English per request by ajv-i18n.
-    messages: false,
+    // Citizens' messages are produced in German or English per request (messages.ts); only the
+    // checking instance needs Ajv's own, to explain a refused schema to its author.
+    messages: checkSchemas,
+    // Errors carry the subschema that failed, so that its author's `x-message` can be found.
+    verbose: true,
   });
   addFormats(ajv);
+  ajv.addKeyword(xMessageKeyword);
   return ajv;
 }
 
@@ -145,18 +143,6 @@ export function compileFormSchema(ajv: Ajv2020, schema: Record<string, unknown>)
 
 type Messages = Record<Language, string>;
 
-/**
- * Keywords whose stock messages name a property (which may be citizen input) or say little.
- * The pointer already names the property, so the message need not.
- */
-const OWN_MESSAGES = new Map<string, Messages>([
-  ['required', { de: 'muss angegeben werden', en: 'is required' }],
-  ['additionalProperties', { de: 'ist nicht erlaubt', en: 'is not allowed' }],
-  ['unevaluatedProperties', { de: 'ist nicht erlaubt', en: 'is not allowed' }],
-  ['propertyNames', { de: 'ist als Feldname nicht erlaubt', en: 'is not allowed as a field name' }],
-  ['false schema', { de: 'ist hier nicht erlaubt', en: 'is not allowed here' }],
-]);
-
 const TOO_DEEP: Messages = {
   de: `darf höchstens ${MAX_DATA_DEPTH} Ebenen tief verschachtelt sein`,
   en: `must not be nested more than ${MAX_DATA_DEPTH} levels deep`,
@@ -195,21 +181,6 @@ function pointerOf(error: ErrorObject): string {
   return DATA_POINTER + path;
 }
 
-function messageOf(error: ErrorObject, language: Language): string {
-  if (error.keyword === 'dependentRequired') {
-    const { property } = error.params as { property: string };
-    // `property` comes from the schema (the key whose presence requires this one), not from data.
-    return language === 'de'
-      ? `muss angegeben werden, wenn „${property}“ angegeben ist`
-      : `is required when "${property}" is present`;
-  }
-  const own = OWN_MESSAGES.get(error.keyword);
-  if (own !== undefined) return own[language];
-  const copy: ErrorObject = { ...error };
-  localizers[language]([copy]);
-  return copy.message ?? (language === 'de' ? 'ist ungültig' : 'is invalid');
-}
-
 /**
  * The first structural limit `data` breaks, if any. Iterative, so that measuring cannot overflow the
  * stack, and it stops as soon as a limit is passed.
@@ -233,13 +204,14 @@ function structuralIssue(data: unknown, language: Language): ValidationIssue | u
   return undefined;
 }
 
-function toIssues(errors: readonly ErrorObject[], language: Language): ValidationIssue[] {
+/** Ajv's errors as the issues a citizen reads: pointers into the request body, messages in `language`. */
+export function issuesOf(errors: readonly ErrorObject[], language: Language): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
     // A failing if/then/else is reported by the errors of the branch that failed.
     if (error.keyword === 'if') continue;
-    const issue = { pointer: pointerOf(error), keyword: error.keyword, message: messageOf(error, language) };
+    const issue = { pointer: pointerOf(error), keyword: error.keyword, message: citizenMessage(error, language) };
     const key = `${issue.pointer}\u0000${issue.keyword}\u0000${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -280,7 +252,7 @@ export function createFormValidator(options: FormValidatorOptions = {}): FormVal
       const tooBig = structuralIssue(data, language);
       if (tooBig !== undefined) return [tooBig];
       if (validateData(data)) return [];
-      return toIssues(validateData.errors ?? [], language);
+      return issuesOf(validateData.errors ?? [], language);
     },
   };
 }

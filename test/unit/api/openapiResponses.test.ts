@@ -1,6 +1,6 @@
 import { routes } from '../../../functions/functions.ts';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +27,7 @@ import { createListCases } from '../../../functions/listCases/listCases.ts';
 import { createSubmit } from '../../../functions/submit/submit.ts';
 import { createUpdateCase } from '../../../functions/updateCase/updateCase.ts';
 import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
+import { absentFormId, sampleOf } from '../../support/forms.ts';
 import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
 
 // The document describes what the handlers really send: real answers of the real handler code
@@ -90,7 +91,7 @@ const summary: CaseSummary = {
   updatedAt: '2026-11-27T14:01:00.000Z',
   version: 2,
 };
-const sample = JSON.parse(readFileSync(new URL('../../fixtures/forms/fischereischein.valid.json', import.meta.url), 'utf8')) as Json;
+const sample = sampleOf('fischereischein') as Json;
 
 describe('the forms routes answer as documented', () => {
   let listForms: Invoke;
@@ -119,7 +120,7 @@ describe('the forms routes answer as documented', () => {
   });
 
   it('GET /forms/{formId} problems: unknown form, bad version', async () => {
-    expectDocumented('GET', '/forms/{formId}', await getForm(event({ resource: '/forms/{formId}', pathParameters: { formId: 'hundesteuer' } }), context));
+    expectDocumented('GET', '/forms/{formId}', await getForm(event({ resource: '/forms/{formId}', pathParameters: { formId: absentFormId() } }), context));
     const bad = await getForm(
       event({ resource: '/forms/{formId}', pathParameters: { formId: 'wohngeld' }, query: { version: 'zwei' } }),
       context,

@@ -2,11 +2,12 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { FORMS_DIR, FORMS_LOCK, formCatalogue } from '../../support/forms.ts';
 import { canonicalJson, checkForms, digestOf, main, type FormsLock } from '../../../infra/scripts/forms-check.ts';
 
-const shippedForms = fileURLToPath(new URL('../../../schemas/forms', import.meta.url));
-const shippedLock = fileURLToPath(new URL('../../../forms.lock.json', import.meta.url));
+// The shipped forms and lock, or the copies the publishing test points EGOV_FORMS_DIR and EGOV_FORMS_LOCK at.
+const shippedForms = FORMS_DIR;
+const shippedLock = FORMS_LOCK;
 
 const tempDirs: string[] = [];
 afterAll(() => {
@@ -46,12 +47,8 @@ describe('npm run forms:check', () => {
   });
 
   it('records every shipped version in the lock file', () => {
-    expect(Object.keys(lockOf(shippedLock).versions).sort()).toEqual([
-      'fischereischein/v1',
-      'fischereischein/v2',
-      'schuelerbefoerderung/v1',
-      'wohngeld/v1',
-    ]);
+    const versions = formCatalogue().all().map((form) => `${form.id}/v${form.version}`);
+    expect(Object.keys(lockOf(shippedLock).versions).sort()).toEqual(versions.sort());
   });
 
   it('fails on a published version whose content changed, naming the file', () => {
@@ -71,6 +68,37 @@ describe('npm run forms:check', () => {
     const reordered = Object.fromEntries(Object.entries(definition).reverse());
     writeFileSync(file, JSON.stringify(reordered));
     expect(checkForms({ formsDir, lockFile, update: false })).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('does not count adding or changing the examples of a published version as a change', () => {
+    const { formsDir, lockFile } = workspace();
+    const file = join(formsDir, 'fischereischein', 'v1.json');
+    const definition = readJson(file) as { schema: { examples: Record<string, unknown>[] } };
+    const [first] = definition.schema.examples;
+    definition.schema.examples = [{ ...first, validFrom: '2027-01-01' }, first!];
+    writeJson(file, definition);
+    expect(checkForms({ formsDir, lockFile, update: false })).toMatchObject({ ok: true, problems: [] });
+  });
+
+  it('keeps the lock digest of a version the same with or without its examples, but not without anything else', () => {
+    const definition = readJson(join(shippedForms, 'fischereischein', 'v1.json')) as { schema: Record<string, unknown> };
+    const { examples: _examples, ...withoutExamples } = definition.schema;
+    expect(digestOf({ ...definition, schema: withoutExamples })).toBe(digestOf(definition));
+    const { title: _title, ...withoutTitle } = definition.schema;
+    expect(digestOf({ ...definition, schema: withoutTitle })).not.toBe(digestOf(definition));
+    expect(digestOf({ ...definition, examples: [] })).not.toBe(digestOf(definition));
+  });
+
+  it('fails on a form of an office without a clerk group, naming the stage, the file and the configuration to change', () => {
+    const { formsDir, lockFile } = workspace();
+    const file = join(formsDir, 'wohngeld', 'v2.json');
+    writeJson(file, { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 2, office: 'bauamt' });
+    writeJson(join(formsDir, 'wohngeld', 'v1.json'), { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), office: 'bauamt' });
+    const { problems } = checkForms({ formsDir, lockFile, update: false });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^stage dev: Forms of offices without a clerk group/);
+    expect(problems[0]).toContain(`${file} (office "bauamt")`);
+    expect(problems[0]).toContain('adds "bauamt" to OFFICES and to the stage\'s "offices" in infra/config.ts');
   });
 
   it('fails on a deleted published version', () => {
@@ -113,7 +141,7 @@ describe('npm run forms:check', () => {
     const file = join(formsDir, 'wohngeld', 'v2.json');
     writeJson(file, readJson(join(formsDir, 'wohngeld', 'v1.json')));
     expect(checkForms({ formsDir, lockFile, update: false }).problems).toEqual([
-      `invalid form definition: ${file}: version 1 does not match its file name v2.json`,
+      `invalid form definition: ${file}: version 1 does not match its file name v2.json: set "version": 2`,
     ]);
   });
 

@@ -1,7 +1,4 @@
 import { describe, expect, it, jest } from '@jest/globals';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
 import type { FormDefinition } from '#lib/forms/catalogue.ts';
 import {
   MAX_DATA_DEPTH,
@@ -10,11 +7,12 @@ import {
   createFormValidator,
 } from '#lib/forms/validation.ts';
 import type { Language, ValidationIssue } from '#lib/forms/validation.ts';
+import { formCatalogue, sampleOf } from '../../support/forms.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-const catalogue = loadFormCatalogue(fileURLToPath(new URL('../../../schemas/forms/', import.meta.url)));
+const catalogue = formCatalogue();
 const validator = createFormValidator();
 
 function form(id: string, version?: number): FormDefinition {
@@ -23,9 +21,9 @@ function form(id: string, version?: number): FormDefinition {
   return found;
 }
 
-/** A fresh copy of the shared valid sample of a form (test/fixtures/forms/<id>.valid.json). */
+/** A fresh copy of the first example of a form's latest version (`schema.examples`). */
 function validSample(id: string): JsonObject {
-  return JSON.parse(readFileSync(new URL(`../../fixtures/forms/${id}.valid.json`, import.meta.url), 'utf8')) as JsonObject;
+  return sampleOf(id) as JsonObject;
 }
 
 function child(value: Json | undefined): JsonObject {
@@ -64,6 +62,14 @@ describe('valid samples', () => {
     expect(validator.validate(form(id), validSample(id), 'de')).toEqual([]);
   });
 
+  it.each(catalogue.all().map((definition) => `${definition.id}@${definition.version}`))('every example of %s passes it', (key) => {
+    const [id, version] = key.split('@') as [string, string];
+    const definition = form(id, Number(version));
+    const examples = definition.schema.examples as unknown[];
+    expect(examples.length).toBeGreaterThan(0);
+    for (const example of examples) expect(validator.validate(definition, structuredClone(example), 'en')).toEqual([]);
+  });
+
   it('the fischereischein sample also passes version 1', () => {
     expect(validator.validate(form('fischereischein', 1), validSample('fischereischein'))).toEqual([]);
   });
@@ -98,7 +104,7 @@ describe('reporting', () => {
     const data = validSample('fischereischein');
     child(data.applicant).email = 'jonas.schneider@';
     expect(validator.validate(form('fischereischein'), data, 'de')).toEqual([
-      { pointer: '/data/applicant/email', keyword: 'format', message: 'muss diesem Format entsprechen: "email"' },
+      { pointer: '/data/applicant/email', keyword: 'format', message: 'muss eine gültige E-Mail-Adresse sein' },
     ]);
   });
 
@@ -108,8 +114,8 @@ describe('reporting', () => {
     child(item(data.pupils, 0).school).type = 'hogwarts';
     const issues = validator.validate(form('schuelerbefoerderung'), data, 'de');
     expect(issues).toEqual([
-      { pointer: '/data/pupils/0/school/type', keyword: 'enum', message: 'muss einem der vorgegebenen Werte entsprechen' },
-      { pointer: '/data/pupils/1/grade', keyword: 'maximum', message: 'muss <= 13 sein' },
+      { pointer: '/data/pupils/0/school/type', keyword: 'enum', message: 'muss einer der vorgegebenen Werte sein' },
+      { pointer: '/data/pupils/1/grade', keyword: 'maximum', message: 'darf höchstens 13 sein' },
     ]);
   });
 
@@ -169,19 +175,19 @@ describe('reporting', () => {
     child(data.dwelling).rooms = 0;
     expect(validator.validate(form('wohngeld'), data, 'en')).toEqual([
       { pointer: '/data/bankAccount', keyword: 'required', message: 'is required' },
-      { pointer: '/data/dwelling/rooms', keyword: 'minimum', message: 'must be >= 1' },
+      { pointer: '/data/dwelling/rooms', keyword: 'minimum', message: 'must be at least 1' },
     ]);
   });
 
   it('falls back to German for a language it does not speak', () => {
     const issues = validator.validate(form('wohngeld'), [], 'fr' as Language);
-    expect(issues).toEqual([{ pointer: '/data', keyword: 'type', message: 'muss sein: object' }]);
+    expect(issues).toEqual([{ pointer: '/data', keyword: 'type', message: 'muss eine Gruppe von Angaben sein' }]);
   });
 
   it('rejects data that is not an object', () => {
     for (const data of [null, [], 'text', 5]) {
       expect(validator.validate(form('wohngeld'), data, 'en')).toEqual([
-        { pointer: '/data', keyword: 'type', message: 'must be object' },
+        { pointer: '/data', keyword: 'type', message: 'must be a group of entries' },
       ]);
     }
   });
@@ -211,7 +217,7 @@ describe('conditions', () => {
     expect(pointers(validator.validate(form('fischereischein'), data, 'de'))).toEqual(['/data/fishingExam']);
     data.fishingExam = { passed: false, date: '2025-10-11' };
     expect(validator.validate(form('fischereischein'), data, 'de')).toEqual([
-      { pointer: '/data/fishingExam/passed', keyword: 'const', message: 'muss gleich der Konstanten sein' },
+      { pointer: '/data/fishingExam/passed', keyword: 'const', message: 'muss bestätigt werden' },
     ]);
   });
 
@@ -265,8 +271,8 @@ describe('data stays as submitted', () => {
     item(data.pupils, 0).grade = '3';
     const before = structuredClone(data);
     expect(validator.validate(form('schuelerbefoerderung'), data, 'en')).toEqual([
-      { pointer: '/data/pupils/0/grade', keyword: 'type', message: 'must be integer' },
-      { pointer: '/data/pupils/0/distanceKm', keyword: 'type', message: 'must be number' },
+      { pointer: '/data/pupils/0/grade', keyword: 'type', message: 'must be a whole number' },
+      { pointer: '/data/pupils/0/distanceKm', keyword: 'type', message: 'must be a number' },
     ]);
     expect(data).toEqual(before);
   });

@@ -1,0 +1,41 @@
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+import { loadFormCatalogue, type FormCatalogue, type FormDefinition } from '#lib/forms/catalogue.ts';
+
+/**
+ * The forms the tests run against: `schemas/forms`, or the folder `EGOV_FORMS_DIR` names (the
+ * publishing test runs the form-dependent suites against a copy with a new form in it). Tests take
+ * their forms, samples and "unknown" ids from here, never from a list of the forms that happen to ship.
+ */
+export const FORMS_DIR = resolve(process.env.EGOV_FORMS_DIR ?? fileURLToPath(new URL('../../schemas/forms', import.meta.url)));
+
+/** The lock file that goes with FORMS_DIR (`EGOV_FORMS_LOCK`, by default forms.lock.json). */
+export const FORMS_LOCK = resolve(process.env.EGOV_FORMS_LOCK ?? fileURLToPath(new URL('../../forms.lock.json', import.meta.url)));
+
+let loaded: FormCatalogue | undefined;
+
+/** The verified catalogue of FORMS_DIR, loaded once per test file. */
+export function formCatalogue(): FormCatalogue {
+  loaded ??= loadFormCatalogue(FORMS_DIR);
+  return loaded;
+}
+
+/** One version of a form (the latest by default); throws when there is none. */
+export function formOf(id: string, version?: number): FormDefinition {
+  const form = formCatalogue().get(id, version);
+  if (form === undefined) throw new Error(`no form ${id}${version === undefined ? '' : ` v${version}`} in ${FORMS_DIR}`);
+  return form;
+}
+
+/** A fresh copy of the first `examples` entry of a form version's schema (the latest by default). */
+export function sampleOf(id: string, version?: number): Record<string, unknown> {
+  const examples = formOf(id, version).schema.examples as Record<string, unknown>[];
+  return structuredClone(examples[0] as Record<string, unknown>);
+}
+
+/** A well-formed form id that no form in the catalogue has. */
+export function absentFormId(): string {
+  let id = 'kein-formular';
+  for (let n = 2; formCatalogue().get(id) !== undefined; n += 1) id = `kein-formular-${n}`;
+  return id;
+}
