@@ -81,7 +81,7 @@ describe('publishing a new form the documented way', () => {
     expect(checkForms({ formsDir, lockFile, update: false })).toMatchObject({ ok: true, problems: [] });
 
     // Step 3: the tests, unchanged, against the forms with the new one.
-    const { code, output } = await runJest(['--selectProjects', 'unit', '--verbose', '--runTestsByPath', ...FORM_SUITES], {
+    const { code, output } = await runJest(['--selectProjects', 'unit', '--verbose', '--reporters=default', '--runTestsByPath', ...FORM_SUITES], {
       EGOV_FORMS_DIR: formsDir,
       EGOV_FORMS_LOCK: lockFile,
     });
