@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkForms } from '../../../infra/scripts/forms-check.ts';
 import { FORMS_DIR, FORMS_LOCK, formCatalogue } from '../../support/forms.ts';
@@ -84,6 +84,8 @@ describe('publishing a new form the documented way', () => {
     const { code, output } = await runJest(['--selectProjects', 'unit', '--verbose', '--reporters=default', '--runTestsByPath', ...FORM_SUITES], {
       EGOV_FORMS_DIR: formsDir,
       EGOV_FORMS_LOCK: lockFile,
+      // The child's own temp files (jest's cache) stay in the workspace, removed with it.
+      TMPDIR: dirname(formsDir),
     });
     expect({ code, failures: code === 0 ? '' : output.slice(-4000) }).toEqual({ code: 0, failures: '' });
     expect(output).toMatch(new RegExp(`Test Suites: ${FORM_SUITES.length} passed`));
