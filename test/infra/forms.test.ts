@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { OFFICES } from '../../infra/config.ts';
 import { checkFormDefinitions } from '../../infra/forms.ts';
+import { testDefinition } from '../support/forms.ts';
 import { removeTempDirs, tempDir } from '../support/tempDirs.ts';
 
 afterAll(removeTempDirs);
@@ -16,22 +17,6 @@ function formsDir(definitions: Record<string, unknown>): string {
   return dir;
 }
 
-const valid = {
-  id: 'hundesteuer',
-  version: 1,
-  office: 'ordnungsamt',
-  title: { de: 'Anmeldung eines Hundes', en: 'Dog registration' },
-  description: { de: 'Anmeldung zur Hundesteuer', en: 'Registration for the dog tax' },
-  retentionDays: 365,
-  schema: {
-    $schema: 'https://json-schema.org/draft/2020-12/schema',
-    type: 'object',
-    properties: { name: { type: 'string' } },
-    required: ['name'],
-    additionalProperties: false,
-    examples: [{ name: 'Bello' }],
-  },
-};
 
 describe('form definitions at synth time', () => {
   it('accepts the repository’s form definitions', () => {
@@ -44,7 +29,7 @@ describe('form definitions at synth time', () => {
   });
 
   it('stops the build on a form of an office without a clerk group', () => {
-    const dir = formsDir({ 'hundesteuer/v1.json': { ...valid, office: 'bauamt' } });
+    const dir = formsDir({ 'hundesteuer/v1.json': testDefinition({ id: 'hundesteuer', office: 'bauamt' }) });
     const file = path.join(dir, 'hundesteuer', 'v1.json');
     expect(() => checkFormDefinitions(OFFICES, dir)).toThrow(`${file} (office "bauamt")`);
     expect(() => checkFormDefinitions(OFFICES, dir)).toThrow(/adds "bauamt" to OFFICES and to the stage's "offices" in infra\/config\.ts/);

@@ -39,3 +39,28 @@ export function absentFormId(): string {
   for (let n = 2; formCatalogue().get(id) !== undefined; n += 1) id = `kein-formular-${n}`;
   return id;
 }
+
+/**
+ * A small valid form definition, for tests that write forms folders of their own. `schema` merges
+ * into its schema (one `name` field and its example by default), the rest into the definition.
+ */
+export function testDefinition({ schema = {}, ...overrides }: { schema?: Record<string, unknown> } & Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: 'testantrag',
+    version: 1,
+    office: 'ordnungsamt',
+    title: { de: 'Testantrag', en: 'Test application' },
+    description: { de: 'Ein Antrag für Tests.', en: 'An application for tests.' },
+    retentionDays: 30,
+    schema: {
+      $schema: 'https://json-schema.org/draft/2020-12/schema',
+      type: 'object',
+      additionalProperties: false,
+      required: ['name'],
+      properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
+      examples: [{ name: 'Erika Mustermann' }],
+      ...schema,
+    },
+    ...overrides,
+  };
+}

@@ -32,6 +32,24 @@ afterAll(async () => {
 const seal = (ctx = context, client = kms, keyId = localKms.keyArn) => sealNewCase(client, keyId, ctx, plaintext, (envelope) => envelope);
 const open = (envelope: Envelope, ctx = context, keyId = localKms.keyArn) => withDataKey(kms, keyId, ctx, envelope, (key) => key.open('data', envelope));
 
+/** The plaintext data key KMS handed out while `work` ran, as it is after `work` settled. */
+async function keyLentDuring(work: () => Promise<unknown>): Promise<Uint8Array | undefined> {
+  let lent: Uint8Array | undefined;
+  const original = kms.send.bind(kms);
+  const spy = kms as unknown as { send: (command: unknown) => Promise<{ Plaintext?: Uint8Array }> };
+  spy.send = async (command: unknown) => {
+    const result = (await original(command as never)) as { Plaintext?: Uint8Array };
+    lent = result.Plaintext;
+    return result;
+  };
+  try {
+    await work();
+  } finally {
+    spy.send = original as never;
+  }
+  return lent;
+}
+
 describe('case envelope', () => {
   it('round-trips the form data', async () => {
     const envelope = await seal();
@@ -124,37 +142,14 @@ describe('case envelope', () => {
   });
 
   it('zeroes the generated data key once the new case is stored', async () => {
-    let lent: Uint8Array | undefined;
-    const original = kms.send.bind(kms);
-    const spy = kms as unknown as { send: (command: unknown) => Promise<{ Plaintext?: Uint8Array }> };
-    spy.send = async (command: unknown) => {
-      const result = (await original(command as never)) as { Plaintext?: Uint8Array };
-      lent = result.Plaintext;
-      return result;
-    };
-    try {
-      await seal();
-    } finally {
-      spy.send = original as never;
-    }
-    expect(lent?.every((byte) => byte === 0)).toBe(true);
+    const lent = await keyLentDuring(() => seal());
+    expect(lent).toBeDefined();
+    expect(lent!.every((byte) => byte === 0)).toBe(true);
   });
 
   it('zeroes the plaintext data key after use', async () => {
     const envelope = await seal();
-    let lent: Uint8Array | undefined;
-    const original = kms.send.bind(kms);
-    const spy = kms as unknown as { send: (command: unknown) => Promise<{ Plaintext?: Uint8Array }> };
-    spy.send = async (command: unknown) => {
-      const result = (await original(command as never)) as { Plaintext?: Uint8Array };
-      lent = result.Plaintext;
-      return result;
-    };
-    try {
-      await open(envelope);
-    } finally {
-      spy.send = original as never;
-    }
+    const lent = await keyLentDuring(() => open(envelope));
     expect(lent).toBeDefined();
     expect(lent!.every((byte) => byte === 0)).toBe(true);
   });

@@ -3,30 +3,22 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormDefinitionError, loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { testDefinition } from '../../support/forms.ts';
 
 // What a form author reads when a definition is refused: where, what, and how to fix it.
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 
 function definition(schema: Record<string, unknown> = {}, overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 'testantrag',
-    version: 1,
-    office: 'ordnungsamt',
-    title: { de: 'Testantrag', en: 'Test application' },
-    description: { de: 'Ein Antrag für Tests.', en: 'An application for tests.' },
-    retentionDays: 30,
+  return testDefinition({
     schema: {
-      $schema: DRAFT_2020_12,
-      type: 'object',
-      additionalProperties: false,
       required: ['postalCode'],
       properties: { postalCode: { type: 'string', pattern: '^[0-9]{5}$', maxLength: 5 } },
       examples: [{ postalCode: '01796' }],
       ...schema,
     },
     ...overrides,
-  };
+  });
 }
 
 const tempDirs: string[] = [];

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { FormDefinitionError, loadFormCatalogue } from '#lib/forms/catalogue.ts';
-import { FORMS_DIR, absentFormId } from '../../support/forms.ts';
+import { FORMS_DIR, absentFormId, testDefinition } from '../../support/forms.ts';
 
 const schemasDir = fileURLToPath(new URL('../../../schemas/', import.meta.url));
 // The shipped forms, or the copy the publishing test points EGOV_FORMS_DIR at.
@@ -13,24 +13,10 @@ const formsDir = FORMS_DIR;
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 
-function definition(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    id: 'testantrag',
-    version: 1,
-    office: 'testamt',
-    title: { de: 'Testantrag', en: 'Test application' },
-    description: { de: 'Ein Antrag für Tests.', en: 'An application for tests.' },
-    retentionDays: 30,
-    schema: {
-      $schema: DRAFT_2020_12,
-      type: 'object',
-      additionalProperties: false,
-      required: ['name'],
-      properties: { name: { type: 'string', minLength: 1, maxLength: 100 } },
-      examples: [{ name: 'Erika Mustermann' }],
-    },
-    ...overrides,
-  };
+/** The shared test definition in office `testamt`; a `schema` given here replaces its schema whole. */
+function definition({ schema, ...overrides }: Record<string, unknown> = {}): Record<string, unknown> {
+  const base = testDefinition({ office: 'testamt', ...overrides });
+  return schema === undefined ? base : { ...base, schema };
 }
 
 const tempDirs: string[] = [];
