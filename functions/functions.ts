@@ -83,7 +83,6 @@ export const functions = {
   openapi: { trigger: http('GET', '/openapi.json', 'public'), needs: {} },
 } as const satisfies Record<string, FunctionSpec>;
 
-export type FunctionName = keyof typeof functions;
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;
 
 /** A function of the table with its name. */

@@ -64,3 +64,16 @@ export function testDefinition({ schema = {}, ...overrides }: { schema?: Record<
     ...overrides,
   };
 }
+
+/** A form version around a hand-written schema, for behaviour the shipped forms do not show. */
+export function syntheticForm(id: string, schema: Record<string, unknown>): FormDefinition {
+  return {
+    id,
+    version: 1,
+    office: 'testamt',
+    title: { de: 'Test', en: 'Test' },
+    description: { de: 'Test', en: 'Test' },
+    retentionDays: 30,
+    schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', ...schema },
+  };
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { FormDefinition } from '#lib/forms/catalogue.ts';
 import { createFormValidator, type Language } from '#lib/forms/validation.ts';
-import { formCatalogue, sampleOf } from '../../support/forms.ts';
+import { formCatalogue, sampleOf, syntheticForm } from '../../support/forms.ts';
 
 // What a citizen reads: never a regular expression, a format's or keyword's name, or "schema".
 
@@ -12,15 +12,7 @@ let forms = 0;
 /** A form around a hand-written schema; each its own id, as the validator compiles once per id and version. */
 function form(schema: Record<string, unknown>): FormDefinition {
   forms += 1;
-  return {
-    id: `messages-${forms}`,
-    version: 1,
-    office: 'testamt',
-    title: { de: 'Test', en: 'Test' },
-    description: { de: 'Test', en: 'Test' },
-    retentionDays: 30,
-    schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', ...schema },
-  };
+  return syntheticForm(`messages-${forms}`, schema);
 }
 
 const message = (schema: Record<string, unknown>, data: unknown, language: Language): string[] =>

@@ -7,7 +7,7 @@ import {
   createFormValidator,
 } from '#lib/forms/validation.ts';
 import type { Language, ValidationIssue } from '#lib/forms/validation.ts';
-import { formCatalogue, sampleOf } from '../../support/forms.ts';
+import { formCatalogue, sampleOf, syntheticForm } from '../../support/forms.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -44,18 +44,6 @@ function issueAt(issues: ValidationIssue[], pointer: string): ValidationIssue | 
   return issues.find((issue) => issue.pointer === pointer);
 }
 
-/** A form definition around a hand-written schema, for behaviour the shipped forms do not show. */
-function syntheticForm(id: string, schema: Record<string, unknown>): FormDefinition {
-  return {
-    id,
-    version: 1,
-    office: 'testamt',
-    title: { de: 'Test', en: 'Test' },
-    description: { de: 'Test', en: 'Test' },
-    retentionDays: 30,
-    schema: { $schema: 'https://json-schema.org/draft/2020-12/schema', type: 'object', ...schema },
-  };
-}
 
 describe('valid samples', () => {
   it.each(catalogue.list().map((definition) => definition.id))('the sample of %s passes its latest version', (id) => {
