@@ -16,12 +16,14 @@ import { FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
 import type { Keys } from './keys.ts';
+import type { Queues } from './queues.ts';
 
 export interface FunctionsProps {
   readonly config: StageConfig;
   readonly table: FunctionTable;
   readonly data: Data;
   readonly keys: Keys;
+  readonly queues: Queues;
 }
 
 export interface DeployedFunction extends NamedFunction {
@@ -40,8 +42,10 @@ const FUNCTION_TIMEOUT = Duration.seconds(10);
  * only when the function has the need: a function that may not touch a table does not even learn
  * its name.
  */
-export function handlerConfig(needs: Needs, data: Data, keys: Keys): Partial<Record<ConfigName, string>> {
+export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
+    deliveries: queues.queues.deliveries.queueUrl,
+    confirmations: queues.queues.confirmations.queueUrl,
     caseKey: keys.caseKey.keyArn,
     cases: data.cases.tableName,
     events: data.events.tableName,
@@ -71,6 +75,8 @@ function describe(trigger: Trigger): string {
       return `schedule ${trigger.expression}`;
     case 'rule':
       return `EventBridge ${trigger.source} ${trigger.detailType}`;
+    case 'queue':
+      return `queue ${trigger.queue}`;
   }
 }
 
@@ -84,7 +90,7 @@ export class Functions extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const { config, data, keys } = props;
+    const { config, data, keys, queues } = props;
     const region = Stack.of(this).region;
 
     this.all = functionsOf(props.table).map((spec) => {
@@ -113,6 +119,7 @@ export class Functions extends Construct {
         caseKeyArn: keys.caseKey.keyArn,
         dataKeyArn: keys.dataKey.keyArn,
         secretArn: keys.hmacSecret.secretArn,
+        queueArns: { deliveries: queues.queues.deliveries.queueArn, confirmations: queues.queues.confirmations.queueArn },
         logGroupArn: logGroup.logGroupArn,
       })) {
         role.addToPrincipalPolicy(statement);
@@ -135,7 +142,7 @@ export class Functions extends Construct {
         tracing: lambda.Tracing.ACTIVE,
         bundling: bundlingFor(needs.forms === true),
         environment: {
-          ...handlerConfig(needs, data, keys),
+          ...handlerConfig(needs, data, keys, queues),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
           POWERTOOLS_LOG_LEVEL: config.logLevel,
@@ -147,7 +154,7 @@ export class Functions extends Construct {
           ...(trigger.kind === 'http' ? { CORS_ALLOWED_ORIGINS: config.corsOrigins.join(',') } : {}),
         },
       });
-      this.wireTrigger(name, trigger, fn, data);
+      this.wireTrigger(name, trigger, fn, data, queues);
 
       const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
       if (defaultPolicy) {
@@ -164,7 +171,7 @@ export class Functions extends Construct {
   }
 
   /** Workers get their trigger here; HTTP routes are wired by the Api construct. */
-  private wireTrigger(name: string, trigger: Trigger, fn: nodejs.NodejsFunction, data: Data): void {
+  private wireTrigger(name: string, trigger: Trigger, fn: nodejs.NodejsFunction, data: Data, queues: Queues): void {
     switch (trigger.kind) {
       case 'http':
         return;
@@ -187,6 +194,10 @@ export class Functions extends Construct {
           eventPattern: { source: [trigger.source], detailType: [trigger.detailType] },
           targets: [new targets.LambdaFunction(fn)],
         });
+        return;
+      case 'queue':
+        // Grants the role what consuming needs (receive, delete, attributes) on this queue only.
+        fn.addEventSource(new sources.SqsEventSource(queues.queues[trigger.queue], { batchSize: trigger.batchSize ?? 10, reportBatchItemFailures: true }));
         return;
     }
   }
