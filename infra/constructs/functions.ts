@@ -181,7 +181,11 @@ export class Functions extends Construct {
             startingPosition: lambda.StartingPosition.TRIM_HORIZON,
             batchSize: trigger.batchSize ?? 10,
             bisectBatchOnError: true,
-            retryAttempts: 10,
+            // No retry limit: a record is retried until the stream drops it (24 hours), so a
+            // dependency outage delays what follows a receipt but loses nothing; a record that
+            // still failed lands, as a pointer to its shard position, in the stream-failures queue,
+            // which alarms.
+            onFailure: new sources.SqsDlq(queues.streamFailures),
             reportBatchItemFailures: true,
           }),
         );

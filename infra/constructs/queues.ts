@@ -1,4 +1,4 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -19,6 +19,8 @@ export const DEAD_LETTER_RUNBOOK = 'dead letters';
 export class Queues extends Construct {
   readonly queues: Readonly<Record<QueueNeed, sqs.Queue>>;
   readonly deadLetters: Readonly<Record<QueueNeed, sqs.Queue>>;
+  /** Where a stream trigger puts what it could not handle within the stream's retention (shard positions, no data). */
+  readonly streamFailures: sqs.Queue;
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -42,14 +44,31 @@ export class Queues extends Construct {
     }
     this.queues = queues;
     this.deadLetters = deadLetters;
+    this.streamFailures = new sqs.Queue(this, 'StreamFailures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.streamFailures.node.defaultChild as Construct).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter destination (of the stream triggers); it is alarmed, not consumed by any function.',
+    });
   }
 
   /** A message in any dead-letter queue is an alarm: a case that was not delivered or confirmed. */
   alarmOnDeadLetters(topic: sns.ITopic): cloudwatch.Alarm[] {
-    return QUEUE_NEEDS.map((need) => {
-      const alarm = new cloudwatch.Alarm(this, `${need}DeadLettersAlarm`, {
-        alarmDescription: `A message reached the dead-letter queue of ${need} (${QUEUES[need].description}). ${runbookReference(DEAD_LETTER_RUNBOOK)}`,
-        metric: this.deadLetters[need].metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+    const watched = [
+      ...QUEUE_NEEDS.map((need) => ({
+        id: `${need}DeadLettersAlarm`,
+        queue: this.deadLetters[need],
+        description: `A message reached the dead-letter queue of ${need} (${QUEUES[need].description}).`,
+      })),
+      { id: 'StreamFailuresAlarm', queue: this.streamFailures, description: 'A stream record could not be handled by its worker within the stream retention.' },
+    ];
+    return watched.map(({ id, queue, description }) => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        alarmDescription: `${description} ${runbookReference(DEAD_LETTER_RUNBOOK)}`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
         threshold: 0,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         evaluationPeriods: 1,
