@@ -4,7 +4,10 @@ import { casesTable } from '#lib/cases/tables.ts';
 import { has } from '#lib/runtime/needs.ts';
 import { functions as functionTable, type FunctionTable } from '../functions/functions.ts';
 import type { StageConfig } from './config.ts';
+import { loadCheckedCatalogue } from './formPatterns.ts';
+import { FORMS_SOURCE_DIR } from './forms.ts';
 import { Alarms } from './constructs/alarms.ts';
+import { Attachments } from './constructs/attachments.ts';
 import { Api } from './constructs/api.ts';
 import { Backups } from './constructs/backups.ts';
 import { Clerks } from './constructs/clerks.ts';
@@ -21,6 +24,11 @@ export interface FormsStackProps extends StackProps {
   readonly config: StageConfig;
   /** The function table; defaults to functions/functions.ts (tests may hand in their own). */
   readonly functionTable?: FunctionTable;
+}
+
+/** The longest `retentionDays` of any form version: files in the vault never outlive it. */
+function longestRetentionDays(): number {
+  return Math.max(...loadCheckedCatalogue(FORMS_SOURCE_DIR).all().map((form) => form.retentionDays));
 }
 
 export function stackName(stage: string): string {
@@ -41,6 +49,7 @@ export class FormsStack extends Stack {
   readonly alarms: Alarms;
   readonly releases: Releases;
   readonly backups: Backups;
+  readonly attachments: Attachments;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
@@ -61,13 +70,24 @@ export class FormsStack extends Stack {
       submissionsPerSecond: config.capacity.submissionsPerSecond,
       table,
     });
+    this.attachments = new Attachments(this, 'Attachments', {
+      stage: config.stage,
+      key: this.keys.dataKey,
+      retainData: config.retainData,
+      corsOrigins: config.corsOrigins,
+      maxRetentionDays: longestRetentionDays(),
+    });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
       data: this.data,
       keys: this.keys,
+      attachments: this.attachments,
     });
-    const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey')).map(({ role }) => role);
+    const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey')).map(({ role }) => role);
+    const readersOf = (need: 'quarantine' | 'vault') =>
+      this.functions.all.filter(({ needs }) => (needs[need] ?? []).includes('s3:GetObject')).map(({ role }) => role);
+    this.attachments.restrictReaders(readersOf('quarantine'), readersOf('vault'));
     this.keys.restrictCaseKey(caseKeyUsers);
     this.releases = new Releases(this, 'Releases', { config, functions: this.functions.all });
     this.clerks = new Clerks(this, 'Clerks', { config, logKey: this.keys.dataKey });

@@ -15,6 +15,7 @@ import type { StageConfig } from '../config.ts';
 import { FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
+import type { Attachments } from './attachments.ts';
 import type { Keys } from './keys.ts';
 
 export interface FunctionsProps {
@@ -22,6 +23,7 @@ export interface FunctionsProps {
   readonly table: FunctionTable;
   readonly data: Data;
   readonly keys: Keys;
+  readonly attachments: Attachments;
 }
 
 export interface DeployedFunction extends NamedFunction {
@@ -40,7 +42,7 @@ const FUNCTION_TIMEOUT = Duration.seconds(10);
  * only when the function has the need: a function that may not touch a table does not even learn
  * its name.
  */
-export function handlerConfig(needs: Needs, data: Data, keys: Keys): Partial<Record<ConfigName, string>> {
+export function handlerConfig(needs: Needs, data: Data, keys: Keys, files: Attachments): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
     caseKey: keys.caseKey.keyArn,
     cases: data.cases.tableName,
@@ -48,6 +50,10 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys): Partial<Rec
     idempotency: data.idempotency.tableName,
     hmacSecret: keys.hmacSecret.secretArn,
     forms: FORMS_DIR_IN_LAMBDA,
+    attachments: data.attachments.tableName,
+    attachmentKey: keys.caseKey.keyArn,
+    quarantine: files.quarantine.bucketName,
+    vault: files.vault.bucketName,
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -109,7 +115,9 @@ export class Functions extends Construct {
           cases: { tableArn: data.cases.tableArn, indexArns: data.casesIndexArns() },
           events: { tableArn: data.events.tableArn, indexArns: [] },
           idempotency: { tableArn: data.idempotency.tableArn, indexArns: [] },
+          attachments: { tableArn: data.attachments.tableArn, indexArns: [] },
         },
+        buckets: { quarantine: props.attachments.quarantine.bucketArn, vault: props.attachments.vault.bucketArn },
         caseKeyArn: keys.caseKey.keyArn,
         dataKeyArn: keys.dataKey.keyArn,
         secretArn: keys.hmacSecret.secretArn,
@@ -117,7 +125,7 @@ export class Functions extends Construct {
       })) {
         role.addToPrincipalPolicy(statement);
       }
-      keys.confineCaseKeyUse(role, needs.caseKey ?? [], name);
+      keys.confineCaseKeyUse(role, [...new Set([...(needs.caseKey ?? []), ...(needs.attachmentKey ?? [])])], name);
 
       const fn = new nodejs.NodejsFunction(this, name, {
         description: describe(trigger),
@@ -135,7 +143,7 @@ export class Functions extends Construct {
         tracing: lambda.Tracing.ACTIVE,
         bundling: bundlingFor(needs.forms === true),
         environment: {
-          ...handlerConfig(needs, data, keys),
+          ...handlerConfig(needs, data, keys, props.attachments),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
           POWERTOOLS_LOG_LEVEL: config.logLevel,

@@ -24,7 +24,7 @@ export interface StackInfo {
   dynamodbBinding: 'loopback' | 'all-interfaces';
   kmsEndpoint: string;
   region: string;
-  tables: { cases: string; events: string; idempotency: string };
+  tables: { cases: string; events: string; idempotency: string; attachments: string };
   caseKeyArn: string;
   hmacSecretId: string;
   dataDir: string;
@@ -131,6 +131,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       CASES_TABLE: LOCAL_TABLES.cases,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
       EVENTS_TABLE: LOCAL_TABLES.events,
+      ATTACHMENTS_TABLE: LOCAL_TABLES.attachments,
       CASE_KEY_ID: kms.keyArn,
       HMAC_SECRET_ID: kms.secretId,
       FORMS_DIR: formsDir,
