@@ -158,7 +158,8 @@ export class Attachments extends Construct {
           principals: [new iam.AnyPrincipal()],
           actions: ['s3:GetObject', 's3:GetObjectVersion'],
           resources: [bucket.arnForObjects('*')],
-          conditions: { ArnNotEquals: { 'aws:PrincipalArn': readers.map((role) => role.roleArn) } },
+          // With no reader at all, nobody reads.
+          ...(readers.length > 0 ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': readers.map((role) => role.roleArn) } } } : {}),
         }),
       );
     deny(this.quarantine, 'DenyReadingUploadsToAllButScanners', [...quarantineReaders, this.scannerRole]);
