@@ -6,7 +6,7 @@ import { sealNewCase } from '#lib/crypto/envelope.ts';
 import { summaryMessage } from '#lib/cases/integrity.ts';
 import type { FormCatalogue, FormDefinition } from '#lib/forms/catalogue.ts';
 import { bindingFor, type Binding } from '#lib/attachments/binding.ts';
-import { attachmentSlots } from '#lib/attachments/fields.ts';
+import { attachmentsIn } from '#lib/attachments/fields.ts';
 import type { AttachmentStore } from '#lib/attachments/store.ts';
 import type { FormValidator } from '#lib/forms/validation.ts';
 import { preferredLanguage, type Language } from '#lib/http/language.ts';
@@ -31,8 +31,8 @@ const DAY_SECONDS = 24 * 60 * 60;
 
 /** The files the data names, checked for binding; none for a form without file fields. */
 async function bindingOf(deps: SubmitDeps, form: FormDefinition, data: unknown, language: Language): Promise<Binding | undefined> {
-  if (attachmentSlots(form.schema).length === 0) return undefined;
-  if (!deps.attachments) throw new Error(`form ${form.id} has file fields, but submit has no attachment store`);
+  if (attachmentsIn(form.schema, data).length === 0) return undefined;
+  if (!deps.attachments) throw new Error(`form ${form.id} names files, but submit has no attachment store`);
   return bindingFor(deps.attachments.store, deps.attachments.casesTable, form, data, language);
 }
 

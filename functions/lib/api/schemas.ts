@@ -144,7 +144,7 @@ export const attachmentTicketRequest = z.strictObject({
     .string()
     .min(1)
     .max(255)
-    .regex(/^[^\u0000-\u001f\u007f/\\]+$/)
+    .regex(/^[^\p{Cc}/\\]+$/u)
     .meta({ description: 'The file\'s name as the citizen chose it (no path, no control characters); stored encrypted.' }),
   mediaType: z.string().min(1).max(100).meta({ description: 'One of the field\'s `x-attachment.mediaTypes`.' }),
   size: z.int().min(1).max(Number.MAX_SAFE_INTEGER).meta({ description: 'Bytes; at most the field\'s `x-attachment.maxBytes`.' }),
