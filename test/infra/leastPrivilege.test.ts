@@ -115,7 +115,14 @@ describe('least privilege', () => {
       (s) => s.Effect === 'Allow' && s.Action.some((a) => a.startsWith('kms:')) && resourceRefersTo(s, caseKey),
     );
     expect(grants.length).toBeGreaterThan(0);
-    for (const grant of grants) {
+    // Each grant pins one of the two contexts the case key is used with: case data, or attachment
+    // metadata (file names; test/infra/attachments.test.ts checks that one).
+    const caseGrants = grants.filter((grant) => grant.Condition?.StringEquals?.['kms:EncryptionContext:purpose'] !== 'attachment-meta');
+    expect(caseGrants.length).toBeGreaterThan(0);
+    for (const grant of grants.filter((candidate) => !caseGrants.includes(candidate))) {
+      expect(grant.Condition?.['ForAllValues:StringEquals']).toEqual({ 'kms:EncryptionContextKeys': ['attachmentId', 'formId', 'office', 'purpose'] });
+    }
+    for (const grant of caseGrants) {
       expect(grant.Condition).toEqual({
         'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['caseId', 'formId', 'formVersion', 'office', 'purpose'] },
         Null: {
