@@ -105,6 +105,7 @@ export class FormsStack extends Stack {
       { id: 'Cases', table: this.data.cases, indexNames: casesTable.indexes.map((index) => index.name) },
       { id: 'Events', table: this.data.events, indexNames: [] },
       { id: 'Idempotency', table: this.data.idempotency, indexNames: [] },
+      { id: 'Attachments', table: this.data.attachments, indexNames: [] },
     ];
     const webAclName = webAclNameOf(config.stage);
     this.alarms = new Alarms(this, 'Alarms', {
