@@ -72,12 +72,13 @@ export const functions = {
       idempotency: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
       hmacSecret: true,
       forms: true,
+      attachments: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     },
   },
   listCases: { trigger: http('GET', '/cases', 'clerk'), needs: { cases: ['dynamodb:Query'], hmacSecret: true } },
   getCase: {
     trigger: http('GET', '/cases/{caseId}', 'clerk'),
-    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'] },
+    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'], attachmentKey: ['kms:Decrypt'] },
   },
   updateCase: {
     trigger: http('PATCH', '/cases/{caseId}', 'clerk'),
@@ -95,6 +96,26 @@ export const functions = {
   dispatch: {
     trigger: { kind: 'stream', table: 'events', batchSize: 25 },
     needs: { deliveries: ['sqs:SendMessage'], confirmations: ['sqs:SendMessage'] },
+  },
+  attachmentTicket: {
+    trigger: http('POST', '/forms/{formId}/attachments', 'public'),
+    needs: { forms: true, attachments: ['dynamodb:PutItem'], attachmentKey: ['kms:GenerateDataKey'], quarantine: ['s3:PutObject'] },
+  },
+  attachmentStatus: {
+    trigger: http('GET', '/forms/{formId}/attachments/{attachmentId}', 'public'),
+    needs: { attachments: ['dynamodb:GetItem'] },
+  },
+  attachmentVerdict: {
+    trigger: { kind: 'rule', source: 'aws.guardduty', detailType: 'GuardDuty Malware Protection Object Scan Result' },
+    needs: {
+      attachments: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      quarantine: ['s3:GetObject', 's3:DeleteObject'],
+      vault: ['s3:PutObject'],
+    },
+  },
+  downloadAttachment: {
+    trigger: http('GET', '/cases/{caseId}/attachments/{attachmentId}', 'clerk'),
+    needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:PutItem'], vault: ['s3:GetObject'] },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

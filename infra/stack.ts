@@ -4,7 +4,10 @@ import { casesTable } from '#lib/cases/tables.ts';
 import { has } from '#lib/runtime/needs.ts';
 import { functions as functionTable, type FunctionTable } from '../functions/functions.ts';
 import type { StageConfig } from './config.ts';
+import { loadCheckedCatalogue } from './formPatterns.ts';
+import { FORMS_SOURCE_DIR } from './forms.ts';
 import { Alarms } from './constructs/alarms.ts';
+import { Attachments } from './constructs/attachments.ts';
 import { Api } from './constructs/api.ts';
 import { Backups } from './constructs/backups.ts';
 import { Clerks } from './constructs/clerks.ts';
@@ -22,6 +25,11 @@ export interface FormsStackProps extends StackProps {
   readonly config: StageConfig;
   /** The function table; defaults to functions/functions.ts (tests may hand in their own). */
   readonly functionTable?: FunctionTable;
+}
+
+/** The longest `retentionDays` of any form version: files in the vault never outlive it. */
+function longestRetentionDays(): number {
+  return Math.max(...loadCheckedCatalogue(FORMS_SOURCE_DIR).all().map((form) => form.retentionDays));
 }
 
 export function stackName(stage: string): string {
@@ -43,6 +51,7 @@ export class FormsStack extends Stack {
   readonly releases: Releases;
   readonly backups: Backups;
   readonly queues: Queues;
+  readonly attachments: Attachments;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
@@ -64,14 +73,25 @@ export class FormsStack extends Stack {
       table,
     });
     this.queues = new Queues(this, 'Queues');
+    this.attachments = new Attachments(this, 'Attachments', {
+      stage: config.stage,
+      key: this.keys.dataKey,
+      retainData: config.retainData,
+      corsOrigins: config.corsOrigins,
+      maxRetentionDays: longestRetentionDays(),
+    });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
       data: this.data,
       keys: this.keys,
       queues: this.queues,
+      attachments: this.attachments,
     });
-    const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey')).map(({ role }) => role);
+    const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey')).map(({ role }) => role);
+    const readersOf = (need: 'quarantine' | 'vault') =>
+      this.functions.all.filter(({ needs }) => (needs[need] ?? []).includes('s3:GetObject')).map(({ role }) => role);
+    this.attachments.restrictReaders(readersOf('quarantine'), readersOf('vault'));
     this.keys.restrictCaseKey(caseKeyUsers);
     this.releases = new Releases(this, 'Releases', { config, functions: this.functions.all });
     this.clerks = new Clerks(this, 'Clerks', { config, logKey: this.keys.dataKey });
@@ -89,6 +109,7 @@ export class FormsStack extends Stack {
       { id: 'Cases', table: this.data.cases, indexNames: casesTable.indexes.map((index) => index.name) },
       { id: 'Events', table: this.data.events, indexNames: [] },
       { id: 'Idempotency', table: this.data.idempotency, indexNames: [] },
+      { id: 'Attachments', table: this.data.attachments, indexNames: [] },
     ];
     const webAclName = webAclNameOf(config.stage);
     this.alarms = new Alarms(this, 'Alarms', {

@@ -6,12 +6,15 @@ import type { CaseStore } from '#lib/cases/store.ts';
 import { withDataKey } from '#lib/crypto/envelope.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
+import { openCaseFiles } from '#lib/attachments/caseMetadata.ts';
 
 export interface GetCaseDeps {
   cases: CaseStore;
   events: EventLog;
   kms: KMSClient;
   caseKeyId: string;
+  /** The key of the attachment metadata (the case key, another context); default: `caseKeyId`. */
+  attachmentKeyId?: string;
 }
 
 /**
@@ -33,7 +36,9 @@ export function createGetCase(deps: GetCaseDeps) {
       };
     });
 
+    const attachments = await openCaseFiles(deps.kms, deps.attachmentKeyId ?? deps.caseKeyId, summary, stored.files);
+
     await deps.events.append(summary.caseId, { at: new Date().toISOString(), type: 'case.viewed', actor: clerk.sub }, expiresAt);
-    return json(200, { ...summary, data: opened.data, notes: opened.notes }, { noStore: true, headers: { ETag: `"${summary.version}"` } });
+    return json(200, { ...summary, data: opened.data, notes: opened.notes, attachments }, { noStore: true, headers: { ETag: `"${summary.version}"` } });
   };
 }

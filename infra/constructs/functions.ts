@@ -15,6 +15,7 @@ import type { StageConfig } from '../config.ts';
 import { FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
+import type { Attachments } from './attachments.ts';
 import type { Keys } from './keys.ts';
 import type { Queues } from './queues.ts';
 
@@ -24,6 +25,7 @@ export interface FunctionsProps {
   readonly data: Data;
   readonly keys: Keys;
   readonly queues: Queues;
+  readonly attachments: Attachments;
 }
 
 export interface DeployedFunction extends NamedFunction {
@@ -42,7 +44,7 @@ const FUNCTION_TIMEOUT = Duration.seconds(10);
  * only when the function has the need: a function that may not touch a table does not even learn
  * its name.
  */
-export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues): Partial<Record<ConfigName, string>> {
+export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues, files: Attachments): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
     deliveries: queues.queues.deliveries.queueUrl,
     confirmations: queues.queues.confirmations.queueUrl,
@@ -52,6 +54,10 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queu
     idempotency: data.idempotency.tableName,
     hmacSecret: keys.hmacSecret.secretArn,
     forms: FORMS_DIR_IN_LAMBDA,
+    attachments: data.attachments.tableName,
+    attachmentKey: keys.caseKey.keyArn,
+    quarantine: files.quarantine.bucketName,
+    vault: files.vault.bucketName,
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -115,7 +121,9 @@ export class Functions extends Construct {
           cases: { tableArn: data.cases.tableArn, indexArns: data.casesIndexArns() },
           events: { tableArn: data.events.tableArn, indexArns: [] },
           idempotency: { tableArn: data.idempotency.tableArn, indexArns: [] },
+          attachments: { tableArn: data.attachments.tableArn, indexArns: [] },
         },
+        buckets: { quarantine: props.attachments.quarantine.bucketArn, vault: props.attachments.vault.bucketArn },
         caseKeyArn: keys.caseKey.keyArn,
         dataKeyArn: keys.dataKey.keyArn,
         secretArn: keys.hmacSecret.secretArn,
@@ -124,7 +132,7 @@ export class Functions extends Construct {
       })) {
         role.addToPrincipalPolicy(statement);
       }
-      keys.confineCaseKeyUse(role, needs.caseKey ?? [], name);
+      keys.confineCaseKeyUse(role, [...new Set([...(needs.caseKey ?? []), ...(needs.attachmentKey ?? [])])], name);
 
       const fn = new nodejs.NodejsFunction(this, name, {
         description: describe(trigger),
@@ -142,7 +150,7 @@ export class Functions extends Construct {
         tracing: lambda.Tracing.ACTIVE,
         bundling: bundlingFor(needs.forms === true),
         environment: {
-          ...handlerConfig(needs, data, keys, queues),
+          ...handlerConfig(needs, data, keys, queues, props.attachments),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
           POWERTOOLS_LOG_LEVEL: config.logLevel,

@@ -18,6 +18,9 @@ import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.
 import { startLocalKms } from './kms.ts';
 import { formsDir as defaultFormsDir } from './paths.ts';
 import { createTokenVerifier } from './tokens.ts';
+import { createLocalEventBus, ruleWorkersOf, type RuleHandler, type RuleWorker } from './rules.ts';
+import { startLocalS3, type LocalBuckets } from './s3.ts';
+import { createScanner } from './scanner.ts';
 
 export const REGION = 'eu-central-1';
 
@@ -28,7 +31,10 @@ export interface StackInfo {
   dynamodbBinding: 'loopback' | 'all-interfaces';
   kmsEndpoint: string;
   region: string;
-  tables: { cases: string; events: string; idempotency: string };
+  tables: { cases: string; events: string; idempotency: string; attachments: string };
+  /** The S3-compatible store (s3rver, SigV4-checking) and its buckets. */
+  s3Endpoint: string;
+  buckets: LocalBuckets;
   caseKeyArn: string;
   hmacSecretId: string;
   /** The local SQS (queues.ts, sqs.ts) and each queue's URL and dead-letter queue. */
@@ -136,6 +142,16 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stoppers.push(sqs.close);
 
+    // The store notifies the scanner stand-in of new objects; the scanner's verdict goes over the
+    // local event bus to the rule-triggered workers (loaded below, once the environment is set).
+    let onObjectCreated: (bucket: string, key: string, read: () => Promise<Buffer>) => Promise<void> = async () => undefined;
+    const s3 = await startLocalS3({
+      dataDir: options.dataDir,
+      credentials,
+      onObjectCreated: (bucket, key, read) => void onObjectCreated(bucket, key, read).catch(() => undefined),
+    });
+    stoppers.push(s3.stop);
+
     Object.assign(process.env, {
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: credentials.accessKeyId,
@@ -146,9 +162,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       DELIVERIES_QUEUE_URL: sqs.queues.deliveries.url,
       CONFIRMATIONS_QUEUE_URL: sqs.queues.confirmations.url,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      QUARANTINE_BUCKET: s3.buckets.quarantine,
+      VAULT_BUCKET: s3.buckets.vault,
+      ATTACHMENT_KEY_ID: kms.keyArn,
       CASES_TABLE: LOCAL_TABLES.cases,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
       EVENTS_TABLE: LOCAL_TABLES.events,
+      ATTACHMENTS_TABLE: LOCAL_TABLES.attachments,
       CASE_KEY_ID: kms.keyArn,
       HMAC_SECRET_ID: kms.secretId,
       FORMS_DIR: formsDir,
@@ -193,6 +214,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         client.destroy();
       });
     }
+    // Workers triggered by EventBridge rules (the scan results) run here as in Lambda.
+    const ruleWorkers: RuleWorker[] = [];
+    for (const worker of ruleWorkersOf(functionTable)) {
+      ruleWorkers.push({ ...worker, invoke: ((await import(worker.module)) as { handler: RuleHandler }).handler });
+    }
+    const bus = createLocalEventBus(ruleWorkers, { region: REGION });
+    onObjectCreated = createScanner({ bus, protectedBucket: s3.buckets.quarantine, region: REGION });
+    stoppers.push(() => bus.idle());
 
     const server = createGateway({
       routes: gatewayRoutes,
@@ -236,6 +265,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       kmsEndpoint: kms.url,
       region: REGION,
       tables: { ...LOCAL_TABLES },
+      s3Endpoint: s3.endpoint,
+      buckets: { ...s3.buckets },
       caseKeyArn: kms.keyArn,
       hmacSecretId: kms.secretId,
       sqsEndpoint: sqs.endpoint,

@@ -4,6 +4,7 @@ import addFormatsModule from 'ajv-formats';
 import type { FormatsPlugin } from 'ajv-formats';
 import type { FormDefinition } from './definition.ts';
 import { citizenMessage, xMessageKeyword, type Language } from './messages.ts';
+import { xAttachmentKeyword } from '#lib/attachments/fields.ts';
 
 export type { Language } from './messages.ts';
 
@@ -84,6 +85,7 @@ export function createFormSchemaAjv({ checkSchemas = true }: { checkSchemas?: bo
   });
   addFormats(ajv);
   ajv.addKeyword(xMessageKeyword);
+  ajv.addKeyword(xAttachmentKeyword);
   return ajv;
 }
 
