@@ -17,6 +17,11 @@ export interface AttachmentsProps {
   readonly maxRetentionDays: number;
 }
 
+/** The object GuardDuty writes when it checks that it can reach the bucket. */
+const VALIDATION_OBJECT = 'malware-protection-resource-validation-object';
+/** GuardDuty names the EventBridge rule it manages for a protected bucket with this prefix. */
+const GUARDDUTY_RULE_PREFIX = 'DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3';
+
 /** GuardDuty's own service principal for Malware Protection for S3. */
 const GUARDDUTY_PRINCIPAL = 'malware-protection-plan.guardduty.amazonaws.com';
 
@@ -88,7 +93,7 @@ export class Attachments extends Construct {
       assumedBy: new iam.ServicePrincipal(GUARDDUTY_PRINCIPAL).withConditions({ StringEquals: { 'aws:SourceAccount': stack.account } }),
       description: `egov-forms ${props.stage}: GuardDuty Malware Protection scans the attachment quarantine`,
     });
-    const managedRule = stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*' });
+    const managedRule = stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${GUARDDUTY_RULE_PREFIX}*` });
     this.scannerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ManageScanRule',
@@ -108,14 +113,15 @@ export class Attachments extends Construct {
       new iam.PolicyStatement({
         sid: 'ScanAndTagUploads',
         actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:PutObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObjectVersionTagging'],
-        resources: [this.quarantine.arnForObjects('*')],
+        // Uploads live under attachment ids (26 characters), plus GuardDuty's own validation object.
+        resources: [this.quarantine.arnForObjects('?'.repeat(26)), this.quarantine.arnForObjects(VALIDATION_OBJECT)],
       }),
     );
     this.scannerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
         sid: 'ValidationObject',
         actions: ['s3:PutObject'],
-        resources: [this.quarantine.arnForObjects('malware-protection-resource-validation-object')],
+        resources: [this.quarantine.arnForObjects(VALIDATION_OBJECT)],
       }),
     );
     this.scannerRole.addToPrincipalPolicy(
@@ -129,10 +135,10 @@ export class Attachments extends Construct {
     const scannerPolicy = this.scannerRole.node.tryFindChild('DefaultPolicy');
     if (scannerPolicy) {
       Validations.of(scannerPolicy).acknowledge({
-        id: 'AwsSolutions-IAM5',
+        id: `AwsSolutions-IAM5[Resource::arn:aws:events:${stack.region}:<AWS::AccountId>:rule/${GUARDDUTY_RULE_PREFIX}*]`,
         reason:
-          'GuardDuty scans every new object of the quarantine bucket (object ARN with /*) and manages its own rule, whose ' +
-          'name GuardDuty suffixes itself (DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*).',
+          'GuardDuty Malware Protection creates and manages its own EventBridge rule, whose name it suffixes itself; ' +
+          'the role may manage only rules of that prefix, and only those GuardDuty manages (events:ManagedBy).',
       });
     }
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -206,6 +206,9 @@ export class Functions extends Construct {
           eventPattern: { source: [trigger.source], detailType: [trigger.detailType] },
           targets: [new targets.LambdaFunction(fn)],
         });
+        // The rule invokes the function unqualified (its permission is on the function, which is
+        // what the warning asks about): a worker's events are not routed through the canary alias.
+        Annotations.of(fn).acknowledgeWarning('@aws-cdk/aws-lambda:addPermissionsToVersionOrAlias', 'rule targets invoke the unqualified function');
         return;
       case 'queue':
         // Grants the role what consuming needs (receive, delete, attributes) on this queue only.

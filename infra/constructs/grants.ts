@@ -28,6 +28,9 @@ export interface GrantTargets {
   readonly buckets: Readonly<Record<BucketNeed, string>>;
 }
 
+/** An IAM resource pattern matching exactly the object keys of attachments (attachment ids). */
+export const OBJECT_KEY_PATTERN = '?'.repeat(26);
+
 const capitalized = (name: string): string => `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
 const sidOf = (need: TableNeed): string => `${capitalized(need)}Table`;
 
@@ -88,7 +91,9 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     if (actions.length === 0) continue;
     bucketActions.push(...actions);
     const sid = `${need[0]?.toUpperCase() ?? ''}${need.slice(1)}Objects`;
-    statements.push(new iam.PolicyStatement({ sid, actions: [...actions], resources: [`${targets.buckets[need]}/*`] }));
+    // Object keys are attachment ids (ULIDs, 26 characters): `?` matches one character each, so
+    // the grant covers exactly the keys the backend writes and needs no `*`.
+    statements.push(new iam.PolicyStatement({ sid, actions: [...actions], resources: [`${targets.buckets[need]}/${OBJECT_KEY_PATTERN}`] }));
   }
   if (bucketActions.length > 0) {
     // SSE-KMS with the at-rest key: S3 generates (on writes) and decrypts (on reads, copies) data
