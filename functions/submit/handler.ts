@@ -8,9 +8,11 @@ import { createFormValidator } from '#lib/forms/validation.ts';
 import { secretHmac } from '#lib/crypto/hmac.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { createIdempotencyStore } from '#lib/submissions/idempotency.ts';
+import { statusTokens } from '#lib/status/token.ts';
 import { createSubmit } from './submit.ts';
 
 const config = readConfig(functions.submit.needs);
+const hmac = secretHmac(secretsManager, config.HMAC_SECRET_ID);
 
 export const handler = httpRoute(
   createSubmit({
@@ -20,7 +22,8 @@ export const handler = httpRoute(
     kms,
     caseKeyId: config.CASE_KEY_ID,
     cases: createCaseStore(dynamodb, config.CASES_TABLE, createEventLog(dynamodb, config.EVENTS_TABLE)),
-    idempotency: createIdempotencyStore(dynamodb, config.IDEMPOTENCY_TABLE, secretHmac(secretsManager, config.HMAC_SECRET_ID)),
+    idempotency: createIdempotencyStore(dynamodb, config.IDEMPOTENCY_TABLE, hmac),
+    statusTokens: statusTokens(hmac),
   }),
   { jsonBody: true },
 );

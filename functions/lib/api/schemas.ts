@@ -43,6 +43,10 @@ export const submissionResponse = z.object({
   formVersion,
   status: z.literal('received'),
   receivedAt: timestamp,
+  statusToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{22,}$/)
+    .meta({ description: 'Secret for `GET /status/{reference}` (header `Status-Token`), base64url, 256 bits. Shown once: keep it; it is the same on a replay.' }),
 });
 export type SubmissionResponse = z.infer<typeof submissionResponse>;
 
