@@ -81,6 +81,8 @@ export const functions = {
     needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true },
   },
   openapi: { trigger: http('GET', '/openapi.json', 'public'), needs: {} },
+  /** Citizens' status: reads the reference claim and the case summary (projected), derives the token; never decrypts. */
+  getStatus: { trigger: http('GET', '/status/{reference}', 'public'), needs: { cases: ['dynamodb:GetItem'], hmacSecret: true } },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;

@@ -14,6 +14,7 @@ import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.
 import { startLocalKms } from './kms.ts';
 import { formsDir as defaultFormsDir } from './paths.ts';
 import { createTokenVerifier } from './tokens.ts';
+import { createRateLimiter, localRateLimits } from './rateLimit.ts';
 
 export const REGION = 'eu-central-1';
 
@@ -166,6 +167,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       verifyToken: await createTokenVerifier(options.dataDir),
       local: { '/health': () => ({ status: 'ok' }) },
       cors: corsPolicy(origins),
+      rateLimits: Object.fromEntries(Object.entries(localRateLimits()).map(([handler, rule]) => [handler, createRateLimiter(rule)])),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

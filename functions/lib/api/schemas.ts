@@ -194,6 +194,23 @@ export const updateCaseHeaders = z.looseObject({ 'if-match': z.string().optional
 /** `If-Match` and `ETag`: the case version as a strong entity tag. */
 export const entityTag = z.string().regex(/^"[0-9]{1,9}"$/);
 
+// ---- citizens' status -------------------------------------------------------------------------
+
+export const statusTokenHeader = z.string().min(1).max(256);
+
+/** The headers `GET /status/{reference}` reads: the token of the submission's 201. */
+export const statusHeaders = z.looseObject({ 'status-token': statusTokenHeader });
+
+/** What a citizen learns about his case: status and times, never data, notes, office or clerk. */
+export const citizenStatus = z.strictObject({
+  reference,
+  formId,
+  status: caseStatus,
+  receivedAt: timestamp,
+  updatedAt: timestamp,
+});
+export type CitizenStatus = z.infer<typeof citizenStatus>;
+
 export const healthResponse = z.object({ status: z.literal('ok') });
 
 /** The OpenAPI document itself, as `GET /openapi.json` answers it. */
