@@ -14,6 +14,7 @@ import { webAclNameOf } from './constructs/firewall.ts';
 import { Functions } from './constructs/functions.ts';
 import { KeyWatch } from './constructs/keyWatch.ts';
 import { Keys } from './constructs/keys.ts';
+import { Mail } from './constructs/mail.ts';
 import { Releases } from './constructs/releases.ts';
 import { SyntheticProbe } from './constructs/synthetic.ts';
 
@@ -41,6 +42,7 @@ export class FormsStack extends Stack {
   readonly alarms: Alarms;
   readonly releases: Releases;
   readonly backups: Backups;
+  readonly mail: Mail;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
@@ -61,11 +63,13 @@ export class FormsStack extends Stack {
       submissionsPerSecond: config.capacity.submissionsPerSecond,
       table,
     });
+    this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
       data: this.data,
       keys: this.keys,
+      mail: this.mail,
     });
     const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey')).map(({ role }) => role);
     this.keys.restrictCaseKey(caseKeyUsers);

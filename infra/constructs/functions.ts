@@ -16,12 +16,15 @@ import { FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
 import type { Keys } from './keys.ts';
+import type { Mail } from './mail.ts';
 
 export interface FunctionsProps {
   readonly config: StageConfig;
   readonly table: FunctionTable;
   readonly data: Data;
   readonly keys: Keys;
+  /** The confirmation mail's identity, configuration set and settings (mail.ts). */
+  readonly mail: Mail;
 }
 
 export interface DeployedFunction extends NamedFunction {
@@ -40,7 +43,7 @@ const FUNCTION_TIMEOUT = Duration.seconds(10);
  * only when the function has the need: a function that may not touch a table does not even learn
  * its name.
  */
-export function handlerConfig(needs: Needs, data: Data, keys: Keys): Partial<Record<ConfigName, string>> {
+export function handlerConfig(needs: Needs, data: Data, keys: Keys, mail: Mail): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
     caseKey: keys.caseKey.keyArn,
     cases: data.cases.tableName,
@@ -48,6 +51,7 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys): Partial<Rec
     idempotency: data.idempotency.tableName,
     hmacSecret: keys.hmacSecret.secretArn,
     forms: FORMS_DIR_IN_LAMBDA,
+    confirmationMail: JSON.stringify(mail.settings),
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -84,7 +88,7 @@ export class Functions extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const { config, data, keys } = props;
+    const { config, data, keys, mail } = props;
     const region = Stack.of(this).region;
 
     this.all = functionsOf(props.table).map((spec) => {
@@ -114,6 +118,7 @@ export class Functions extends Construct {
         dataKeyArn: keys.dataKey.keyArn,
         secretArn: keys.hmacSecret.secretArn,
         logGroupArn: logGroup.logGroupArn,
+        mail: { identityArn: mail.identity.emailIdentityArn, configurationSetArn: mail.configurationSetArn, fromAddress: mail.settings.fromAddress },
       })) {
         role.addToPrincipalPolicy(statement);
       }
@@ -135,7 +140,7 @@ export class Functions extends Construct {
         tracing: lambda.Tracing.ACTIVE,
         bundling: bundlingFor(needs.forms === true),
         environment: {
-          ...handlerConfig(needs, data, keys),
+          ...handlerConfig(needs, data, keys, mail),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
           POWERTOOLS_LOG_LEVEL: config.logLevel,

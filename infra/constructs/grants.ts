@@ -22,6 +22,8 @@ export interface GrantTargets {
   readonly dataKeyArn: string;
   readonly secretArn: string;
   readonly logGroupArn: string;
+  /** The confirmation mail's sender identity and configuration set (mail.ts). */
+  readonly mail: { readonly identityArn: string; readonly configurationSetArn: string; readonly fromAddress: string };
 }
 
 const sidOf = (need: TableNeed): string => `${need[0]?.toUpperCase() ?? ''}${need.slice(1)}Table`;
@@ -105,6 +107,19 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
             'kms:EncryptionContext:SecretARN': targets.secretArn,
           },
         },
+      }),
+    );
+  }
+
+  if (needs.confirmationMail) {
+    // SES v2 authorises SendEmail on the identity and on the configuration set named in the call.
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'SendConfirmationMail',
+        actions: ['ses:SendEmail'],
+        resources: [targets.mail.identityArn, targets.mail.configurationSetArn],
+        // Only from the stage's sender address, whatever else the identity (a domain) would allow.
+        conditions: { StringEquals: { 'ses:FromAddress': targets.mail.fromAddress } },
       }),
     );
   }

@@ -13,6 +13,7 @@ export const CONFIG_OF_NEED = {
   idempotency: 'IDEMPOTENCY_TABLE',
   hmacSecret: 'HMAC_SECRET_ID',
   forms: 'FORMS_DIR',
+  confirmationMail: 'CONFIRMATION_MAIL',
 } as const satisfies Record<keyof Needs, string>;
 
 export type ConfigName = (typeof CONFIG_OF_NEED)[keyof Needs];

@@ -22,6 +22,11 @@ export interface Needs {
   readonly hmacSecret?: true;
   /** Ships the form definitions under schemas/forms with the function. */
   readonly forms?: true;
+  /**
+   * Sends citizens' confirmation mails: ses:SendEmail on the stage's sender identity and
+   * configuration set only (infra/constructs/mail.ts); learns sender, configuration set and status page URL.
+   */
+  readonly confirmationMail?: true;
 }
 
 /** The table needs, one per DynamoDB table of functions/lib/cases/tables.ts. */
