@@ -14,6 +14,7 @@ import { webAclNameOf } from './constructs/firewall.ts';
 import { Functions } from './constructs/functions.ts';
 import { KeyWatch } from './constructs/keyWatch.ts';
 import { Keys } from './constructs/keys.ts';
+import { Queues } from './constructs/queues.ts';
 import { Mail } from './constructs/mail.ts';
 import { Releases } from './constructs/releases.ts';
 import { SyntheticProbe } from './constructs/synthetic.ts';
@@ -42,6 +43,7 @@ export class FormsStack extends Stack {
   readonly alarms: Alarms;
   readonly releases: Releases;
   readonly backups: Backups;
+  readonly queues: Queues;
   readonly mail: Mail;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
@@ -63,12 +65,14 @@ export class FormsStack extends Stack {
       submissionsPerSecond: config.capacity.submissionsPerSecond,
       table,
     });
+    this.queues = new Queues(this, 'Queues');
     this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
       data: this.data,
       keys: this.keys,
+      queues: this.queues,
       mail: this.mail,
     });
     const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey')).map(({ role }) => role);
@@ -100,6 +104,7 @@ export class FormsStack extends Stack {
       webAclName,
       probe: probe.fn,
     });
+    this.queues.alarmOnDeadLetters(this.alarms.topic);
     this.releases.rollOutWithCanary((handler) => this.alarms.rollbackAlarmsOf(handler));
     new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic: this.alarms.topic });
     new OperationsDashboard(this, 'Dashboard', { stage: config.stage, api: this.api.restApi, functions: this.functions.all, tables, webAclName });

@@ -16,6 +16,7 @@ import { FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
 import type { Keys } from './keys.ts';
+import type { Queues } from './queues.ts';
 import type { Mail } from './mail.ts';
 
 export interface FunctionsProps {
@@ -23,6 +24,7 @@ export interface FunctionsProps {
   readonly table: FunctionTable;
   readonly data: Data;
   readonly keys: Keys;
+  readonly queues: Queues;
   /** The confirmation mail's identity, configuration set and settings (mail.ts). */
   readonly mail: Mail;
 }
@@ -43,8 +45,10 @@ const FUNCTION_TIMEOUT = Duration.seconds(10);
  * only when the function has the need: a function that may not touch a table does not even learn
  * its name.
  */
-export function handlerConfig(needs: Needs, data: Data, keys: Keys, mail: Mail): Partial<Record<ConfigName, string>> {
+export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues, mail: Mail): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
+    deliveries: queues.queues.deliveries.queueUrl,
+    confirmations: queues.queues.confirmations.queueUrl,
     caseKey: keys.caseKey.keyArn,
     cases: data.cases.tableName,
     events: data.events.tableName,
@@ -75,6 +79,8 @@ function describe(trigger: Trigger): string {
       return `schedule ${trigger.expression}`;
     case 'rule':
       return `EventBridge ${trigger.source} ${trigger.detailType}`;
+    case 'queue':
+      return `queue ${trigger.queue}`;
   }
 }
 
@@ -88,7 +94,7 @@ export class Functions extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const { config, data, keys, mail } = props;
+    const { config, data, keys, queues, mail } = props;
     const region = Stack.of(this).region;
 
     this.all = functionsOf(props.table).map((spec) => {
@@ -117,6 +123,7 @@ export class Functions extends Construct {
         caseKeyArn: keys.caseKey.keyArn,
         dataKeyArn: keys.dataKey.keyArn,
         secretArn: keys.hmacSecret.secretArn,
+        queueArns: { deliveries: queues.queues.deliveries.queueArn, confirmations: queues.queues.confirmations.queueArn },
         logGroupArn: logGroup.logGroupArn,
         mail: { identityArn: mail.identity.emailIdentityArn, configurationSetArn: mail.configurationSetArn, fromAddress: mail.settings.fromAddress },
       })) {
@@ -140,7 +147,7 @@ export class Functions extends Construct {
         tracing: lambda.Tracing.ACTIVE,
         bundling: bundlingFor(needs.forms === true),
         environment: {
-          ...handlerConfig(needs, data, keys, mail),
+          ...handlerConfig(needs, data, keys, queues, mail),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
           POWERTOOLS_LOG_LEVEL: config.logLevel,
@@ -152,7 +159,7 @@ export class Functions extends Construct {
           ...(trigger.kind === 'http' ? { CORS_ALLOWED_ORIGINS: config.corsOrigins.join(',') } : {}),
         },
       });
-      this.wireTrigger(name, trigger, fn, data);
+      this.wireTrigger(name, trigger, fn, data, queues);
 
       const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
       if (defaultPolicy) {
@@ -169,7 +176,7 @@ export class Functions extends Construct {
   }
 
   /** Workers get their trigger here; HTTP routes are wired by the Api construct. */
-  private wireTrigger(name: string, trigger: Trigger, fn: nodejs.NodejsFunction, data: Data): void {
+  private wireTrigger(name: string, trigger: Trigger, fn: nodejs.NodejsFunction, data: Data, queues: Queues): void {
     switch (trigger.kind) {
       case 'http':
         return;
@@ -192,6 +199,10 @@ export class Functions extends Construct {
           eventPattern: { source: [trigger.source], detailType: [trigger.detailType] },
           targets: [new targets.LambdaFunction(fn)],
         });
+        return;
+      case 'queue':
+        // Grants the role what consuming needs (receive, delete, attributes) on this queue only.
+        fn.addEventSource(new sources.SqsEventSource(queues.queues[trigger.queue], { batchSize: trigger.batchSize ?? 10, reportBatchItemFailures: true }));
         return;
     }
   }

@@ -13,6 +13,8 @@ export const CONFIG_OF_NEED = {
   idempotency: 'IDEMPOTENCY_TABLE',
   hmacSecret: 'HMAC_SECRET_ID',
   forms: 'FORMS_DIR',
+  deliveries: 'DELIVERIES_QUEUE_URL',
+  confirmations: 'CONFIRMATIONS_QUEUE_URL',
   confirmationMail: 'CONFIRMATION_MAIL',
 } as const satisfies Record<keyof Needs, string>;
 

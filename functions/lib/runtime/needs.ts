@@ -10,6 +10,11 @@ export type CasesTableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamo
 /** The audit trail is append-only: never UpdateItem or DeleteItem. */
 export type EventsTableAction = 'dynamodb:PutItem' | 'dynamodb:Query';
 export type IdempotencyTableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+/**
+ * What a function may do with one of the stack's queues. Consuming (receive, delete) is what a
+ * queue trigger grants by itself; ChangeMessageVisibility is for a consumer that backs off.
+ */
+export type QueueAction = 'sqs:SendMessage' | 'sqs:ChangeMessageVisibility';
 
 export interface Needs {
   /** KMS operations on the stack's case key (always restricted to the case encryption context). */
@@ -22,6 +27,10 @@ export interface Needs {
   readonly hmacSecret?: true;
   /** Ships the form definitions under schemas/forms with the function. */
   readonly forms?: true;
+  /** The queue of cases to deliver to their office's back-office system. */
+  readonly deliveries?: readonly QueueAction[];
+  /** The queue of cases whose citizen gets a confirmation mail. */
+  readonly confirmations?: readonly QueueAction[];
   /**
    * Sends citizens' confirmation mails: ses:SendEmail on the stage's sender identity and
    * configuration set only (infra/constructs/mail.ts); learns sender, configuration set and status page URL.
@@ -32,6 +41,10 @@ export interface Needs {
 /** The table needs, one per DynamoDB table of functions/lib/cases/tables.ts. */
 export const TABLE_NEEDS = ['cases', 'events', 'idempotency'] as const satisfies readonly (keyof Needs)[];
 export type TableNeed = (typeof TABLE_NEEDS)[number];
+
+/** The queue needs, one per queue of functions/lib/messaging/queues.ts. */
+export const QUEUE_NEEDS = ['deliveries', 'confirmations'] as const satisfies readonly (keyof Needs)[];
+export type QueueNeed = (typeof QUEUE_NEEDS)[number];
 
 /** Whether a function has a need at all (a non-empty action list, or `true`). */
 export function has(needs: Needs, need: keyof Needs): boolean {
