@@ -10,6 +10,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueNeed } from '../../functions/lib/runtime/needs.ts';
 import { queueWorkersOf, startQueuePollers, type QueueHandler, type QueueWorker } from './queues.ts';
 import { startLocalSqs, type LocalQueue } from './sqs.ts';
+import { startLocalSes } from './ses.ts';
+import { confirmationMailSettings, type ConfirmationMailSettings } from '#lib/status/mailer.ts';
 import { startStreamPollers, streamWorkersOf, type StreamHandler, type StreamWorker } from './streams.ts';
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
@@ -35,6 +37,10 @@ export interface StackInfo {
   /** The local SQS (queues.ts, sqs.ts) and each queue's URL and dead-letter queue. */
   sqsEndpoint: string;
   queues: Record<QueueNeed, LocalQueue>;
+  /** The local mail catcher (aws-ses-v2-local, SES v2 API). */
+  sesEndpoint: string;
+  /** GET: every mail sent so far, as JSON `{ "emails": [...] }` (a browser view at `sesEndpoint`). */
+  mailUrl: string;
   dataDir: string;
   /**
    * The stack's generated credentials (also in `<dataDir>/credentials.json`): the local KMS accepts
@@ -136,6 +142,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.queueVisibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds } : {}),
     });
     stoppers.push(sqs.close);
+    const ses = await startLocalSes();
+    stoppers.push(ses.close);
 
     Object.assign(process.env, {
       AWS_REGION: REGION,
@@ -147,6 +155,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_SQS: sqs.endpoint,
       DELIVERIES_QUEUE_URL: sqs.queues.deliveries.url,
       CONFIRMATIONS_QUEUE_URL: sqs.queues.confirmations.url,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      CONFIRMATION_MAIL: JSON.stringify(localMailSettings()),
       CASES_TABLE: LOCAL_TABLES.cases,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
       EVENTS_TABLE: LOCAL_TABLES.events,
@@ -242,6 +252,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       hmacSecretId: kms.secretId,
       sqsEndpoint: sqs.endpoint,
       queues: sqs.queues,
+      sesEndpoint: ses.endpoint,
+      mailUrl: ses.mailUrl,
       dataDir: options.dataDir,
       credentials,
       ...(controlUrl ? { controlUrl } : {}),
@@ -254,6 +266,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/**
+ * The sender and status page of local confirmation mails. The status page is the citizens'
+ * portal's (`LOCAL_STATUS_PAGE_URL`; default: the dev portal on localhost:5173, docs/portal.md).
+ */
+function localMailSettings(): ConfirmationMailSettings {
+  return confirmationMailSettings.parse({
+    fromAddress: 'keine-antwort@formulare.landkreis.example',
+    statusPageUrl: process.env.LOCAL_STATUS_PAGE_URL ?? 'http://localhost:5173/status',
+  });
 }
 
 const CONTROL_ACTIONS = new Map<string, 'kill' | 'stop' | 'start' | 'freeze' | 'thaw'>([
