@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Stage } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { CONFIG_OF_NEED } from '#lib/runtime/config.ts';
-import { routes } from '../../functions/functions.ts';
+import { routes, functionsOf } from '../../functions/functions.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 
 // The one synthesis with bundling. CDK_DOCKER points at a program that cannot run containers, so
@@ -29,9 +29,9 @@ const formFiles = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json')).sort();
 
 describe('functions', () => {
-  it('there is one function per route', () => {
-    // One per route, and the synthetic probe of GET /forms (inline code, its own test in operations.test.ts).
-    dev.template.resourceCountIs('AWS::Lambda::Function', routes.length + 1);
+  it('there is one function per entry of the function table (routes and workers)', () => {
+    // One per entry, and the synthetic probe of GET /forms (inline code, its own test in operations.test.ts).
+    dev.template.resourceCountIs('AWS::Lambda::Function', functionsOf().length + 1);
   });
 
   it.each(routes.map((route) => route.handler))('%s runs nodejs24.x on arm64 with active tracing and its own log group', (handler) => {
