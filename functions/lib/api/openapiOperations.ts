@@ -226,7 +226,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: "Read a case's audit trail",
     description:
       'The events of the case, oldest first, one page at a time: `case.received`, `case.viewed`, `case.status_changed`, ' +
-      '`case.note_added`. Append-only.',
+      '`case.note_added`, `case.confirmation_sent`, `case.confirmation_failed`. Append-only.',
     query: {
       shape: api.listEventsQuery,
       component: 'ListEventsQuery',
