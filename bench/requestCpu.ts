@@ -11,6 +11,7 @@ import { secretHmac } from '#lib/crypto/hmac.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { createIdempotencyStore } from '#lib/submissions/idempotency.ts';
 import { createSubmit } from '../functions/submit/submit.ts';
+import { statusTokens } from '#lib/status/token.ts';
 import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
 import { fixture } from './clerkPaths.ts';
 import { compare, iterationsFor, microsPerAsyncCall, microsPerCall, spread, type Comparison, type Spread } from './stats.ts';
@@ -52,6 +53,7 @@ export async function requestCpu(options: { rounds: number; sampleMs: number; lo
       caseKeyId: 'arn:aws:kms:eu-central-1:0:key/k',
       cases: createCaseStore(instantDynamoDb, 'cases', createEventLog(instantDynamoDb, 'events')),
       idempotency: createIdempotencyStore(instantDynamoDb, 'idempotency', secretHmac(instantSecrets, 'secret')),
+      statusTokens: statusTokens(secretHmac(instantSecrets, 'secret')),
     }),
     { jsonBody: true },
   );

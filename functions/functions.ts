@@ -117,6 +117,24 @@ export const functions = {
     trigger: http('GET', '/cases/{caseId}/attachments/{attachmentId}', 'clerk'),
     needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:PutItem'], vault: ['s3:GetObject'] },
   },
+  /** Citizens' status: reads the reference claim and the case summary (projected), derives the token; never decrypts. */
+  getStatus: { trigger: http('GET', '/status/{reference}', 'public'), needs: { cases: ['dynamodb:GetItem'], hmacSecret: true } },
+  /**
+   * The citizen's confirmation mail: decrypts the case (recorded first) to read the address, derives
+   * the status token, sends through SES; may set a failed message's visibility (backoff).
+   */
+  confirm: {
+    trigger: { kind: 'queue', queue: 'confirmations', batchSize: 10 },
+    needs: {
+      caseKey: ['kms:Decrypt'],
+      cases: ['dynamodb:Query'],
+      events: ['dynamodb:PutItem', 'dynamodb:Query'],
+      hmacSecret: true,
+      forms: true,
+      confirmationMail: true,
+      confirmations: ['sqs:ChangeMessageVisibility'],
+    },
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;

@@ -50,6 +50,8 @@ const stageConfigSchema = z.object({
     clerkRequestsPerTokenPer5Min: z.number().int().min(10),
     /** Requests to the user pool (sign-in, token refresh) of one client IP. */
     signInsPerIpPer5Min: z.number().int().min(10),
+    /** GET /status/{reference} of one client IP: guessing a status token must stay hopeless and cheap to refuse. */
+    statusRequestsPerIpPer5Min: z.number().int().min(10).default(100),
     /** The district's egress addresses (CIDR): exempt from the per-IP limit, never from the others. */
     clerkEgressCidrs: z.array(z.cidrv4()).default([]),
   }),
@@ -63,6 +65,16 @@ const stageConfigSchema = z.object({
   backup: z.object({ copyToVaultArn: arn('backup').optional() }).default({}),
   /** Send Cognito's mails (invitation, codes) from the authority's own verified SES identity. */
   cognitoEmail: z.object({ fromEmail: z.email(), fromName: z.string().min(1), sesRegion: region.optional() }).optional(),
+  /**
+   * Citizens' confirmation mails (infra/constructs/mail.ts): sent through SES from `fromAddress`,
+   * which must belong to `senderIdentity` (a verified domain or address of the authority); the mail's
+   * status link points at the portal's status page `statusPageUrl` (`?reference=…#token=…`).
+   */
+  confirmationMail: z.object({
+    senderIdentity: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$|^[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,}$/, 'a domain or an e-mail address'),
+    fromAddress: z.email(),
+    statusPageUrl: z.url({ protocol: /^https$/ }),
+  }),
   /** Optional custom domain for the API: an ACM certificate in the stage's region and the name. */
   customDomain: z.object({ domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/), certificateArn: arn('acm') }).optional(),
   /** Tags on every resource (hygiene, cost allocation); protection level after BSI IT-Grundschutz. */

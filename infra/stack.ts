@@ -18,6 +18,7 @@ import { Functions } from './constructs/functions.ts';
 import { KeyWatch } from './constructs/keyWatch.ts';
 import { Keys } from './constructs/keys.ts';
 import { Queues } from './constructs/queues.ts';
+import { Mail } from './constructs/mail.ts';
 import { Releases } from './constructs/releases.ts';
 import { SyntheticProbe } from './constructs/synthetic.ts';
 
@@ -52,6 +53,7 @@ export class FormsStack extends Stack {
   readonly backups: Backups;
   readonly queues: Queues;
   readonly attachments: Attachments;
+  readonly mail: Mail;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
@@ -80,6 +82,7 @@ export class FormsStack extends Stack {
       corsOrigins: config.corsOrigins,
       maxRetentionDays: longestRetentionDays(),
     });
+    this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
@@ -87,6 +90,7 @@ export class FormsStack extends Stack {
       keys: this.keys,
       queues: this.queues,
       attachments: this.attachments,
+      mail: this.mail,
     });
     const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey')).map(({ role }) => role);
     const readersOf = (need: 'quarantine' | 'vault') =>

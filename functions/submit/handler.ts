@@ -9,9 +9,11 @@ import { secretHmac } from '#lib/crypto/hmac.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { createIdempotencyStore } from '#lib/submissions/idempotency.ts';
 import { createAttachmentStore } from '#lib/attachments/store.ts';
+import { statusTokens } from '#lib/status/token.ts';
 import { createSubmit } from './submit.ts';
 
 const config = readConfig(functions.submit.needs);
+const hmac = secretHmac(secretsManager, config.HMAC_SECRET_ID);
 
 export const handler = httpRoute(
   createSubmit({
@@ -22,7 +24,8 @@ export const handler = httpRoute(
     caseKeyId: config.CASE_KEY_ID,
     cases: createCaseStore(dynamodb, config.CASES_TABLE, createEventLog(dynamodb, config.EVENTS_TABLE)),
     attachments: { store: createAttachmentStore(dynamodb, config.ATTACHMENTS_TABLE), casesTable: config.CASES_TABLE },
-    idempotency: createIdempotencyStore(dynamodb, config.IDEMPOTENCY_TABLE, secretHmac(secretsManager, config.HMAC_SECRET_ID)),
+    idempotency: createIdempotencyStore(dynamodb, config.IDEMPOTENCY_TABLE, hmac),
+    statusTokens: statusTokens(hmac),
   }),
   { jsonBody: true },
 );

@@ -14,6 +14,7 @@ import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
 import type { IdempotencyStore } from '#lib/submissions/idempotency.ts';
+import type { StatusTokens } from '#lib/status/token.ts';
 
 export interface SubmitDeps {
   forms: FormCatalogue;
@@ -24,6 +25,8 @@ export interface SubmitDeps {
   idempotency: IdempotencyStore;
   /** Tickets of uploaded files, bound in the case's transaction; without it, forms with file fields cannot be submitted. */
   attachments?: { store: AttachmentStore; casesTable: string };
+  /** Derives the citizen's status token; never stored, so a replay derives it again. */
+  statusTokens: StatusTokens;
   now?: () => Date;
 }
 
@@ -54,7 +57,12 @@ export function createSubmit(deps: SubmitDeps) {
     let claim: { pk: string; owner: string } | undefined;
     if (key !== undefined) {
       const outcome = await deps.idempotency.claim(form.id, key, JSON.stringify(event.body), now);
-      if (outcome.kind === 'replay') return json(201, JSON.parse(outcome.response), { noStore: true, headers: { 'Idempotent-Replayed': 'true' } });
+      if (outcome.kind === 'replay') {
+        // The stored answer holds no token (it would be plaintext at rest): derive it again.
+        const original = JSON.parse(outcome.response) as Omit<SubmissionResponse, 'statusToken'>;
+        const replayed: SubmissionResponse = { ...original, statusToken: await deps.statusTokens.issue(original.caseId) };
+        return json(201, replayed, { noStore: true, headers: { 'Idempotent-Replayed': 'true' } });
+      }
       if (outcome.kind === 'in-progress') throw new ProblemError('idempotency-in-progress', { headers: { 'Retry-After': '1' } });
       if (outcome.kind === 'reused') throw new ProblemError('idempotency-key-reused');
       claim = outcome;
@@ -63,9 +71,11 @@ export function createSubmit(deps: SubmitDeps) {
     try {
       const binding = await bindingOf(deps, form, body.data, language);
       const caseId = newId(now.getTime());
+      // Derived before anything is stored: a failing secret must not follow a stored case with a 503.
+      const statusToken = await deps.statusTokens.issue(caseId);
       const context = { caseId, formId: form.id, formVersion: form.version, office: form.office };
       const expiresAt = Math.floor(now.getTime() / 1000) + form.retentionDays * DAY_SECONDS;
-      const answer = (summary: { reference: string; receivedAt: string }): SubmissionResponse => ({
+      const answer = (summary: { reference: string; receivedAt: string }): Omit<SubmissionResponse, 'statusToken'> => ({
         caseId,
         reference: summary.reference,
         formId: form.id,
@@ -87,7 +97,7 @@ export function createSubmit(deps: SubmitDeps) {
       ).catch((error: unknown) => {
         throw binding?.refusalOf(error, firstFileItem) ?? error;
       });
-      return json(201, answer(stored), { noStore: true });
+      return json(201, { ...answer(stored), statusToken } satisfies SubmissionResponse, { noStore: true });
     } catch (error) {
       if (claim) await deps.idempotency.release(claim.pk, claim.owner);
       throw error;

@@ -91,7 +91,7 @@ export class Api extends Construct {
       defaultCorsPreflightOptions: {
         allowOrigins: [...config.corsOrigins],
         allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
-        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'Accept-Language'],
+        allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'Status-Token', 'Accept-Language'],
         exposeHeaders: ['ETag', 'X-Request-Id'],
         maxAge: Duration.hours(1),
         statusCode: 204,

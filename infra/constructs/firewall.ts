@@ -16,15 +16,15 @@ export interface FirewallProps {
 }
 
 /**
- * Headers WAF logs must never keep: a clerk's bearer token, and the citizen's idempotency key
- * (whoever holds it can read the answer of the submission it keyed).
+ * Headers WAF logs must never keep: a clerk's bearer token, the citizen's idempotency key
+ * (whoever holds it can read the answer of the submission it keyed) and his status token.
  */
 /** Name of a stage's API web ACL (also the `WebACL` dimension of its metrics). */
 export function webAclNameOf(stage: string): string {
   return `egov-forms-${stage}`;
 }
 
-export const REDACTED_HEADERS = ['authorization', 'idempotency-key'] as const;
+export const REDACTED_HEADERS = ['authorization', 'idempotency-key', 'status-token'] as const;
 
 /**
  * Sampled requests are off everywhere: WAF would keep full requests, bearer tokens included, for
@@ -170,6 +170,21 @@ export class Firewall extends Construct {
           BODY_RULES_COUNTED.map((rule) => ({ name: rule, actionToUse: { count: {} } })),
         ),
         managed(5, 'AWSManagedRulesKnownBadInputsRuleSet'),
+        {
+          // Citizens' status lookups: a token guessed per request must stay hopeless, and each
+          // refusal cheap. Per IP, tighter than the general limit; the route is GET only.
+          name: 'RateLimitStatusPerIp',
+          priority: 6,
+          action: rateLimited('rateLimited'),
+          statement: {
+            rateBasedStatement: {
+              limit: waf.statusRequestsPerIpPer5Min,
+              aggregateKeyType: 'IP',
+              scopeDownStatement: { andStatement: { statements: [methodIs('GET'), uriContains('/status/')] } },
+            },
+          },
+          visibilityConfig: visibility('RateLimitStatusPerIp'),
+        },
       ],
     });
     new wafv2.CfnWebACLAssociation(this, 'StageAssociation', { resourceArn: props.stageArn, webAclArn: this.webAcl.attrArn });

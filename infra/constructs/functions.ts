@@ -18,6 +18,7 @@ import { statementsFor } from './grants.ts';
 import type { Attachments } from './attachments.ts';
 import type { Keys } from './keys.ts';
 import type { Queues } from './queues.ts';
+import type { Mail } from './mail.ts';
 
 export interface FunctionsProps {
   readonly config: StageConfig;
@@ -26,6 +27,8 @@ export interface FunctionsProps {
   readonly keys: Keys;
   readonly queues: Queues;
   readonly attachments: Attachments;
+  /** The confirmation mail's identity, configuration set and settings (mail.ts). */
+  readonly mail: Mail;
 }
 
 export interface DeployedFunction extends NamedFunction {
@@ -44,7 +47,7 @@ const FUNCTION_TIMEOUT = Duration.seconds(10);
  * only when the function has the need: a function that may not touch a table does not even learn
  * its name.
  */
-export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues, files: Attachments): Partial<Record<ConfigName, string>> {
+export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues, files: Attachments, mail: Mail): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
     deliveries: queues.queues.deliveries.queueUrl,
     confirmations: queues.queues.confirmations.queueUrl,
@@ -58,6 +61,7 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queu
     attachmentKey: keys.caseKey.keyArn,
     quarantine: files.quarantine.bucketName,
     vault: files.vault.bucketName,
+    confirmationMail: JSON.stringify(mail.settings),
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -96,7 +100,7 @@ export class Functions extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const { config, data, keys, queues } = props;
+    const { config, data, keys, queues, mail } = props;
     const region = Stack.of(this).region;
 
     this.all = functionsOf(props.table).map((spec) => {
@@ -129,6 +133,7 @@ export class Functions extends Construct {
         secretArn: keys.hmacSecret.secretArn,
         queueArns: { deliveries: queues.queues.deliveries.queueArn, confirmations: queues.queues.confirmations.queueArn },
         logGroupArn: logGroup.logGroupArn,
+        mail: { identityArn: mail.identity.emailIdentityArn, configurationSetArn: mail.configurationSetArn, fromAddress: mail.settings.fromAddress },
       })) {
         role.addToPrincipalPolicy(statement);
       }
@@ -150,7 +155,7 @@ export class Functions extends Construct {
         tracing: lambda.Tracing.ACTIVE,
         bundling: bundlingFor(needs.forms === true),
         environment: {
-          ...handlerConfig(needs, data, keys, queues, props.attachments),
+          ...handlerConfig(needs, data, keys, queues, props.attachments, mail),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
           POWERTOOLS_LOG_LEVEL: config.logLevel,

@@ -26,6 +26,8 @@ export interface GrantTargets {
   readonly logGroupArn: string;
   /** Bucket ARNs of the attachment buckets (infra/constructs/attachments.ts). */
   readonly buckets: Readonly<Record<BucketNeed, string>>;
+  /** The confirmation mail's sender identity and configuration set (mail.ts). */
+  readonly mail: { readonly identityArn: string; readonly configurationSetArn: string; readonly fromAddress: string };
 }
 
 /** An IAM resource pattern matching exactly the object keys of attachments (attachment ids). */
@@ -162,6 +164,19 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     if (actions.length === 0) continue;
     statements.push(
       new iam.PolicyStatement({ sid: `${capitalized(need)}Queue`, actions: [...actions], resources: [targets.queueArns[need]] }),
+    );
+  }
+
+  if (needs.confirmationMail) {
+    // SES v2 authorises SendEmail on the identity and on the configuration set named in the call.
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'SendConfirmationMail',
+        actions: ['ses:SendEmail'],
+        resources: [targets.mail.identityArn, targets.mail.configurationSetArn],
+        // Only from the stage's sender address, whatever else the identity (a domain) would allow.
+        conditions: { StringEquals: { 'ses:FromAddress': targets.mail.fromAddress } },
+      }),
     );
   }
 

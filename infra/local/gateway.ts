@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Route } from '../../functions/functions.ts';
 import type { CorsPolicy } from './cors.ts';
+import type { RateLimiter } from './rateLimit.ts';
 import type { TokenVerifier } from './tokens.ts';
 
 /**
@@ -90,6 +91,8 @@ export interface GatewayOptions {
   local?: Record<string, () => unknown>;
   /** Preflights and CORS headers on the gateway's own answers, as the AWS stage gives them. */
   cors?: CorsPolicy;
+  /** Per-client limits of some routes, by handler name (rateLimit.ts), as the WAF rules give them in AWS. */
+  rateLimits?: Record<string, RateLimiter>;
 }
 
 export function createGateway(options: GatewayOptions): Server {
@@ -124,6 +127,12 @@ export function createGateway(options: GatewayOptions): Server {
       }
       if (!found) return problem(res, 404, 'not-found', 'Not found', requestId, cors);
       const { route } = found.matcher;
+      const wait = options.rateLimits?.[route.handler]?.take(req.socket.remoteAddress ?? '');
+      if (wait !== undefined) {
+        res.writeHead(429, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Request-Id': requestId, 'Retry-After': String(wait), ...cors });
+        res.end(JSON.stringify({ type: 'urn:problem:rate-limited', title: 'Too many requests', status: 429, detail: 'Too many requests from this address; try again later.' }));
+        return;
+      }
       const pathParameters: Record<string, string> = {};
       try {
         found.matcher.names.forEach((name, i) => (pathParameters[name] = decodeURIComponent(found.values[i] ?? '')));

@@ -10,6 +10,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import type { QueueNeed } from '../../functions/lib/runtime/needs.ts';
 import { queueWorkersOf, startQueuePollers, type QueueHandler, type QueueWorker } from './queues.ts';
 import { startLocalSqs, type LocalQueue } from './sqs.ts';
+import { startLocalSes } from './ses.ts';
+import { confirmationMailSettings, type ConfirmationMailSettings } from '#lib/status/mailer.ts';
 import { startStreamPollers, streamWorkersOf, type StreamHandler, type StreamWorker } from './streams.ts';
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
@@ -21,6 +23,7 @@ import { createTokenVerifier } from './tokens.ts';
 import { createLocalEventBus, ruleWorkersOf, type RuleHandler, type RuleWorker } from './rules.ts';
 import { startLocalS3, type LocalBuckets } from './s3.ts';
 import { createScanner } from './scanner.ts';
+import { createRateLimiter, localRateLimits } from './rateLimit.ts';
 
 export const REGION = 'eu-central-1';
 
@@ -40,6 +43,10 @@ export interface StackInfo {
   /** The local SQS (queues.ts, sqs.ts) and each queue's URL and dead-letter queue. */
   sqsEndpoint: string;
   queues: Record<QueueNeed, LocalQueue>;
+  /** The local mail catcher (aws-ses-v2-local, SES v2 API). */
+  sesEndpoint: string;
+  /** GET: every mail sent so far, as JSON `{ "emails": [...] }` (a browser view at `sesEndpoint`). */
+  mailUrl: string;
   dataDir: string;
   /**
    * The stack's generated credentials (also in `<dataDir>/credentials.json`): the local KMS accepts
@@ -141,6 +148,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ...(options.queueVisibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds } : {}),
     });
     stoppers.push(sqs.close);
+    const ses = await startLocalSes();
+    stoppers.push(ses.close);
 
     // The store notifies the scanner stand-in of new objects; the scanner's verdict goes over the
     // local event bus to the rule-triggered workers (loaded below, once the environment is set).
@@ -166,6 +175,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       QUARANTINE_BUCKET: s3.buckets.quarantine,
       VAULT_BUCKET: s3.buckets.vault,
       ATTACHMENT_KEY_ID: kms.keyArn,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      CONFIRMATION_MAIL: JSON.stringify(localMailSettings()),
       CASES_TABLE: LOCAL_TABLES.cases,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
       EVENTS_TABLE: LOCAL_TABLES.events,
@@ -228,6 +239,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       verifyToken: await createTokenVerifier(options.dataDir),
       local: { '/health': () => ({ status: 'ok' }) },
       cors: corsPolicy(origins),
+      rateLimits: Object.fromEntries(Object.entries(localRateLimits()).map(([handler, rule]) => [handler, createRateLimiter(rule)])),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -271,6 +283,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       hmacSecretId: kms.secretId,
       sqsEndpoint: sqs.endpoint,
       queues: sqs.queues,
+      sesEndpoint: ses.endpoint,
+      mailUrl: ses.mailUrl,
       dataDir: options.dataDir,
       credentials,
       ...(controlUrl ? { controlUrl } : {}),
@@ -283,6 +297,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/**
+ * The sender and status page of local confirmation mails. The status page is the citizens'
+ * portal's (`LOCAL_STATUS_PAGE_URL`; default: the dev portal on localhost:5173, docs/portal.md).
+ */
+function localMailSettings(): ConfirmationMailSettings {
+  return confirmationMailSettings.parse({
+    fromAddress: 'keine-antwort@formulare.landkreis.example',
+    statusPageUrl: process.env.LOCAL_STATUS_PAGE_URL ?? 'http://localhost:5173/status',
+  });
 }
 
 const CONTROL_ACTIONS = new Map<string, 'kill' | 'stop' | 'start' | 'freeze' | 'thaw'>([

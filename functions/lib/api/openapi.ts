@@ -196,6 +196,7 @@ function parametersOf(route: Route, doc: OperationDoc, components: Record<string
   }
   if (doc.idempotencyKey) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
   if (doc.ifMatch) parameters.push({ $ref: '#/components/parameters/IfMatch' });
+  if (doc.statusToken) parameters.push({ $ref: '#/components/parameters/StatusToken' });
   parameters.push({ $ref: '#/components/parameters/AcceptLanguage' });
   return parameters;
 }
@@ -284,6 +285,7 @@ export function buildOpenApiDocument(routes: readonly Route[]): Json {
     tags: [
       { name: 'forms', description: 'The published forms (public).' },
       { name: 'submissions', description: 'Citizens submit applications (public).' },
+      { name: 'status', description: "Citizens ask for their application's status with its status token (public)." },
       { name: 'cases', description: "Clerks' case work (bearer token)." },
       { name: 'operational', description: 'For operators and tooling.' },
     ],
@@ -307,6 +309,13 @@ export function buildOpenApiDocument(routes: readonly Route[]): Json {
           required: false,
           description: 'Recommended: makes retrying the submission safe for 24 hours.',
           schema: ref('IdempotencyKey'),
+        },
+        StatusToken: {
+          name: 'Status-Token',
+          in: 'header',
+          required: true,
+          description: "The `statusToken` of the submission's `201` (or of the confirmation mail's status link).",
+          schema: ref('StatusToken'),
         },
         IfMatch: {
           name: 'If-Match',

@@ -10,7 +10,7 @@ import * as api from './schemas.ts';
 
 export const PUBLIC_CACHE = 'public, max-age=300';
 
-export type Tag = 'forms' | 'submissions' | 'cases' | 'operational';
+export type Tag = 'forms' | 'submissions' | 'status' | 'cases' | 'operational';
 
 export interface ProblemCase {
   readonly slug: ProblemSlug;
@@ -26,6 +26,8 @@ export interface OperationDoc {
   readonly query?: { readonly shape: z.ZodObject; readonly component: string; readonly describe: Record<string, string> };
   readonly idempotencyKey?: boolean;
   readonly ifMatch?: boolean;
+  /** The route requires the citizen's `Status-Token` header. */
+  readonly statusToken?: boolean;
   readonly body?: { readonly component: string; readonly description: string };
   readonly success: {
     readonly status: 200 | 201;
@@ -85,6 +87,8 @@ export const COMPONENTS: Record<string, { readonly shape: z.ZodType; readonly de
   AttachmentState: { shape: api.attachmentState, description: 'The status of an upload.' },
   CaseAttachment: { shape: api.caseAttachment, description: 'A file of a case, with its decrypted name.' },
   AttachmentDownload: { shape: api.attachmentDownload, description: 'A short-lived download URL.' },
+  CitizenStatus: { shape: api.citizenStatus, description: "Where a citizen's application stands: status and times only." },
+  StatusToken: { shape: api.statusTokenHeader, description: 'The `statusToken` of the submission\'s `201`.' },
 };
 
 export const FORM_DATA_DESCRIPTION =
@@ -95,6 +99,7 @@ export const PATH_PARAMETERS: Record<string, { readonly component: string; reado
   formId: { component: 'FormId', description: 'Id of the form.' },
   caseId: { component: 'CaseId', description: 'Id of the case; an id that is not a ULID is `404`, like an unknown one.' },
   attachmentId: { component: 'AttachmentId', description: 'Id of the attachment (from its ticket); an id that is not a ULID is `404`.' },
+  reference: { component: 'Reference', description: 'The case reference of the submission\'s `201`; a malformed one is `404`, like an unknown one.' },
 };
 
 const NOT_FOUND_CASE: ProblemCase = {
@@ -234,7 +239,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: "Read a case's audit trail",
     description:
       'The events of the case, oldest first, one page at a time: `case.received`, `case.viewed`, `case.status_changed`, ' +
-      '`case.note_added`. Append-only.',
+      '`case.note_added`, `case.confirmation_sent`, `case.confirmation_failed`. Append-only.',
     query: {
       shape: api.listEventsQuery,
       component: 'ListEventsQuery',
@@ -283,6 +288,25 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       { slug: 'not-found', when: 'No such case or attachment, an attachment of another case, or a case of an office the clerk does not work for.' },
       { slug: 'integrity-error', when: 'The stored case item is damaged.' },
       { slug: 'unavailable', when: 'DynamoDB failed, or the view could not be recorded; no URL is answered.' },
+    ],
+  },
+  getStatus: {
+    tag: 'status',
+    summary: "A citizen asks for his application's status",
+    description:
+      'Status and times of the case with this reference, for the holder of its status token (the `statusToken` of the ' +
+      "submission's `201`, also in the confirmation mail's status link). Never data, notes, office or clerk. Rate-limited per client.",
+    statusToken: true,
+    success: { status: 200, component: 'CitizenStatus', description: 'The status of the case.', cacheControl: 'no-store' },
+    problems: [
+      { slug: 'malformed-request', when: 'The `Status-Token` header is missing.' },
+      {
+        slug: 'not-found',
+        when: 'Unknown or malformed reference, or a token that is not this case\'s: the same answer, so that neither can be told from the other.',
+      },
+      { slug: 'rate-limited', when: 'Too many status requests from this client; retry after `Retry-After` seconds (locally) or a few minutes.' },
+      { slug: 'integrity-error', when: 'The stored case item is damaged (its summary is missing or malformed).' },
+      { slug: 'unavailable', when: 'DynamoDB or the secret store failed; retry later.' },
     ],
   },
   openapi: {

@@ -45,6 +45,10 @@ export const submissionResponse = z.object({
   formVersion,
   status: z.literal('received'),
   receivedAt: timestamp,
+  statusToken: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{22,}$/)
+    .meta({ description: 'Secret for `GET /status/{reference}` (header `Status-Token`), base64url, 256 bits. Shown once: keep it; it is the same on a replay.' }),
 });
 export type SubmissionResponse = z.infer<typeof submissionResponse>;
 
@@ -250,6 +254,23 @@ export const submissionHeaders = z.looseObject({ 'idempotency-key': idempotencyK
 export const updateCaseHeaders = z.looseObject({ 'if-match': z.string().optional() });
 /** `If-Match` and `ETag`: the case version as a strong entity tag. */
 export const entityTag = z.string().regex(/^"[0-9]{1,9}"$/);
+
+// ---- citizens' status -------------------------------------------------------------------------
+
+export const statusTokenHeader = z.string().min(1).max(256);
+
+/** The headers `GET /status/{reference}` reads: the token of the submission's 201. */
+export const statusHeaders = z.looseObject({ 'status-token': statusTokenHeader });
+
+/** What a citizen learns about his case: status and times, never data, notes, office or clerk. */
+export const citizenStatus = z.strictObject({
+  reference,
+  formId,
+  status: caseStatus,
+  receivedAt: timestamp,
+  updatedAt: timestamp,
+});
+export type CitizenStatus = z.infer<typeof citizenStatus>;
 
 export const healthResponse = z.object({ status: z.literal('ok') });
 

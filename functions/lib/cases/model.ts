@@ -37,7 +37,15 @@ export interface CaseSummary {
   version: number;
 }
 
-export const EVENT_TYPES = ['case.received', 'case.viewed', 'case.status_changed', 'case.note_added', 'case.attachment_viewed'] as const;
+export const EVENT_TYPES = [
+  'case.received',
+  'case.viewed',
+  'case.status_changed',
+  'case.note_added',
+  'case.attachment_viewed',
+  'case.confirmation_sent',
+  'case.confirmation_failed',
+] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface CaseEvent {
@@ -47,6 +55,9 @@ export interface CaseEvent {
   from?: CaseStatus;
   to?: CaseStatus;
 }
+
+/** The confirmation worker, as the actor of the decryption it records and of its outcome. */
+export const CONFIRMATION_ACTOR = 'system:confirmation';
 
 /** Who submitted: citizens are anonymous to the backend. */
 export const CITIZEN_ACTOR = 'citizen';

@@ -5,6 +5,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ValidateFunction } from 'ajv/dist/2020.js';
 import metaSchema from '../../../schemas/form-definition.schema.json' with { type: 'json' };
 import { describeMetaSchemaError, explainSchemaProblem, xMessageProblem } from './authoring.ts';
+import { emailPointerProblem } from './confirmation.ts';
 import type { FormDefinition } from './definition.ts';
 import { compileFormSchema, createFormSchemaAjv, issuesOf } from './validation.ts';
 
@@ -118,6 +119,8 @@ function readDefinition(file: string, folder: string, version: number, checkers:
       throw new FormDefinitionError(file, `schema does not compile: ${explainSchemaProblem((error as Error).message)}`);
     }
     checkExamples(file, definition.schema, validateData);
+    const pointerProblem = definition.confirmation && emailPointerProblem(definition.schema, definition.confirmation.emailPointer);
+    if (pointerProblem) throw new FormDefinitionError(file, pointerProblem);
   }
   return deepFreeze(definition);
 }

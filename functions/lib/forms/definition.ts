@@ -13,5 +13,7 @@ export interface FormDefinition {
   title: LocalizedText;
   description: LocalizedText;
   retentionDays: number;
+  /** Where the citizen's e-mail address stands in the data, for the confirmation mail (forms/confirmation.ts). */
+  confirmation?: { emailPointer: string };
   schema: Record<string, unknown>;
 }

@@ -19,6 +19,7 @@ export const CONFIG_OF_NEED = {
   attachmentKey: 'ATTACHMENT_KEY_ID',
   quarantine: 'QUARANTINE_BUCKET',
   vault: 'VAULT_BUCKET',
+  confirmationMail: 'CONFIRMATION_MAIL',
 } as const satisfies Record<keyof Needs, string>;
 
 export type ConfigName = (typeof CONFIG_OF_NEED)[keyof Needs];

@@ -48,6 +48,11 @@ export interface Needs {
   readonly quarantine?: readonly BucketAction[];
   /** Object actions on the vault bucket (files that were scanned clean). */
   readonly vault?: readonly BucketAction[];
+  /**
+   * Sends citizens' confirmation mails: ses:SendEmail on the stage's sender identity and
+   * configuration set only (infra/constructs/mail.ts); learns sender, configuration set and status page URL.
+   */
+  readonly confirmationMail?: true;
 }
 
 /** The table needs, one per DynamoDB table of functions/lib/cases/tables.ts. */

@@ -25,6 +25,7 @@ import { httpRoute } from '#lib/http/pipeline.ts';
 import type { IdempotencyStore } from '#lib/submissions/idempotency.ts';
 import { createListCases } from '../../../functions/listCases/listCases.ts';
 import { createSubmit } from '../../../functions/submit/submit.ts';
+import { statusTokens } from '#lib/status/token.ts';
 import { createUpdateCase } from '../../../functions/updateCase/updateCase.ts';
 import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
 import { absentFormId, sampleOf } from '../../support/forms.ts';
@@ -148,7 +149,7 @@ describe('submissions answer as documented', () => {
     return { ...summary, caseId: input.caseId, status: 'received', version: 1, receivedAt: input.receivedAt, updatedAt: input.receivedAt };
   };
   const submit = httpRoute(
-    createSubmit({ forms, validator: createFormValidator(), kms, caseKeyId: 'alias/k', cases: { putNew } as CaseStore, idempotency }),
+    createSubmit({ forms, validator: createFormValidator(), kms, caseKeyId: 'alias/k', cases: { putNew } as CaseStore, idempotency, statusTokens: statusTokens({ digest: async () => Buffer.alloc(32, 5) }) }),
     { jsonBody: true },
   );
   const post = (body: unknown, headers: Record<string, string> = { 'Content-Type': 'application/json' }) =>

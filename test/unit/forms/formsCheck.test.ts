@@ -26,6 +26,8 @@ function workspace(): { formsDir: string; lockFile: string } {
 const readJson = (file: string): Record<string, unknown> => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
 const writeJson = (file: string, value: unknown): void => writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
 const lockOf = (file: string): FormsLock => readJson(file) as unknown as FormsLock;
+/** The number a new version of wohngeld would get: one past the latest shipped one. */
+const nextWohngeld = (): number => (formCatalogue().get('wohngeld')?.version ?? 0) + 1;
 
 /** Runs the command line, collecting what it prints. */
 function run(...argv: string[]): { code: number; out: string; err: string } {
@@ -147,23 +149,25 @@ describe('npm run forms:check', () => {
 
   it('fails on a new version that is not yet in the lock file', () => {
     const { formsDir, lockFile } = workspace();
-    writeJson(join(formsDir, 'wohngeld', 'v2.json'), { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 2 });
+    const next = nextWohngeld();
+    writeJson(join(formsDir, 'wohngeld', `v${next}.json`), { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: next });
     const { code, err } = run('--forms-dir', formsDir, '--lock', lockFile);
     expect(code).toBe(1);
-    expect(err).toMatch(/wohngeld\/v2\.json: new version wohngeld\/v2 is not in .*forms\.lock\.json: run `npm run forms:check -- --update`/);
+    expect(err).toMatch(new RegExp(`wohngeld/v${next}\\.json: new version wohngeld/v${next} is not in .*forms\\.lock\\.json: run \`npm run forms:check -- --update\``));
   });
 
   it('--update adds a new version to the lock file and leaves the recorded ones as they were', () => {
     const { formsDir, lockFile } = workspace();
     const before = lockOf(lockFile).versions;
-    const v2 = { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 2 };
-    writeJson(join(formsDir, 'wohngeld', 'v2.json'), v2);
+    const next = nextWohngeld();
+    const added = { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: next };
+    writeJson(join(formsDir, 'wohngeld', `v${next}.json`), added);
 
     const { code, out } = run('--update', '--forms-dir', formsDir, '--lock', lockFile);
     expect(code).toBe(0);
-    expect(out).toMatch(/^wohngeld +2 +wohngeldstelle +3650 +added /m);
+    expect(out).toMatch(new RegExp(`^wohngeld +${next} +wohngeldstelle +3650 +added `, 'm'));
     expect(out).toContain('recorded 1 new version(s)');
-    expect(lockOf(lockFile).versions).toEqual({ ...before, 'wohngeld/v2': digestOf(v2) });
+    expect(lockOf(lockFile).versions).toEqual({ ...before, [`wohngeld/v${next}`]: digestOf(added) });
     expect(run('--forms-dir', formsDir, '--lock', lockFile).code).toBe(0);
   });
 

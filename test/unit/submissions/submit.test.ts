@@ -7,6 +7,9 @@ import { createFormValidator } from '#lib/forms/validation.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import type { IdempotencyStore } from '#lib/submissions/idempotency.ts';
 import { createSubmit } from '../../../functions/submit/submit.ts';
+import { statusTokens } from '#lib/status/token.ts';
+
+const tokens = statusTokens({ digest: async (...parts) => Buffer.from(parts.join('|').padEnd(32, '.').slice(0, 32)) });
 
 // The submit story with its dependencies failing on purpose: what the citizen gets, and that a
 // failure never acknowledges and never leaves an idempotency claim locked.
@@ -42,7 +45,7 @@ const awsError = (name: string) => Object.assign(new Error(name), { name, $metad
 
 function handlerWith(kms: KMSClient, putNew: CaseStore['putNew'], idempotency: IdempotencyStore) {
   return httpRoute(
-    createSubmit({ forms, validator: createFormValidator(), kms, caseKeyId: 'alias/k', cases: { putNew } as CaseStore, idempotency }),
+    createSubmit({ forms, validator: createFormValidator(), kms, caseKeyId: 'alias/k', cases: { putNew } as CaseStore, idempotency, statusTokens: tokens }),
     { jsonBody: true },
   );
 }
@@ -101,5 +104,40 @@ describe('submit story', () => {
     expect(answer.statusCode).toBe(503);
     expect(answer.body).not.toContain('Mustermann');
     expect(answer.headers?.['X-Request-Id']).toBe('req-1');
+  });
+
+  it('carries the status token of the new case in the 201, and stores no token with the idempotency record', async () => {
+    const stored: string[] = [];
+    const idempotency: IdempotencyStore = {
+      claim: async () => ({ kind: 'claimed', pk: 'pk-1', owner: 'me' }),
+      completion: (_pk, _owner, response) => {
+        stored.push(response);
+        return {};
+      },
+      release: async () => undefined,
+    };
+    const putNew: CaseStore['putNew'] = async (input, alsoWrite = () => []) => {
+      const summary = { ...input, reference: 'ABCD-EFGH-JKMN', status: 'received', updatedAt: input.receivedAt, version: 1 } as never;
+      alsoWrite(summary);
+      return summary;
+    };
+    const answer = await handlerWith(fakeKms('ok').client, putNew, idempotency)(request({ 'Idempotency-Key': 'k-3' }), context);
+    expect(answer.statusCode).toBe(201);
+    const body = JSON.parse(answer.body);
+    expect(body.statusToken).toBe(await tokens.issue(body.caseId));
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).not.toContain(body.statusToken);
+    expect(JSON.parse(stored[0]!)).not.toHaveProperty('statusToken');
+  });
+
+  it('answers a replay with the token derived again from the stored case id', async () => {
+    const original = { caseId: '01JD3ZK8Y2V7Q9W4X6T5R3M1NB', reference: 'ABCD-EFGH-JKMN', formId: 'fischereischein', formVersion: 2, status: 'received', receivedAt: '2026-11-27T13:35:10.123Z' };
+    const idempotency: IdempotencyStore = { ...fakeIdempotency().store, claim: async () => ({ kind: 'replay', response: JSON.stringify(original) }) };
+    const answer = await handlerWith(fakeKms('ok').client, async () => {
+      throw new Error('a replay stores nothing');
+    }, idempotency)(request({ 'Idempotency-Key': 'k-4' }), context);
+    expect(answer.statusCode).toBe(201);
+    expect(answer.headers['Idempotent-Replayed']).toBe('true');
+    expect(JSON.parse(answer.body)).toEqual({ ...original, statusToken: await tokens.issue(original.caseId) });
   });
 });

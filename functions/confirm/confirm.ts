@@ -1,0 +1,100 @@
+import type { KMSClient } from '@aws-sdk/client-kms';
+import type { EventLog } from '#lib/cases/events.ts';
+import { contextOf, verifyStoredCase } from '#lib/cases/integrity.ts';
+import { CONFIRMATION_ACTOR } from '#lib/cases/model.ts';
+import type { CaseStore } from '#lib/cases/store.ts';
+import { withDataKey } from '#lib/crypto/envelope.ts';
+import type { FormCatalogue } from '#lib/forms/catalogue.ts';
+import { addressAt } from '#lib/forms/confirmation.ts';
+import { confirmationMail, statusLink } from '#lib/status/confirmationMail.ts';
+import type { Mailer } from '#lib/status/mailer.ts';
+import type { StatusTokens } from '#lib/status/token.ts';
+
+/** What the `confirmations` queue carries: ids only, never data. */
+export interface ConfirmationMessage {
+  caseId: string;
+}
+
+/** Which delivery of the message this is; on the last one a failure is recorded before it is dead-lettered. */
+export interface Attempt {
+  lastAttempt: boolean;
+}
+
+export type Outcome = 'sent' | 'already-sent' | 'no-confirmation' | 'no-address' | 'no-case' | 'rejected';
+
+export interface ConfirmDeps {
+  cases: Pick<CaseStore, 'load'>;
+  events: Pick<EventLog, 'append' | 'page'>;
+  kms: KMSClient;
+  caseKeyId: string;
+  forms: FormCatalogue;
+  tokens: StatusTokens;
+  mailer: Mailer;
+  statusPageUrl: string;
+  now?: () => Date;
+}
+
+/** SES refuses the mail itself (a malformed or suppressed address): retrying cannot help. */
+const PERMANENT = new Set(['MessageRejected', 'BadRequestException']);
+
+/**
+ * The confirmation worker's story for one message: load the case; if its form names an e-mail
+ * field and no confirmation was sent yet, record the decryption (actor `system:confirmation`),
+ * decrypt and read the address, send the mail (no form data, the status link with the token) and
+ * record `case.confirmation_sent`. A failure throws so that the queue retries; on the last attempt
+ * it is first recorded as `case.confirmation_failed`. The address is never logged or stored.
+ */
+export function createConfirmation(deps: ConfirmDeps) {
+  const now = () => (deps.now ?? (() => new Date()))().toISOString();
+
+  async function alreadySent(caseId: string): Promise<boolean> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await deps.events.page(caseId, 500, after);
+      if (page.items.some((event) => event.type === 'case.confirmation_sent')) return true;
+      if (!page.more) return false;
+      after = page.last;
+    }
+  }
+
+  return async (message: ConfirmationMessage, attempt: Attempt): Promise<Outcome> => {
+    const stored = await deps.cases.load(message.caseId);
+    if (!stored) return 'no-case'; // expired or unknown: nothing to confirm
+    const { summary, envelope, expiresAt, notes } = stored;
+    const form = deps.forms.get(summary.formId, summary.formVersion);
+    const pointer = form?.confirmation?.emailPointer;
+    if (!form || !pointer) return 'no-confirmation';
+    if (await alreadySent(summary.caseId)) return 'already-sent';
+
+    const fail = async (error: unknown): Promise<never> => {
+      if (attempt.lastAttempt) {
+        await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_failed', actor: CONFIRMATION_ACTOR }, expiresAt);
+      }
+      throw error;
+    };
+
+    try {
+      // The decryption is recorded before any plaintext exists.
+      await deps.events.append(summary.caseId, { at: now(), type: 'case.viewed', actor: CONFIRMATION_ACTOR }, expiresAt);
+      const address = await withDataKey(deps.kms, deps.caseKeyId, contextOf(summary), envelope, (key) => {
+        verifyStoredCase(key, stored, notes);
+        return addressAt(JSON.parse(key.open('data', envelope).toString('utf8')), pointer);
+      });
+      if (address === undefined) return 'no-address';
+      const link = statusLink(deps.statusPageUrl, summary.reference, await deps.tokens.issue(summary.caseId));
+      try {
+        await deps.mailer.send({ to: address, ...confirmationMail(form, summary, link) });
+      } catch (error) {
+        if (error instanceof Error && PERMANENT.has(error.name)) {
+          await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_failed', actor: CONFIRMATION_ACTOR }, expiresAt);
+          return 'rejected';
+        }
+        throw error;
+      }
+    } catch (error) {
+      return fail(error);
+    }
+    await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_sent', actor: CONFIRMATION_ACTOR }, expiresAt);
+    return 'sent';
+  };
+}

@@ -1,0 +1,119 @@
+// The citizen's confirmation mail (API.md, "Citizens' status and confirmation"): submit → the case
+// goes through the events stream and the confirmations queue to the worker → one mail in the local
+// mail catcher, German then English, with the reference and a working status link, no form value;
+// the decryption recorded as system:confirmation before it; the address in no log line.
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { call, clerkToken, stackInfo } from '../support/api.ts';
+import { formCatalogue, sampleOf } from '../support/forms.ts';
+import { leaksIn, newMarker, plantMarkers } from '../support/markers.ts';
+
+interface CaughtMail {
+  destination: { to: string[] };
+  subject: string;
+  body: { text?: string; html?: string };
+}
+
+const form = formCatalogue().list().find((candidate) => candidate.confirmation);
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(250);
+  }
+}
+
+async function mailsTo(address: string): Promise<CaughtMail[]> {
+  const response = await fetch(stackInfo().mailUrl);
+  const store = (await response.json()) as { emails: CaughtMail[] };
+  return store.emails.filter((mail) => mail.destination.to.includes(address));
+}
+
+/** Every string value of the data (what must never appear in the mail). */
+function leaves(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (typeof value === 'object' && value !== null) return Object.values(value).flatMap(leaves);
+  return [];
+}
+
+function setAt(data: Record<string, unknown>, pointer: string, value: string): void {
+  const tokens = pointer.split('/').slice(1);
+  let node = data;
+  for (const token of tokens.slice(0, -1)) node = node[token] as Record<string, unknown>;
+  node[tokens.at(-1)!] = value;
+}
+
+let submitted: { caseId: string; reference: string; statusToken: string };
+let address: string;
+let marker: string;
+let data: Record<string, unknown>;
+let mail: CaughtMail;
+
+beforeAll(async () => {
+  if (!form?.confirmation) throw new Error('no shipped form names a confirmation e-mail field');
+  address = `${newMarker('Ml').toLowerCase()}@example.de`;
+  marker = newMarker('Fv');
+  plantMarkers([address, marker]);
+  data = sampleOf(form.id, form.version);
+  setAt(data, form.confirmation.emailPointer, address);
+  const parent = form.confirmation.emailPointer.split('/').slice(0, -1).join('/');
+  setAt(data, `${parent}/familyName`, marker);
+  const answer = await call('POST', `/forms/${form.id}/submissions`, { body: { data } });
+  expect(answer.status).toBe(201);
+  submitted = answer.body;
+  plantMarkers([submitted.statusToken]);
+  mail = await until('the confirmation mail', async () => (await mailsTo(address))[0]);
+});
+
+describe('confirmation mail', () => {
+  it('is caught once, to the address of the form data, German first and English below', async () => {
+    expect(await mailsTo(address)).toHaveLength(1);
+    const text = mail.body.text ?? '';
+    expect(text).toContain(form!.title.de);
+    expect(text).toContain(form!.title.en);
+    expect(text.indexOf(form!.title.de)).toBeLessThan(text.indexOf(form!.title.en));
+    expect(mail.subject).toContain(submitted.reference);
+    expect(text).toContain(submitted.reference);
+  });
+
+  it('carries a status link that works: its reference and token open the case\'s status', async () => {
+    const links = (mail.body.text ?? '').match(/https?:\/\/\S+/g) ?? [];
+    expect(links.length).toBeGreaterThan(0);
+    const link = new URL(links[0]!);
+    expect(link.searchParams.get('reference')).toBe(submitted.reference);
+    const token = new URLSearchParams(link.hash.slice(1)).get('token');
+    expect(token).toBe(submitted.statusToken);
+    const status = await call('GET', `/status/${link.searchParams.get('reference')}`, { headers: { 'Status-Token': token! } });
+    expect(status.status).toBe(200);
+    expect(status.body.reference).toBe(submitted.reference);
+  });
+
+  it('holds no value of the form data, the address included', () => {
+    const whole = `${mail.subject}\n${mail.body.text ?? ''}\n${mail.body.html ?? ''}`;
+    const values = leaves(data).filter((value) => value.length >= 4);
+    expect(values).toContain(marker);
+    expect(values.filter((value) => whole.includes(value))).toEqual([]);
+  });
+
+  it('is recorded: the decryption as case.viewed by system:confirmation first, then case.confirmation_sent', async () => {
+    const token = await clerkToken('confirm-reader', [form!.office]);
+    const events = await until('case.confirmation_sent', async () => {
+      const answer = await call('GET', `/cases/${submitted.caseId}/events`, { headers: { authorization: `Bearer ${token}` } });
+      const items = answer.body.items as { type: string; actor: string }[];
+      return items.some((event) => event.type === 'case.confirmation_sent') ? items : undefined;
+    });
+    const byWorker = events.filter((event) => event.actor === 'system:confirmation').map((event) => event.type);
+    expect(byWorker).toEqual(['case.viewed', 'case.confirmation_sent']);
+  });
+
+  it('leaves the address and the form values out of every log line of the stack', () => {
+    const output = readFileSync(join(stackInfo().dataDir, 'stack-output.log'), 'utf8');
+    expect(output).toContain('confirmation'); // the worker did log (its outcome), so the check can fail
+    expect(leaksIn(output, [address, marker, submitted.statusToken])).toEqual([]);
+  });
+});

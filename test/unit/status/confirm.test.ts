@@ -1,0 +1,185 @@
+import { describe, expect, it } from '@jest/globals';
+import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { EventLog } from '#lib/cases/events.ts';
+import { summaryMessage } from '#lib/cases/integrity.ts';
+import type { CaseEvent, CaseSummary } from '#lib/cases/model.ts';
+import type { LoadedCase } from '#lib/cases/store.ts';
+import { sealNewCase } from '#lib/crypto/envelope.ts';
+import type { Mail, Mailer } from '#lib/status/mailer.ts';
+import { statusTokens } from '#lib/status/token.ts';
+import { createConfirmation, type ConfirmDeps } from '../../../functions/confirm/confirm.ts';
+import { formCatalogue, sampleOf } from '../../support/forms.ts';
+import { newMarker } from '../../support/markers.ts';
+
+// The confirmation worker's story against in-memory stores, a real envelope and a fake SES.
+const forms = formCatalogue();
+const confirming = forms.list().find((form) => form.confirmation);
+if (!confirming) throw new Error('no shipped form names a confirmation e-mail field');
+const silent = forms.all().find((form) => !form.confirmation);
+const tokens = statusTokens({ digest: async (...parts) => Buffer.from(parts.join('|').padEnd(32, '#').slice(0, 32)) });
+const KEY_ID = 'arn:aws:kms:eu-central-1:111111111111:key/case';
+
+const kms = {
+  send: async (command: object) => {
+    if (command instanceof GenerateDataKeyCommand || command instanceof DecryptCommand) {
+      return { Plaintext: new Uint8Array(32).fill(9), CiphertextBlob: new Uint8Array(64).fill(1), KeyId: KEY_ID };
+    }
+    throw new Error('unexpected KMS call');
+  },
+} as unknown as KMSClient;
+
+/** A sealed case of a form with data in which the address (and one more field) is a fresh marker. */
+async function storedCase(form = confirming!, withAddress = true): Promise<{ stored: LoadedCase; address: string; marker: string }> {
+  const data = sampleOf(form.id, form.version) as Record<string, Record<string, unknown>>;
+  const address = `${newMarker('ad').toLowerCase()}@example.de`;
+  const marker = newMarker('Dv');
+  const pointer = form.confirmation?.emailPointer.split('/').slice(1) ?? [];
+  if (pointer.length === 2) {
+    if (withAddress) data[pointer[0]!]![pointer[1]!] = address;
+    else delete data[pointer[0]!]![pointer[1]!];
+    data[pointer[0]!]!.familyName = marker;
+  }
+  const summary: CaseSummary = {
+    caseId: '01JD3ZK8Y2V7Q9W4X6T5R3M1NB',
+    reference: 'K7QM-4HXT-9CRB',
+    formId: form.id,
+    formVersion: form.version,
+    office: form.office,
+    status: 'received',
+    receivedAt: '2026-11-27T13:35:10.123Z',
+    updatedAt: '2026-11-27T13:35:10.123Z',
+    version: 1,
+  };
+  const expiresAt = 4_000_000_000;
+  const stored = await sealNewCase(kms, KEY_ID, summary, Buffer.from(JSON.stringify(data)), (envelope, key) => ({
+    summary,
+    envelope,
+    expiresAt,
+    mac: key.mac(summaryMessage(summary, expiresAt, [])),
+    notes: [],
+    files: [],
+  }));
+  return { stored, address, marker };
+}
+
+function world(stored: LoadedCase | undefined, mailer?: Partial<Mailer>) {
+  const events: CaseEvent[] = [];
+  const sent: Mail[] = [];
+  const order: string[] = [];
+  const log: Pick<EventLog, 'append' | 'page'> = {
+    append: async (_caseId, event) => {
+      order.push(`event:${event.type}`);
+      events.push(event);
+    },
+    page: async () => ({ items: [...events], last: undefined, more: false }),
+  };
+  const deps: ConfirmDeps = {
+    cases: { load: async () => stored },
+    events: log,
+    kms: {
+      send: async (command: object) => {
+        order.push(`kms:${command.constructor.name}`);
+        return (kms.send as (c: object) => Promise<unknown>)(command);
+      },
+    } as unknown as KMSClient,
+    caseKeyId: KEY_ID,
+    forms,
+    tokens,
+    statusPageUrl: 'https://formulare.example.de/status',
+    mailer: {
+      send: async (mail) => {
+        order.push('mail');
+        sent.push(mail);
+      },
+      ...mailer,
+    },
+  };
+  return { confirm: createConfirmation(deps), events, sent, order };
+}
+
+describe('confirmation worker', () => {
+  it('records the decryption as system:confirmation before decrypting, sends one mail, records it as sent', async () => {
+    const { stored, address } = await storedCase();
+    const { confirm, events, sent, order } = world(stored);
+    expect(await confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).toBe('sent');
+    expect(order).toEqual(['event:case.viewed', 'kms:DecryptCommand', 'mail', 'event:case.confirmation_sent']);
+    expect(events.map((event) => [event.type, event.actor])).toEqual([
+      ['case.viewed', 'system:confirmation'],
+      ['case.confirmation_sent', 'system:confirmation'],
+    ]);
+    expect(sent).toHaveLength(1);
+    expect(sent[0]?.to).toBe(address);
+  });
+
+  it('writes German first, English below: title, reference, time and the status link with the token, and no form value', async () => {
+    const { stored, address, marker } = await storedCase();
+    const { confirm, sent } = world(stored);
+    await confirm({ caseId: stored.summary.caseId }, { lastAttempt: false });
+    const mail = sent[0]!;
+    const token = await tokens.issue(stored.summary.caseId);
+    const link = `https://formulare.example.de/status?reference=${stored.summary.reference}#token=${token}`;
+    expect(mail.subject).toContain(stored.summary.reference);
+    expect(mail.text).toContain(confirming!.title.de);
+    expect(mail.text).toContain(confirming!.title.en);
+    expect(mail.text.indexOf(confirming!.title.de)).toBeLessThan(mail.text.indexOf('— English —'));
+    expect(mail.text.indexOf('— English —')).toBeLessThan(mail.text.indexOf(confirming!.title.en));
+    expect(mail.text).toContain('27. November 2026 um 14:35');
+    expect(mail.text).toContain('27 November 2026');
+    expect(mail.text.split(link)).toHaveLength(3); // the link, in both languages
+    expect(`${mail.subject}\n${mail.text}`).not.toContain(marker);
+    expect(`${mail.subject}\n${mail.text}`).not.toContain(address);
+  });
+
+  it('sends no second mail once case.confirmation_sent is recorded (a redelivered message)', async () => {
+    const { stored } = await storedCase();
+    const { confirm, sent, order } = world(stored);
+    await confirm({ caseId: stored.summary.caseId }, { lastAttempt: false });
+    order.length = 0;
+    expect(await confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).toBe('already-sent');
+    expect(sent).toHaveLength(1);
+    expect(order).toEqual([]); // not even a decryption
+  });
+
+  it('throws on a failing send so that the queue retries, recording nothing but the decryption', async () => {
+    const { stored } = await storedCase();
+    const { confirm, events } = world(stored, { send: async () => Promise.reject(Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' })) });
+    await expect(confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).rejects.toThrow('throttled');
+    expect(events.map((event) => event.type)).toEqual(['case.viewed']);
+  });
+
+  it('records case.confirmation_failed on the last attempt, and still throws (to the dead-letter queue)', async () => {
+    const { stored } = await storedCase();
+    const { confirm, events } = world(stored, { send: async () => Promise.reject(new Error('down')) });
+    await expect(confirm({ caseId: stored.summary.caseId }, { lastAttempt: true })).rejects.toThrow('down');
+    expect(events.map((event) => [event.type, event.actor])).toEqual([
+      ['case.viewed', 'system:confirmation'],
+      ['case.confirmation_failed', 'system:confirmation'],
+    ]);
+  });
+
+  it('records a mail SES rejects as failed at once, without retrying', async () => {
+    const { stored } = await storedCase();
+    const { confirm, events } = world(stored, { send: async () => Promise.reject(Object.assign(new Error('bad address'), { name: 'MessageRejected' })) });
+    expect(await confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).toBe('rejected');
+    expect(events.map((event) => event.type)).toEqual(['case.viewed', 'case.confirmation_failed']);
+  });
+
+  it('sends nothing, and decrypts nothing, for a form without an e-mail field or a case that is gone', async () => {
+    if (silent) {
+      const { stored } = await storedCase(silent);
+      const { confirm, order } = world(stored);
+      expect(await confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).toBe('no-confirmation');
+      expect(order).toEqual([]);
+    }
+    const { confirm, order } = world(undefined);
+    expect(await confirm({ caseId: '01JD3ZK8Y2V7Q9W4X6T5R3M1NB' }, { lastAttempt: false })).toBe('no-case');
+    expect(order).toEqual([]);
+  });
+
+  it('sends nothing when the citizen gave no address (an optional field)', async () => {
+    const { stored } = await storedCase(confirming, false);
+    const { confirm, sent } = world(stored);
+    expect(await confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).toBe('no-address');
+    expect(sent).toEqual([]);
+  });
+});
