@@ -82,7 +82,9 @@ export function urlProblem(raw: string, policy: AddressPolicy): string | undefin
   return undefined;
 }
 
-export class ForbiddenDestinationError extends Error {}
+export class ForbiddenDestinationError extends Error {
+  override name = 'ForbiddenDestinationError';
+}
 
 export interface CheckedAddress {
   readonly address: string;
