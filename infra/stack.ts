@@ -10,6 +10,7 @@ import { Backups } from './constructs/backups.ts';
 import { Clerks } from './constructs/clerks.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
 import { Data } from './constructs/data.ts';
+import { Delivery } from './constructs/delivery.ts';
 import { webAclNameOf } from './constructs/firewall.ts';
 import { Functions } from './constructs/functions.ts';
 import { KeyWatch } from './constructs/keyWatch.ts';
@@ -41,6 +42,7 @@ export class FormsStack extends Stack {
   readonly alarms: Alarms;
   readonly releases: Releases;
   readonly backups: Backups;
+  readonly delivery: Delivery;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
@@ -61,11 +63,13 @@ export class FormsStack extends Stack {
       submissionsPerSecond: config.capacity.submissionsPerSecond,
       table,
     });
+    this.delivery = new Delivery(this, 'Delivery', { config, secretKey: this.keys.dataKey });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
       data: this.data,
       keys: this.keys,
+      delivery: { destinationsFile: this.delivery.destinationsFile, secretArns: this.delivery.secretArns },
     });
     const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey')).map(({ role }) => role);
     this.keys.restrictCaseKey(caseKeyUsers);

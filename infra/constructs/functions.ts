@@ -12,7 +12,7 @@ import { has, type Needs } from '#lib/runtime/needs.ts';
 import { CONFIG_OF_NEED, type ConfigName } from '#lib/runtime/config.ts';
 import { functionsOf, type FunctionTable, type NamedFunction, type Trigger } from '../../functions/functions.ts';
 import type { StageConfig } from '../config.ts';
-import { FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
+import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
 import type { Keys } from './keys.ts';
@@ -22,6 +22,8 @@ export interface FunctionsProps {
   readonly table: FunctionTable;
   readonly data: Data;
   readonly keys: Keys;
+  /** The delivery destinations (infra/constructs/delivery.ts): shipped to and granted for functions with the `destinations` need. */
+  readonly delivery?: { readonly destinationsFile: string; readonly secretArns: readonly string[] };
 }
 
 export interface DeployedFunction extends NamedFunction {
@@ -48,6 +50,8 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys): Partial<Rec
     idempotency: data.idempotency.tableName,
     hmacSecret: keys.hmacSecret.secretArn,
     forms: FORMS_DIR_IN_LAMBDA,
+    caseDelivery: data.cases.tableName,
+    destinations: DESTINATIONS_FILE_IN_LAMBDA,
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -114,6 +118,7 @@ export class Functions extends Construct {
         dataKeyArn: keys.dataKey.keyArn,
         secretArn: keys.hmacSecret.secretArn,
         logGroupArn: logGroup.logGroupArn,
+        destinationSecretArns: props.delivery?.secretArns ?? [],
       })) {
         role.addToPrincipalPolicy(statement);
       }
@@ -133,7 +138,10 @@ export class Functions extends Construct {
         role,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
-        bundling: bundlingFor(needs.forms === true),
+        bundling: bundlingFor(
+          needs.forms === true,
+          needs.destinations && props.delivery ? [{ name: path.basename(DESTINATIONS_FILE_IN_LAMBDA), content: props.delivery.destinationsFile }] : [],
+        ),
         environment: {
           ...handlerConfig(needs, data, keys),
           POWERTOOLS_SERVICE_NAME: serviceName,

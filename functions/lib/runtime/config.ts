@@ -13,6 +13,8 @@ export const CONFIG_OF_NEED = {
   idempotency: 'IDEMPOTENCY_TABLE',
   hmacSecret: 'HMAC_SECRET_ID',
   forms: 'FORMS_DIR',
+  caseDelivery: 'DELIVERY_CASES_TABLE',
+  destinations: 'DESTINATIONS_FILE',
 } as const satisfies Record<keyof Needs, string>;
 
 export type ConfigName = (typeof CONFIG_OF_NEED)[keyof Needs];

@@ -22,6 +22,13 @@ export interface Needs {
   readonly hmacSecret?: true;
   /** Ships the form definitions under schemas/forms with the function. */
   readonly forms?: true;
+  /**
+   * Reads cases by id (their partition only, never a list index) and changes nothing of them but
+   * the delivery state (`delivery`, `deliveryId`): functions/lib/delivery/state.ts.
+   */
+  readonly caseDelivery?: true;
+  /** Ships the stage's delivery destinations with the function and reads their signing secrets. */
+  readonly destinations?: true;
 }
 
 /** The table needs, one per DynamoDB table of functions/lib/cases/tables.ts. */
