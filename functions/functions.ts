@@ -1,4 +1,4 @@
-import type { Needs } from '#lib/runtime/needs.ts';
+import type { Needs, QueueNeed } from '#lib/runtime/needs.ts';
 
 /**
  * The function table: every Lambda function of the backend, keyed by its folder under functions/
@@ -40,7 +40,18 @@ export interface RuleTrigger {
   readonly detailType: string;
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | RuleTrigger;
+/**
+ * A worker fed by one of the stack's queues (functions/lib/messaging/queues.ts), batched, with
+ * partial batch failures: a failed message comes back after its visibility timeout and ends in the
+ * queue's dead-letter queue after the queue's `maxReceiveCount` receives.
+ */
+export interface QueueTrigger {
+  readonly kind: 'queue';
+  readonly queue: QueueNeed;
+  readonly batchSize?: number;
+}
+
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | RuleTrigger | QueueTrigger;
 
 export interface FunctionSpec {
   readonly trigger: Trigger;
@@ -81,6 +92,10 @@ export const functions = {
     needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true },
   },
   openapi: { trigger: http('GET', '/openapi.json', 'public'), needs: {} },
+  dispatch: {
+    trigger: { kind: 'stream', table: 'events', batchSize: 25 },
+    needs: { deliveries: ['sqs:SendMessage'], confirmations: ['sqs:SendMessage'] },
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;

@@ -15,6 +15,7 @@ import { webAclNameOf } from './constructs/firewall.ts';
 import { Functions } from './constructs/functions.ts';
 import { KeyWatch } from './constructs/keyWatch.ts';
 import { Keys } from './constructs/keys.ts';
+import { Queues } from './constructs/queues.ts';
 import { Releases } from './constructs/releases.ts';
 import { SyntheticProbe } from './constructs/synthetic.ts';
 
@@ -43,6 +44,7 @@ export class FormsStack extends Stack {
   readonly releases: Releases;
   readonly backups: Backups;
   readonly delivery: Delivery;
+  readonly queues: Queues;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
@@ -64,12 +66,14 @@ export class FormsStack extends Stack {
       table,
     });
     this.delivery = new Delivery(this, 'Delivery', { config, secretKey: this.keys.dataKey });
+    this.queues = new Queues(this, 'Queues');
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
       data: this.data,
       keys: this.keys,
       delivery: { destinationsFile: this.delivery.destinationsFile, secretArns: this.delivery.secretArns },
+      queues: this.queues,
     });
     const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey')).map(({ role }) => role);
     this.keys.restrictCaseKey(caseKeyUsers);
@@ -100,6 +104,7 @@ export class FormsStack extends Stack {
       webAclName,
       probe: probe.fn,
     });
+    this.queues.alarmOnDeadLetters(this.alarms.topic);
     this.releases.rollOutWithCanary((handler) => this.alarms.rollbackAlarmsOf(handler));
     new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic: this.alarms.topic });
     new OperationsDashboard(this, 'Dashboard', { stage: config.stage, api: this.api.restApi, functions: this.functions.all, tables, webAclName });

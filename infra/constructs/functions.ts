@@ -16,6 +16,7 @@ import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlin
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
 import type { Keys } from './keys.ts';
+import type { Queues } from './queues.ts';
 
 export interface FunctionsProps {
   readonly config: StageConfig;
@@ -24,6 +25,7 @@ export interface FunctionsProps {
   readonly keys: Keys;
   /** The delivery destinations (infra/constructs/delivery.ts): shipped to and granted for functions with the `destinations` need. */
   readonly delivery?: { readonly destinationsFile: string; readonly secretArns: readonly string[] };
+  readonly queues: Queues;
 }
 
 export interface DeployedFunction extends NamedFunction {
@@ -42,8 +44,10 @@ const FUNCTION_TIMEOUT = Duration.seconds(10);
  * only when the function has the need: a function that may not touch a table does not even learn
  * its name.
  */
-export function handlerConfig(needs: Needs, data: Data, keys: Keys): Partial<Record<ConfigName, string>> {
+export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
+    deliveries: queues.queues.deliveries.queueUrl,
+    confirmations: queues.queues.confirmations.queueUrl,
     caseKey: keys.caseKey.keyArn,
     cases: data.cases.tableName,
     events: data.events.tableName,
@@ -75,6 +79,8 @@ function describe(trigger: Trigger): string {
       return `schedule ${trigger.expression}`;
     case 'rule':
       return `EventBridge ${trigger.source} ${trigger.detailType}`;
+    case 'queue':
+      return `queue ${trigger.queue}`;
   }
 }
 
@@ -88,7 +94,7 @@ export class Functions extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const { config, data, keys } = props;
+    const { config, data, keys, queues } = props;
     const region = Stack.of(this).region;
 
     this.all = functionsOf(props.table).map((spec) => {
@@ -117,6 +123,7 @@ export class Functions extends Construct {
         caseKeyArn: keys.caseKey.keyArn,
         dataKeyArn: keys.dataKey.keyArn,
         secretArn: keys.hmacSecret.secretArn,
+        queueArns: { deliveries: queues.queues.deliveries.queueArn, confirmations: queues.queues.confirmations.queueArn },
         logGroupArn: logGroup.logGroupArn,
         destinationSecretArns: props.delivery?.secretArns ?? [],
       })) {
@@ -143,7 +150,7 @@ export class Functions extends Construct {
           needs.destinations && props.delivery ? [{ name: path.basename(DESTINATIONS_FILE_IN_LAMBDA), content: props.delivery.destinationsFile }] : [],
         ),
         environment: {
-          ...handlerConfig(needs, data, keys),
+          ...handlerConfig(needs, data, keys, queues),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
           POWERTOOLS_LOG_LEVEL: config.logLevel,
@@ -155,7 +162,7 @@ export class Functions extends Construct {
           ...(trigger.kind === 'http' ? { CORS_ALLOWED_ORIGINS: config.corsOrigins.join(',') } : {}),
         },
       });
-      this.wireTrigger(name, trigger, fn, data);
+      this.wireTrigger(name, trigger, fn, data, queues);
 
       const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
       if (defaultPolicy) {
@@ -172,7 +179,7 @@ export class Functions extends Construct {
   }
 
   /** Workers get their trigger here; HTTP routes are wired by the Api construct. */
-  private wireTrigger(name: string, trigger: Trigger, fn: nodejs.NodejsFunction, data: Data): void {
+  private wireTrigger(name: string, trigger: Trigger, fn: nodejs.NodejsFunction, data: Data, queues: Queues): void {
     switch (trigger.kind) {
       case 'http':
         return;
@@ -195,6 +202,10 @@ export class Functions extends Construct {
           eventPattern: { source: [trigger.source], detailType: [trigger.detailType] },
           targets: [new targets.LambdaFunction(fn)],
         });
+        return;
+      case 'queue':
+        // Grants the role what consuming needs (receive, delete, attributes) on this queue only.
+        fn.addEventSource(new sources.SqsEventSource(queues.queues[trigger.queue], { batchSize: trigger.batchSize ?? 10, reportBatchItemFailures: true }));
         return;
     }
   }

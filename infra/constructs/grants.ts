@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CASE_CONTEXT_KEYS, CASE_PURPOSE } from '#lib/crypto/envelope.ts';
-import { TABLE_NEEDS, type Needs, type TableNeed } from '#lib/runtime/needs.ts';
+import { QUEUE_NEEDS, TABLE_NEEDS, type Needs, type QueueNeed, type TableNeed } from '#lib/runtime/needs.ts';
 
 /**
  * Encryption-context keys of case envelopes (functions/lib/crypto/envelope.ts `kmsContext`): every
@@ -21,6 +21,7 @@ export interface GrantTargets {
   readonly caseKeyArn: string;
   readonly dataKeyArn: string;
   readonly secretArn: string;
+  readonly queueArns: Readonly<Record<QueueNeed, string>>;
   readonly logGroupArn: string;
   /** The delivery destinations' signing secrets (infra/constructs/delivery.ts). */
   readonly destinationSecretArns?: readonly string[];
@@ -29,7 +30,8 @@ export interface GrantTargets {
 /** The only attributes the delivery role may write on a case item (functions/lib/delivery/state.ts), besides its key. */
 export const DELIVERY_WRITABLE_ATTRIBUTES = ['pk', 'sk', 'delivery', 'deliveryId'] as const;
 
-const sidOf = (need: TableNeed): string => `${need[0]?.toUpperCase() ?? ''}${need.slice(1)}Table`;
+const capitalized = (name: string): string => `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
+const sidOf = (need: TableNeed): string => `${capitalized(need)}Table`;
 
 /** DynamoDB actions that change items: DynamoDB then also encrypts with the table's key. */
 const WRITES = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
@@ -153,6 +155,14 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
           },
         },
       }),
+    );
+  }
+
+  for (const need of QUEUE_NEEDS) {
+    const actions = needs[need] ?? [];
+    if (actions.length === 0) continue;
+    statements.push(
+      new iam.PolicyStatement({ sid: `${capitalized(need)}Queue`, actions: [...actions], resources: [targets.queueArns[need]] }),
     );
   }
 

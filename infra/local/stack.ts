@@ -6,6 +6,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { loadCheckedCatalogue } from '../formPatterns.ts';
 import { functions as functionTable, routes } from '../../functions/functions.ts';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { QueueNeed } from '../../functions/lib/runtime/needs.ts';
+import { queueWorkersOf, startQueuePollers, type QueueHandler, type QueueWorker } from './queues.ts';
+import { startLocalSqs, type LocalQueue } from './sqs.ts';
 import { startStreamPollers, streamWorkersOf, type StreamHandler, type StreamWorker } from './streams.ts';
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
@@ -29,6 +33,9 @@ export interface StackInfo {
   tables: { cases: string; events: string; idempotency: string };
   caseKeyArn: string;
   hmacSecretId: string;
+  /** The local SQS (queues.ts, sqs.ts) and each queue's URL and dead-letter queue. */
+  sqsEndpoint: string;
+  queues: Record<QueueNeed, LocalQueue>;
   dataDir: string;
   /**
    * The stack's generated credentials (also in `<dataDir>/credentials.json`): the local KMS accepts
@@ -73,6 +80,8 @@ export interface LocalStackOptions {
   testControl?: boolean;
   /** Retry timing of deliveries (tests: seconds instead of minutes); default the stacks' DELIVERY_BACKOFF. */
   deliveryBackoff?: BackoffPolicy;
+  /** Overrides every queue's visibility timeout, in seconds (tests: a failed message comes back sooner). */
+  queueVisibilityTimeoutSeconds?: number;
 }
 
 /**
@@ -132,6 +141,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       extraSecrets: destinations.secrets,
     });
     stoppers.push(kms.close);
+    const sqs = await startLocalSqs({
+      dataDir: options.dataDir,
+      region: REGION,
+      ...(options.queueVisibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds } : {}),
+    });
+    stoppers.push(sqs.close);
 
     Object.assign(process.env, {
       AWS_REGION: REGION,
@@ -140,6 +155,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_KMS: kms.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: kms.url,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      DELIVERIES_QUEUE_URL: sqs.queues.deliveries.url,
+      CONFIRMATIONS_QUEUE_URL: sqs.queues.confirmations.url,
       CASES_TABLE: LOCAL_TABLES.cases,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
       EVENTS_TABLE: LOCAL_TABLES.events,
@@ -172,6 +190,21 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         await pollers.stop();
         streams.destroy();
         tables.destroy();
+      });
+    }
+
+    // Workers fed by a queue run here as in Lambda, fed by a poller (queues.ts).
+    const queueWorkers = queueWorkersOf(functionTable);
+    if (queueWorkers.length > 0) {
+      const client = new SQSClient({ region: REGION, endpoint: sqs.endpoint, credentials });
+      const workers: QueueWorker[] = [];
+      for (const worker of queueWorkers) {
+        workers.push({ ...worker, invoke: ((await import(worker.module)) as { handler: QueueHandler }).handler });
+      }
+      const pollers = startQueuePollers({ sqs: client, queues: sqs.queues, workers, region: REGION });
+      stoppers.push(async () => {
+        await pollers.stop();
+        client.destroy();
       });
     }
 
@@ -219,6 +252,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       tables: { ...LOCAL_TABLES },
       caseKeyArn: kms.keyArn,
       hmacSecretId: kms.secretId,
+      sqsEndpoint: sqs.endpoint,
+      queues: sqs.queues,
       dataDir: options.dataDir,
       credentials,
       ...(controlUrl ? { controlUrl } : {}),

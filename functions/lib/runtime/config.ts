@@ -15,6 +15,8 @@ export const CONFIG_OF_NEED = {
   forms: 'FORMS_DIR',
   caseDelivery: 'DELIVERY_CASES_TABLE',
   destinations: 'DESTINATIONS_FILE',
+  deliveries: 'DELIVERIES_QUEUE_URL',
+  confirmations: 'CONFIRMATIONS_QUEUE_URL',
 } as const satisfies Record<keyof Needs, string>;
 
 export type ConfigName = (typeof CONFIG_OF_NEED)[keyof Needs];

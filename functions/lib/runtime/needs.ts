@@ -10,6 +10,11 @@ export type CasesTableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamo
 /** The audit trail is append-only: never UpdateItem or DeleteItem. */
 export type EventsTableAction = 'dynamodb:PutItem' | 'dynamodb:Query';
 export type IdempotencyTableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+/**
+ * What a function may do with one of the stack's queues. Consuming (receive, delete) is what a
+ * queue trigger grants by itself; ChangeMessageVisibility is for a consumer that backs off.
+ */
+export type QueueAction = 'sqs:SendMessage' | 'sqs:ChangeMessageVisibility';
 
 export interface Needs {
   /** KMS operations on the stack's case key (always restricted to the case encryption context). */
@@ -29,11 +34,19 @@ export interface Needs {
   readonly caseDelivery?: true;
   /** Ships the stage's delivery destinations with the function and reads their signing secrets. */
   readonly destinations?: true;
+  /** The queue of cases to deliver to their office's back-office system. */
+  readonly deliveries?: readonly QueueAction[];
+  /** The queue of cases whose citizen gets a confirmation mail. */
+  readonly confirmations?: readonly QueueAction[];
 }
 
 /** The table needs, one per DynamoDB table of functions/lib/cases/tables.ts. */
 export const TABLE_NEEDS = ['cases', 'events', 'idempotency'] as const satisfies readonly (keyof Needs)[];
 export type TableNeed = (typeof TABLE_NEEDS)[number];
+
+/** The queue needs, one per queue of functions/lib/messaging/queues.ts. */
+export const QUEUE_NEEDS = ['deliveries', 'confirmations'] as const satisfies readonly (keyof Needs)[];
+export type QueueNeed = (typeof QUEUE_NEEDS)[number];
 
 /** Whether a function has a need at all (a non-empty action list, or `true`). */
 export function has(needs: Needs, need: keyof Needs): boolean {

@@ -1,0 +1,62 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { QUEUES } from '#lib/messaging/queues.ts';
+import { QUEUE_NEEDS, type QueueNeed } from '#lib/runtime/needs.ts';
+import { runbookReference } from './alarms.ts';
+
+/** The runbook entry of a message in a dead-letter queue (docs/operations.md). */
+export const DEAD_LETTER_RUNBOOK = 'dead letters';
+
+/**
+ * The queues of functions/lib/messaging/queues.ts, each with its dead-letter queue. Messages carry
+ * case ids only (functions/lib/messaging/message.ts), so SQS-managed encryption at rest suffices:
+ * no function needs a KMS grant to send or consume them. TLS is enforced by each queue's policy.
+ */
+export class Queues extends Construct {
+  readonly queues: Readonly<Record<QueueNeed, sqs.Queue>>;
+  readonly deadLetters: Readonly<Record<QueueNeed, sqs.Queue>>;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const queues = {} as Record<QueueNeed, sqs.Queue>;
+    const deadLetters = {} as Record<QueueNeed, sqs.Queue>;
+    for (const need of QUEUE_NEEDS) {
+      const settings = QUEUES[need];
+      const name = need[0]?.toUpperCase() + need.slice(1);
+      deadLetters[need] = new sqs.Queue(this, `${name}DeadLetters`, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      queues[need] = new sqs.Queue(this, name, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.days(settings.retentionDays),
+        deadLetterQueue: { queue: deadLetters[need], maxReceiveCount: settings.maxReceiveCount },
+      });
+    }
+    this.queues = queues;
+    this.deadLetters = deadLetters;
+  }
+
+  /** A message in any dead-letter queue is an alarm: a case that was not delivered or confirmed. */
+  alarmOnDeadLetters(topic: sns.ITopic): cloudwatch.Alarm[] {
+    return QUEUE_NEEDS.map((need) => {
+      const alarm = new cloudwatch.Alarm(this, `${need}DeadLettersAlarm`, {
+        alarmDescription: `A message reached the dead-letter queue of ${need} (${QUEUES[need].description}). ${runbookReference(DEAD_LETTER_RUNBOOK)}`,
+        metric: this.deadLetters[need].metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new actions.SnsAction(topic));
+      return alarm;
+    });
+  }
+}
