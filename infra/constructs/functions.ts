@@ -141,7 +141,7 @@ export class Functions extends Construct {
         architecture: lambda.Architecture.ARM_64,
         // Crypto paths (KMS, AES-GCM, Ajv) get more memory and with it more CPU.
         memorySize: has(needs, 'caseKey') || has(needs, 'hmacSecret') ? 512 : 256,
-        timeout: FUNCTION_TIMEOUT,
+        timeout: spec.timeoutSeconds ? Duration.seconds(spec.timeoutSeconds) : FUNCTION_TIMEOUT,
         role,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,

@@ -1,0 +1,38 @@
+import { createCaseStore } from '#lib/cases/store.ts';
+import { createEventLog } from '#lib/cases/events.ts';
+import { loadDestinations } from '#lib/delivery/destinations.ts';
+import { noAttachments } from '#lib/delivery/payload.ts';
+import { createSigningSecrets } from '#lib/delivery/secrets.ts';
+import { createDeliveryState } from '#lib/delivery/state.ts';
+import { queueWorker, receiveCountOf, retryAfter } from '#lib/messaging/batch.ts';
+import { QUEUES } from '#lib/messaging/queues.ts';
+import { dynamodb, kms, secretsManager, sqs } from '#lib/runtime/clients.ts';
+import { readConfig } from '#lib/runtime/config.ts';
+import { functions } from '../functions.ts';
+import { createDeliver } from './deliver.ts';
+
+const config = readConfig(functions.deliver.needs);
+const events = createEventLog(dynamodb, config.EVENTS_TABLE);
+
+const deliver = createDeliver({
+  cases: createCaseStore(dynamodb, config.DELIVERY_CASES_TABLE, events),
+  deliveryState: createDeliveryState(dynamodb, config.DELIVERY_CASES_TABLE),
+  events,
+  kms,
+  caseKeyId: config.CASE_KEY_ID,
+  destinations: loadDestinations(config.DESTINATIONS_FILE),
+  signingSecrets: createSigningSecrets(secretsManager),
+  attachments: noAttachments,
+  maxReceiveCount: QUEUES.deliveries.maxReceiveCount,
+});
+
+/** The deliveries queue's worker: one case per message; a failed attempt comes back after the backoff delay. */
+export const handler = queueWorker(
+  async ({ caseId }, record) => {
+    const outcome = await deliver(caseId, receiveCountOf(record));
+    if (outcome.kind === 'retry') throw retryAfter(outcome.afterSeconds);
+    // The last attempt failed (recorded): the message goes on to the dead-letter queue, for a redrive.
+    if (outcome.kind === 'failed') throw new Error('delivery failed for good');
+  },
+  { sqs, queueUrl: config.DELIVERIES_QUEUE_URL },
+);
