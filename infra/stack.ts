@@ -122,6 +122,11 @@ export class FormsStack extends Stack {
       value: this.data.idempotency.tableArn,
       description: 'DynamoDB table of idempotency records',
     });
+    new CfnOutput(this, 'DeliveriesQueueUrl', { value: this.queues.queues.deliveries.queueUrl, description: 'Queue of cases to deliver (npm run delivery)' });
+    new CfnOutput(this, 'DeliveriesDeadLetterQueueUrl', {
+      value: this.queues.deadLetters.deliveries.queueUrl,
+      description: 'Dead-lettered deliveries (npm run delivery -- redrive)',
+    });
     new CfnOutput(this, 'CaseKeyArn', { value: this.keys.caseKey.keyArn, description: 'KMS key wrapping the case data keys' });
     new CfnOutput(this, 'BreakGlassRoleArn', {
       value: this.keys.breakGlassRole.roleArn,
