@@ -106,6 +106,7 @@ export const functions = {
       events: ['dynamodb:PutItem'],
       destinations: true,
       deliveries: ['sqs:ChangeMessageVisibility'],
+      deliveriesDeadLetters: ['sqs:SendMessage'],
     },
     // A destination has 10 s to answer (API.md); the batch's deliveries run concurrently.
     timeoutSeconds: 30,

@@ -26,11 +26,17 @@ export interface DeliverDeps {
   destinations: DestinationsConfig;
   signingSecrets: SigningSecrets;
   attachments: AttachmentSource;
-  /** After this many receives the queue dead-letters the message: the attempt that fails then is the last. */
+  /** After this many receives the queue dead-letters the message itself: an attempt that fails then is the last anyway. */
   maxReceiveCount: number;
   resolve?: Resolver;
   post?: typeof postOverHttp;
   now?: () => Date;
+}
+
+/** Which attempt this is: the queue's receive count and when the message was first received (epoch ms). */
+export interface Attempt {
+  readonly receiveCount: number;
+  readonly firstReceivedAt: number;
 }
 
 export type DeliveryOutcome =
@@ -51,7 +57,15 @@ export function createDeliver(deps: DeliverDeps) {
   const now = deps.now ?? (() => new Date());
   const post = deps.post ?? postOverHttp;
 
-  return async (caseId: string, receiveCount: number): Promise<DeliveryOutcome> => {
+  /**
+   * An attempt is the last when the retry period (DestinationsConfig.backoff.retrySeconds, from the
+   * first receive) is over, or the queue would not hand the message out again.
+   */
+  const isLast = ({ receiveCount, firstReceivedAt }: Attempt): boolean =>
+    receiveCount >= deps.maxReceiveCount || now().getTime() - firstReceivedAt >= deps.destinations.backoff.retrySeconds * 1000;
+
+  return async (caseId: string, attempt: Attempt): Promise<DeliveryOutcome> => {
+    const { receiveCount } = attempt;
     const stored = await deps.cases.load(caseId);
     if (!stored) return { kind: 'skipped', reason: 'no-case' };
     const { summary, envelope, notes, expiresAt } = stored;
@@ -95,7 +109,7 @@ export function createDeliver(deps: DeliverDeps) {
       logger.info('case delivered', { caseId, deliveryId, office: summary.office, receiveCount });
       return { kind: 'delivered', deliveryId };
     }
-    if (receiveCount >= deps.maxReceiveCount) {
+    if (isLast(attempt)) {
       await deps.events.append(caseId, { at: now().toISOString(), type: 'case.delivery_failed', actor: DELIVERY_ACTOR }, expiresAt);
       await deps.deliveryState.settle(caseId, deliveryId, 'failed');
       logger.error('delivery failed for good', { caseId, deliveryId, office: summary.office, receiveCount, reason });

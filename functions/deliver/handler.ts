@@ -1,3 +1,4 @@
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createCaseStore } from '#lib/cases/store.ts';
 import { createEventLog } from '#lib/cases/events.ts';
 import { loadDestinations } from '#lib/delivery/destinations.ts';
@@ -5,6 +6,7 @@ import { noAttachments } from '#lib/delivery/payload.ts';
 import { createSigningSecrets } from '#lib/delivery/secrets.ts';
 import { createDeliveryState } from '#lib/delivery/state.ts';
 import { queueWorker, receiveCountOf, retryAfter } from '#lib/messaging/batch.ts';
+import { caseMessageBody } from '#lib/messaging/message.ts';
 import { QUEUES } from '#lib/messaging/queues.ts';
 import { dynamodb, kms, secretsManager, sqs } from '#lib/runtime/clients.ts';
 import { readConfig } from '#lib/runtime/config.ts';
@@ -26,13 +28,19 @@ const deliver = createDeliver({
   maxReceiveCount: QUEUES.deliveries.maxReceiveCount,
 });
 
-/** The deliveries queue's worker: one case per message; a failed attempt comes back after the backoff delay. */
+/**
+ * The deliveries queue's worker: one case per message. A failed attempt comes back after the
+ * backoff delay; once the retry period is over (case.delivery_failed recorded) the worker puts the
+ * message on the dead-letter queue itself, for `npm run delivery -- redrive`, and lets it go.
+ */
 export const handler = queueWorker(
   async ({ caseId }, record) => {
-    const outcome = await deliver(caseId, receiveCountOf(record));
+    const firstReceivedAt = Number(record.attributes.ApproximateFirstReceiveTimestamp) || Date.now();
+    const outcome = await deliver(caseId, { receiveCount: receiveCountOf(record), firstReceivedAt });
     if (outcome.kind === 'retry') throw retryAfter(outcome.afterSeconds);
-    // The last attempt failed (recorded): the message goes on to the dead-letter queue, for a redrive.
-    if (outcome.kind === 'failed') throw new Error('delivery failed for good');
+    if (outcome.kind === 'failed') {
+      await sqs.send(new SendMessageCommand({ QueueUrl: config.DELIVERIES_DEAD_LETTER_QUEUE_URL, MessageBody: caseMessageBody(caseId) }));
+    }
   },
   { sqs, queueUrl: config.DELIVERIES_QUEUE_URL },
 );

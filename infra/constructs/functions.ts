@@ -56,6 +56,7 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queu
     forms: FORMS_DIR_IN_LAMBDA,
     caseDelivery: data.cases.tableName,
     destinations: DESTINATIONS_FILE_IN_LAMBDA,
+    deliveriesDeadLetters: queues.deadLetters.deliveries.queueUrl,
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -126,6 +127,7 @@ export class Functions extends Construct {
         queueArns: { deliveries: queues.queues.deliveries.queueArn, confirmations: queues.queues.confirmations.queueArn },
         logGroupArn: logGroup.logGroupArn,
         destinationSecretArns: props.delivery?.secretArns ?? [],
+        deliveriesDeadLetterQueueArn: queues.deadLetters.deliveries.queueArn,
       })) {
         role.addToPrincipalPolicy(statement);
       }

@@ -25,6 +25,8 @@ export interface GrantTargets {
   readonly logGroupArn: string;
   /** The delivery destinations' signing secrets (infra/constructs/delivery.ts). */
   readonly destinationSecretArns?: readonly string[];
+  /** The deliveries' dead-letter queue. */
+  readonly deliveriesDeadLetterQueueArn?: string;
 }
 
 /** The only attributes the delivery role may write on a case item (functions/lib/delivery/state.ts), besides its key. */
@@ -155,6 +157,12 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
           },
         },
       }),
+    );
+  }
+
+  if ((needs.deliveriesDeadLetters ?? []).length > 0 && targets.deliveriesDeadLetterQueueArn) {
+    statements.push(
+      new iam.PolicyStatement({ sid: 'DeliveriesDeadLetterQueue', actions: [...(needs.deliveriesDeadLetters ?? [])], resources: [targets.deliveriesDeadLetterQueueArn] }),
     );
   }
 

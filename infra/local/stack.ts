@@ -166,6 +166,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       FORMS_DIR: formsDir,
       DELIVERY_CASES_TABLE: LOCAL_TABLES.cases,
       DESTINATIONS_FILE: destinations.file,
+      DELIVERIES_DEAD_LETTER_QUEUE_URL: sqs.queues.deliveries.deadLetterUrl,
       CORS_ALLOWED_ORIGINS: origins.join(','),
       POWERTOOLS_SERVICE_NAME: 'egov-forms-local',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',

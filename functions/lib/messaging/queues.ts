@@ -22,7 +22,9 @@ export const QUEUES: Readonly<Record<QueueNeed, QueueSettings>> = {
     description: "cases to deliver to their office's back-office system",
     visibilityTimeoutSeconds: 60,
     // Exponential backoff (the worker's retryAfter) for at least 24 hours, then the dead-letter queue (API.md).
-    maxReceiveCount: receivesCovering(DELIVERY_BACKOFF),
+    // The worker dead-letters a delivery itself once the retry period is over (functions/deliver/);
+    // the queue's own redrive, two receives later, only catches a worker that keeps crashing.
+    maxReceiveCount: receivesCovering(DELIVERY_BACKOFF) + 2,
     retentionDays: 14,
   },
   confirmations: {

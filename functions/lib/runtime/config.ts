@@ -15,6 +15,7 @@ export const CONFIG_OF_NEED = {
   forms: 'FORMS_DIR',
   caseDelivery: 'DELIVERY_CASES_TABLE',
   destinations: 'DESTINATIONS_FILE',
+  deliveriesDeadLetters: 'DELIVERIES_DEAD_LETTER_QUEUE_URL',
   deliveries: 'DELIVERIES_QUEUE_URL',
   confirmations: 'CONFIRMATIONS_QUEUE_URL',
 } as const satisfies Record<keyof Needs, string>;

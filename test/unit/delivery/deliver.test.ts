@@ -59,6 +59,10 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+const NOW = new Date('2026-11-27T13:40:00.000Z');
+/** Attempt number n, of a message first received a minute ago. */
+const attempt = (receiveCount: number, firstReceivedAt = NOW.getTime() - 60_000) => ({ receiveCount, firstReceivedAt });
+
 interface Sent {
   url: string;
   headers: Record<string, string>;
@@ -114,14 +118,14 @@ function deps(overrides: Partial<DeliverDeps> = {}): DeliverDeps {
       sent.push({ url: url.href, headers, body });
       return answer();
     },
-    now: () => new Date('2026-11-27T13:40:00.000Z'),
+    now: () => NOW,
     ...overrides,
   };
 }
 
 describe('the delivery worker', () => {
   it('sends the case encrypted to the destination key and signed, and records the decryption and the delivery', async () => {
-    const outcome = await createDeliver(deps())(summary.caseId, 1);
+    const outcome = await createDeliver(deps())(summary.caseId, attempt(1));
     expect(outcome).toEqual({ kind: 'delivered', deliveryId: state.deliveryId });
     expect(sent).toHaveLength(1);
     const [request] = sent;
@@ -155,52 +159,60 @@ describe('the delivery worker', () => {
   it('sends the same delivery id on every attempt', async () => {
     answer = async () => ({ status: 503 });
     const deliver = createDeliver(deps());
-    await deliver(summary.caseId, 1);
+    await deliver(summary.caseId, attempt(1));
     answer = async () => ({ status: 200 });
-    await deliver(summary.caseId, 2);
+    await deliver(summary.caseId, attempt(2));
     expect(sent.map((request) => request.headers['X-Delivery-Id'])).toEqual([state.deliveryId, state.deliveryId]);
   });
 
   it('asks for a retry after the backoff delay when the destination answers no 2xx or not at all', async () => {
     answer = async () => ({ status: 500 });
-    expect(await createDeliver(deps())(summary.caseId, 3)).toEqual({ kind: 'retry', afterSeconds: 240, reason: 'HTTP 500' });
+    expect(await createDeliver(deps())(summary.caseId, attempt(3))).toEqual({ kind: 'retry', afterSeconds: 240, reason: 'HTTP 500' });
     answer = async () => {
       throw Object.assign(new Error('socket hang up'), { name: 'DeliveryTimeoutError' });
     };
-    expect(await createDeliver(deps())(summary.caseId, 1)).toEqual({ kind: 'retry', afterSeconds: 60, reason: 'DeliveryTimeoutError' });
+    expect(await createDeliver(deps())(summary.caseId, attempt(1))).toEqual({ kind: 'retry', afterSeconds: 60, reason: 'DeliveryTimeoutError' });
     expect(state.delivery).toBe('pending');
     expect(events.map((event) => event.type)).not.toContain('case.delivered');
   });
 
   it('records case.delivery_failed and delivery "failed" when the last attempt fails', async () => {
     answer = async () => ({ status: 400 });
-    expect(await createDeliver(deps())(summary.caseId, 5)).toEqual({ kind: 'failed', reason: 'HTTP 400' });
+    expect(await createDeliver(deps())(summary.caseId, attempt(5))).toEqual({ kind: 'failed', reason: 'HTTP 400' });
     expect(events.map((event) => event.type)).toEqual(['case.viewed', 'case.delivery_failed']);
     expect(state.delivery).toBe('failed');
   });
 
+  it('makes an attempt the last once the retry period since the first receive is over, whatever the receive count', async () => {
+    answer = async () => ({ status: 502 });
+    const firstReceivedAt = NOW.getTime() - DELIVERY_BACKOFF.retrySeconds * 1000;
+    expect(await createDeliver(deps())(summary.caseId, attempt(2, firstReceivedAt))).toEqual({ kind: 'failed', reason: 'HTTP 502' });
+    expect(state.delivery).toBe('failed');
+    expect(await createDeliver(deps())(summary.caseId, attempt(2, firstReceivedAt + 1000))).toMatchObject({ kind: 'retry' });
+  });
+
   it('delivers after a redrive of a failed delivery, with the same delivery id', async () => {
     answer = async () => ({ status: 400 });
-    await createDeliver(deps())(summary.caseId, 5);
+    await createDeliver(deps())(summary.caseId, attempt(5));
     const failedId = state.deliveryId;
     answer = async () => ({ status: 204 });
-    expect(await createDeliver(deps())(summary.caseId, 1)).toEqual({ kind: 'delivered', deliveryId: failedId });
+    expect(await createDeliver(deps())(summary.caseId, attempt(1))).toEqual({ kind: 'delivered', deliveryId: failedId });
     expect(state.delivery).toBe('delivered');
   });
 
   it('does nothing for an office without a destination, a missing case or a delivered one', async () => {
     const elsewhere = { ...stored, summary: { ...summary, office: 'jugendamt' } };
-    expect(await createDeliver(deps({ cases: { load: async () => elsewhere } }))(summary.caseId, 1)).toEqual({ kind: 'skipped', reason: 'no-destination' });
-    expect(await createDeliver(deps())('01JDZ8Q6W4X3Y2Z1A0B9C8D7E7', 1)).toEqual({ kind: 'skipped', reason: 'no-case' });
+    expect(await createDeliver(deps({ cases: { load: async () => elsewhere } }))(summary.caseId, attempt(1))).toEqual({ kind: 'skipped', reason: 'no-destination' });
+    expect(await createDeliver(deps())('01JDZ8Q6W4X3Y2Z1A0B9C8D7E7', attempt(1))).toEqual({ kind: 'skipped', reason: 'no-case' });
     state.delivery = 'delivered';
-    expect(await createDeliver(deps())(summary.caseId, 1)).toEqual({ kind: 'skipped', reason: 'settled' });
+    expect(await createDeliver(deps())(summary.caseId, attempt(1))).toEqual({ kind: 'skipped', reason: 'settled' });
     expect(sent).toHaveLength(0);
     expect(events).toHaveLength(0);
   });
 
   it('sends nothing when the stored summary fails authentication', async () => {
     const tampered = { ...stored, summary: { ...summary, reference: 'AAAA-BBBB-CCCC' } };
-    const outcome = await createDeliver(deps({ cases: { load: async () => tampered } }))(summary.caseId, 1);
+    const outcome = await createDeliver(deps({ cases: { load: async () => tampered } }))(summary.caseId, attempt(1));
     expect(outcome).toMatchObject({ kind: 'retry', reason: 'IntegrityError' });
     expect(sent).toHaveLength(0);
     expect(events).toHaveLength(0);
@@ -211,7 +223,7 @@ describe('the delivery worker', () => {
       allowLoopbackHttp: false,
       destinations: { ordnungsamt: { url: 'https://fv.kreis.example/inbox', publicKey: publicJwk, signingSecretId: 's' } },
     });
-    const outcome = await createDeliver(deps({ destinations, resolve: async () => [{ address: '10.0.0.5', family: 4 }] }))(summary.caseId, 1);
+    const outcome = await createDeliver(deps({ destinations, resolve: async () => [{ address: '10.0.0.5', family: 4 }] }))(summary.caseId, attempt(1));
     expect(outcome).toMatchObject({ kind: 'retry', reason: 'ForbiddenDestinationError' });
     expect(sent).toHaveLength(0);
   });
