@@ -65,6 +65,7 @@ async function seedCases(dynamodb: DynamoDBClient, table: string, count: number)
       receivedAt,
       updatedAt: receivedAt,
       version: 1,
+      delivery: null,
     };
     // Listed only, never read: a random MAC stands in for the one submit computes.
     return { PutRequest: { Item: caseItem(summary, envelope, Math.floor(Date.now() / 1000) + 730 * 86_400, randomBytes(32)) } };

@@ -56,6 +56,8 @@ export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | RuleTrigge
 export interface FunctionSpec {
   readonly trigger: Trigger;
   readonly needs: Needs;
+  /** The function's timeout when it needs more than the stack's default (10 s); below its queue's visibility timeout. */
+  readonly timeoutSeconds?: number;
 }
 
 const http = (method: HttpMethod, path: string, access: Access): HttpTrigger => ({ kind: 'http', method, path, access });
@@ -134,6 +136,19 @@ export const functions = {
       confirmationMail: true,
       confirmations: ['sqs:ChangeMessageVisibility'],
     },
+  },
+  deliver: {
+    trigger: { kind: 'queue', queue: 'deliveries', batchSize: 5 },
+    needs: {
+      caseKey: ['kms:Decrypt'],
+      caseDelivery: true,
+      events: ['dynamodb:PutItem'],
+      destinations: true,
+      deliveries: ['sqs:ChangeMessageVisibility'],
+      deliveriesDeadLetters: ['sqs:SendMessage'],
+    },
+    // A destination has 10 s to answer (API.md); the batch's deliveries run concurrently.
+    timeoutSeconds: 30,
   },
 } as const satisfies Record<string, FunctionSpec>;
 

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { urlProblem } from '../functions/lib/delivery/addresses.ts';
+import { publicJwkShape } from '../functions/lib/delivery/jwe.ts';
 
 /**
  * Stage configuration: one committed JSON file per stage, `infra/stages/<stage>.json`, selected
@@ -85,6 +87,23 @@ const stageConfigSchema = z.object({
   }),
   /** Deploy function code through CodeDeploy with a canary and alarm rollback. */
   canaryDeployments: z.boolean().default(false),
+  /**
+   * Delivery to back-office systems (docs/delivery.md): per office an HTTPS URL and the file of its
+   * public encryption key (JWK, RSA >= 3072 bits, with `kid`; a path relative to the stage file).
+   * The stack creates the office's signing secret in Secrets Manager (`egov-forms/<stage>/delivery/<office>`).
+   */
+  destinations: z
+    .partialRecord(
+      z.enum(OFFICES),
+      z.strictObject({
+        url: z.string().superRefine((url, ctx) => {
+          const problem = urlProblem(url, { allowLoopbackHttp: false });
+          if (problem) ctx.addIssue({ code: 'custom', message: `the destination URL ${problem}` });
+        }),
+        publicKeyFile: z.string().min(1),
+      }),
+    )
+    .default({}),
 });
 
 export type StageConfig = z.infer<typeof stageConfigSchema>;
@@ -137,7 +156,24 @@ export function loadStageConfig(context: ContextReader): StageConfig {
     throw new Error(`Invalid configuration for stage ${stage.data} (${file}): ${issues}`);
   }
   if (parsed.data.stage !== stage.data) throw new Error(`${file} configures stage ${parsed.data.stage}, not ${stage.data}`);
+  for (const [office, destination] of Object.entries(parsed.data.destinations)) {
+    destination.publicKeyFile = resolve(dirname(file), destination.publicKeyFile);
+    readDestinationKey(destination.publicKeyFile, `destinations.${office}.publicKeyFile`);
+  }
   return parsed.data;
+}
+
+/** Reads and checks a destination's public key file (RSA >= 3072 bits, `kid`, no private parts); throws naming the file. */
+export function readDestinationKey(file: string, setting = 'publicKeyFile'): z.infer<typeof publicJwkShape> {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`${setting}: cannot read the key ${file}: ${(error as Error).message}`, { cause: error });
+  }
+  const key = publicJwkShape.safeParse(json);
+  if (!key.success) throw new Error(`${setting}: ${file} is no usable public key: ${key.error.issues.map((issue) => issue.message).join('; ')}`);
+  return key.data;
 }
 
 /** The domains this repository ships as placeholders (RFC 2606 second-level names and example.de). */

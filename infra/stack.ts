@@ -13,6 +13,7 @@ import { Backups } from './constructs/backups.ts';
 import { Clerks } from './constructs/clerks.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
 import { Data } from './constructs/data.ts';
+import { Delivery } from './constructs/delivery.ts';
 import { webAclNameOf } from './constructs/firewall.ts';
 import { Functions } from './constructs/functions.ts';
 import { KeyWatch } from './constructs/keyWatch.ts';
@@ -51,6 +52,7 @@ export class FormsStack extends Stack {
   readonly alarms: Alarms;
   readonly releases: Releases;
   readonly backups: Backups;
+  readonly delivery: Delivery;
   readonly queues: Queues;
   readonly attachments: Attachments;
   readonly mail: Mail;
@@ -74,6 +76,7 @@ export class FormsStack extends Stack {
       submissionsPerSecond: config.capacity.submissionsPerSecond,
       table,
     });
+    this.delivery = new Delivery(this, 'Delivery', { config, secretKey: this.keys.dataKey });
     this.queues = new Queues(this, 'Queues');
     this.attachments = new Attachments(this, 'Attachments', {
       stage: config.stage,
@@ -88,6 +91,7 @@ export class FormsStack extends Stack {
       table,
       data: this.data,
       keys: this.keys,
+      delivery: { destinationsFile: this.delivery.destinationsFile, secretArns: this.delivery.secretArns },
       queues: this.queues,
       attachments: this.attachments,
       mail: this.mail,
@@ -142,6 +146,11 @@ export class FormsStack extends Stack {
     new CfnOutput(this, 'IdempotencyTableArn', {
       value: this.data.idempotency.tableArn,
       description: 'DynamoDB table of idempotency records',
+    });
+    new CfnOutput(this, 'DeliveriesQueueUrl', { value: this.queues.queues.deliveries.queueUrl, description: 'Queue of cases to deliver (npm run delivery)' });
+    new CfnOutput(this, 'DeliveriesDeadLetterQueueUrl', {
+      value: this.queues.deadLetters.deliveries.queueUrl,
+      description: 'Dead-lettered deliveries (npm run delivery -- redrive)',
     });
     new CfnOutput(this, 'CaseKeyArn', { value: this.keys.caseKey.keyArn, description: 'KMS key wrapping the case data keys' });
     new CfnOutput(this, 'BreakGlassRoleArn', {

@@ -7,6 +7,14 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Where the form definitions land inside every function that ships them. */
 export const FORMS_DIR_IN_LAMBDA = '/var/task/forms';
+/** Where the delivery destinations file lands inside the function that ships it (infra/constructs/delivery.ts). */
+export const DESTINATIONS_FILE_IN_LAMBDA = '/var/task/destinations.json';
+
+/** A file written into a function's bundle: its name there and its content. */
+export interface ShippedFile {
+  readonly name: string;
+  readonly content: string;
+}
 
 /**
  * esbuild options for every handler: one minified ESM file per function, built by the local
@@ -16,7 +24,7 @@ export const FORMS_DIR_IN_LAMBDA = '/var/task/forms';
  * the versions in package-lock.json are the ones the tests ran against, tree-shaking keeps only the
  * clients a handler imports, and a runtime SDK update can never change behaviour under us.
  */
-export function bundlingFor(shipsForms: boolean): nodejs.BundlingOptions {
+export function bundlingFor(shipsForms: boolean, files: readonly ShippedFile[] = []): nodejs.BundlingOptions {
   return {
     format: nodejs.OutputFormat.ESM,
     target: 'node24',
@@ -35,10 +43,11 @@ export function bundlingFor(shipsForms: boolean): nodejs.BundlingOptions {
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (inputDir: string, outputDir: string) =>
-        shipsForms
-          ? [`mkdir -p "${outputDir}/forms"`, `cp -R "${path.join(inputDir, 'schemas', 'forms')}/." "${outputDir}/forms/"`]
-          : [],
+      afterBundling: (inputDir: string, outputDir: string) => [
+        ...(shipsForms ? [`mkdir -p "${outputDir}/forms"`, `cp -R "${path.join(inputDir, 'schemas', 'forms')}/." "${outputDir}/forms/"`] : []),
+        // base64 keeps any content safe inside the shell command.
+        ...files.map((file) => `echo ${Buffer.from(file.content, 'utf8').toString('base64')} | base64 -d > "${outputDir}/${file.name}"`),
+      ],
     },
   };
 }

@@ -12,7 +12,7 @@ import { has, type Needs } from '#lib/runtime/needs.ts';
 import { CONFIG_OF_NEED, type ConfigName } from '#lib/runtime/config.ts';
 import { functionsOf, type FunctionTable, type NamedFunction, type Trigger } from '../../functions/functions.ts';
 import type { StageConfig } from '../config.ts';
-import { FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
+import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
 import type { Attachments } from './attachments.ts';
@@ -25,6 +25,8 @@ export interface FunctionsProps {
   readonly table: FunctionTable;
   readonly data: Data;
   readonly keys: Keys;
+  /** The delivery destinations (infra/constructs/delivery.ts): shipped to and granted for functions with the `destinations` need. */
+  readonly delivery?: { readonly destinationsFile: string; readonly secretArns: readonly string[] };
   readonly queues: Queues;
   readonly attachments: Attachments;
   /** The confirmation mail's identity, configuration set and settings (mail.ts). */
@@ -62,6 +64,9 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queu
     quarantine: files.quarantine.bucketName,
     vault: files.vault.bucketName,
     confirmationMail: JSON.stringify(mail.settings),
+    caseDelivery: data.cases.tableName,
+    destinations: DESTINATIONS_FILE_IN_LAMBDA,
+    deliveriesDeadLetters: queues.deadLetters.deliveries.queueUrl,
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -134,6 +139,8 @@ export class Functions extends Construct {
         queueArns: { deliveries: queues.queues.deliveries.queueArn, confirmations: queues.queues.confirmations.queueArn },
         logGroupArn: logGroup.logGroupArn,
         mail: { identityArn: mail.identity.emailIdentityArn, configurationSetArn: mail.configurationSetArn, fromAddress: mail.settings.fromAddress },
+        destinationSecretArns: props.delivery?.secretArns ?? [],
+        deliveriesDeadLetterQueueArn: queues.deadLetters.deliveries.queueArn,
       })) {
         role.addToPrincipalPolicy(statement);
       }
@@ -149,11 +156,14 @@ export class Functions extends Construct {
         architecture: lambda.Architecture.ARM_64,
         // Crypto paths (KMS, AES-GCM, Ajv) get more memory and with it more CPU.
         memorySize: has(needs, 'caseKey') || has(needs, 'hmacSecret') ? 512 : 256,
-        timeout: FUNCTION_TIMEOUT,
+        timeout: spec.timeoutSeconds ? Duration.seconds(spec.timeoutSeconds) : FUNCTION_TIMEOUT,
         role,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
-        bundling: bundlingFor(needs.forms === true),
+        bundling: bundlingFor(
+          needs.forms === true,
+          needs.destinations && props.delivery ? [{ name: path.basename(DESTINATIONS_FILE_IN_LAMBDA), content: props.delivery.destinationsFile }] : [],
+        ),
         environment: {
           ...handlerConfig(needs, data, keys, queues, props.attachments, mail),
           POWERTOOLS_SERVICE_NAME: serviceName,

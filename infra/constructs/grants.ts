@@ -28,10 +28,17 @@ export interface GrantTargets {
   readonly buckets: Readonly<Record<BucketNeed, string>>;
   /** The confirmation mail's sender identity and configuration set (mail.ts). */
   readonly mail: { readonly identityArn: string; readonly configurationSetArn: string; readonly fromAddress: string };
+  /** The delivery destinations' signing secrets (infra/constructs/delivery.ts). */
+  readonly destinationSecretArns?: readonly string[];
+  /** The deliveries' dead-letter queue. */
+  readonly deliveriesDeadLetterQueueArn?: string;
 }
 
 /** An IAM resource pattern matching exactly the object keys of attachments (attachment ids). */
 export const OBJECT_KEY_PATTERN = '?'.repeat(26);
+
+/** The only attributes the delivery role may write on a case item (functions/lib/delivery/state.ts), besides its key. */
+export const DELIVERY_WRITABLE_ATTRIBUTES = ['pk', 'sk', 'delivery', 'deliveryId'] as const;
 
 const capitalized = (name: string): string => `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
 const sidOf = (need: TableNeed): string => `${capitalized(need)}Table`;
@@ -123,7 +130,31 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     }
   }
 
-  const tableActions: string[] = TABLE_NEEDS.flatMap((need) => needs[need] ?? []);
+  if (needs.caseDelivery) {
+    const cases = targets.tables.cases.tableArn;
+    statements.push(
+      // A case by its id (its partition: the case item and its notes), never a list index, never a reference claim.
+      new iam.PolicyStatement({
+        sid: 'DeliveryReadsCasesById',
+        actions: ['dynamodb:GetItem', 'dynamodb:Query'],
+        resources: [cases],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] } },
+      }),
+      // Its delivery state and nothing else.
+      new iam.PolicyStatement({
+        sid: 'DeliveryWritesDeliveryStateOnly',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [cases],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...DELIVERY_WRITABLE_ATTRIBUTES] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] },
+        },
+      }),
+    );
+  }
+
+  const tableActions: string[] = [...TABLE_NEEDS.flatMap((need) => needs[need] ?? []), ...(needs.caseDelivery ? ['dynamodb:UpdateItem'] : [])];
   if (tableActions.length > 0) {
     // DynamoDB uses the at-rest key with the caller's rights: decrypting the table key on every
     // access, encrypting on writes. Only through DynamoDB, never as a direct KMS call.
@@ -156,6 +187,30 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
           },
         },
       }),
+    );
+  }
+
+  const destinationSecrets = targets.destinationSecretArns ?? [];
+  if (needs.destinations && destinationSecrets.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({ sid: 'ReadDestinationSigningSecrets', actions: ['secretsmanager:GetSecretValue'], resources: [...destinationSecrets] }),
+      new iam.PolicyStatement({
+        sid: 'DataKeyViaSecretsManagerForDestinations',
+        actions: ['kms:Decrypt'],
+        resources: [targets.dataKeyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `secretsmanager.${targets.region}.amazonaws.com`,
+            'kms:EncryptionContext:SecretARN': [...destinationSecrets],
+          },
+        },
+      }),
+    );
+  }
+
+  if ((needs.deliveriesDeadLetters ?? []).length > 0 && targets.deliveriesDeadLetterQueueArn) {
+    statements.push(
+      new iam.PolicyStatement({ sid: 'DeliveriesDeadLetterQueue', actions: [...(needs.deliveriesDeadLetters ?? [])], resources: [targets.deliveriesDeadLetterQueueArn] }),
     );
   }
 

@@ -12,13 +12,15 @@ import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AwsError, createServices } from './kmsOperations.ts';
-import type { RequestBody } from './kmsOperations.ts';
+import type { ExtraSecret, RequestBody } from './kmsOperations.ts';
 import { loadState } from './kmsState.ts';
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
 import { verifySigV4 } from './sigv4.ts';
 
 export interface LocalKmsOptions {
   dataDir: string;
+  /** Further secrets Secrets Manager serves by name (the local delivery destinations' signing secrets). */
+  extraSecrets?: readonly ExtraSecret[];
   /** 0 (the default) picks a free port. */
   port?: number;
   /** Default 127.0.0.1. */
@@ -75,7 +77,7 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
   const region = options.region ?? 'eu-central-1';
   const state = await loadState(options.dataDir, region);
   const credentials = loadOrCreateCredentials(options.dataDir);
-  const services = createServices(state);
+  const services = createServices(state, options.extraSecrets);
 
   // Fault injection: one rule at a time, consumed by matching requests.
   let rule: (FaultRule & { remaining: number }) | undefined;

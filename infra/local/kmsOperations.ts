@@ -25,7 +25,13 @@ export interface Service {
 }
 
 /** Services by X-Amz-Target prefix. */
-export function createServices(state: LocalState): ReadonlyMap<string, Service> {
+/** A further secret the local Secrets Manager serves by name (delivery signing secrets, infra/local/destinations.ts). */
+export interface ExtraSecret {
+  readonly name: string;
+  readonly secretString: string;
+}
+
+export function createServices(state: LocalState, extraSecrets: readonly ExtraSecret[] = []): ReadonlyMap<string, Service> {
   const findKey = (keyRef: string): KmsKey => {
     const found = state.findKey(keyRef);
     if (!found) throw new AwsError('NotFoundException', `Key '${keyRef}' does not exist`);
@@ -111,12 +117,15 @@ export function createServices(state: LocalState): ReadonlyMap<string, Service> 
     }],
   ]);
 
-  const { secret } = state;
   const secretsManager = new Map<string, Operation>([
     ['GetSecretValue', (body) => {
       const secretId = stringField(body, 'SecretId', true);
       const versionId = stringField(body, 'VersionId');
       const versionStage = stringField(body, 'VersionStage');
+      const extra = extraSecrets.find((candidate) => candidate.name === secretId);
+      const secret = extra
+        ? { ...state.secret, name: extra.name, arn: `${state.secret.arn.slice(0, state.secret.arn.indexOf(':secret:') + 8)}${extra.name}-AbCdEf`, secretString: extra.secretString }
+        : state.secret;
       if (
         (secretId !== secret.name && secretId !== secret.arn) ||
         (versionId !== undefined && versionId !== secret.versionId) ||

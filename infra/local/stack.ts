@@ -18,6 +18,8 @@ import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type Loca
 import { allowedOrigins, corsPolicy } from './cors.ts';
 import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.ts';
 import { startLocalKms } from './kms.ts';
+import { writeLocalDestinationsFile } from './destinations.ts';
+import type { BackoffPolicy } from '../../functions/lib/delivery/backoff.ts';
 import { formsDir as defaultFormsDir } from './paths.ts';
 import { createTokenVerifier } from './tokens.ts';
 import { createLocalEventBus, ruleWorkersOf, type RuleHandler, type RuleWorker } from './rules.ts';
@@ -89,6 +91,8 @@ export interface LocalStackOptions {
    * `POST /dynamodb/kill|stop|start|freeze|thaw`, `GET /dynamodb`. For tests only.
    */
   testControl?: boolean;
+  /** Retry timing of deliveries (tests: seconds instead of minutes); default the stacks' DELIVERY_BACKOFF. */
+  deliveryBackoff?: BackoffPolicy;
   /** Overrides every queue's visibility timeout, in seconds (tests: a failed message comes back sooner). */
   queueVisibilityTimeoutSeconds?: number;
 }
@@ -140,7 +144,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await ensureTables(admin, LOCAL_TABLES, new Set(streamWorkers.map((worker) => worker.tableName)));
     admin.destroy();
 
-    const kms = await startLocalKms({ dataDir: options.dataDir, port: 0, region: REGION, faults: options.kmsFaults ?? false });
+    // Delivery destinations of `npm run receiver` (destinations.ts): the worker's file and signing secrets.
+    const destinations = writeLocalDestinationsFile(options.dataDir, options.deliveryBackoff);
+    const kms = await startLocalKms({
+      dataDir: options.dataDir,
+      port: 0,
+      region: REGION,
+      faults: options.kmsFaults ?? false,
+      extraSecrets: destinations.secrets,
+    });
     stoppers.push(kms.close);
     const sqs = await startLocalSqs({
       dataDir: options.dataDir,
@@ -184,6 +196,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       CASE_KEY_ID: kms.keyArn,
       HMAC_SECRET_ID: kms.secretId,
       FORMS_DIR: formsDir,
+      DELIVERY_CASES_TABLE: LOCAL_TABLES.cases,
+      DESTINATIONS_FILE: destinations.file,
+      DELIVERIES_DEAD_LETTER_QUEUE_URL: sqs.queues.deliveries.deadLetterUrl,
       CORS_ALLOWED_ORIGINS: origins.join(','),
       POWERTOOLS_SERVICE_NAME: 'egov-forms-local',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { dataDir } from './paths.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
+import type { BackoffPolicy } from '../../functions/lib/delivery/backoff.ts';
 
 // `npm start`: the whole backend on this machine, in the foreground, until SIGINT or SIGTERM.
 const USAGE = `usage: npm start [-- --help]
@@ -18,7 +19,9 @@ Secrets Manager, the HTTP gateway with the Lambda handlers), all on 127.0.0.1. P
   LOCAL_KMS_FAULTS=1         tests only: fault injection on the local KMS (POST /_faults)
   LOCAL_TEST_CONTROL=1       tests only: an endpoint that stops and restarts DynamoDB Local
   LOCAL_DYNAMODB_ALL_INTERFACES=1  tests only: run DynamoDB Local as a JRE without javac would
-  LOCAL_QUEUE_VISIBILITY_SECONDS=N tests only: a failed queue message comes back after N seconds`;
+  LOCAL_QUEUE_VISIBILITY_SECONDS=N tests only: a failed queue message comes back after N seconds
+  LOCAL_DELIVERY_BACKOFF='{"baseSeconds":1,"capSeconds":2,"retrySeconds":10}'
+                             tests only: retry deliveries after seconds, not minutes (docs/delivery.md)`;
 
 const args = process.argv.slice(2);
 if (args.length > 0) {
@@ -52,6 +55,7 @@ try {
     kmsFaults: process.env.LOCAL_KMS_FAULTS === '1',
     testControl: process.env.LOCAL_TEST_CONTROL === '1',
     ...(process.env.LOCAL_QUEUE_VISIBILITY_SECONDS ? { queueVisibilityTimeoutSeconds: Number(process.env.LOCAL_QUEUE_VISIBILITY_SECONDS) } : {}),
+    ...(process.env.LOCAL_DELIVERY_BACKOFF ? { deliveryBackoff: JSON.parse(process.env.LOCAL_DELIVERY_BACKOFF) as BackoffPolicy } : {}),
   });
   const stack = await starting;
   if (stack.info.dynamodbBinding !== 'loopback') {

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { CASE_STATUSES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES, type CaseEvent, type CaseSummary } from '#lib/cases/model.ts';
+import { CASE_STATUSES, DELIVERY_STATES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES, type CaseEvent, type CaseSummary } from '#lib/cases/model.ts';
 import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 import { ATTACHMENT_ID, MEDIA_TYPES } from '#lib/attachments/fields.ts';
@@ -88,6 +88,9 @@ export const caseSummary = z.object({
   receivedAt: timestamp,
   updatedAt: timestamp,
   version: z.int().min(1).meta({ description: 'Optimistic-locking version; the ETag is this number in quotes.' }),
+  delivery: z.enum(DELIVERY_STATES).nullable().meta({
+    description: "Delivery to the office's back-office system: null when the office has no destination (or the case was not picked up yet).",
+  }),
 });
 
 const summaryIsTheDomainSummary: Same<z.infer<typeof caseSummary>, CaseSummary> = true;

@@ -1,11 +1,11 @@
 import type { CaseContext, DataKey } from '#lib/crypto/envelope.ts';
 import type { CaseSummary } from './model.ts';
 import type { StoredCase } from './store.ts';
-import { SUMMARY_ATTRIBUTES } from './tables.ts';
+import { AUTHENTICATED_SUMMARY_ATTRIBUTES } from './tables.ts';
 
 /**
  * What the case's summary MAC covers (under a key derived from its data key, crypto/envelope.ts):
- * every summary attribute, the expiry, and the metadata of every note, so that a status, date,
+ * every summary attribute but the delivery state (tables.ts), the expiry, and the metadata of every note, so that a status, date,
  * office, author or a whole note changed or removed in the table is an integrity error on read.
  * Renewed with every change a clerk makes.
  */
@@ -17,7 +17,7 @@ export interface NoteMetadata {
 
 export function summaryMessage(summary: CaseSummary, expiresAt: number, notes: readonly NoteMetadata[]): string {
   const manifest = [...notes].sort((a, b) => (a.noteId < b.noteId ? -1 : a.noteId > b.noteId ? 1 : 0)).map((note) => [note.noteId, note.at, note.actor]);
-  return JSON.stringify(['egov-forms/summary/v2', ...SUMMARY_ATTRIBUTES.map((name) => summary[name]), expiresAt, manifest]);
+  return JSON.stringify(['egov-forms/summary/v2', ...AUTHENTICATED_SUMMARY_ATTRIBUTES.map((name) => summary[name]), expiresAt, manifest]);
 }
 
 /** The encryption context of a case: what its data key and ciphertexts are bound to. */

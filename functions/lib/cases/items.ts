@@ -1,5 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { CASE_STATUSES, type CaseStatus, type CaseSummary } from './model.ts';
+import { CASE_STATUSES, DELIVERY_STATES, type CaseStatus, type CaseSummary } from './model.ts';
 import type { Envelope, SealedPart } from '#lib/crypto/envelope.ts';
 import { IntegrityError } from '#lib/crypto/integrity.ts';
 import { casesTable, LIST_FILTERS, LIST_SHARDS, LIST_SORT_KEY, SUMMARY_ATTRIBUTE_TYPES, SUMMARY_ATTRIBUTES } from './tables.ts';
@@ -83,7 +83,9 @@ export function caseItem(summary: CaseSummary, envelope: Envelope, expiresAt: nu
 export function summaryAttributes(summary: CaseSummary): Item {
   const item: Item = {};
   for (const name of SUMMARY_ATTRIBUTES) {
-    item[name] = SUMMARY_ATTRIBUTE_TYPES[name] === 'N' ? { N: String(summary[name]) } : { S: String(summary[name]) };
+    const value = summary[name];
+    if (value === null) continue; // an optional attribute (`S?`) that is not set
+    item[name] = SUMMARY_ATTRIBUTE_TYPES[name] === 'N' ? { N: String(value) } : { S: String(value) };
   }
   return item;
 }
@@ -123,9 +125,15 @@ function bytes(map: Item, name: string): Uint8Array {
 }
 
 export function readSummary(item: Item): CaseSummary {
-  const summary: Record<string, string | number> = {};
-  for (const name of SUMMARY_ATTRIBUTES) summary[name] = SUMMARY_ATTRIBUTE_TYPES[name] === 'N' ? n(item, name) : s(item, name);
+  const summary: Record<string, string | number | null> = {};
+  for (const name of SUMMARY_ATTRIBUTES) {
+    const type = SUMMARY_ATTRIBUTE_TYPES[name];
+    summary[name] = type === 'N' ? n(item, name) : type === 'S?' ? (item[name]?.S ?? null) : s(item, name);
+  }
   if (!(CASE_STATUSES as readonly unknown[]).includes(summary.status)) throw new Error('stored item has an unknown status');
+  if (summary.delivery !== null && !(DELIVERY_STATES as readonly unknown[]).includes(summary.delivery)) {
+    throw new Error('stored item has an unknown delivery state');
+  }
   return summary as unknown as CaseSummary;
 }
 

@@ -25,6 +25,10 @@ export function allowedTransitions(from: CaseStatus): readonly CaseStatus[] {
 export const MAX_NOTE_CHARS = 4_000;
 export const MAX_NOTES = 100;
 
+/** Where the delivery to the office's back-office system stands (API.md); `null`: the office has no destination, or the case has not been picked up yet. */
+export const DELIVERY_STATES = ['pending', 'delivered', 'failed'] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
 export interface CaseSummary {
   caseId: string;
   reference: string;
@@ -35,6 +39,7 @@ export interface CaseSummary {
   receivedAt: string;
   updatedAt: string;
   version: number;
+  delivery: DeliveryState | null;
 }
 
 export const EVENT_TYPES = [
@@ -43,6 +48,8 @@ export const EVENT_TYPES = [
   'case.status_changed',
   'case.note_added',
   'case.attachment_viewed',
+  'case.delivered',
+  'case.delivery_failed',
   'case.confirmation_sent',
   'case.confirmation_failed',
 ] as const;

@@ -159,6 +159,8 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
           receivedAt: input.receivedAt,
           updatedAt: input.receivedAt,
           version: 1,
+          // Set by the delivery worker once it picks the case up (only for offices with a destination).
+          delivery: null,
         };
         const reference = { ...referenceKey(summary.reference), caseId: { S: summary.caseId }, expiresAt: { N: String(input.expiresAt) } };
         try {

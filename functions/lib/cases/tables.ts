@@ -22,7 +22,7 @@ export const LIST_SORT_KEY = 'listSk';
 /**
  * The case summary as stored: each attribute of `CaseSummary` with its DynamoDB type. The compiler
  * insists on exactly the summary's fields; items.ts writes and reads them from this, the list
- * indexes project them.
+ * indexes project them. `S?` is a string that may be absent (read as `null`).
  */
 export const SUMMARY_ATTRIBUTE_TYPES = {
   caseId: 'S',
@@ -34,9 +34,20 @@ export const SUMMARY_ATTRIBUTE_TYPES = {
   receivedAt: 'S',
   updatedAt: 'S',
   version: 'N',
-} as const satisfies Record<keyof CaseSummary, 'S' | 'N'>;
+  delivery: 'S?',
+} as const satisfies Record<keyof CaseSummary, 'S' | 'N' | 'S?'>;
 
 export const SUMMARY_ATTRIBUTES = Object.keys(SUMMARY_ATTRIBUTE_TYPES) as (keyof CaseSummary)[];
+
+/**
+ * Summary attributes that only the delivery worker writes, without the case's data key: left out
+ * of the summary MAC (cases/integrity.ts), since that worker's role may change nothing but them
+ * (docs/delivery.md). Everything else in the summary is authenticated.
+ */
+export const UNAUTHENTICATED_SUMMARY_ATTRIBUTES = ['delivery'] as const satisfies readonly (keyof CaseSummary)[];
+export const AUTHENTICATED_SUMMARY_ATTRIBUTES = SUMMARY_ATTRIBUTES.filter(
+  (name) => !(UNAUTHENTICATED_SUMMARY_ATTRIBUTES as readonly string[]).includes(name),
+);
 
 /** Attributes the list indexes project: the case summary and its expiry (lists leave out expired cases), never the envelope. */
 export const LIST_PROJECTION: readonly string[] = [...SUMMARY_ATTRIBUTES, 'expiresAt'];

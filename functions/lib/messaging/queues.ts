@@ -1,3 +1,4 @@
+import { DELIVERY_BACKOFF, receivesCovering } from '../delivery/backoff.ts';
 import type { QueueNeed } from '../runtime/needs.ts';
 
 /**
@@ -20,7 +21,10 @@ export const QUEUES: Readonly<Record<QueueNeed, QueueSettings>> = {
   deliveries: {
     description: "cases to deliver to their office's back-office system",
     visibilityTimeoutSeconds: 60,
-    maxReceiveCount: 16,
+    // Exponential backoff (the worker's retryAfter) for at least 24 hours, then the dead-letter queue (API.md).
+    // The worker dead-letters a delivery itself once the retry period is over (functions/deliver/);
+    // the queue's own redrive, two receives later, only catches a worker that keeps crashing.
+    maxReceiveCount: receivesCovering(DELIVERY_BACKOFF) + 2,
     retentionDays: 14,
   },
   confirmations: {

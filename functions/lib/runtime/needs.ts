@@ -36,6 +36,15 @@ export interface Needs {
   readonly hmacSecret?: true;
   /** Ships the form definitions under schemas/forms with the function. */
   readonly forms?: true;
+  /**
+   * Reads cases by id (their partition only, never a list index) and changes nothing of them but
+   * the delivery state (`delivery`, `deliveryId`): functions/lib/delivery/state.ts.
+   */
+  readonly caseDelivery?: true;
+  /** Ships the stage's delivery destinations with the function and reads their signing secrets. */
+  readonly destinations?: true;
+  /** Puts a delivery that failed for good on the deliveries' dead-letter queue (for a redrive). */
+  readonly deliveriesDeadLetters?: readonly 'sqs:SendMessage'[];
   /** The queue of cases to deliver to their office's back-office system. */
   readonly deliveries?: readonly QueueAction[];
   /** The queue of cases whose citizen gets a confirmation mail. */

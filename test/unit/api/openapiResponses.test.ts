@@ -91,6 +91,7 @@ const summary: CaseSummary = {
   receivedAt: '2026-11-27T13:35:10.123Z',
   updatedAt: '2026-11-27T14:01:00.000Z',
   version: 2,
+  delivery: 'delivered',
 };
 const sample = sampleOf('fischereischein') as Json;
 

@@ -15,6 +15,7 @@ const summary: CaseSummary = {
   receivedAt: '2026-11-27T13:35:10.123Z',
   updatedAt: '2026-11-27T13:35:10.123Z',
   version: 1,
+  delivery: null,
 };
 const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 const mac = bytes(32, 9);
@@ -22,9 +23,20 @@ const envelope: Envelope = { v: 1, alg: 'AES-256-GCM', iv: bytes(12, 1), tag: by
 
 describe('case items', () => {
   it('store the summary so that it reads back identical, with every summary attribute', () => {
-    const item = caseItem(summary, envelope, 1_900_000_000, mac);
-    expect(readSummary(item)).toEqual(summary);
+    const delivered: CaseSummary = { ...summary, delivery: 'delivered' };
+    const item = caseItem(delivered, envelope, 1_900_000_000, mac);
+    expect(readSummary(item)).toEqual(delivered);
     expect(Object.keys(item)).toEqual(expect.arrayContaining([...SUMMARY_ATTRIBUTES]));
+  });
+
+  it('leave out a delivery state that is not set, and read its absence back as null', () => {
+    const item = caseItem(summary, envelope, 1_900_000_000, mac);
+    expect(item).not.toHaveProperty('delivery');
+    expect(readSummary(item).delivery).toBeNull();
+  });
+
+  it('refuse to read an unknown delivery state', () => {
+    expect(() => readSummary({ ...caseItem(summary, envelope, 1, mac), delivery: { S: 'lost' } })).toThrow('unknown delivery state');
   });
 
   it('store the envelope so that it reads back identical', () => {

@@ -49,6 +49,7 @@ async function storedCase(form = confirming!, withAddress = true): Promise<{ sto
     receivedAt: '2026-11-27T13:35:10.123Z',
     updatedAt: '2026-11-27T13:35:10.123Z',
     version: 1,
+    delivery: null,
   };
   const expiresAt = 4_000_000_000;
   const stored = await sealNewCase(kms, KEY_ID, summary, Buffer.from(JSON.stringify(data)), (envelope, key) => ({

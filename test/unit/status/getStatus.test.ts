@@ -29,6 +29,7 @@ const summary: CaseSummary = {
   receivedAt: '2026-11-27T13:35:10.123Z',
   updatedAt: '2026-11-28T08:00:00.000Z',
   version: 2,
+  delivery: null,
 };
 
 function fakeLookup() {

@@ -1,0 +1,67 @@
+import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ulid } from 'ulid';
+import { caseItemKey } from '#lib/cases/items.ts';
+import type { DeliveryState } from '#lib/cases/model.ts';
+
+/**
+ * The delivery state of a case, on its case item: the summary's `delivery` and the `deliveryId`
+ * that every attempt of this delivery sends as `X-Delivery-Id` (drawn once, kept, so a receiver can
+ * recognise a repeated delivery). Every write is one conditional UpdateItem that names only these
+ * attributes and the key: the delivery role may touch nothing else (IAM `dynamodb:Attributes`,
+ * infra/constructs/delivery.ts).
+ */
+export const DELIVERY_STATE_ATTRIBUTES = ['delivery', 'deliveryId'] as const;
+
+export function createDeliveryState(ddb: DynamoDBClient, tableName: string) {
+  const names = { '#delivery': 'delivery', '#deliveryId': 'deliveryId' };
+
+  async function update(caseId: string, to: DeliveryState, condition: string, values: Record<string, string>) {
+    const result = await ddb.send(
+      new UpdateItemCommand({
+        TableName: tableName,
+        Key: caseItemKey(caseId),
+        UpdateExpression: to === 'pending' ? 'SET #delivery = :to, #deliveryId = if_not_exists(#deliveryId, :newId)' : 'SET #delivery = :to',
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: Object.fromEntries(Object.entries({ ...values, ':to': to }).map(([key, value]) => [key, { S: value }])),
+        ReturnValues: 'UPDATED_NEW',
+      }),
+    );
+    return result.Attributes;
+  }
+
+  return {
+    /**
+     * Marks the case's delivery pending (first attempt, a retry, or a redrive after `failed`) and
+     * answers its delivery id; undefined when there is nothing to deliver (no such case, or it was
+     * delivered already).
+     */
+    async claim(caseId: string): Promise<string | undefined> {
+      try {
+        const attributes = await update(
+          caseId,
+          'pending',
+          'attribute_exists(pk) AND (attribute_not_exists(#delivery) OR #delivery IN (:pending, :failed))',
+          { ':newId': ulid(), ':pending': 'pending', ':failed': 'failed' },
+        );
+        return attributes?.deliveryId?.S;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+
+    /** Records the outcome of this delivery; false when the case's delivery is no longer this pending one. */
+    async settle(caseId: string, deliveryId: string, to: Exclude<DeliveryState, 'pending'>): Promise<boolean> {
+      try {
+        await update(caseId, to, '#delivery = :pending AND #deliveryId = :id', { ':pending': 'pending', ':id': deliveryId });
+        return true;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+export type DeliveryStateStore = ReturnType<typeof createDeliveryState>;

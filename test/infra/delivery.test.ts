@@ -1,0 +1,113 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { CfnResource } from 'aws-cdk-lib';
+import { exportJWK, generateKeyPair } from 'jose';
+import { DELIVERY_BACKOFF, receivesCovering } from '#lib/delivery/backoff.ts';
+import { parseDestinations } from '#lib/delivery/destinations.ts';
+import { STAGES_DIR } from '../../infra/config.ts';
+import { DELIVERY_WRITABLE_ATTRIBUTES } from '../../infra/constructs/grants.ts';
+import { actionMatches, resourceRefersTo, statementsOfRole, synthStage, type Statement, type Synthesized } from './synth.ts';
+
+// dev with one destination, as an operator would configure it.
+let dir: string;
+let dev: Synthesized;
+const URL_OF_DESTINATION = 'https://fachverfahren.kreis.example/egov-inbox';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'egov-delivery-infra-'));
+  const { publicKey } = await generateKeyPair('RSA-OAEP-256', { modulusLength: 3072, extractable: true });
+  writeFileSync(join(dir, 'ordnungsamt.jwk.json'), JSON.stringify({ ...(await exportJWK(publicKey)), kid: 'fv-ordnungsamt-1', key_ops: ['wrapKey'] }));
+  const stage = JSON.parse(readFileSync(join(STAGES_DIR, 'dev.json'), 'utf8')) as Record<string, unknown>;
+  writeFileSync(join(dir, 'dev.json'), JSON.stringify({ ...stage, destinations: { ordnungsamt: { url: URL_OF_DESTINATION, publicKeyFile: 'ordnungsamt.jwk.json' } } }));
+  dev = synthStage('dev', { context: { stageFile: join(dir, 'dev.json') } });
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const logicalId = (construct: { node: { defaultChild?: unknown } }): string => dev.stack.getLogicalId(construct.node.defaultChild as CfnResource);
+const deliverStatements = (): Statement[] => statementsOfRole(dev.template, logicalId(dev.stack.functions.byName('deliver').role));
+const resources = () => dev.template.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
+const allowing = (statements: Statement[], action: string) => statements.filter((s) => s.Effect === 'Allow' && s.Action.some((a) => actionMatches(a, action)));
+
+describe('delivery infrastructure', () => {
+  it('creates a KMS-encrypted signing secret per destination, its value generated, never in the template', () => {
+    const secrets = Object.values(resources()).filter((r) => r.Type === 'AWS::SecretsManager::Secret' && r.Properties.Name === 'egov-forms/dev/delivery/ordnungsamt');
+    expect(secrets).toHaveLength(1);
+    expect(secrets[0]!.Properties).toMatchObject({ KmsKeyId: expect.anything(), GenerateSecretString: expect.objectContaining({ PasswordLength: 64 }) });
+    expect(secrets[0]!.Properties).not.toHaveProperty('SecretString');
+  });
+
+  it('ships the worker a destinations file it accepts: HTTPS only, the public key, the secret by name', () => {
+    const file = parseDestinations(JSON.parse(dev.stack.delivery.destinationsFile));
+    expect(file.policy.allowLoopbackHttp).toBe(false);
+    expect(file.destinations.get('ordnungsamt')).toMatchObject({ url: new URL(URL_OF_DESTINATION), signingSecretId: 'egov-forms/dev/delivery/ordnungsamt' });
+  });
+
+  it('lets the delivery role write nothing on a case but its delivery state', () => {
+    const statements = deliverStatements();
+    const cases = logicalId(dev.stack.data.cases);
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:TransactWriteItems'].flatMap((action) =>
+      allowing(statements, action).filter((s) => resourceRefersTo(s, cases)),
+    );
+    expect(writes.length).toBeGreaterThan(0);
+    for (const statement of writes) {
+      expect(statement.Action).toEqual(['dynamodb:UpdateItem']);
+      expect(statement.Condition?.['ForAllValues:StringEquals']?.['dynamodb:Attributes']).toEqual([...DELIVERY_WRITABLE_ATTRIBUTES]);
+    }
+    expect(DELIVERY_WRITABLE_ATTRIBUTES).toEqual(['pk', 'sk', 'delivery', 'deliveryId']);
+  });
+
+  it('lets the delivery role not list cases: no index, no Scan, reads only case partitions', () => {
+    const statements = deliverStatements();
+    const serialized = JSON.stringify(statements);
+    expect(serialized).not.toContain('/index/');
+    expect(allowing(statements, 'dynamodb:Scan')).toEqual([]);
+    const reads = [...allowing(statements, 'dynamodb:Query'), ...allowing(statements, 'dynamodb:GetItem')];
+    expect(reads.length).toBeGreaterThan(0);
+    for (const statement of reads) expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['CASE#*']);
+  });
+
+  it('lets the delivery role decrypt the case key only with the case-data purpose, and read only its destinations\' secrets', () => {
+    const statements = deliverStatements();
+    const decrypt = allowing(statements, 'kms:Decrypt').filter((s) => resourceRefersTo(s, logicalId(dev.stack.keys.caseKey)));
+    expect(decrypt).toHaveLength(1);
+    expect(decrypt[0]!.Condition?.StringEquals?.['kms:EncryptionContext:purpose']).toBe('case-data');
+    expect(allowing(statements, 'kms:GenerateDataKey').filter((s) => resourceRefersTo(s, logicalId(dev.stack.keys.caseKey)))).toEqual([]);
+    const secrets = allowing(statements, 'secretsmanager:GetSecretValue');
+    expect(secrets).toHaveLength(1);
+    expect(resourceRefersTo(secrets[0]!, logicalId(dev.stack.keys.hmacSecret))).toBe(false);
+    expect(resourceRefersTo(secrets[0]!, logicalId(dev.stack.delivery.secrets.get('ordnungsamt')!))).toBe(true);
+  });
+
+  it('gives no other function the destinations\' signing secrets', () => {
+    const secret = logicalId(dev.stack.delivery.secrets.get('ordnungsamt')!);
+    for (const fn of dev.stack.functions.all.filter((candidate) => candidate.name !== 'deliver')) {
+      const statements = statementsOfRole(dev.template, logicalId(fn.role));
+      // Statements on "*" (X-Ray, ListStreams) refer to every resource; what matters is any Secrets Manager action.
+      const granting = statements.filter((s) => s.Effect === 'Allow' && resourceRefersTo(s, secret) && s.Action.some((a) => actionMatches(a, 'secretsmanager:GetSecretValue')));
+      expect(granting).toEqual([]);
+    }
+  });
+
+  it('feeds the worker from the deliveries queue with partial batch failures, within the queue\'s visibility timeout', () => {
+    const deliver = dev.stack.functions.byName('deliver');
+    const fn = resources()[logicalId(deliver.fn)]!;
+    const queue = resources()[logicalId(dev.stack.queues.queues.deliveries)]!;
+    expect(fn.Properties.Timeout).toBe(30);
+    expect(queue.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(fn.Properties.Timeout as number);
+    const mappings = Object.values(resources()).filter(
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.FunctionName).includes(logicalId(deliver.fn)),
+    );
+    expect(mappings).toHaveLength(1);
+    expect(JSON.stringify(mappings[0]!.Properties.EventSourceArn)).toContain(logicalId(dev.stack.queues.queues.deliveries));
+    expect(mappings[0]!.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+  });
+
+  it('retries for at least 24 hours before the queue itself dead-letters a delivery', () => {
+    const queue = resources()[logicalId(dev.stack.queues.queues.deliveries)]!;
+    const { maxReceiveCount } = queue.Properties.RedrivePolicy as { maxReceiveCount: number };
+    expect(maxReceiveCount).toBeGreaterThanOrEqual(receivesCovering(DELIVERY_BACKOFF));
+    expect(DELIVERY_BACKOFF.retrySeconds).toBeGreaterThanOrEqual(24 * 3600);
+  });
+});

@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KMSClient } from '@aws-sdk/client-kms';
+import { compactDecrypt, exportJWK, generateKeyPair } from 'jose';
+import { createDeliver, DELIVERY_ACTOR, type DeliverDeps } from '../../../functions/deliver/deliver.ts';
+import { summaryMessage } from '#lib/cases/integrity.ts';
+import type { CaseEvent, CaseSummary, DeliveryState } from '#lib/cases/model.ts';
+import type { LoadedCase } from '#lib/cases/store.ts';
+import { sealNewCase } from '#lib/crypto/envelope.ts';
+import { DELIVERY_BACKOFF } from '#lib/delivery/backoff.ts';
+import { parseDestinations } from '#lib/delivery/destinations.ts';
+import { noAttachments } from '#lib/delivery/payload.ts';
+import { verify } from '#lib/delivery/signature.ts';
+import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
+
+let localKms: LocalKms;
+let kms: KMSClient;
+let dir: string;
+let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+let publicJwk: Record<string, unknown>;
+const SECRET = 's'.repeat(64);
+const data = { applicant: { name: 'Erika Mustermann', birthDate: '1980-01-01' } };
+const summary: CaseSummary = {
+  caseId: '01JDZ8Q6W4X3Y2Z1A0B9C8D7E6',
+  reference: 'K7QM-4HXT-9CRB',
+  formId: 'fischereischein',
+  formVersion: 2,
+  office: 'ordnungsamt',
+  status: 'received',
+  receivedAt: '2026-11-27T13:35:10.123Z',
+  updatedAt: '2026-11-27T13:35:10.123Z',
+  version: 1,
+  delivery: null,
+};
+const expiresAt = 1_900_000_000;
+let stored: LoadedCase;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'egov-deliver-'));
+  localKms = await startLocalKms({ dataDir: dir, port: 0 });
+  kms = new KMSClient({ region: 'eu-central-1', endpoint: localKms.url, credentials: localKms.credentials, maxAttempts: 1 });
+  const keys = await generateKeyPair('RSA-OAEP-256', { modulusLength: 3072, extractable: true });
+  privateKey = keys.privateKey;
+  publicJwk = { ...(await exportJWK(keys.publicKey)), kid: 'fv-1', key_ops: ['wrapKey'] };
+  stored = await sealNewCase(kms, localKms.keyArn, summary, Buffer.from(JSON.stringify(data)), (envelope, key) => ({
+    summary,
+    envelope,
+    expiresAt,
+    mac: key.mac(summaryMessage(summary, expiresAt, [])),
+    notes: [],
+    files: [],
+  }));
+});
+
+afterAll(async () => {
+  kms.destroy();
+  await localKms.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const NOW = new Date('2026-11-27T13:40:00.000Z');
+/** Attempt number n, of a message first received a minute ago. */
+const attempt = (receiveCount: number, firstReceivedAt = NOW.getTime() - 60_000) => ({ receiveCount, firstReceivedAt });
+
+interface Sent {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+let events: CaseEvent[];
+let state: { delivery: DeliveryState | null; deliveryId?: string };
+let sent: Sent[];
+let answer: () => Promise<{ status: number }>;
+
+beforeEach(() => {
+  events = [];
+  state = { delivery: null };
+  sent = [];
+  answer = async () => ({ status: 202 });
+});
+
+function deps(overrides: Partial<DeliverDeps> = {}): DeliverDeps {
+  return {
+    cases: { load: async (caseId) => (caseId === summary.caseId ? stored : undefined) },
+    deliveryState: {
+      claim: async () => {
+        if (state.delivery === 'delivered') return undefined;
+        state.delivery = 'pending';
+        state.deliveryId ??= '01JDZ9000000000000000000AA';
+        return state.deliveryId;
+      },
+      settle: async (_caseId, id, to) => {
+        if (state.delivery !== 'pending' || state.deliveryId !== id) return false;
+        state.delivery = to;
+        return true;
+      },
+    },
+    events: {
+      append: async (_caseId, event) => {
+        events.push(event);
+      },
+    },
+    kms,
+    caseKeyId: localKms.keyArn,
+    destinations: parseDestinations({
+      allowLoopbackHttp: true,
+      backoff: DELIVERY_BACKOFF,
+      destinations: { ordnungsamt: { url: 'http://127.0.0.1:9/inbox', publicKey: publicJwk, signingSecretId: 'egov-forms/delivery/ordnungsamt' } },
+    }),
+    signingSecrets: async () => SECRET,
+    attachments: noAttachments,
+    maxReceiveCount: 5,
+    post: async (url, _to, headers, body) => {
+      // The event that records the decryption is written before anything is sent.
+      expect(events.map((event) => event.type)).toContain('case.viewed');
+      sent.push({ url: url.href, headers, body });
+      return answer();
+    },
+    now: () => NOW,
+    ...overrides,
+  };
+}
+
+describe('the delivery worker', () => {
+  it('sends the case encrypted to the destination key and signed, and records the decryption and the delivery', async () => {
+    const outcome = await createDeliver(deps())(summary.caseId, attempt(1));
+    expect(outcome).toEqual({ kind: 'delivered', deliveryId: state.deliveryId });
+    expect(sent).toHaveLength(1);
+    const [request] = sent;
+    expect(request!.url).toBe('http://127.0.0.1:9/inbox');
+    expect(request!.headers).toMatchObject({
+      'Content-Type': 'application/jose',
+      'X-Delivery-Id': state.deliveryId,
+      'X-Case-Id': summary.caseId,
+      'X-Delivery-Timestamp': String(Date.parse('2026-11-27T13:40:00.000Z') / 1000),
+    });
+    const timestamp = request!.headers['X-Delivery-Timestamp'];
+    expect(verify(SECRET, { timestamp, signature: request!.headers['X-Delivery-Signature'] }, Buffer.from(request!.body), Number(timestamp))).toBeUndefined();
+    const payload = JSON.parse(Buffer.from((await compactDecrypt(request!.body, privateKey)).plaintext).toString('utf8')) as unknown;
+    expect(payload).toEqual({
+      caseId: summary.caseId,
+      reference: summary.reference,
+      formId: summary.formId,
+      formVersion: summary.formVersion,
+      office: summary.office,
+      receivedAt: summary.receivedAt,
+      data,
+      attachments: [],
+    });
+    expect(events.map(({ type, actor }) => [type, actor])).toEqual([
+      ['case.viewed', DELIVERY_ACTOR],
+      ['case.delivered', DELIVERY_ACTOR],
+    ]);
+    expect(state.delivery).toBe('delivered');
+  });
+
+  it('sends the same delivery id on every attempt', async () => {
+    answer = async () => ({ status: 503 });
+    const deliver = createDeliver(deps());
+    await deliver(summary.caseId, attempt(1));
+    answer = async () => ({ status: 200 });
+    await deliver(summary.caseId, attempt(2));
+    expect(sent.map((request) => request.headers['X-Delivery-Id'])).toEqual([state.deliveryId, state.deliveryId]);
+  });
+
+  it('asks for a retry after the backoff delay when the destination answers no 2xx or not at all', async () => {
+    answer = async () => ({ status: 500 });
+    expect(await createDeliver(deps())(summary.caseId, attempt(3))).toEqual({ kind: 'retry', afterSeconds: 240, reason: 'HTTP 500' });
+    answer = async () => {
+      throw Object.assign(new Error('socket hang up'), { name: 'DeliveryTimeoutError' });
+    };
+    expect(await createDeliver(deps())(summary.caseId, attempt(1))).toEqual({ kind: 'retry', afterSeconds: 60, reason: 'DeliveryTimeoutError' });
+    expect(state.delivery).toBe('pending');
+    expect(events.map((event) => event.type)).not.toContain('case.delivered');
+  });
+
+  it('records case.delivery_failed and delivery "failed" when the last attempt fails', async () => {
+    answer = async () => ({ status: 400 });
+    expect(await createDeliver(deps())(summary.caseId, attempt(5))).toEqual({ kind: 'failed', reason: 'HTTP 400' });
+    expect(events.map((event) => event.type)).toEqual(['case.viewed', 'case.delivery_failed']);
+    expect(state.delivery).toBe('failed');
+  });
+
+  it('makes an attempt the last once the retry period since the first receive is over, whatever the receive count', async () => {
+    answer = async () => ({ status: 502 });
+    const firstReceivedAt = NOW.getTime() - DELIVERY_BACKOFF.retrySeconds * 1000;
+    expect(await createDeliver(deps())(summary.caseId, attempt(2, firstReceivedAt))).toEqual({ kind: 'failed', reason: 'HTTP 502' });
+    expect(state.delivery).toBe('failed');
+    expect(await createDeliver(deps())(summary.caseId, attempt(2, firstReceivedAt + 1000))).toMatchObject({ kind: 'retry' });
+  });
+
+  it('delivers after a redrive of a failed delivery, with the same delivery id', async () => {
+    answer = async () => ({ status: 400 });
+    await createDeliver(deps())(summary.caseId, attempt(5));
+    const failedId = state.deliveryId;
+    answer = async () => ({ status: 204 });
+    expect(await createDeliver(deps())(summary.caseId, attempt(1))).toEqual({ kind: 'delivered', deliveryId: failedId });
+    expect(state.delivery).toBe('delivered');
+  });
+
+  it('does nothing for an office without a destination, a missing case or a delivered one', async () => {
+    const elsewhere = { ...stored, summary: { ...summary, office: 'jugendamt' } };
+    expect(await createDeliver(deps({ cases: { load: async () => elsewhere } }))(summary.caseId, attempt(1))).toEqual({ kind: 'skipped', reason: 'no-destination' });
+    expect(await createDeliver(deps())('01JDZ8Q6W4X3Y2Z1A0B9C8D7E7', attempt(1))).toEqual({ kind: 'skipped', reason: 'no-case' });
+    state.delivery = 'delivered';
+    expect(await createDeliver(deps())(summary.caseId, attempt(1))).toEqual({ kind: 'skipped', reason: 'settled' });
+    expect(sent).toHaveLength(0);
+    expect(events).toHaveLength(0);
+  });
+
+  it('sends nothing when the stored summary fails authentication', async () => {
+    const tampered = { ...stored, summary: { ...summary, reference: 'AAAA-BBBB-CCCC' } };
+    const outcome = await createDeliver(deps({ cases: { load: async () => tampered } }))(summary.caseId, attempt(1));
+    expect(outcome).toMatchObject({ kind: 'retry', reason: 'IntegrityError' });
+    expect(sent).toHaveLength(0);
+    expect(events).toHaveLength(0);
+  });
+
+  it('sends nothing to a destination whose host resolves to a private address', async () => {
+    const destinations = parseDestinations({
+      allowLoopbackHttp: false,
+      destinations: { ordnungsamt: { url: 'https://fv.kreis.example/inbox', publicKey: publicJwk, signingSecretId: 's' } },
+    });
+    const outcome = await createDeliver(deps({ destinations, resolve: async () => [{ address: '10.0.0.5', family: 4 }] }))(summary.caseId, attempt(1));
+    expect(outcome).toMatchObject({ kind: 'retry', reason: 'ForbiddenDestinationError' });
+    expect(sent).toHaveLength(0);
+  });
+});
