@@ -37,7 +37,7 @@ const only = args.filter((arg) => !arg.startsWith('--'));
 const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
 const log = (line: string): void => console.error(line);
 
-const TARGETS = { init: 1.3, bundle: 1.5, throughput: 0.6, validation: 1.1, list: 1.5, read: 1.5 } as const;
+const TARGETS = { init: 1.3, bundle: 1.5, throughput: 0.6, throughputWrites: 0.8, validation: 1.1, list: 1.5, read: 1.5, readSequence: 1.3 } as const;
 
 interface Results {
   startedAt: string;
@@ -135,11 +135,11 @@ if (results.requestCpu) {
     `${fmt(r.submitMicros.median, 0)} µs (${fmt(r.submitMicros.p25, 0)}–${fmt(r.submitMicros.p75, 0)}, n=${r.submitMicros.n})`,
     `${fmt(r.validation.subject, 2)} / ${fmt(r.validation.floor, 2)} µs`,
     `${pct(r.validation.ratio)} ${holds(r.validation.ratio.median <= TARGETS.validation)}`,
-    `${r.compilationsWhileMeasuring} ${holds(r.compilationsWhileMeasuring === 0)}`,
+    r.walksValidData ? 'yes' : 'no (bounded by its schema)',
   ]);
   sections.push(
-    `### Per-request CPU, I/O answered instantly (target: validation ≤ ${TARGETS.validation}× raw Ajv)\n\n` +
-      table(['form', 'submit handler per request (p25–p75)', 'validate / raw Ajv', 'validation ratio (p25–p75, n)', 'compilations while measured'], rows),
+    `### Per-request CPU, I/O answered instantly, validators generated as standalone code (target: validation ≤ ${TARGETS.validation}× raw Ajv)\n\n` +
+      table(['form', 'submit handler per request (p25–p75)', 'validate / raw Ajv', 'validation ratio (p25–p75, n)', 'structural walk on valid data'], rows),
   );
 }
 
@@ -148,23 +148,27 @@ if (results.throughput) {
     r.variant,
     `${fmt(r.rate.subject, 0)} / ${fmt(r.rate.floor, 0)} per s`,
     `${pct(r.rate.ratio)} ${holds(r.rate.ratio.median >= TARGETS.throughput)}`,
+    r.writes,
+    `${fmt(r.writesRate.subject, 0)} / ${fmt(r.writesRate.floor, 0)} per s`,
+    `${pct(r.writesRate.ratio)} ${holds(r.writesRate.ratio.median >= TARGETS.throughputWrites)}`,
   ]);
   const first = results.throughput[0]!;
   sections.push(
-    `### Submission throughput, concurrency ${first.concurrency}, ${first.requestsPerRound} requests per sample (target: ≥ ${TARGETS.throughput}× raw PutItem of a ${first.itemBytes}-byte item)\n\n` +
-      table(['path', 'submissions / PutItems', 'ratio (p25–p75, n)'], rows),
+    `### Submission throughput, concurrency ${first.concurrency}, ${first.requestsPerRound} requests per sample (targets: ≥ ${TARGETS.throughput}× raw PutItem of a ${first.itemBytes}-byte item, ≥ ${TARGETS.throughputWrites}× the same writes raw)\n\n` +
+      table(['path', 'submissions / PutItems', 'ratio (p25–p75, n)', 'the same writes raw', 'submissions / raw writes', 'ratio (p25–p75, n)'], rows),
   );
 }
 
 if (results.clerkPaths) {
-  const { list, read, seededCases, callsPerSample } = results.clerkPaths;
+  const { list, read, readSequence, seededCases, callsPerSample } = results.clerkPaths;
   sections.push(
-    `### Clerk paths over ${seededCases.toLocaleString('en')} cases, mean of ${callsPerSample} calls per sample (target ≤ ${TARGETS.list}×)\n\n` +
+    `### Clerk paths over ${seededCases.toLocaleString('en')} cases, mean of ${callsPerSample} calls per sample (targets: list ≤ ${TARGETS.list}×, read ≤ ${TARGETS.readSequence}× its raw sequence)\n\n` +
       table(
         ['path', 'subject / floor', 'ratio (p25–p75, n)'],
         [
           ['list, first page of 25 vs one Query of 25', `${fmt(list.subject)} / ${fmt(list.floor)} ms`, `${pct(list.ratio)} ${holds(list.ratio.median <= TARGETS.list)}`],
-          ['case read (3 notes) vs GetItem + Decrypt', `${fmt(read.subject)} / ${fmt(read.floor)} ms`, `${pct(read.ratio)} ${holds(read.ratio.median <= TARGETS.read)}`],
+          ['case read (3 notes) vs Query, then Decrypt ∥ PutItem', `${fmt(readSequence.subject)} / ${fmt(readSequence.floor)} ms`, `${pct(readSequence.ratio)} ${holds(readSequence.ratio.median <= TARGETS.readSequence)}`],
+          ['case read (3 notes) vs GetItem + Decrypt (first round\'s floor, for continuity)', `${fmt(read.subject)} / ${fmt(read.floor)} ms`, `${pct(read.ratio)} ${holds(read.ratio.median <= TARGETS.read)}`],
         ],
       ),
   );
