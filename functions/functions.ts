@@ -1,4 +1,4 @@
-import type { Needs } from '#lib/runtime/needs.ts';
+import type { Needs, QueueNeed } from '#lib/runtime/needs.ts';
 
 /**
  * The function table: every Lambda function of the backend, keyed by its folder under functions/
@@ -40,7 +40,18 @@ export interface RuleTrigger {
   readonly detailType: string;
 }
 
-export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | RuleTrigger;
+/**
+ * A worker fed by one of the stack's queues (functions/lib/messaging/queues.ts), batched, with
+ * partial batch failures: a failed message comes back after its visibility timeout and ends in the
+ * queue's dead-letter queue after the queue's `maxReceiveCount` receives.
+ */
+export interface QueueTrigger {
+  readonly kind: 'queue';
+  readonly queue: QueueNeed;
+  readonly batchSize?: number;
+}
+
+export type Trigger = HttpTrigger | StreamTrigger | ScheduleTrigger | RuleTrigger | QueueTrigger;
 
 export interface FunctionSpec {
   readonly trigger: Trigger;
@@ -61,12 +72,13 @@ export const functions = {
       idempotency: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
       hmacSecret: true,
       forms: true,
+      attachments: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     },
   },
   listCases: { trigger: http('GET', '/cases', 'clerk'), needs: { cases: ['dynamodb:Query'], hmacSecret: true } },
   getCase: {
     trigger: http('GET', '/cases/{caseId}', 'clerk'),
-    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'] },
+    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'], attachmentKey: ['kms:Decrypt'] },
   },
   updateCase: {
     trigger: http('PATCH', '/cases/{caseId}', 'clerk'),
@@ -81,6 +93,30 @@ export const functions = {
     needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true },
   },
   openapi: { trigger: http('GET', '/openapi.json', 'public'), needs: {} },
+  dispatch: {
+    trigger: { kind: 'stream', table: 'events', batchSize: 25 },
+    needs: { deliveries: ['sqs:SendMessage'], confirmations: ['sqs:SendMessage'] },
+  },
+  attachmentTicket: {
+    trigger: http('POST', '/forms/{formId}/attachments', 'public'),
+    needs: { forms: true, attachments: ['dynamodb:PutItem'], attachmentKey: ['kms:GenerateDataKey'], quarantine: ['s3:PutObject'] },
+  },
+  attachmentStatus: {
+    trigger: http('GET', '/forms/{formId}/attachments/{attachmentId}', 'public'),
+    needs: { attachments: ['dynamodb:GetItem'] },
+  },
+  attachmentVerdict: {
+    trigger: { kind: 'rule', source: 'aws.guardduty', detailType: 'GuardDuty Malware Protection Object Scan Result' },
+    needs: {
+      attachments: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      quarantine: ['s3:GetObject', 's3:DeleteObject'],
+      vault: ['s3:PutObject'],
+    },
+  },
+  downloadAttachment: {
+    trigger: http('GET', '/cases/{caseId}/attachments/{attachmentId}', 'clerk'),
+    needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:PutItem'], vault: ['s3:GetObject'] },
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;

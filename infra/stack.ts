@@ -4,7 +4,10 @@ import { casesTable } from '#lib/cases/tables.ts';
 import { has } from '#lib/runtime/needs.ts';
 import { functions as functionTable, type FunctionTable } from '../functions/functions.ts';
 import type { StageConfig } from './config.ts';
+import { loadCheckedCatalogue } from './formPatterns.ts';
+import { FORMS_SOURCE_DIR } from './forms.ts';
 import { Alarms } from './constructs/alarms.ts';
+import { Attachments } from './constructs/attachments.ts';
 import { Api } from './constructs/api.ts';
 import { Backups } from './constructs/backups.ts';
 import { Clerks } from './constructs/clerks.ts';
@@ -14,6 +17,7 @@ import { webAclNameOf } from './constructs/firewall.ts';
 import { Functions } from './constructs/functions.ts';
 import { KeyWatch } from './constructs/keyWatch.ts';
 import { Keys } from './constructs/keys.ts';
+import { Queues } from './constructs/queues.ts';
 import { Releases } from './constructs/releases.ts';
 import { SyntheticProbe } from './constructs/synthetic.ts';
 
@@ -21,6 +25,11 @@ export interface FormsStackProps extends StackProps {
   readonly config: StageConfig;
   /** The function table; defaults to functions/functions.ts (tests may hand in their own). */
   readonly functionTable?: FunctionTable;
+}
+
+/** The longest `retentionDays` of any form version: files in the vault never outlive it. */
+function longestRetentionDays(): number {
+  return Math.max(...loadCheckedCatalogue(FORMS_SOURCE_DIR).all().map((form) => form.retentionDays));
 }
 
 export function stackName(stage: string): string {
@@ -41,6 +50,8 @@ export class FormsStack extends Stack {
   readonly alarms: Alarms;
   readonly releases: Releases;
   readonly backups: Backups;
+  readonly queues: Queues;
+  readonly attachments: Attachments;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
@@ -61,13 +72,26 @@ export class FormsStack extends Stack {
       submissionsPerSecond: config.capacity.submissionsPerSecond,
       table,
     });
+    this.queues = new Queues(this, 'Queues');
+    this.attachments = new Attachments(this, 'Attachments', {
+      stage: config.stage,
+      key: this.keys.dataKey,
+      retainData: config.retainData,
+      corsOrigins: config.corsOrigins,
+      maxRetentionDays: longestRetentionDays(),
+    });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
       data: this.data,
       keys: this.keys,
+      queues: this.queues,
+      attachments: this.attachments,
     });
-    const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey')).map(({ role }) => role);
+    const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey')).map(({ role }) => role);
+    const readersOf = (need: 'quarantine' | 'vault') =>
+      this.functions.all.filter(({ needs }) => (needs[need] ?? []).includes('s3:GetObject')).map(({ role }) => role);
+    this.attachments.restrictReaders(readersOf('quarantine'), readersOf('vault'));
     this.keys.restrictCaseKey(caseKeyUsers);
     this.releases = new Releases(this, 'Releases', { config, functions: this.functions.all });
     this.clerks = new Clerks(this, 'Clerks', { config, logKey: this.keys.dataKey });
@@ -85,6 +109,7 @@ export class FormsStack extends Stack {
       { id: 'Cases', table: this.data.cases, indexNames: casesTable.indexes.map((index) => index.name) },
       { id: 'Events', table: this.data.events, indexNames: [] },
       { id: 'Idempotency', table: this.data.idempotency, indexNames: [] },
+      { id: 'Attachments', table: this.data.attachments, indexNames: [] },
     ];
     const webAclName = webAclNameOf(config.stage);
     this.alarms = new Alarms(this, 'Alarms', {
@@ -96,6 +121,7 @@ export class FormsStack extends Stack {
       webAclName,
       probe: probe.fn,
     });
+    this.queues.alarmOnDeadLetters(this.alarms.topic);
     this.releases.rollOutWithCanary((handler) => this.alarms.rollbackAlarmsOf(handler));
     new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic: this.alarms.topic });
     new OperationsDashboard(this, 'Dashboard', { stage: config.stage, api: this.api.restApi, functions: this.functions.all, tables, webAclName });

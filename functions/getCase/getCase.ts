@@ -6,12 +6,15 @@ import type { CaseStore } from '#lib/cases/store.ts';
 import { withDataKey } from '#lib/crypto/envelope.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
+import { openCaseFiles } from '#lib/attachments/caseMetadata.ts';
 
 export interface GetCaseDeps {
   cases: CaseStore;
   events: EventLog;
   kms: KMSClient;
   caseKeyId: string;
+  /** The key of the attachment metadata (the case key, another context); default: `caseKeyId`. */
+  attachmentKeyId?: string;
 }
 
 /** The outcome a settled step leads to: its value, or its reason thrown. */
@@ -36,7 +39,7 @@ export function createGetCase(deps: GetCaseDeps) {
     const stored = await deps.cases.loadFor(clerk, caseIdOf(event));
     const { summary, envelope, notes, expiresAt } = stored;
 
-    const [decrypted, recorded] = await Promise.allSettled([
+    const [decrypted, files, recorded] = await Promise.allSettled([
       withDataKey(deps.kms, deps.caseKeyId, contextOf(summary), envelope, (key) => {
         verifyStoredCase(key, stored, notes);
         return {
@@ -44,10 +47,12 @@ export function createGetCase(deps: GetCaseDeps) {
           notes: notes.map((note) => ({ at: note.at, actor: note.actor, text: key.open(`note:${note.noteId}`, note.sealed).toString('utf8') })),
         };
       }),
+      openCaseFiles(deps.kms, deps.attachmentKeyId ?? deps.caseKeyId, summary, stored.files),
       deps.events.append(summary.caseId, { at: new Date().toISOString(), type: 'case.viewed', actor: clerk.sub }, expiresAt),
     ]);
     const opened = valueOf(decrypted);
+    const attachments = valueOf(files);
     valueOf(recorded);
-    return json(200, { ...summary, data: opened.data, notes: opened.notes }, { noStore: true, headers: { ETag: `"${summary.version}"` } });
+    return json(200, { ...summary, data: opened.data, notes: opened.notes, attachments }, { noStore: true, headers: { ETag: `"${summary.version}"` } });
   };
 }

@@ -7,6 +7,7 @@ import { loadShippedForms } from '#lib/forms/shipped.ts';
 import { secretHmac } from '#lib/crypto/hmac.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { createIdempotencyStore } from '#lib/submissions/idempotency.ts';
+import { createAttachmentStore } from '#lib/attachments/store.ts';
 import { createSubmit } from './submit.ts';
 
 const config = readConfig(functions.submit.needs);
@@ -21,6 +22,7 @@ export const handler = httpRoute(
     kms,
     caseKeyId: config.CASE_KEY_ID,
     cases: createCaseStore(dynamodb, config.CASES_TABLE, createEventLog(dynamodb, config.EVENTS_TABLE)),
+    attachments: { store: createAttachmentStore(dynamodb, config.ATTACHMENTS_TABLE), casesTable: config.CASES_TABLE },
     idempotency: createIdempotencyStore(dynamodb, config.IDEMPOTENCY_TABLE, secretHmac(secretsManager, config.HMAC_SECRET_ID)),
   }),
   { jsonBody: true },

@@ -4,9 +4,12 @@ import { parseRequest } from '#lib/http/parse.ts';
 import { newId, type CaseStore } from '#lib/cases/store.ts';
 import { sealNewCase } from '#lib/crypto/envelope.ts';
 import { summaryMessage } from '#lib/cases/integrity.ts';
-import type { FormCatalogue } from '#lib/forms/catalogue.ts';
+import type { FormCatalogue, FormDefinition } from '#lib/forms/catalogue.ts';
+import { bindingFor, type Binding } from '#lib/attachments/binding.ts';
+import { attachmentsIn } from '#lib/attachments/fields.ts';
+import type { AttachmentStore } from '#lib/attachments/store.ts';
 import type { FormValidator } from '#lib/forms/validation.ts';
-import { preferredLanguage } from '#lib/http/language.ts';
+import { preferredLanguage, type Language } from '#lib/http/language.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
@@ -19,10 +22,19 @@ export interface SubmitDeps {
   caseKeyId: string;
   cases: CaseStore;
   idempotency: IdempotencyStore;
+  /** Tickets of uploaded files, bound in the case's transaction; without it, forms with file fields cannot be submitted. */
+  attachments?: { store: AttachmentStore; casesTable: string };
   now?: () => Date;
 }
 
 const DAY_SECONDS = 24 * 60 * 60;
+
+/** The files the data names, checked for binding; none for a form without file fields. */
+async function bindingOf(deps: SubmitDeps, form: FormDefinition, data: unknown, language: Language): Promise<Binding | undefined> {
+  if (attachmentsIn(form.schema, data).length === 0) return undefined;
+  if (!deps.attachments) throw new Error(`form ${form.id} names files, but submit has no attachment store`);
+  return bindingFor(deps.attachments.store, deps.attachments.casesTable, form, data, language);
+}
 
 /** POST /forms/{formId}/submissions: validate, encrypt, store durably, then acknowledge. */
 export function createSubmit(deps: SubmitDeps) {
@@ -33,7 +45,8 @@ export function createSubmit(deps: SubmitDeps) {
     if (!form) {
       throw new ProblemError('not-found', { detail: { de: 'Formular oder Version unbekannt.', en: 'Unknown form or form version.' } });
     }
-    const issues = deps.validator.validate(form, body.data, preferredLanguage(event.headers['accept-language']));
+    const language = preferredLanguage(event.headers['accept-language']);
+    const issues = deps.validator.validate(form, body.data, language);
     if (issues.length > 0) throw new ProblemError('validation-failed', { errors: issues });
 
     const now = (deps.now ?? (() => new Date()))();
@@ -48,6 +61,7 @@ export function createSubmit(deps: SubmitDeps) {
     }
 
     try {
+      const binding = await bindingOf(deps, form, body.data, language);
       const caseId = newId(now.getTime());
       const context = { caseId, formId: form.id, formVersion: form.version, office: form.office };
       const expiresAt = Math.floor(now.getTime() / 1000) + form.retentionDays * DAY_SECONDS;
@@ -60,12 +74,19 @@ export function createSubmit(deps: SubmitDeps) {
         receivedAt: summary.receivedAt,
       });
       // The data key stays lent until the case is stored: each reference drawn needs its summary MAC.
+      // Case, reference and event come first in the transaction, then the completion, then the files.
+      const firstFileItem = 3 + (claim ? 1 : 0);
       const stored = await sealNewCase(deps.kms, deps.caseKeyId, context, Buffer.from(JSON.stringify(body.data), 'utf8'), (envelope, key) =>
         deps.cases.putNew(
           { ...context, receivedAt: now.toISOString(), expiresAt, envelope, authenticate: (summary) => key.mac(summaryMessage(summary, expiresAt, [])) },
-          (summary) => (claim ? [deps.idempotency.completion(claim.pk, claim.owner, JSON.stringify(answer(summary)))] : []),
+          (summary) => [
+            ...(claim ? [deps.idempotency.completion(claim.pk, claim.owner, JSON.stringify(answer(summary)))] : []),
+            ...(binding?.items(caseId, expiresAt) ?? []),
+          ],
         ),
-      );
+      ).catch((error: unknown) => {
+        throw binding?.refusalOf(error, firstFileItem) ?? error;
+      });
       return json(201, answer(stored), { noStore: true });
     } catch (error) {
       if (claim) await deps.idempotency.release(claim.pk, claim.owner);

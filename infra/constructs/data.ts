@@ -4,6 +4,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
 import { LIST_PROJECTION, casesTable, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
+import { attachmentsTable } from '#lib/attachments/tables.ts';
 
 export interface DataProps {
   /** The at-rest key (see keys.ts), not the case-envelope key. */
@@ -46,6 +47,8 @@ export class Data extends Construct {
   readonly cases: dynamodb.Table;
   readonly events: dynamodb.Table;
   readonly idempotency: dynamodb.Table;
+  /** Upload tickets and their verdicts (functions/lib/attachments/tables.ts). */
+  readonly attachments: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
@@ -95,6 +98,15 @@ export class Data extends Construct {
       ...sizedFor(peak * WRITE_UNITS_PER_SUBMISSION.idempotency),
       partitionKey: { name: idempotencyTable.partitionKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: idempotencyTable.ttlAttribute,
+    });
+
+    // At most a few tickets per submission (WRITE_UNITS_PER_SUBMISSION leaves them out: a
+    // ticket, its verdict and its binding are one to three small writes each).
+    this.attachments = new dynamodb.Table(this, 'Attachments', {
+      ...common,
+      ...sizedFor(peak * 3),
+      partitionKey: { name: attachmentsTable.partitionKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: attachmentsTable.ttlAttribute,
     });
   }
 

@@ -15,13 +15,17 @@ import type { StageConfig } from '../config.ts';
 import { FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
+import type { Attachments } from './attachments.ts';
 import type { Keys } from './keys.ts';
+import type { Queues } from './queues.ts';
 
 export interface FunctionsProps {
   readonly config: StageConfig;
   readonly table: FunctionTable;
   readonly data: Data;
   readonly keys: Keys;
+  readonly queues: Queues;
+  readonly attachments: Attachments;
 }
 
 export interface DeployedFunction extends NamedFunction {
@@ -40,14 +44,20 @@ const FUNCTION_TIMEOUT = Duration.seconds(10);
  * only when the function has the need: a function that may not touch a table does not even learn
  * its name.
  */
-export function handlerConfig(needs: Needs, data: Data, keys: Keys): Partial<Record<ConfigName, string>> {
+export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues, files: Attachments): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
+    deliveries: queues.queues.deliveries.queueUrl,
+    confirmations: queues.queues.confirmations.queueUrl,
     caseKey: keys.caseKey.keyArn,
     cases: data.cases.tableName,
     events: data.events.tableName,
     idempotency: data.idempotency.tableName,
     hmacSecret: keys.hmacSecret.secretArn,
     forms: FORMS_DIR_IN_LAMBDA,
+    attachments: data.attachments.tableName,
+    attachmentKey: keys.caseKey.keyArn,
+    quarantine: files.quarantine.bucketName,
+    vault: files.vault.bucketName,
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -76,6 +86,8 @@ function describe(trigger: Trigger): string {
       return `schedule ${trigger.expression}`;
     case 'rule':
       return `EventBridge ${trigger.source} ${trigger.detailType}`;
+    case 'queue':
+      return `queue ${trigger.queue}`;
   }
 }
 
@@ -89,7 +101,7 @@ export class Functions extends Construct {
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
-    const { config, data, keys } = props;
+    const { config, data, keys, queues } = props;
     const region = Stack.of(this).region;
 
     this.all = functionsOf(props.table).map((spec) => {
@@ -114,15 +126,18 @@ export class Functions extends Construct {
           cases: { tableArn: data.cases.tableArn, indexArns: data.casesIndexArns() },
           events: { tableArn: data.events.tableArn, indexArns: [] },
           idempotency: { tableArn: data.idempotency.tableArn, indexArns: [] },
+          attachments: { tableArn: data.attachments.tableArn, indexArns: [] },
         },
+        buckets: { quarantine: props.attachments.quarantine.bucketArn, vault: props.attachments.vault.bucketArn },
         caseKeyArn: keys.caseKey.keyArn,
         dataKeyArn: keys.dataKey.keyArn,
         secretArn: keys.hmacSecret.secretArn,
+        queueArns: { deliveries: queues.queues.deliveries.queueArn, confirmations: queues.queues.confirmations.queueArn },
         logGroupArn: logGroup.logGroupArn,
       })) {
         role.addToPrincipalPolicy(statement);
       }
-      keys.confineCaseKeyUse(role, needs.caseKey ?? [], name);
+      keys.confineCaseKeyUse(role, [...new Set([...(needs.caseKey ?? []), ...(needs.attachmentKey ?? [])])], name);
 
       const fn = new nodejs.NodejsFunction(this, name, {
         description: describe(trigger),
@@ -139,7 +154,7 @@ export class Functions extends Construct {
         tracing: lambda.Tracing.ACTIVE,
         bundling: bundlingFor(needs.forms === true),
         environment: {
-          ...handlerConfig(needs, data, keys),
+          ...handlerConfig(needs, data, keys, queues, props.attachments),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
           POWERTOOLS_LOG_LEVEL: config.logLevel,
@@ -151,7 +166,7 @@ export class Functions extends Construct {
           ...(trigger.kind === 'http' ? { CORS_ALLOWED_ORIGINS: config.corsOrigins.join(',') } : {}),
         },
       });
-      this.wireTrigger(name, trigger, fn, data);
+      this.wireTrigger(name, trigger, fn, data, queues);
 
       const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
       if (defaultPolicy) {
@@ -168,7 +183,7 @@ export class Functions extends Construct {
   }
 
   /** Workers get their trigger here; HTTP routes are wired by the Api construct. */
-  private wireTrigger(name: string, trigger: Trigger, fn: nodejs.NodejsFunction, data: Data): void {
+  private wireTrigger(name: string, trigger: Trigger, fn: nodejs.NodejsFunction, data: Data, queues: Queues): void {
     switch (trigger.kind) {
       case 'http':
         return;
@@ -178,7 +193,11 @@ export class Functions extends Construct {
             startingPosition: lambda.StartingPosition.TRIM_HORIZON,
             batchSize: trigger.batchSize ?? 10,
             bisectBatchOnError: true,
-            retryAttempts: 10,
+            // No retry limit: a record is retried until the stream drops it (24 hours), so a
+            // dependency outage delays what follows a receipt but loses nothing; a record that
+            // still failed lands, as a pointer to its shard position, in the stream-failures queue,
+            // which alarms.
+            onFailure: new sources.SqsDlq(queues.streamFailures),
             reportBatchItemFailures: true,
           }),
         );
@@ -191,6 +210,10 @@ export class Functions extends Construct {
           eventPattern: { source: [trigger.source], detailType: [trigger.detailType] },
           targets: [new targets.LambdaFunction(fn)],
         });
+        return;
+      case 'queue':
+        // Grants the role what consuming needs (receive, delete, attributes) on this queue only.
+        fn.addEventSource(new sources.SqsEventSource(queues.queues[trigger.queue], { batchSize: trigger.batchSize ?? 10, reportBatchItemFailures: true }));
         return;
     }
   }

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CASE_CONTEXT_KEYS, CASE_PURPOSE } from '#lib/crypto/envelope.ts';
-import { TABLE_NEEDS, type Needs, type TableNeed } from '#lib/runtime/needs.ts';
+import { ATTACHMENT_CONTEXT_KEYS, ATTACHMENT_PURPOSE } from '#lib/attachments/sealing.ts';
+import { BUCKET_NEEDS, QUEUE_NEEDS, TABLE_NEEDS, type BucketNeed, type Needs, type QueueNeed, type TableNeed } from '#lib/runtime/needs.ts';
 
 /**
  * Encryption-context keys of case envelopes (functions/lib/crypto/envelope.ts `kmsContext`): every
@@ -21,10 +22,14 @@ export interface GrantTargets {
   readonly caseKeyArn: string;
   readonly dataKeyArn: string;
   readonly secretArn: string;
+  readonly queueArns: Readonly<Record<QueueNeed, string>>;
   readonly logGroupArn: string;
+  /** Bucket ARNs of the attachment buckets (infra/constructs/attachments.ts). */
+  readonly buckets: Readonly<Record<BucketNeed, string>>;
 }
 
-const sidOf = (need: TableNeed): string => `${need[0]?.toUpperCase() ?? ''}${need.slice(1)}Table`;
+const capitalized = (name: string): string => `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
+const sidOf = (need: TableNeed): string => `${capitalized(need)}Table`;
 
 /** DynamoDB actions that change items: DynamoDB then also encrypts with the table's key. */
 const WRITES = new Set(['dynamodb:PutItem', 'dynamodb:UpdateItem']);
@@ -57,6 +62,44 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
           Null: Object.fromEntries(CASE_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
           StringEquals: { 'kms:EncryptionContext:purpose': CASE_CONTEXT_PURPOSE },
         },
+      }),
+    );
+  }
+
+  const attachmentKey = needs.attachmentKey ?? [];
+  if (attachmentKey.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'CaseKeyWithAttachmentContextOnly',
+        actions: [...attachmentKey],
+        resources: [targets.caseKeyArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...ATTACHMENT_CONTEXT_KEYS] },
+          Null: Object.fromEntries(ATTACHMENT_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
+          StringEquals: { 'kms:EncryptionContext:purpose': ATTACHMENT_PURPOSE },
+        },
+      }),
+    );
+  }
+
+  const bucketActions: string[] = [];
+  for (const need of BUCKET_NEEDS) {
+    const actions = needs[need] ?? [];
+    if (actions.length === 0) continue;
+    bucketActions.push(...actions);
+    const sid = `${need[0]?.toUpperCase() ?? ''}${need.slice(1)}Objects`;
+    statements.push(new iam.PolicyStatement({ sid, actions: [...actions], resources: [`${targets.buckets[need]}/*`] }));
+  }
+  if (bucketActions.length > 0) {
+    // SSE-KMS with the at-rest key: S3 generates (on writes) and decrypts (on reads, copies) data
+    // keys with the caller's rights, only through S3.
+    const writes = bucketActions.includes('s3:PutObject');
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'DataKeyViaS3',
+        actions: writes ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'],
+        resources: [targets.dataKeyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${targets.region}.amazonaws.com` } },
       }),
     );
   }
@@ -106,6 +149,14 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
           },
         },
       }),
+    );
+  }
+
+  for (const need of QUEUE_NEEDS) {
+    const actions = needs[need] ?? [];
+    if (actions.length === 0) continue;
+    statements.push(
+      new iam.PolicyStatement({ sid: `${capitalized(need)}Queue`, actions: [...actions], resources: [targets.queueArns[need]] }),
     );
   }
 

@@ -11,6 +11,7 @@ import {
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { casesTable, eventsTable, idempotencyTable, LIST_PROJECTION } from '#lib/cases/tables.ts';
+import { attachmentsTable } from '#lib/attachments/tables.ts';
 import type { LocalCredentials } from './credentials.ts';
 import { launchDynamoDbLocal, type Binding } from './dynamodbLauncher.ts';
 import { freePort } from './ports.ts';
@@ -127,9 +128,15 @@ export interface TableNames {
   cases: string;
   events: string;
   idempotency: string;
+  attachments: string;
 }
 
-export const LOCAL_TABLES: TableNames = { cases: 'egov-forms-cases', events: 'egov-forms-events', idempotency: 'egov-forms-idempotency' };
+export const LOCAL_TABLES: TableNames = {
+  cases: 'egov-forms-cases',
+  events: 'egov-forms-events',
+  idempotency: 'egov-forms-idempotency',
+  attachments: 'egov-forms-attachments',
+};
 
 /** Creates the tables of functions/lib/cases/tables.ts if they are absent (a restart keeps the data). */
 export async function ensureTables(client: DynamoDBClient, names: TableNames = LOCAL_TABLES, streamed: ReadonlySet<string> = new Set()): Promise<void> {
@@ -181,6 +188,14 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
       input: {
         KeySchema: [{ AttributeName: idempotencyTable.partitionKey, KeyType: 'HASH' as const }],
         AttributeDefinitions: [{ AttributeName: idempotencyTable.partitionKey, AttributeType: 'S' as const }],
+      },
+    },
+    {
+      TableName: names.attachments,
+      ttl: attachmentsTable.ttlAttribute,
+      input: {
+        KeySchema: [{ AttributeName: attachmentsTable.partitionKey, KeyType: 'HASH' as const }],
+        AttributeDefinitions: [{ AttributeName: attachmentsTable.partitionKey, AttributeType: 'S' as const }],
       },
     },
   ];

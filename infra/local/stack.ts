@@ -6,6 +6,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildShippedForms } from '../formsBuild.ts';
 import { functions as functionTable, routes } from '../../functions/functions.ts';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { QueueNeed } from '../../functions/lib/runtime/needs.ts';
+import { queueWorkersOf, startQueuePollers, type QueueHandler, type QueueWorker } from './queues.ts';
+import { startLocalSqs, type LocalQueue } from './sqs.ts';
 import { startStreamPollers, streamWorkersOf, type StreamHandler, type StreamWorker } from './streams.ts';
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
@@ -14,6 +18,9 @@ import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.
 import { startLocalKms } from './kms.ts';
 import { formsDir as defaultFormsDir } from './paths.ts';
 import { createTokenVerifier } from './tokens.ts';
+import { createLocalEventBus, ruleWorkersOf, type RuleHandler, type RuleWorker } from './rules.ts';
+import { startLocalS3, type LocalBuckets } from './s3.ts';
+import { createScanner } from './scanner.ts';
 
 export const REGION = 'eu-central-1';
 
@@ -24,9 +31,15 @@ export interface StackInfo {
   dynamodbBinding: 'loopback' | 'all-interfaces';
   kmsEndpoint: string;
   region: string;
-  tables: { cases: string; events: string; idempotency: string };
+  tables: { cases: string; events: string; idempotency: string; attachments: string };
+  /** The S3-compatible store (s3rver, SigV4-checking) and its buckets. */
+  s3Endpoint: string;
+  buckets: LocalBuckets;
   caseKeyArn: string;
   hmacSecretId: string;
+  /** The local SQS (queues.ts, sqs.ts) and each queue's URL and dead-letter queue. */
+  sqsEndpoint: string;
+  queues: Record<QueueNeed, LocalQueue>;
   dataDir: string;
   /**
    * The stack's generated credentials (also in `<dataDir>/credentials.json`): the local KMS accepts
@@ -69,6 +82,8 @@ export interface LocalStackOptions {
    * `POST /dynamodb/kill|stop|start|freeze|thaw`, `GET /dynamodb`. For tests only.
    */
   testControl?: boolean;
+  /** Overrides every queue's visibility timeout, in seconds (tests: a failed message comes back sooner). */
+  queueVisibilityTimeoutSeconds?: number;
 }
 
 /**
@@ -126,6 +141,22 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const kms = await startLocalKms({ dataDir: options.dataDir, port: 0, region: REGION, faults: options.kmsFaults ?? false });
     stoppers.push(kms.close);
+    const sqs = await startLocalSqs({
+      dataDir: options.dataDir,
+      region: REGION,
+      ...(options.queueVisibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds } : {}),
+    });
+    stoppers.push(sqs.close);
+
+    // The store notifies the scanner stand-in of new objects; the scanner's verdict goes over the
+    // local event bus to the rule-triggered workers (loaded below, once the environment is set).
+    let onObjectCreated: (bucket: string, key: string, read: () => Promise<Buffer>) => Promise<void> = async () => undefined;
+    const s3 = await startLocalS3({
+      dataDir: options.dataDir,
+      credentials,
+      onObjectCreated: (bucket, key, read) => void onObjectCreated(bucket, key, read).catch(() => undefined),
+    });
+    stoppers.push(s3.stop);
 
     Object.assign(process.env, {
       AWS_REGION: REGION,
@@ -134,9 +165,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_DYNAMODB: dynamodb.endpoint,
       AWS_ENDPOINT_URL_KMS: kms.url,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: kms.url,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      DELIVERIES_QUEUE_URL: sqs.queues.deliveries.url,
+      CONFIRMATIONS_QUEUE_URL: sqs.queues.confirmations.url,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      QUARANTINE_BUCKET: s3.buckets.quarantine,
+      VAULT_BUCKET: s3.buckets.vault,
+      ATTACHMENT_KEY_ID: kms.keyArn,
       CASES_TABLE: LOCAL_TABLES.cases,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
       EVENTS_TABLE: LOCAL_TABLES.events,
+      ATTACHMENTS_TABLE: LOCAL_TABLES.attachments,
       CASE_KEY_ID: kms.keyArn,
       HMAC_SECRET_ID: kms.secretId,
       FORMS_DIR: shippedForms,
@@ -166,6 +205,29 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         tables.destroy();
       });
     }
+
+    // Workers fed by a queue run here as in Lambda, fed by a poller (queues.ts).
+    const queueWorkers = queueWorkersOf(functionTable);
+    if (queueWorkers.length > 0) {
+      const client = new SQSClient({ region: REGION, endpoint: sqs.endpoint, credentials });
+      const workers: QueueWorker[] = [];
+      for (const worker of queueWorkers) {
+        workers.push({ ...worker, invoke: ((await import(worker.module)) as { handler: QueueHandler }).handler });
+      }
+      const pollers = startQueuePollers({ sqs: client, queues: sqs.queues, workers, region: REGION });
+      stoppers.push(async () => {
+        await pollers.stop();
+        client.destroy();
+      });
+    }
+    // Workers triggered by EventBridge rules (the scan results) run here as in Lambda.
+    const ruleWorkers: RuleWorker[] = [];
+    for (const worker of ruleWorkersOf(functionTable)) {
+      ruleWorkers.push({ ...worker, invoke: ((await import(worker.module)) as { handler: RuleHandler }).handler });
+    }
+    const bus = createLocalEventBus(ruleWorkers, { region: REGION });
+    onObjectCreated = createScanner({ bus, protectedBucket: s3.buckets.quarantine, region: REGION });
+    stoppers.push(() => bus.idle());
 
     const server = createGateway({
       routes: gatewayRoutes,
@@ -209,8 +271,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       kmsEndpoint: kms.url,
       region: REGION,
       tables: { ...LOCAL_TABLES },
+      s3Endpoint: s3.endpoint,
+      buckets: { ...s3.buckets },
       caseKeyArn: kms.keyArn,
       hmacSecretId: kms.secretId,
+      sqsEndpoint: sqs.endpoint,
+      queues: sqs.queues,
       dataDir: options.dataDir,
       credentials,
       ...(controlUrl ? { controlUrl } : {}),

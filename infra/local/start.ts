@@ -17,7 +17,8 @@ Secrets Manager, the HTTP gateway with the Lambda handlers), all on 127.0.0.1. P
   POWERTOOLS_LOG_LEVEL=WARN  the handlers' log level
   LOCAL_KMS_FAULTS=1         tests only: fault injection on the local KMS (POST /_faults)
   LOCAL_TEST_CONTROL=1       tests only: an endpoint that stops and restarts DynamoDB Local
-  LOCAL_DYNAMODB_ALL_INTERFACES=1  tests only: run DynamoDB Local as a JRE without javac would`;
+  LOCAL_DYNAMODB_ALL_INTERFACES=1  tests only: run DynamoDB Local as a JRE without javac would
+  LOCAL_QUEUE_VISIBILITY_SECONDS=N tests only: a failed queue message comes back after N seconds`;
 
 const args = process.argv.slice(2);
 if (args.length > 0) {
@@ -50,6 +51,7 @@ try {
     port,
     kmsFaults: process.env.LOCAL_KMS_FAULTS === '1',
     testControl: process.env.LOCAL_TEST_CONTROL === '1',
+    ...(process.env.LOCAL_QUEUE_VISIBILITY_SECONDS ? { queueVisibilityTimeoutSeconds: Number(process.env.LOCAL_QUEUE_VISIBILITY_SECONDS) } : {}),
   });
   const stack = await starting;
   if (stack.info.dynamodbBinding !== 'loopback') {

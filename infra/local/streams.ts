@@ -18,7 +18,8 @@ import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
  * of the function table, the stream of its table (DynamoDB Local supports Streams) is polled and
  * its records handed in batches to the worker's handler, the same code Lambda runs. As in Lambda:
  * records in order per shard, at least once, `batchItemFailures` redelivered from the first failed
- * record, a batch that keeps failing given up after `maxRetries` (logged). The position per shard
+ * record, retried without limit as Lambda's mapping is configured (infra/constructs/functions.ts),
+ * unless `maxRetries` sets one (then given up, logged). The position per shard
  * is kept in a checkpoint file, so a restarted stack resumes where it stopped.
  */
 export type StreamHandler = (event: DynamoDBStreamEvent, context: unknown) => Promise<DynamoDBBatchResponse | void>;
@@ -56,7 +57,7 @@ export function streamWorkersOf(table: FunctionTable, tableNames: Readonly<Recor
 
 export function startStreamPollers(options: StreamPollerOptions): { stop(): Promise<void> } {
   const intervalMs = options.intervalMs ?? 250;
-  const maxRetries = options.maxRetries ?? 10;
+  const maxRetries = options.maxRetries ?? Number.POSITIVE_INFINITY;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const checkpoints: Checkpoints = existsSync(options.checkpointFile) ? (JSON.parse(readFileSync(options.checkpointFile, 'utf8')) as Checkpoints) : {};
   const save = () => writeFileSync(options.checkpointFile, JSON.stringify(checkpoints), { mode: 0o600 });

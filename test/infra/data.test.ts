@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { LIST_PROJECTION, casesTable } from '#lib/cases/tables.ts';
-import { routes } from '../../functions/functions.ts';
+import { functionsOf } from '../../functions/functions.ts';
+import { TABLE_NEEDS } from '#lib/runtime/needs.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 
 let dev: Synthesized;
@@ -18,7 +19,7 @@ describe('data, keys and retention', () => {
   it('every table is on-demand, point-in-time recoverable, TTL-expiring and encrypted with the at-rest key', () => {
     const dataKey = dev.stack.getLogicalId(dev.stack.keys.dataKey.node.defaultChild as never);
     const tables = ofType(dev, 'AWS::DynamoDB::Table');
-    expect(tables).toHaveLength(3);
+    expect(tables).toHaveLength(TABLE_NEEDS.length);
     for (const table of tables) {
       expect(table.Properties).toMatchObject({
         BillingMode: 'PAY_PER_REQUEST',
@@ -83,7 +84,7 @@ describe('data, keys and retention', () => {
   ] as const)('every %s log group has a retention of %i days', (stage, days) => {
     const groups = ofType(stage === 'dev' ? dev : prod, 'AWS::Logs::LogGroup');
     // One per function, the API's access and execution logs, the WAF's, the user pool's and the probe's.
-    expect(groups.length).toBe(routes.length + 5);
+    expect(groups.length).toBe(functionsOf().length + 5);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(days);
   });
 
@@ -108,9 +109,9 @@ describe('data, keys and retention', () => {
 
   it('every function has an errors and a throttles alarm, every table a throttling alarm', () => {
     const alarms = ofType(dev, 'AWS::CloudWatch::Alarm');
-    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(routes.length);
-    expect(alarms.filter((a) => a.Properties.MetricName === 'Throttles')).toHaveLength(routes.length);
+    expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(functionsOf().length);
+    expect(alarms.filter((a) => a.Properties.MetricName === 'Throttles')).toHaveLength(functionsOf().length);
     const throttling = alarms.filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes('ThrottleEvents'));
-    expect(throttling).toHaveLength(3);
+    expect(throttling).toHaveLength(TABLE_NEEDS.length);
   });
 });

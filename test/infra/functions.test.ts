@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Stage } from 'aws-cdk-lib';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { CONFIG_OF_NEED } from '#lib/runtime/config.ts';
-import { routes } from '../../functions/functions.ts';
+import { functionsOf, routes } from '../../functions/functions.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 import { composition } from '../../bench/coldStart.ts';
 import { BUILD_DIR, PUBLIC_DOCUMENTS } from '#lib/forms/public.ts';
@@ -32,9 +32,9 @@ const formFiles = (dir: string): string[] =>
   readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.json')).sort();
 
 describe('functions', () => {
-  it('there is one function per route', () => {
-    // One per route, and the synthetic probe of GET /forms (inline code, its own test in operations.test.ts).
-    dev.template.resourceCountIs('AWS::Lambda::Function', routes.length + 1);
+  it('there is one function per entry of the function table', () => {
+    // One per route or worker, and the synthetic probe of GET /forms (inline code, its own test in operations.test.ts).
+    dev.template.resourceCountIs('AWS::Lambda::Function', functionsOf().length + 1);
   });
 
   it.each(routes.map((route) => route.handler))('%s runs nodejs24.x on arm64 with active tracing and its own log group', (handler) => {
@@ -59,6 +59,10 @@ describe('functions', () => {
         ...(route.needs.caseKey?.length ? ['CASE_KEY_ID'] : []),
         ...(route.needs.hmacSecret ? ['HMAC_SECRET_ID'] : []),
         ...(route.needs.forms ? ['FORMS_DIR'] : []),
+        ...(route.needs.attachments?.length ? ['ATTACHMENTS_TABLE'] : []),
+        ...(route.needs.attachmentKey?.length ? ['ATTACHMENT_KEY_ID'] : []),
+        ...(route.needs.quarantine?.length ? ['QUARANTINE_BUCKET'] : []),
+        ...(route.needs.vault?.length ? ['VAULT_BUCKET'] : []),
       ];
       const handlerSettings = Object.values(CONFIG_OF_NEED) as string[];
       expect(Object.keys(variables).filter((name) => handlerSettings.includes(name)).sort()).toEqual(expected.sort());

@@ -91,11 +91,18 @@ describe('least privilege', () => {
     "the %s role's DynamoDB and case-key actions equal its route's needs",
     (handler, route) => {
       const statements = statementsOfRole(dev.template, roleOf(handler));
-      const tables = { cases: dev.stack.data.cases, events: dev.stack.data.events, idempotency: dev.stack.data.idempotency };
+      const tables = {
+        cases: dev.stack.data.cases,
+        events: dev.stack.data.events,
+        idempotency: dev.stack.data.idempotency,
+        attachments: dev.stack.data.attachments,
+      };
       for (const need of TABLE_NEEDS) {
         expect({ [need]: actionsOn(statements, logicalId(tables[need]), 'dynamodb') }).toEqual({ [need]: [...(route.needs[need] ?? [])].sort() });
       }
-      expect(actionsOn(statements, logicalId(dev.stack.keys.caseKey), 'kms')).toEqual([...(route.needs.caseKey ?? [])].sort());
+      // Case data and attachment metadata are both wrapped by the case key, each with its own context.
+      const caseKeyActions = new Set([...(route.needs.caseKey ?? []), ...(route.needs.attachmentKey ?? [])]);
+      expect(actionsOn(statements, logicalId(dev.stack.keys.caseKey), 'kms')).toEqual([...caseKeyActions].sort());
       expect(actionsOn(statements, logicalId(dev.stack.keys.hmacSecret), 'secretsmanager')).toEqual(
         route.needs.hmacSecret ? ['secretsmanager:GetSecretValue'] : [],
       );
@@ -108,7 +115,14 @@ describe('least privilege', () => {
       (s) => s.Effect === 'Allow' && s.Action.some((a) => a.startsWith('kms:')) && resourceRefersTo(s, caseKey),
     );
     expect(grants.length).toBeGreaterThan(0);
-    for (const grant of grants) {
+    // Each grant pins one of the two contexts the case key is used with: case data, or attachment
+    // metadata (file names; test/infra/attachments.test.ts checks that one).
+    const caseGrants = grants.filter((grant) => grant.Condition?.StringEquals?.['kms:EncryptionContext:purpose'] !== 'attachment-meta');
+    expect(caseGrants.length).toBeGreaterThan(0);
+    for (const grant of grants.filter((candidate) => !caseGrants.includes(candidate))) {
+      expect(grant.Condition?.['ForAllValues:StringEquals']).toEqual({ 'kms:EncryptionContextKeys': ['attachmentId', 'formId', 'office', 'purpose'] });
+    }
+    for (const grant of caseGrants) {
       expect(grant.Condition).toEqual({
         'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['caseId', 'formId', 'formVersion', 'office', 'purpose'] },
         Null: {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { routes } from '../../functions/functions.ts';
+import { functionsOf } from '../../functions/functions.ts';
 import { WRITE_FUSE_FACTOR, WRITE_UNITS_PER_SUBMISSION } from '../../infra/constructs/data.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 
@@ -89,7 +89,7 @@ describe('capacity (issue 18, point 4)', () => {
 describe('safe deployments (issue 18, point 6)', () => {
   it('API Gateway invokes each function through its live alias', () => {
     const aliases = ofType(prod, 'AWS::Lambda::Alias');
-    expect(aliases.map(([, a]) => a.Properties.Name)).toEqual(routes.map(() => 'live'));
+    expect(aliases.map(([, a]) => a.Properties.Name)).toEqual(functionsOf().map(() => 'live'));
     for (const [, method] of ofType(prod, 'AWS::ApiGateway::Method')) {
       if (method.Properties.HttpMethod === 'OPTIONS') continue;
       const uri = JSON.stringify((method.Properties.Integration as { Uri: unknown }).Uri);
@@ -99,7 +99,7 @@ describe('safe deployments (issue 18, point 6)', () => {
 
   it('prod rolls each function out as a 10 % canary that rolls back on its errors and the API 5XX rate', () => {
     const groups = ofType(prod, 'AWS::CodeDeploy::DeploymentGroup');
-    expect(groups).toHaveLength(routes.length);
+    expect(groups).toHaveLength(functionsOf().length);
     const api5xx = idOf(prod, prod.stack.alarms.node.findChild('Api5xxRate'));
     for (const { name } of prod.stack.functions.all) {
       const errors = idOf(prod, prod.stack.alarms.node.findChild(`${name}Errors`));

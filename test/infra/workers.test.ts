@@ -5,8 +5,8 @@ import { type Synthesized, statementsOfRole, synthStage } from './synth.ts';
 
 /**
  * Workers come from the function table exactly as routes do: one entry, and the stack derives the
- * function, its trigger, its grants and its environment. The shipped table has no worker yet, so a
- * table with workers is handed in (their folders are existing handlers: only the wiring is tested).
+ * function, its trigger, its grants and its environment. A table with one worker of each kind is
+ * handed in (their folders are existing handlers: only the wiring is tested).
  */
 const table: FunctionTable = {
   getForm: functions.getForm,
@@ -14,6 +14,7 @@ const table: FunctionTable = {
   listEvents: { trigger: { kind: 'stream', table: 'events', batchSize: 5 }, needs: { events: ['dynamodb:Query'] } },
   openapi: { trigger: { kind: 'schedule', expression: 'rate(1 hour)' }, needs: {} },
   listForms: { trigger: { kind: 'rule', source: 'aws.guardduty', detailType: 'GuardDuty Malware Protection Object Scan Result' }, needs: {} },
+  getCase: { trigger: { kind: 'queue', queue: 'deliveries', batchSize: 4 }, needs: { deliveries: ['sqs:ChangeMessageVisibility'] } },
 };
 
 let synthesized: Synthesized;
@@ -54,6 +55,28 @@ describe('workers from the function table', () => {
       EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Malware Protection Object Scan Result'] },
       Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId('listForms'), 'Arn'] } })],
     });
+  });
+
+  it('a queue worker is fed by its queue with partial batch failures, may consume that queue only, and learns its URL', () => {
+    const queues = synthesized.template.findResources('AWS::SQS::Queue');
+    const deliveries = Object.entries(queues).find(([, queue]) => (queue as { Properties: { RedrivePolicy?: unknown } }).Properties.RedrivePolicy && JSON.stringify(queue).includes('Deliveries'));
+    expect(deliveries).toBeDefined();
+    const queueId = deliveries?.[0] ?? '';
+    synthesized.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: logicalId('getCase') },
+      BatchSize: 4,
+      EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    const role = synthesized.stack.getLogicalId(synthesized.stack.functions.byName('getCase').role.node.defaultChild as never);
+    const statements = statementsOfRole(synthesized.template, role);
+    const sqsStatements = statements.filter((statement) => statement.Action.some((action) => action.startsWith('sqs:')));
+    for (const statement of sqsStatements) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+    expect(sqsStatements.flatMap((statement) => statement.Action)).toEqual(expect.arrayContaining(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:ChangeMessageVisibility']));
+    expect(sqsStatements.flatMap((statement) => statement.Action)).not.toContain('sqs:SendMessage');
+    const variables = synthesized.template.toJSON().Resources[logicalId('getCase')].Properties.Environment.Variables as Record<string, unknown>;
+    expect(variables.DELIVERIES_QUEUE_URL).toEqual({ Ref: queueId });
+    expect(variables.CONFIRMATIONS_QUEUE_URL).toBeUndefined();
   });
 
   it('workers get no API method and no CORS setting; the routes keep theirs', () => {

@@ -73,6 +73,18 @@ export const COMPONENTS: Record<string, { readonly shape: z.ZodType; readonly de
   IdempotencyKey: { shape: api.idempotencyKeyHeader, description: '1 to 255 visible ASCII characters.' },
   Health: { shape: api.healthResponse },
   OpenApiDocument: { shape: api.openApiDocument, description: 'This document.' },
+  AttachmentId: { shape: api.attachmentId },
+  MediaType: { shape: api.mediaType },
+  Sha256: { shape: api.sha256 },
+  DataPointer: { shape: api.dataPointer },
+  AttachmentStatus: { shape: api.attachmentStatus, description: 'Where an upload stands: portals poll until `clean`.' },
+  RejectionReason: { shape: api.rejectionReason },
+  AttachmentTicketRequest: { shape: api.attachmentTicketRequest, description: 'A file a citizen is about to upload for a file field.' },
+  UploadInstruction: { shape: api.uploadInstruction, description: 'How to send the bytes: a presigned PUT with fixed headers.' },
+  AttachmentTicket: { shape: api.attachmentTicket, description: 'An upload ticket.' },
+  AttachmentState: { shape: api.attachmentState, description: 'The status of an upload.' },
+  CaseAttachment: { shape: api.caseAttachment, description: 'A file of a case, with its decrypted name.' },
+  AttachmentDownload: { shape: api.attachmentDownload, description: 'A short-lived download URL.' },
 };
 
 export const FORM_DATA_DESCRIPTION =
@@ -82,6 +94,7 @@ export const FORM_DATA_DESCRIPTION =
 export const PATH_PARAMETERS: Record<string, { readonly component: string; readonly description: string }> = {
   formId: { component: 'FormId', description: 'Id of the form.' },
   caseId: { component: 'CaseId', description: 'Id of the case; an id that is not a ULID is `404`, like an unknown one.' },
+  attachmentId: { component: 'AttachmentId', description: 'Id of the attachment (from its ticket); an id that is not a ULID is `404`.' },
 };
 
 const NOT_FOUND_CASE: ProblemCase = {
@@ -232,6 +245,44 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       NOT_FOUND_CASE,
       { slug: 'malformed-request', when: 'A bad query parameter, or a forged cursor or one issued for another case.' },
       { slug: 'integrity-error', when: 'The stored case item is damaged (its envelope or summary is missing or malformed).' },
+    ],
+  },
+  attachmentTicket: {
+    tag: 'submissions',
+    summary: 'Get an upload ticket for a file',
+    description:
+      'For a file field of the form (`x-attachment` in its schema; `field` is the JSON Pointer into `data`, array elements ' +
+      'by index): records the file and answers a presigned `PUT` into quarantine, valid for 15 minutes, that storage accepts ' +
+      'only with exactly `upload.headers` (length, type, SHA-256 checksum; no overwrite). The file is then scanned; poll its status.',
+    body: { component: 'AttachmentTicketRequest', description: 'The file\'s field, name, media type, size and SHA-256 (base64).' },
+    success: { status: 201, component: 'AttachmentTicket', description: 'The ticket with the upload instruction.', cacheControl: 'no-store' },
+    problems: [
+      { slug: 'malformed-request', when: 'A member is missing, malformed or unknown (e.g. `sha256` not 44 characters of base64).' },
+      { slug: 'not-found', when: 'Unknown form.' },
+      { slug: 'validation-failed', when: '`field` is no file field of the form (pointer `/field`), or the type (`/mediaType`) or size (`/size`) is not allowed there.' },
+      { slug: 'unavailable', when: 'KMS or DynamoDB failed; no ticket was issued.' },
+    ],
+  },
+  attachmentStatus: {
+    tag: 'submissions',
+    summary: 'Status of an uploaded file',
+    description:
+      '`awaiting-upload` until the scan result arrives, `clean` once the file passed the malware scan and its leading bytes ' +
+      'match its type (only then can it be submitted), `rejected` with a `reason` otherwise. Unbound tickets expire after 24 hours.',
+    success: { status: 200, component: 'AttachmentState', description: 'The status.', cacheControl: 'no-store' },
+    problems: [{ slug: 'not-found', when: 'Unknown or expired attachment, or one of another form.' }],
+  },
+  downloadAttachment: {
+    tag: 'cases',
+    summary: 'Download a file of a case',
+    description:
+      'Records `case.attachment_viewed`, then answers a presigned GET of the file, valid for at most 60 seconds. ' +
+      'If the view cannot be recorded, no URL is answered.',
+    success: { status: 200, component: 'AttachmentDownload', description: 'The download URL.', cacheControl: 'no-store' },
+    problems: [
+      { slug: 'not-found', when: 'No such case or attachment, an attachment of another case, or a case of an office the clerk does not work for.' },
+      { slug: 'integrity-error', when: 'The stored case item is damaged.' },
+      { slug: 'unavailable', when: 'DynamoDB failed, or the view could not be recorded; no URL is answered.' },
     ],
   },
   openapi: {

@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { CASE_STATUSES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES, type CaseEvent, type CaseSummary } from '#lib/cases/model.ts';
 import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
+import { ATTACHMENT_ID, MEDIA_TYPES } from '#lib/attachments/fields.ts';
+import { ATTACHMENT_STATUSES, REJECTION_REASONS } from '#lib/attachments/model.ts';
 
 /**
  * Request and response shapes of API.md. Handlers parse untrusted input with these; the OpenAPI
@@ -124,9 +126,68 @@ export const actor = z.string().min(1).max(128).meta({ description: 'Who acted: 
 
 export const caseNote = z.object({ at: timestamp, actor, text: z.string() });
 
+// ---- attachments ------------------------------------------------------------------------------
+
+export const attachmentId = z.string().regex(ATTACHMENT_ID).meta({ description: 'ULID of an attachment: 26 characters of Crockford base32.' });
+export const mediaType = z.enum(MEDIA_TYPES).meta({ description: 'Media type of a file: PDF, JPEG or PNG.' });
+export const sha256 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/).meta({ description: 'Base64 of the SHA-256 of the file\'s bytes (44 characters).' });
+export const dataPointer = z
+  .string()
+  .max(500)
+  .regex(/^(\/[^/]*)+$/)
+  .meta({ description: 'JSON Pointer into the form\'s `data` where the attachment id will stand; array elements by index, e.g. `/incomeProofs/0`.' });
+
+/** `POST /forms/{formId}/attachments`. Type and size are checked against the field (422), not here. */
+export const attachmentTicketRequest = z.strictObject({
+  field: dataPointer,
+  fileName: z
+    .string()
+    .min(1)
+    .max(255)
+    .regex(/^[^\p{Cc}/\\]+$/u)
+    .meta({ description: 'The file\'s name as the citizen chose it (no path, no control characters); stored encrypted.' }),
+  mediaType: z.string().min(1).max(100).meta({ description: 'One of the field\'s `x-attachment.mediaTypes`.' }),
+  size: z.int().min(1).max(Number.MAX_SAFE_INTEGER).meta({ description: 'Bytes; at most the field\'s `x-attachment.maxBytes`.' }),
+  sha256,
+});
+
+export const attachmentStatus = z.enum(ATTACHMENT_STATUSES);
+export const rejectionReason = z.enum(REJECTION_REASONS);
+
+export const attachmentState = z.object({
+  attachmentId,
+  status: attachmentStatus,
+  reason: rejectionReason.optional().meta({ description: 'Why a file was rejected (only with `rejected`).' }),
+});
+
+export const uploadInstruction = z.object({
+  method: z.literal('PUT'),
+  url: z.url().meta({ description: 'Presigned URL of the upload.' }),
+  headers: z.record(z.string(), z.string()).meta({ description: 'Send exactly these headers with the bytes; storage refuses other sizes, types or checksums.' }),
+  expiresAt: timestamp,
+});
+
+export const attachmentTicket = z.object({ attachmentId, status: z.literal('awaiting-upload'), upload: uploadInstruction });
+
+/** An attachment of a case as a clerk sees it. */
+export const caseAttachment = z.object({
+  attachmentId,
+  field: dataPointer,
+  fileName: z.string(),
+  mediaType,
+  size: z.int().min(1),
+  sha256,
+});
+
+export const attachmentDownload = z.object({
+  url: z.url().meta({ description: 'Presigned GET of the file, valid for at most 60 seconds.' }),
+  expiresAt: timestamp,
+});
+
 export const caseDetail = caseSummary.extend({
   data: formData,
   notes: z.array(caseNote).meta({ description: 'Notes of status changes, oldest first.' }),
+  attachments: z.array(caseAttachment).meta({ description: 'The files bound to the case, with their decrypted names.' }),
 });
 
 export const eventType = z.enum(EVENT_TYPES);

@@ -16,6 +16,9 @@ import { CITIZEN_ACTOR, type CaseEvent, type CaseStatus, type CaseSummary } from
 import { newReference } from './reference.ts';
 import { SUMMARY_ATTRIBUTES } from './tables.ts';
 
+/** The sort-key prefix of a case's attachment items (attachments/caseFiles.ts `FILE_PREFIX`). */
+const FILE_ITEM_PREFIX = 'CASE#FILE#';
+
 export const newId = monotonicFactory();
 
 /** How often a clashing reference is drawn again before giving up (a clash is ~1e-12 per draw). */
@@ -49,7 +52,8 @@ export interface StoredCase {
   mac: Uint8Array;
 }
 
-export type LoadedCase = StoredCase & { notes: StoredNote[] };
+/** A case's attachments are items of its partition too (attachments/caseFiles.ts), kept raw here. */
+export type LoadedCase = StoredCase & { notes: StoredNote[]; files: Record<string, AttributeValue>[] };
 
 /** A clerk's change: a new status (or the same, for a note alone), an optional note, and the next summary's MAC. */
 export interface CaseChange {
@@ -109,6 +113,7 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
   async function load(caseId: string): Promise<LoadedCase | undefined> {
     let found: StoredCase | undefined;
     const notes: StoredNote[] = [];
+    const files: Record<string, AttributeValue>[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await ddb.send(
@@ -124,11 +129,12 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
         const sk = item.sk?.S ?? '';
         if (sk === 'CASE') found = readCaseItem(caseId, item);
         else if (sk.startsWith(NOTE_PREFIX)) notes.push(readNoteItem(caseId, item));
+        else if (sk.startsWith(FILE_ITEM_PREFIX)) files.push(item);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     const current = live(found);
-    return current && { ...current, notes };
+    return current && { ...current, notes, files };
   }
 
   return {

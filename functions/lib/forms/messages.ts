@@ -135,6 +135,7 @@ const MESSAGES: Record<string, Describe> = {
   maxProperties: (params, language) =>
     language === 'de' ? `darf höchstens ${number(params.limit, language)} Angaben enthalten` : `must contain at most ${number(params.limit, language)} entries`,
   anyOf: (_, language) => fixed('entspricht keiner der zulässigen Möglichkeiten', 'matches none of the allowed options')(language),
+  'x-attachment': (_, language) => fixed('muss die Kennung einer hochgeladenen Datei sein', 'must be the id of an uploaded file')(language),
   oneOf: (_, language) => fixed('muss genau einer der zulässigen Möglichkeiten entsprechen', 'must match exactly one of the allowed options')(language),
 };
 

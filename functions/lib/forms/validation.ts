@@ -6,6 +6,7 @@ import type { FormDefinition } from './definition.ts';
 import { xMessageKeyword } from './messages.ts';
 import { formValidatorOver, type FormChecks, type FormValidator } from './issues.ts';
 import { resolveLocalRef, validInstancesWithinLimits } from './structure.ts';
+import { xAttachmentKeyword } from '#lib/attachments/keyword.ts';
 
 export {
   MAX_DATA_DEPTH,
@@ -72,6 +73,7 @@ export function createFormSchemaAjv({ checkSchemas = true, allErrors = true, sou
   });
   addFormats(ajv);
   ajv.addKeyword(xMessageKeyword);
+  ajv.addKeyword(xAttachmentKeyword);
   return ajv;
 }
 

@@ -1,6 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { boundedByDeadline } from './deadline.ts';
 
 /**
@@ -22,3 +23,4 @@ const common = {
 export const dynamodb = /* @__PURE__ */ boundedByDeadline(new DynamoDBClient(common));
 export const kms = /* @__PURE__ */ boundedByDeadline(new KMSClient(common));
 export const secretsManager = /* @__PURE__ */ boundedByDeadline(new SecretsManagerClient(common));
+export const sqs = /* @__PURE__ */ boundedByDeadline(new SQSClient(common));

@@ -13,6 +13,12 @@ export const CONFIG_OF_NEED = {
   idempotency: 'IDEMPOTENCY_TABLE',
   hmacSecret: 'HMAC_SECRET_ID',
   forms: 'FORMS_DIR',
+  deliveries: 'DELIVERIES_QUEUE_URL',
+  confirmations: 'CONFIRMATIONS_QUEUE_URL',
+  attachments: 'ATTACHMENTS_TABLE',
+  attachmentKey: 'ATTACHMENT_KEY_ID',
+  quarantine: 'QUARANTINE_BUCKET',
+  vault: 'VAULT_BUCKET',
 } as const satisfies Record<keyof Needs, string>;
 
 export type ConfigName = (typeof CONFIG_OF_NEED)[keyof Needs];

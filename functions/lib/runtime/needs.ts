@@ -10,6 +10,20 @@ export type CasesTableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamo
 /** The audit trail is append-only: never UpdateItem or DeleteItem. */
 export type EventsTableAction = 'dynamodb:PutItem' | 'dynamodb:Query';
 export type IdempotencyTableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+/**
+ * What a function may do with one of the stack's queues. Consuming (receive, delete) is what a
+ * queue trigger grants by itself; ChangeMessageVisibility is for a consumer that backs off.
+ */
+export type QueueAction = 'sqs:SendMessage' | 'sqs:ChangeMessageVisibility';
+/** Attachment tickets (functions/lib/attachments/tables.ts): never DeleteItem (TTL removes them). */
+export type AttachmentsTableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+/** KMS operations on the case key for attachment metadata (restricted to the attachment encryption context). */
+export type AttachmentKeyAction = 'kms:GenerateDataKey' | 'kms:Decrypt';
+/**
+ * S3 object actions on one bucket. `s3:PutObject` is also what a presigned PUT needs from its
+ * signer; reading metadata (HEAD) is part of `s3:GetObject`.
+ */
+export type BucketAction = 's3:PutObject' | 's3:GetObject' | 's3:DeleteObject';
 
 export interface Needs {
   /** KMS operations on the stack's case key (always restricted to the case encryption context). */
@@ -22,11 +36,30 @@ export interface Needs {
   readonly hmacSecret?: true;
   /** Ships the form definitions under schemas/forms with the function. */
   readonly forms?: true;
+  /** The queue of cases to deliver to their office's back-office system. */
+  readonly deliveries?: readonly QueueAction[];
+  /** The queue of cases whose citizen gets a confirmation mail. */
+  readonly confirmations?: readonly QueueAction[];
+  /** DynamoDB actions on the attachments table (tickets and verdicts). */
+  readonly attachments?: readonly AttachmentsTableAction[];
+  /** KMS operations on the case key with the attachment-metadata context (file names). */
+  readonly attachmentKey?: readonly AttachmentKeyAction[];
+  /** Object actions on the quarantine bucket (uploads before their scan). */
+  readonly quarantine?: readonly BucketAction[];
+  /** Object actions on the vault bucket (files that were scanned clean). */
+  readonly vault?: readonly BucketAction[];
 }
 
 /** The table needs, one per DynamoDB table of functions/lib/cases/tables.ts. */
-export const TABLE_NEEDS = ['cases', 'events', 'idempotency'] as const satisfies readonly (keyof Needs)[];
+export const TABLE_NEEDS = ['cases', 'events', 'idempotency', 'attachments'] as const satisfies readonly (keyof Needs)[];
 export type TableNeed = (typeof TABLE_NEEDS)[number];
+
+/** The queue needs, one per queue of functions/lib/messaging/queues.ts. */
+export const QUEUE_NEEDS = ['deliveries', 'confirmations'] as const satisfies readonly (keyof Needs)[];
+export type QueueNeed = (typeof QUEUE_NEEDS)[number];
+/** The bucket needs, one per S3 bucket of infra/constructs/attachments.ts. */
+export const BUCKET_NEEDS = ['quarantine', 'vault'] as const satisfies readonly (keyof Needs)[];
+export type BucketNeed = (typeof BUCKET_NEEDS)[number];
 
 /** Whether a function has a need at all (a non-empty action list, or `true`). */
 export function has(needs: Needs, need: keyof Needs): boolean {

@@ -87,6 +87,23 @@ const CONTRACT: Record<string, { success: string; problems: string[] }> = {
     problems: ['400 malformed-request', '401 unauthorized', '404 not-found', '429 rate-limited', '500 integrity-error', '503 unavailable'],
   },
   'GET /openapi.json': { success: '200', problems: ['429 rate-limited', '503 unavailable'] },
+  'POST /forms/{formId}/attachments': {
+    success: '201',
+    problems: [
+      '400 malformed-request',
+      '404 not-found',
+      '413 payload-too-large',
+      '415 unsupported-media-type',
+      '422 validation-failed',
+      '429 rate-limited',
+      '503 unavailable',
+    ],
+  },
+  'GET /forms/{formId}/attachments/{attachmentId}': { success: '200', problems: ['404 not-found', '429 rate-limited', '503 unavailable'] },
+  'GET /cases/{caseId}/attachments/{attachmentId}': {
+    success: '200',
+    problems: ['401 unauthorized', '404 not-found', '429 rate-limited', '500 integrity-error', '503 unavailable'],
+  },
 };
 
 // Compile-time: the documented shapes are the domain's types.
@@ -208,7 +225,7 @@ describe('the OpenAPI document', () => {
       .filter((route) => operationOf(route.method, route.path).requestBody !== undefined)
       .map((route) => route.handler)
       .sort();
-    expect(bodies).toEqual(['submit', 'updateCase']);
+    expect(bodies).toEqual(['attachmentTicket', 'submit', 'updateCase']);
     expect(operationOf('POST', '/forms/{formId}/submissions').requestBody).toMatchObject({
       required: true,
       content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionRequest' } } },

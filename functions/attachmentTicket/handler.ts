@@ -1,0 +1,23 @@
+import { createAttachmentStore } from '#lib/attachments/store.ts';
+import { s3 } from '#lib/attachments/s3.ts';
+import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { httpRoute } from '#lib/http/pipeline.ts';
+import { dynamodb, kms } from '#lib/runtime/clients.ts';
+import { readConfig } from '#lib/runtime/config.ts';
+import { functions } from '../functions.ts';
+import { createAttachmentTicket } from './attachmentTicket.ts';
+
+const config = readConfig(functions.attachmentTicket.needs);
+
+export const handler = httpRoute(
+  createAttachmentTicket({
+    // Checked at synth (infra/forms.ts).
+    forms: loadFormCatalogue(config.FORMS_DIR, { verify: false }),
+    attachments: createAttachmentStore(dynamodb, config.ATTACHMENTS_TABLE),
+    kms,
+    attachmentKeyId: config.ATTACHMENT_KEY_ID,
+    s3,
+    quarantineBucket: config.QUARANTINE_BUCKET,
+  }),
+  { jsonBody: true },
+);

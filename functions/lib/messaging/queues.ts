@@ -1,0 +1,40 @@
+import type { QueueNeed } from '../runtime/needs.ts';
+
+/**
+ * The stack's queues: what happens to a case after it was received (ARCHITECTURE.md, Data 8).
+ * Each has a dead-letter queue; a message that was received `maxReceiveCount` times without being
+ * handled moves there (and an alarm fires). The CDK stack and the local stack build the queues
+ * from these settings; the visibility timeout is the default pause before a failed message comes
+ * back (a worker may choose a longer one, see batch.ts `retryAfter`).
+ */
+export interface QueueSettings {
+  readonly description: string;
+  /** Seconds a received message stays invisible; at least six times the function timeout (AWS's advice for Lambda triggers). */
+  readonly visibilityTimeoutSeconds: number;
+  readonly maxReceiveCount: number;
+  /** How long a message is kept, in the queue and in its dead-letter queue (SQS allows 1 minute to 14 days). */
+  readonly retentionDays: number;
+}
+
+export const QUEUES: Readonly<Record<QueueNeed, QueueSettings>> = {
+  deliveries: {
+    description: "cases to deliver to their office's back-office system",
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 16,
+    retentionDays: 14,
+  },
+  confirmations: {
+    description: 'cases whose citizen gets a confirmation mail',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 6,
+    retentionDays: 4,
+  },
+};
+
+/** The name of a queue in a stage (and locally), and of its dead-letter queue. */
+export function queueNameOf(prefix: string, queue: QueueNeed): string {
+  return `${prefix}-${queue}`;
+}
+export function deadLetterQueueNameOf(prefix: string, queue: QueueNeed): string {
+  return `${prefix}-${queue}-dlq`;
+}

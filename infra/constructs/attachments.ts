@@ -1,0 +1,168 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as guardduty from 'aws-cdk-lib/aws-guardduty';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
+
+export interface AttachmentsProps {
+  readonly stage: string;
+  /** The at-rest key (keys.ts `dataKey`): SSE-KMS of both buckets. */
+  readonly key: kms.IKey;
+  readonly retainData: boolean;
+  /** Origins of the citizens' portals, which PUT the files with presigned URLs. */
+  readonly corsOrigins: readonly string[];
+  /** The longest `retentionDays` of any form: vault files never outlive it. */
+  readonly maxRetentionDays: number;
+}
+
+/** GuardDuty's own service principal for Malware Protection for S3. */
+const GUARDDUTY_PRINCIPAL = 'malware-protection-plan.guardduty.amazonaws.com';
+
+/**
+ * The attachment buckets (API.md, "Attachments"):
+ * - `quarantine` receives the citizens' uploads (presigned PUT) under random keys; GuardDuty
+ *   Malware Protection scans every new object; leftovers go after one day.
+ * - `vault` holds the files the verdict worker found clean (copied there), until the longest
+ *   retention of any form ends.
+ * Both: SSE-KMS with the at-rest key (bucket keys), TLS only, public access blocked, objects owned
+ * by the bucket owner (no ACLs). Who may read which bucket is `restrictReaders`' business: a bucket
+ * policy denies reading objects to every principal but the named roles, whatever IAM says.
+ */
+export class Attachments extends Construct {
+  readonly quarantine: s3.Bucket;
+  readonly vault: s3.Bucket;
+  readonly scannerRole: iam.Role;
+  readonly malwareProtection: guardduty.CfnMalwareProtectionPlan;
+
+  constructor(scope: Construct, id: string, props: AttachmentsProps) {
+    super(scope, id);
+    const common = {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey: props.key,
+      bucketKeyEnabled: true,
+      enforceSSL: true,
+      minimumTLSVersion: 1.2,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: false,
+    } as const;
+
+    this.quarantine = new s3.Bucket(this, 'Quarantine', {
+      ...common,
+      // Uploads are worthless once their ticket is gone; nothing in quarantine is ever kept.
+      removalPolicy: RemovalPolicy.DESTROY,
+      autoDeleteObjects: false,
+      lifecycleRules: [{ id: 'quarantine-leftovers', expiration: Duration.days(1), abortIncompleteMultipartUploadAfter: Duration.days(1) }],
+      cors: [
+        {
+          allowedOrigins: [...props.corsOrigins],
+          allowedMethods: [s3.HttpMethods.PUT],
+          allowedHeaders: [...UPLOAD_HEADERS],
+          maxAge: 600,
+        },
+      ],
+    });
+
+    this.vault = new s3.Bucket(this, 'Vault', {
+      ...common,
+      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      lifecycleRules: [{ id: 'vault-retention', expiration: Duration.days(props.maxRetentionDays + 1) }],
+    });
+
+    for (const bucket of [this.quarantine, this.vault]) {
+      Validations.of(bucket).acknowledge({
+        id: 'AwsSolutions-S1',
+        reason:
+          'Objects live under random ids and are read only through the function roles the bucket policy names; every ' +
+          'read by a clerk is an audit event in the events table (case.attachment_viewed). Server access logs would add a ' +
+          'third bucket of request records without adding who read what.',
+      });
+    }
+
+    // GuardDuty Malware Protection for S3 assumes this role to read and tag new objects and to
+    // manage the EventBridge rule it needs (names fixed by GuardDuty).
+    const stack = Stack.of(this);
+    this.scannerRole = new iam.Role(this, 'ScannerRole', {
+      assumedBy: new iam.ServicePrincipal(GUARDDUTY_PRINCIPAL).withConditions({ StringEquals: { 'aws:SourceAccount': stack.account } }),
+      description: `egov-forms ${props.stage}: GuardDuty Malware Protection scans the attachment quarantine`,
+    });
+    const managedRule = stack.formatArn({ service: 'events', resource: 'rule', resourceName: 'DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*' });
+    this.scannerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ManageScanRule',
+        actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets', 'events:DescribeRule'],
+        resources: [managedRule],
+        conditions: { StringLike: { 'events:ManagedBy': GUARDDUTY_PRINCIPAL } },
+      }),
+    );
+    this.scannerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WatchQuarantine',
+        actions: ['s3:PutBucketNotification', 's3:GetBucketNotification', 's3:ListBucket'],
+        resources: [this.quarantine.bucketArn],
+      }),
+    );
+    this.scannerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ScanAndTagUploads',
+        actions: ['s3:GetObject', 's3:GetObjectVersion', 's3:GetObjectTagging', 's3:PutObjectTagging', 's3:GetObjectVersionTagging', 's3:PutObjectVersionTagging'],
+        resources: [this.quarantine.arnForObjects('*')],
+      }),
+    );
+    this.scannerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'ValidationObject',
+        actions: ['s3:PutObject'],
+        resources: [this.quarantine.arnForObjects('malware-protection-resource-validation-object')],
+      }),
+    );
+    this.scannerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'DataKeyViaS3',
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: [props.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${stack.region}.amazonaws.com` } },
+      }),
+    );
+    const scannerPolicy = this.scannerRole.node.tryFindChild('DefaultPolicy');
+    if (scannerPolicy) {
+      Validations.of(scannerPolicy).acknowledge({
+        id: 'AwsSolutions-IAM5',
+        reason:
+          'GuardDuty scans every new object of the quarantine bucket (object ARN with /*) and manages its own rule, whose ' +
+          'name GuardDuty suffixes itself (DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*).',
+      });
+    }
+
+    this.malwareProtection = new guardduty.CfnMalwareProtectionPlan(this, 'MalwareProtection', {
+      role: this.scannerRole.roleArn,
+      protectedResource: { s3Bucket: { bucketName: this.quarantine.bucketName } },
+      actions: { tagging: { status: 'ENABLED' } },
+    });
+    this.malwareProtection.node.addDependency(this.scannerRole);
+  }
+
+  /**
+   * Bucket policies that deny reading objects to every principal but the named roles: the
+   * quarantine to the verdict worker and GuardDuty, the vault to the clerk download path (and the
+   * delivery worker, once there is one).
+   */
+  restrictReaders(quarantineReaders: readonly iam.IRole[], vaultReaders: readonly iam.IRole[]): void {
+    const deny = (bucket: s3.Bucket, sid: string, readers: readonly iam.IRole[]) =>
+      bucket.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid,
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['s3:GetObject', 's3:GetObjectVersion'],
+          resources: [bucket.arnForObjects('*')],
+          // With no reader at all, nobody reads.
+          ...(readers.length > 0 ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': readers.map((role) => role.roleArn) } } } : {}),
+        }),
+      );
+    deny(this.quarantine, 'DenyReadingUploadsToAllButScanners', [...quarantineReaders, this.scannerRole]);
+    deny(this.vault, 'DenyReadingFilesToAllButNamedReaders', vaultReaders);
+  }
+}

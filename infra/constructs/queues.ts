@@ -1,0 +1,81 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { QUEUES } from '#lib/messaging/queues.ts';
+import { QUEUE_NEEDS, type QueueNeed } from '#lib/runtime/needs.ts';
+import { runbookReference } from './alarms.ts';
+
+/** The runbook entry of a message in a dead-letter queue (docs/operations.md). */
+export const DEAD_LETTER_RUNBOOK = 'dead letters';
+
+/**
+ * The queues of functions/lib/messaging/queues.ts, each with its dead-letter queue. Messages carry
+ * case ids only (functions/lib/messaging/message.ts), so SQS-managed encryption at rest suffices:
+ * no function needs a KMS grant to send or consume them. TLS is enforced by each queue's policy.
+ */
+export class Queues extends Construct {
+  readonly queues: Readonly<Record<QueueNeed, sqs.Queue>>;
+  readonly deadLetters: Readonly<Record<QueueNeed, sqs.Queue>>;
+  /** Where a stream trigger puts what it could not handle within the stream's retention (shard positions, no data). */
+  readonly streamFailures: sqs.Queue;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const queues = {} as Record<QueueNeed, sqs.Queue>;
+    const deadLetters = {} as Record<QueueNeed, sqs.Queue>;
+    for (const need of QUEUE_NEEDS) {
+      const settings = QUEUES[need];
+      const name = need[0]?.toUpperCase() + need.slice(1);
+      deadLetters[need] = new sqs.Queue(this, `${name}DeadLetters`, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      queues[need] = new sqs.Queue(this, name, {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        visibilityTimeout: Duration.seconds(settings.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.days(settings.retentionDays),
+        deadLetterQueue: { queue: deadLetters[need], maxReceiveCount: settings.maxReceiveCount },
+      });
+    }
+    this.queues = queues;
+    this.deadLetters = deadLetters;
+    this.streamFailures = new sqs.Queue(this, 'StreamFailures', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(this.streamFailures.node.defaultChild as Construct).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason: 'This queue is itself a dead-letter destination (of the stream triggers); it is alarmed, not consumed by any function.',
+    });
+  }
+
+  /** A message in any dead-letter queue is an alarm: a case that was not delivered or confirmed. */
+  alarmOnDeadLetters(topic: sns.ITopic): cloudwatch.Alarm[] {
+    const watched = [
+      ...QUEUE_NEEDS.map((need) => ({
+        id: `${need}DeadLettersAlarm`,
+        queue: this.deadLetters[need],
+        description: `A message reached the dead-letter queue of ${need} (${QUEUES[need].description}).`,
+      })),
+      { id: 'StreamFailuresAlarm', queue: this.streamFailures, description: 'A stream record could not be handled by its worker within the stream retention.' },
+    ];
+    return watched.map(({ id, queue, description }) => {
+      const alarm = new cloudwatch.Alarm(this, id, {
+        alarmDescription: `${description} ${runbookReference(DEAD_LETTER_RUNBOOK)}`,
+        metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
+        threshold: 0,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(new actions.SnsAction(topic));
+      return alarm;
+    });
+  }
+}

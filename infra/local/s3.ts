@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { LocalCredentials } from './credentials.ts';
+
+// s3rver is CommonJS without type declarations: the little of it used here, typed by hand.
+interface KoaContext {
+  method: string;
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  query: Record<string, unknown>;
+  status: number;
+}
+interface StoredObject {
+  content: AsyncIterable<Buffer>;
+}
+interface S3rverStore {
+  existsObject(bucket: string, key: string): Promise<boolean>;
+  getObject(bucket: string, key: string): Promise<StoredObject | null>;
+  deleteObject(bucket: string, key: string): Promise<void>;
+  listObjects(bucket: string, options: Record<string, unknown>): Promise<{ objects: { key: string }[] }>;
+}
+interface S3rverInstance {
+  middleware: ((ctx: KoaContext, next: () => Promise<void>) => Promise<void>)[];
+  store: S3rverStore;
+  run(): Promise<AddressInfo>;
+  close(): Promise<void>;
+}
+type S3rverClass = new (options: Record<string, unknown>) => S3rverInstance;
+type S3ErrorClass = new (code: string, message: string, detail?: Record<string, unknown>) => Error;
+
+const require = createRequire(import.meta.url);
+const S3rver = require('@20minutes/s3rver') as S3rverClass;
+const S3Error = require('@20minutes/s3rver/lib/models/error') as S3ErrorClass;
+const AWSAccount = require('@20minutes/s3rver/lib/models/account') as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } };
+
+export interface LocalBuckets {
+  quarantine: string;
+  vault: string;
+}
+
+export const LOCAL_BUCKETS: LocalBuckets = { quarantine: 'egov-forms-quarantine', vault: 'egov-forms-vault' };
+
+export interface LocalS3 {
+  endpoint: string;
+  buckets: LocalBuckets;
+  /** Object keys of a bucket (tests check that they carry no names). */
+  keysOf(bucket: string): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+export interface LocalS3Options {
+  dataDir: string;
+  credentials: LocalCredentials;
+  buckets?: LocalBuckets;
+  /** Called after an object was stored (and its checksum verified), as S3 would notify. */
+  onObjectCreated?: (bucket: string, key: string, read: () => Promise<Buffer>) => void;
+}
+
+async function readAll(content: AsyncIterable<Buffer>): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of content) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/**
+ * The local S3-compatible store: s3rver on 127.0.0.1, which verifies SigV4 signatures (headers and
+ * presigned URLs, with their signed headers and expiry) with the stack's credentials. A small
+ * middleware in front adds what S3 does and s3rver does not: refusing unsigned requests,
+ * `If-None-Match: *` on PUT (no overwrite), and the `x-amz-checksum-sha256` of a PUT (`BadDigest`,
+ * and the object is not kept); and it strips the trailing `/` the SDK puts on bucket-level calls.
+ */
+export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
+  const buckets = options.buckets ?? LOCAL_BUCKETS;
+  const directory = join(options.dataDir, 's3');
+  mkdirSync(directory, { recursive: true });
+  AWSAccount.DUMMY_ACCOUNT.createKeyPair(options.credentials.accessKeyId, options.credentials.secretAccessKey);
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    vhostBuckets: false,
+    configureBuckets: [{ name: buckets.quarantine }, { name: buckets.vault }],
+  });
+  const header = (ctx: KoaContext, name: string): string | undefined => {
+    const value = ctx.headers[name];
+    return Array.isArray(value) ? value[0] : value;
+  };
+
+  server.middleware.unshift(async (ctx, next) => {
+    const signed = header(ctx, 'authorization') !== undefined || 'X-Amz-Algorithm' in ctx.query;
+    if (!signed && ctx.method !== 'OPTIONS') throw new S3Error('AccessDenied', 'Access Denied');
+    const parts = ctx.path.split('/').filter((part, index) => index > 0 || part !== '');
+    if (parts.length === 2 && parts[1] === '') ctx.path = `/${parts[0] ?? ''}`;
+    const [bucket, ...keyParts] = ctx.path.slice(1).split('/');
+    const key = decodeURIComponent(keyParts.join('/'));
+    const isPut = ctx.method === 'PUT' && bucket !== undefined && key !== '' && header(ctx, 'x-amz-copy-source') === undefined;
+    if (isPut && header(ctx, 'if-none-match') === '*' && (await server.store.existsObject(bucket, key))) {
+      throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
+    }
+    await next();
+    if (!isPut || ctx.status !== 200) return;
+    const read = async (): Promise<Buffer> => {
+      const object = await server.store.getObject(bucket, key);
+      return object ? readAll(object.content) : Buffer.alloc(0);
+    };
+    const declared = header(ctx, 'x-amz-checksum-sha256');
+    if (declared !== undefined && createHash('sha256').update(await read()).digest('base64') !== declared) {
+      await server.store.deleteObject(bucket, key);
+      throw new S3Error('BadDigest', 'The sha256 you specified did not match the calculated checksum.');
+    }
+    options.onObjectCreated?.(bucket, key, read);
+  });
+
+  const address = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${address.port}`,
+    buckets,
+    async keysOf(bucket) {
+      const listed = await server.store.listObjects(bucket, { maxKeys: 10_000 });
+      return listed.objects.map((object) => object.key);
+    },
+    stop: () => server.close(),
+  };
+}

@@ -1,0 +1,148 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { Match } from 'aws-cdk-lib/assertions';
+import { routes, functions } from '../../functions/functions.ts';
+import { type Resource, type Synthesized, actionMatches, resourceRefersTo, statementsOfRole, synthStage } from './synth.ts';
+
+let dev: Synthesized;
+let resources: Record<string, Resource>;
+beforeAll(() => {
+  dev = synthStage('dev');
+  resources = dev.template.toJSON().Resources as Record<string, Resource>;
+});
+
+const logicalId = (construct: { node: { defaultChild?: unknown } }): string => dev.stack.getLogicalId(construct.node.defaultChild as never);
+const quarantine = () => logicalId(dev.stack.attachments.quarantine);
+const vault = () => logicalId(dev.stack.attachments.vault);
+const roleOf = (name: string): string => dev.stack.getLogicalId(dev.stack.functions.byName(name).role.node.defaultChild as never);
+const OBJECT_READS = ['s3:GetObject', 's3:GetObjectVersion'];
+
+/** Does any allow statement of the role grant one of `actions` on objects of the bucket? */
+function mayOnBucket(role: string, bucket: string, actions: readonly string[]): boolean {
+  return statementsOfRole(dev.template, role).some(
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      resourceRefersTo(statement, bucket) &&
+      statement.Action.some((pattern) => actions.some((action) => actionMatches(pattern, action))),
+  );
+}
+
+function bucketPolicyOf(bucket: string): { Effect: string; Action: string | string[]; Condition?: Record<string, Record<string, unknown>>; Sid?: string }[] {
+  const policy = Object.values(resources).find(
+    (resource) => resource.Type === 'AWS::S3::BucketPolicy' && JSON.stringify(resource.Properties.Bucket).includes(`"${bucket}"`),
+  );
+  if (!policy) throw new Error(`no bucket policy for ${bucket}`);
+  return (policy.Properties.PolicyDocument as { Statement: never[] }).Statement;
+}
+
+describe('the attachment buckets', () => {
+  it.each([['quarantine'], ['vault']] as const)('%s: SSE-KMS with the at-rest key and bucket keys, public access blocked, no ACLs', (name) => {
+    const bucket = resources[name === 'quarantine' ? quarantine() : vault()]!;
+    expect(bucket.Properties.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [
+        {
+          BucketKeyEnabled: true,
+          ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: { 'Fn::GetAtt': [logicalId(dev.stack.keys.dataKey), 'Arn'] } },
+        },
+      ],
+    });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
+    expect(bucket.Properties.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
+  });
+
+  it.each([['quarantine'], ['vault']] as const)('%s: the bucket policy denies every request without TLS', (name) => {
+    const statements = bucketPolicyOf(name === 'quarantine' ? quarantine() : vault());
+    expect(statements).toEqual(
+      expect.arrayContaining([expect.objectContaining({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+    );
+  });
+
+  it('quarantine: leftovers expire after one day; the vault keeps files no longer than the longest retention', () => {
+    expect(resources[quarantine()]!.Properties.LifecycleConfiguration).toEqual({
+      Rules: [expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 1, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })],
+    });
+    const rules = (resources[vault()]!.Properties.LifecycleConfiguration as { Rules: { ExpirationInDays: number }[] }).Rules;
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.ExpirationInDays).toBeGreaterThan(1);
+  });
+
+  it('quarantine: the bucket policy denies reading uploads to all but the verdict worker and GuardDuty', () => {
+    const deny = bucketPolicyOf(quarantine()).find((statement) => statement.Sid === 'DenyReadingUploadsToAllButScanners');
+    expect(deny).toMatchObject({ Effect: 'Deny', Action: OBJECT_READS });
+    const allowed = JSON.stringify(deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn']);
+    expect(allowed).toContain(roleOf('attachmentVerdict'));
+    expect(allowed).toContain(logicalId(dev.stack.attachments.scannerRole));
+    for (const route of routes) if (route.handler !== 'attachmentVerdict') expect(allowed).not.toContain(`"${roleOf(route.handler)}"`);
+  });
+
+  it('vault: the bucket policy denies reading files to all but the clerk download path', () => {
+    const deny = bucketPolicyOf(vault()).find((statement) => statement.Sid === 'DenyReadingFilesToAllButNamedReaders');
+    expect(deny).toMatchObject({ Effect: 'Deny', Action: OBJECT_READS });
+    const allowed = JSON.stringify(deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn']);
+    expect(allowed).toContain(roleOf('downloadAttachment'));
+    for (const name of Object.keys(functions)) if (name !== 'downloadAttachment') expect(allowed).not.toContain(`"${roleOf(name)}"`);
+  });
+});
+
+describe('who may touch which bucket (identity policies)', () => {
+  it('only the verdict worker may read quarantine; only the download path may read the vault', () => {
+    for (const name of Object.keys(functions)) {
+      expect({ name, quarantine: mayOnBucket(roleOf(name), quarantine(), OBJECT_READS) }).toEqual({ name, quarantine: name === 'attachmentVerdict' });
+      expect({ name, vault: mayOnBucket(roleOf(name), vault(), OBJECT_READS) }).toEqual({ name, vault: name === 'downloadAttachment' });
+    }
+  });
+
+  it('the submit role can read no file and write none', () => {
+    for (const bucket of [quarantine(), vault()]) {
+      expect(mayOnBucket(roleOf('submit'), bucket, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:ListBucket'])).toBe(false);
+    }
+    expect(statementsOfRole(dev.template, roleOf('submit')).flatMap((statement) => statement.Action).filter((action) => action.startsWith('s3:'))).toEqual([]);
+  });
+
+  it('the ticket role may only put into quarantine (what its presigned PUT needs), nothing else in S3', () => {
+    const s3Actions = statementsOfRole(dev.template, roleOf('attachmentTicket')).flatMap((statement) =>
+      statement.Action.filter((action) => action.startsWith('s3:')).map((action) => ({ action, quarantine: resourceRefersTo(statement, quarantine()) })),
+    );
+    expect(s3Actions).toEqual([{ action: 's3:PutObject', quarantine: true }]);
+  });
+
+  it('attachment names are sealed under the case key only with the attachment context', () => {
+    const statement = statementsOfRole(dev.template, roleOf('attachmentTicket')).find((candidate) => candidate.Action.includes('kms:GenerateDataKey'));
+    expect(statement?.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['attachmentId', 'formId', 'office', 'purpose'] },
+      Null: {
+        'kms:EncryptionContext:attachmentId': 'false',
+        'kms:EncryptionContext:formId': 'false',
+        'kms:EncryptionContext:office': 'false',
+        'kms:EncryptionContext:purpose': 'false',
+      },
+      StringEquals: { 'kms:EncryptionContext:purpose': 'attachment-meta' },
+    });
+  });
+});
+
+describe('malware scanning', () => {
+  it('GuardDuty Malware Protection for S3 protects the quarantine bucket, tagging results, with its own role', () => {
+    dev.template.hasResourceProperties('AWS::GuardDuty::MalwareProtectionPlan', {
+      ProtectedResource: { S3Bucket: { BucketName: { Ref: quarantine() } } },
+      Actions: { Tagging: { Status: 'ENABLED' } },
+      Role: { 'Fn::GetAtt': [logicalId(dev.stack.attachments.scannerRole), 'Arn'] },
+    });
+    dev.template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [Match.objectLike({ Principal: { Service: 'malware-protection-plan.guardduty.amazonaws.com' } })],
+      },
+    });
+  });
+
+  it('its scan results reach the verdict worker through an EventBridge rule', () => {
+    dev.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Malware Protection Object Scan Result'] },
+      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [dev.stack.getLogicalId(dev.stack.functions.byName('attachmentVerdict').fn.node.defaultChild as never), 'Arn'] } })],
+    });
+  });
+});

@@ -1,0 +1,230 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { call, clerkToken, fixture, stackInfo } from '../support/api.ts';
+import { newMarker, plantMarkers } from '../support/markers.ts';
+import { submit } from '../support/submissions.ts';
+import { plaintextLeaks } from '../support/tables.ts';
+import { fileOf, requestTicket, send, settledStatus, sha256Of, upload, uploaded } from '../support/uploads.ts';
+import { EICAR } from '../../infra/local/scanner.ts';
+
+const FISHING = 'fischereischein';
+const HOUSING = 'wohngeld';
+let alice: string;
+let stranger: string;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A file whose name and content carry planted markers: neither may appear in a table or a log. */
+function markedFile(kind: 'pdf' | 'png' | 'jpeg', field: string, mediaType: string) {
+  const nameMarker = newMarker('Fn');
+  const contentMarker = newMarker('Fc');
+  plantMarkers([nameMarker, contentMarker]);
+  return { field, fileName: `${nameMarker}.${kind}`, mediaType, bytes: fileOf[kind](`content ${contentMarker}`), nameMarker, contentMarker };
+}
+
+beforeAll(async () => {
+  alice = await clerkToken('alice', ['ordnungsamt']);
+  stranger = await clerkToken('mallory', ['jugendamt']);
+});
+
+describe('a PDF and a PNG: ticket → upload → clean → submit → clerk metadata → download', () => {
+  it('keeps the bytes identical and records the view before the URL leaves', async () => {
+    const certificate = markedFile('pdf', '/examCertificate', 'application/pdf');
+    const photo = markedFile('png', '/photo', 'image/png');
+
+    const ticket = await requestTicket(FISHING, certificate);
+    expect(ticket.status).toBe(201);
+    expect(ticket.body).toMatchObject({ status: 'awaiting-upload', upload: { method: 'PUT' } });
+    expect(ticket.body.upload.headers).toMatchObject({
+      'content-type': 'application/pdf',
+      'content-length': String(certificate.bytes.length),
+      'x-amz-checksum-sha256': sha256Of(certificate.bytes),
+      'if-none-match': '*',
+    });
+    const expiresIn = Date.parse(ticket.body.upload.expiresAt) - Date.now();
+    expect(expiresIn).toBeGreaterThan(0);
+    expect(expiresIn).toBeLessThanOrEqual(15 * 60 * 1000);
+    expect(ticket.body.upload.url).not.toContain(certificate.nameMarker);
+    expect((await upload(ticket.body, certificate.bytes)).status).toBe(200);
+    expect(await settledStatus(FISHING, ticket.body.attachmentId)).toEqual({ attachmentId: ticket.body.attachmentId, status: 'clean' });
+    const png = await uploaded(FISHING, photo);
+    expect(png.status).toBe('clean');
+
+    const data = { ...fixture(FISHING), examCertificate: ticket.body.attachmentId, photo: png.attachmentId };
+    const created = await submit(FISHING, { data });
+    expect(created.status).toBe(201);
+    const caseId = created.body.caseId as string;
+
+    const read = await call('GET', `/cases/${caseId}`, { headers: bearer(alice) });
+    expect(read.status).toBe(200);
+    const byId = (id: string) => (read.body.attachments as { attachmentId: string }[]).find((attachment) => attachment.attachmentId === id);
+    expect(read.body.attachments).toHaveLength(2);
+    expect(byId(ticket.body.attachmentId)).toEqual({
+      attachmentId: ticket.body.attachmentId,
+      field: '/examCertificate',
+      fileName: certificate.fileName,
+      mediaType: 'application/pdf',
+      size: certificate.bytes.length,
+      sha256: sha256Of(certificate.bytes),
+    });
+    expect(byId(png.attachmentId)).toMatchObject({ field: '/photo', fileName: photo.fileName, mediaType: 'image/png' });
+
+    for (const [id, file] of [
+      [ticket.body.attachmentId as string, certificate],
+      [png.attachmentId, photo],
+    ] as const) {
+      const before = Date.now();
+      const download = await call('GET', `/cases/${caseId}/attachments/${id}`, { headers: bearer(alice) });
+      expect(download.status).toBe(200);
+      expect(download.headers.get('cache-control')).toBe('no-store');
+      expect(Date.parse(download.body.expiresAt) - before).toBeLessThanOrEqual(61_000);
+      const events = await call('GET', `/cases/${caseId}/events`, { headers: bearer(alice) });
+      const viewed = (events.body.items as { type: string; at: string }[]).filter((event) => event.type === 'case.attachment_viewed');
+      expect(viewed.length).toBeGreaterThanOrEqual(1);
+      expect(Date.parse(viewed.at(-1)!.at)).toBeLessThanOrEqual(Date.parse(download.body.expiresAt) - 60_000);
+      const fetched = await send('GET', download.body.url, {});
+      expect(fetched.status).toBe(200);
+      expect(fetched.body.equals(file.bytes)).toBe(true);
+    }
+
+    // No file name or content in plaintext in any table; the vault's keys are the ids alone.
+    const markers = [certificate.nameMarker, certificate.contentMarker, photo.nameMarker, photo.contentMarker];
+    for (const table of Object.values(stackInfo().tables)) expect(await plaintextLeaks(table, markers)).toEqual([]);
+  });
+});
+
+describe('the scan', () => {
+  it('rejects the EICAR test file as malware', async () => {
+    const result = await uploaded(FISHING, { field: '/examCertificate', fileName: 'zeugnis.pdf', mediaType: 'application/pdf', bytes: fileOf.pdf(EICAR) });
+    expect(result).toMatchObject({ status: 'rejected', reason: 'malware' });
+  });
+
+  it('rejects a PNG declared as PDF as type-mismatch', async () => {
+    const result = await uploaded(FISHING, { field: '/examCertificate', fileName: 'zeugnis.pdf', mediaType: 'application/pdf', bytes: fileOf.png() });
+    expect(result).toMatchObject({ status: 'rejected', reason: 'type-mismatch' });
+  });
+});
+
+describe('storage refuses what the ticket does not allow', () => {
+  const file = () => ({ field: '/photo', fileName: 'passbild.jpg', mediaType: 'image/jpeg', bytes: fileOf.jpeg() });
+
+  it('refuses another size', async () => {
+    const { bytes, ...rest } = file();
+    const ticket = await requestTicket(FISHING, { ...rest, bytes });
+    const longer = Buffer.concat([bytes, Buffer.from('x')]);
+    const put = await send('PUT', ticket.body.upload.url, { ...ticket.body.upload.headers, 'content-length': String(longer.length) }, longer);
+    expect(put.status).toBe(403);
+    expect((await call('GET', `/forms/${FISHING}/attachments/${ticket.body.attachmentId}`)).body.status).toBe('awaiting-upload');
+  });
+
+  it('refuses other bytes than the checksum names', async () => {
+    const { bytes, ...rest } = file();
+    const ticket = await requestTicket(FISHING, { ...rest, bytes });
+    const other = Buffer.from(bytes);
+    other[other.length - 1] = other[other.length - 1]! ^ 0xff;
+    const put = await upload(ticket.body, other);
+    expect(put.status).toBe(400);
+    expect(put.body.toString()).toContain('BadDigest');
+    expect((await upload(ticket.body, bytes)).status).toBe(200);
+  });
+
+  it('refuses another type', async () => {
+    const { bytes, ...rest } = file();
+    const ticket = await requestTicket(FISHING, { ...rest, bytes });
+    const put = await send('PUT', ticket.body.upload.url, { ...ticket.body.upload.headers, 'content-type': 'image/png' }, bytes);
+    expect(put.status).toBe(403);
+  });
+
+  it('refuses a second upload to the same ticket', async () => {
+    const { bytes, ...rest } = file();
+    const ticket = await requestTicket(FISHING, { ...rest, bytes });
+    expect((await upload(ticket.body, bytes)).status).toBe(200);
+    expect((await upload(ticket.body, bytes)).status).toBe(412);
+  });
+
+  it('refuses an unsigned PUT', async () => {
+    const { bytes, ...rest } = file();
+    const ticket = await requestTicket(FISHING, { ...rest, bytes });
+    const unsigned = ticket.body.upload.url.split('?')[0] as string;
+    expect((await send('PUT', unsigned, ticket.body.upload.headers, bytes)).status).toBe(403);
+  });
+});
+
+describe('the ticket checks the field', () => {
+  it.each([
+    ['a field that takes no file', { field: '/applicant/familyName' }, '/field'],
+    ['a type the field does not take', { field: '/photo', mediaType: 'application/pdf' }, '/mediaType'],
+    ['a file larger than the field takes', { field: '/photo', size: 5 * 1024 * 1024 + 1 }, '/size'],
+  ])('answers 422 for %s', async (_name, overrides, pointer) => {
+    const answer = await requestTicket(FISHING, { field: '/photo', fileName: 'a.jpg', mediaType: 'image/jpeg', bytes: fileOf.jpeg() }, overrides);
+    expect(answer.status).toBe(422);
+    expect(answer.body.errors).toEqual([expect.objectContaining({ pointer })]);
+  });
+
+  it('answers 404 for an unknown form and for an unknown attachment', async () => {
+    expect((await requestTicket('kein-formular', { field: '/photo', fileName: 'a.jpg', mediaType: 'image/jpeg', bytes: fileOf.jpeg() })).status).toBe(404);
+    expect((await call('GET', `/forms/${FISHING}/attachments/01JDZ8Q6W4X3Y2Z1A0B9C8D7E7`)).status).toBe(404);
+  });
+});
+
+describe('submit binds only clean, unbound files of this form and field', () => {
+  const photo = () => ({ field: '/photo', fileName: 'passbild.png', mediaType: 'image/png', bytes: fileOf.png() });
+  const refused = async (data: Record<string, unknown>, pointer: string) => {
+    const answer = await submit(FISHING, { data: { ...fixture(FISHING), ...data } });
+    expect(answer.status).toBe(422);
+    expect(answer.body.errors).toEqual([expect.objectContaining({ pointer, keyword: 'attachment' })]);
+  };
+
+  it('refuses a pending file', async () => {
+    const ticket = await requestTicket(FISHING, photo());
+    await refused({ photo: ticket.body.attachmentId }, '/data/photo');
+  });
+
+  it('refuses a rejected file', async () => {
+    const rejected = await uploaded(FISHING, { ...photo(), bytes: fileOf.png(EICAR) });
+    expect(rejected.status).toBe('rejected');
+    await refused({ photo: rejected.attachmentId }, '/data/photo');
+  });
+
+  it('refuses a file of another form', async () => {
+    const foreign = await uploaded(HOUSING, { field: '/incomeProofs/0', fileName: 'lohn.pdf', mediaType: 'application/pdf', bytes: fileOf.pdf() });
+    expect(foreign.status).toBe('clean');
+    await refused({ examCertificate: foreign.attachmentId }, '/data/examCertificate');
+  });
+
+  it('refuses a file uploaded for another field', async () => {
+    const clean = await uploaded(FISHING, photo());
+    await refused({ examCertificate: clean.attachmentId }, '/data/examCertificate');
+  });
+
+  it('refuses a file already bound to a case', async () => {
+    const clean = await uploaded(FISHING, photo());
+    expect((await submit(FISHING, { data: { ...fixture(FISHING), photo: clean.attachmentId } })).status).toBe(201);
+    await refused({ photo: clean.attachmentId }, '/data/photo');
+  });
+
+  it('refuses an unknown id', async () => {
+    await refused({ photo: '01JDZ8Q6W4X3Y2Z1A0B9C8D7E7' }, '/data/photo');
+  });
+});
+
+describe('clerks of another office', () => {
+  it('get 404 for the file, and for an attachment of another case', async () => {
+    const clean = await uploaded(FISHING, { field: '/photo', fileName: 'passbild.png', mediaType: 'image/png', bytes: fileOf.png() });
+    const { caseId } = (await submit(FISHING, { data: { ...fixture(FISHING), photo: clean.attachmentId } })).body;
+    const other = (await submit(FISHING, { data: fixture(FISHING) })).body.caseId;
+    expect((await call('GET', `/cases/${caseId}/attachments/${clean.attachmentId}`, { headers: bearer(stranger) })).status).toBe(404);
+    expect((await call('GET', `/cases/${other}/attachments/${clean.attachmentId}`, { headers: bearer(alice) })).status).toBe(404);
+    const events = await call('GET', `/cases/${caseId}/events`, { headers: bearer(alice) });
+    expect((events.body.items as { type: string }[]).map((event) => event.type)).not.toContain('case.attachment_viewed');
+  });
+});
+
+describe('large files', () => {
+  it('takes a 20 MiB upload and binds it', async () => {
+    const bytes = fileOf.pdf(Buffer.alloc(20 * 1024 * 1024 - 9, 0x20));
+    expect(bytes.length).toBe(20 * 1024 * 1024);
+    const proof = await uploaded(HOUSING, { field: '/incomeProofs/0', fileName: 'lohnabrechnungen.pdf', mediaType: 'application/pdf', bytes });
+    expect(proof.status).toBe('clean');
+    const created = await submit(HOUSING, { data: { ...fixture(HOUSING), incomeProofs: [proof.attachmentId] } });
+    expect(created.status).toBe(201);
+  });
+});
