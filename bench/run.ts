@@ -7,6 +7,7 @@ import { callsPerOperation, type Clients, type CallsResult } from './calls.ts';
 import { clerkPaths, type ClerkPathsResult, type Handler, type Handlers } from './clerkPaths.ts';
 import { coldStart, type ColdStartResult } from './coldStart.ts';
 import { requestCpu, type RequestCpuResult } from './requestCpu.ts';
+import { peakMemory, type MemoryResult } from './memory.ts';
 import { fmt, ratioText, type Spread } from './stats.ts';
 import { throughput, type ThroughputResult } from './throughput.ts';
 
@@ -16,7 +17,7 @@ import { throughput, type ThroughputResult } from './throughput.ts';
  * bench/results.json. Never part of `npm test`.
  */
 
-const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls'];
+const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls', 'memory'];
 const USAGE = `usage: npm run bench [-- --quick] [-- ${BENCHMARKS.join(' ')}]
 
 Runs the benchmarks named (all by default; several minutes, --quick for fewer rounds), prints one
@@ -37,7 +38,7 @@ const only = args.filter((arg) => !arg.startsWith('--'));
 const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
 const log = (line: string): void => console.error(line);
 
-const TARGETS = { init: 1.3, bundle: 1.5, throughput: 0.6, validation: 1.1, list: 1.5, read: 1.5 } as const;
+const TARGETS = { init: 1.3, publicInit: 2, bundle: 1.5, throughput: 0.6, throughputWrites: 0.8, validation: 1.1, list: 1.5, read: 1.5, readSequence: 1.3 } as const;
 
 interface Results {
   startedAt: string;
@@ -49,6 +50,7 @@ interface Results {
   throughput?: ThroughputResult[];
   clerkPaths?: ClerkPathsResult;
   calls?: CallsResult[];
+  memory?: { nodeBaselineBytes: number; functions: MemoryResult[] };
 }
 
 const results: Results = {
@@ -67,7 +69,7 @@ if (wanted('requestCpu')) {
   results.requestCpu = await requestCpu({ rounds: quick ? 11 : 41, sampleMs: 25, log });
 }
 
-if (wanted('throughput') || wanted('clerkPaths') || wanted('calls')) {
+if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('memory')) {
   const dataDir = mkdtempSync(join(tmpdir(), 'egov-bench-'));
   log('starting a local stack (DynamoDB Local, local KMS, gateway) …');
   const stack = await startLocalStack({ dataDir, port: 0 });
@@ -87,6 +89,10 @@ if (wanted('throughput') || wanted('clerkPaths') || wanted('calls')) {
     if (wanted('calls')) {
       log('calls per operation …');
       results.calls = await callsPerOperation({ clients, handlers });
+    }
+    if (wanted('memory')) {
+      log('peak memory per function …');
+      results.memory = await peakMemory({ stack: stack.info, requests: quick ? 100 : 1000, log });
     }
   } finally {
     await stack.stop();
@@ -108,13 +114,15 @@ const pct = (ratio: Spread): string => ratioText(ratio);
 const sections: string[] = [];
 
 if (results.coldStart) {
+  // A function that needs no SDK client is measured against an empty handler: its target is its own.
+  const initTarget = (r: ColdStartResult): number => (r.clients.length === 0 ? TARGETS.publicInit : TARGETS.init);
   const rows = results.coldStart.map((r) => [
     r.handler,
     r.clients.join(' + ') || '–',
     `${kib(r.bundleBytes)} / ${kib(r.floorBundleBytes)}`,
-    `${fmt(r.sizeRatio)}× ${holds(r.sizeRatio <= TARGETS.bundle)}`,
+    `${fmt(r.sizeRatio)}× ${r.clients.length === 0 ? '' : holds(r.sizeRatio <= TARGETS.bundle)}`,
     `${fmt(r.init.subject, 1)} / ${fmt(r.init.floor, 1)} ms`,
-    `${pct(r.init.ratio)} ${holds(r.init.ratio.median <= TARGETS.init)}`,
+    `${pct(r.init.ratio)} ${holds(r.init.ratio.median <= initTarget(r))}`,
   ]);
   const families = ['AWS SDK', 'zod', 'Ajv', 'Powertools', 'middy', 'own code'];
   const composition = results.coldStart.map((r) => {
@@ -122,7 +130,7 @@ if (results.coldStart) {
     return [r.handler, ...families.map((family) => kib(r.composition[family] ?? 0)), kib(other)];
   });
   sections.push(
-    `### Cold start (targets: bundle ≤ ${TARGETS.bundle}× floor, init ≤ ${TARGETS.init}× floor)\n\n` +
+    `### Cold start (targets: bundle ≤ ${TARGETS.bundle}× floor, init ≤ ${TARGETS.init}× floor; functions without SDK clients init ≤ ${TARGETS.publicInit}× the empty handler)\n\n` +
       table(['function', 'floor imports', 'bundle / floor', 'bundle ratio', 'init median / floor', 'init ratio (p25–p75, n)'], rows) +
       '\n\nBundle bytes by package (from the bundle\'s source map):\n\n' +
       table(['function', ...families, 'other'], composition),
@@ -135,11 +143,11 @@ if (results.requestCpu) {
     `${fmt(r.submitMicros.median, 0)} µs (${fmt(r.submitMicros.p25, 0)}–${fmt(r.submitMicros.p75, 0)}, n=${r.submitMicros.n})`,
     `${fmt(r.validation.subject, 2)} / ${fmt(r.validation.floor, 2)} µs`,
     `${pct(r.validation.ratio)} ${holds(r.validation.ratio.median <= TARGETS.validation)}`,
-    `${r.compilationsWhileMeasuring} ${holds(r.compilationsWhileMeasuring === 0)}`,
+    r.walksValidData ? 'yes' : 'no (bounded by its schema)',
   ]);
   sections.push(
-    `### Per-request CPU, I/O answered instantly (target: validation ≤ ${TARGETS.validation}× raw Ajv)\n\n` +
-      table(['form', 'submit handler per request (p25–p75)', 'validate / raw Ajv', 'validation ratio (p25–p75, n)', 'compilations while measured'], rows),
+    `### Per-request CPU, I/O answered instantly, validators generated as standalone code (target: validation ≤ ${TARGETS.validation}× raw Ajv)\n\n` +
+      table(['form', 'submit handler per request (p25–p75)', 'validate / raw Ajv', 'validation ratio (p25–p75, n)', 'structural walk on valid data'], rows),
   );
 }
 
@@ -148,23 +156,27 @@ if (results.throughput) {
     r.variant,
     `${fmt(r.rate.subject, 0)} / ${fmt(r.rate.floor, 0)} per s`,
     `${pct(r.rate.ratio)} ${holds(r.rate.ratio.median >= TARGETS.throughput)}`,
+    r.writes,
+    `${fmt(r.writesRate.subject, 0)} / ${fmt(r.writesRate.floor, 0)} per s`,
+    `${pct(r.writesRate.ratio)} ${holds(r.writesRate.ratio.median >= TARGETS.throughputWrites)}`,
   ]);
   const first = results.throughput[0]!;
   sections.push(
-    `### Submission throughput, concurrency ${first.concurrency}, ${first.requestsPerRound} requests per sample (target: ≥ ${TARGETS.throughput}× raw PutItem of a ${first.itemBytes}-byte item)\n\n` +
-      table(['path', 'submissions / PutItems', 'ratio (p25–p75, n)'], rows),
+    `### Submission throughput, concurrency ${first.concurrency}, ${first.requestsPerRound} requests per sample (targets: ≥ ${TARGETS.throughput}× raw PutItem of a ${first.itemBytes}-byte item, ≥ ${TARGETS.throughputWrites}× the same writes raw)\n\n` +
+      table(['path', 'submissions / PutItems', 'ratio (p25–p75, n)', 'the same writes raw', 'submissions / raw writes', 'ratio (p25–p75, n)'], rows),
   );
 }
 
 if (results.clerkPaths) {
-  const { list, read, seededCases, callsPerSample } = results.clerkPaths;
+  const { list, read, readSequence, seededCases, callsPerSample } = results.clerkPaths;
   sections.push(
-    `### Clerk paths over ${seededCases.toLocaleString('en')} cases, mean of ${callsPerSample} calls per sample (target ≤ ${TARGETS.list}×)\n\n` +
+    `### Clerk paths over ${seededCases.toLocaleString('en')} cases, mean of ${callsPerSample} calls per sample (targets: list ≤ ${TARGETS.list}×, read ≤ ${TARGETS.readSequence}× its raw sequence)\n\n` +
       table(
         ['path', 'subject / floor', 'ratio (p25–p75, n)'],
         [
           ['list, first page of 25 vs one Query of 25', `${fmt(list.subject)} / ${fmt(list.floor)} ms`, `${pct(list.ratio)} ${holds(list.ratio.median <= TARGETS.list)}`],
-          ['case read (3 notes) vs GetItem + Decrypt', `${fmt(read.subject)} / ${fmt(read.floor)} ms`, `${pct(read.ratio)} ${holds(read.ratio.median <= TARGETS.read)}`],
+          ['case read (3 notes) vs Query, then Decrypt ∥ PutItem', `${fmt(readSequence.subject)} / ${fmt(readSequence.floor)} ms`, `${pct(readSequence.ratio)} ${holds(readSequence.ratio.median <= TARGETS.readSequence)}`],
+          ['case read (3 notes) vs GetItem + Decrypt (first round\'s floor, for continuity)', `${fmt(read.subject)} / ${fmt(read.floor)} ms`, `${pct(read.ratio)} ${holds(read.ratio.median <= TARGETS.read)}`],
         ],
       ),
   );
@@ -179,6 +191,15 @@ if (results.calls) {
     return [operation, `${fmt(ms, 1)} ms`, `${describe(calls.kms)} ${expected === undefined ? '' : holds(calls.kms.length === expected)}`, describe(calls.dynamodb), describe(calls.secretsManager)];
   });
   sections.push('### Calls per operation (warm container, handlers in-process; medians of 5 runs)\n\n' + table(['operation', 'whole operation', 'KMS', 'DynamoDB', 'Secrets Manager'], rows));
+}
+
+if (results.memory) {
+  const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
+  const rows = results.memory.functions.map((r) => [r.handler, mb(r.peakRssBytes), `${r.configuredMb} MB`, `${(r.share * 100).toFixed(0)} %`]);
+  sections.push(
+    `### Peak memory per function over ${results.memory.functions[0]?.requests ?? 0} requests (one process per function; Node alone: ${mb(results.memory.nodeBaselineBytes)})\n\n` +
+      table(['function', 'peak RSS', 'configured Lambda memory', 'share'], rows),
+  );
 }
 
 const header = `Run ${results.startedAt} · Node ${results.machine.node} · ${results.machine.cpus} CPUs · load average at start ${results.machine.loadAverageAtStart.join(' ')}${quick ? ' · --quick' : ''}`;

@@ -1,6 +1,6 @@
 import { createAttachmentStore } from '#lib/attachments/store.ts';
 import { s3 } from '#lib/attachments/s3.ts';
-import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { readFormCatalogue } from '#lib/forms/reading.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { dynamodb, kms } from '#lib/runtime/clients.ts';
 import { readConfig } from '#lib/runtime/config.ts';
@@ -12,7 +12,7 @@ const config = readConfig(functions.attachmentTicket.needs);
 export const handler = httpRoute(
   createAttachmentTicket({
     // Checked at synth (infra/forms.ts).
-    forms: loadFormCatalogue(config.FORMS_DIR, { verify: false }),
+    forms: readFormCatalogue(config.FORMS_DIR),
     attachments: createAttachmentStore(dynamodb, config.ATTACHMENTS_TABLE),
     kms,
     attachmentKeyId: config.ATTACHMENT_KEY_ID,

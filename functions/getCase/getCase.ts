@@ -17,10 +17,21 @@ export interface GetCaseDeps {
   attachmentKeyId?: string;
 }
 
+/** The outcome a settled step leads to: its value, or its reason thrown. */
+function valueOf<T>(settled: PromiseSettledResult<T>): T {
+  if (settled.status === 'rejected') throw settled.reason;
+  return settled.value;
+}
+
 /**
  * GET /cases/{caseId}: the case decrypted for a clerk of its office. One KMS Decrypt opens the
  * form data and every note and checks the summary MAC; the read is recorded before any data
  * leaves, and if it cannot be recorded, nothing leaves.
+ *
+ * The `case.viewed` write and the decryption run at once, once the case is loaded: the answer
+ * waits for both, so data leaves only after the read is recorded. A failed decryption keeps its
+ * own answer (503, or 500 integrity-error) even when the audit write also failed; its `case.viewed`
+ * may then already be recorded, an audit record of a read that returned no data (the safe side).
  */
 export function createGetCase(deps: GetCaseDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
@@ -28,17 +39,20 @@ export function createGetCase(deps: GetCaseDeps) {
     const stored = await deps.cases.loadFor(clerk, caseIdOf(event));
     const { summary, envelope, notes, expiresAt } = stored;
 
-    const opened = await withDataKey(deps.kms, deps.caseKeyId, contextOf(summary), envelope, (key) => {
-      verifyStoredCase(key, stored, notes);
-      return {
-        data: JSON.parse(key.open('data', envelope).toString('utf8')) as unknown,
-        notes: notes.map((note) => ({ at: note.at, actor: note.actor, text: key.open(`note:${note.noteId}`, note.sealed).toString('utf8') })),
-      };
-    });
-
-    const attachments = await openCaseFiles(deps.kms, deps.attachmentKeyId ?? deps.caseKeyId, summary, stored.files);
-
-    await deps.events.append(summary.caseId, { at: new Date().toISOString(), type: 'case.viewed', actor: clerk.sub }, expiresAt);
+    const [decrypted, files, recorded] = await Promise.allSettled([
+      withDataKey(deps.kms, deps.caseKeyId, contextOf(summary), envelope, (key) => {
+        verifyStoredCase(key, stored, notes);
+        return {
+          data: JSON.parse(key.open('data', envelope).toString('utf8')) as unknown,
+          notes: notes.map((note) => ({ at: note.at, actor: note.actor, text: key.open(`note:${note.noteId}`, note.sealed).toString('utf8') })),
+        };
+      }),
+      openCaseFiles(deps.kms, deps.attachmentKeyId ?? deps.caseKeyId, summary, stored.files),
+      deps.events.append(summary.caseId, { at: new Date().toISOString(), type: 'case.viewed', actor: clerk.sub }, expiresAt),
+    ]);
+    const opened = valueOf(decrypted);
+    const attachments = valueOf(files);
+    valueOf(recorded);
     return json(200, { ...summary, data: opened.data, notes: opened.notes, attachments }, { noStore: true, headers: { ETag: `"${summary.version}"` } });
   };
 }

@@ -3,8 +3,7 @@ import { dynamodb, kms, secretsManager } from '#lib/runtime/clients.ts';
 import { readConfig } from '#lib/runtime/config.ts';
 import { functions } from '../functions.ts';
 import { createEventLog } from '#lib/cases/events.ts';
-import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
-import { createFormValidator } from '#lib/forms/validation.ts';
+import { loadShippedForms } from '#lib/forms/shipped.ts';
 import { secretHmac } from '#lib/crypto/hmac.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { createIdempotencyStore } from '#lib/submissions/idempotency.ts';
@@ -14,12 +13,14 @@ import { createSubmit } from './submit.ts';
 
 const config = readConfig(functions.submit.needs);
 const hmac = secretHmac(secretsManager, config.HMAC_SECRET_ID);
+// The definitions the build checked, with their validators generated as standalone code at build
+// time (infra/formsBuild.ts): a cold start compiles no schema and loads no Ajv compiler.
+const { forms, validator } = await loadShippedForms(config.FORMS_DIR);
 
 export const handler = httpRoute(
   createSubmit({
-    // Checked at synth (infra/forms.ts); the validator compiles a form version on its first use.
-    forms: loadFormCatalogue(config.FORMS_DIR, { verify: false }),
-    validator: createFormValidator(),
+    forms,
+    validator,
     kms,
     caseKeyId: config.CASE_KEY_ID,
     cases: createCaseStore(dynamodb, config.CASES_TABLE, createEventLog(dynamodb, config.EVENTS_TABLE)),

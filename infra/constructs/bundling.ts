@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AssetStaging } from 'aws-cdk-lib';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import { copyShippedForms } from '../formsBuild.ts';
 
 /** The repository root (this file is infra/constructs/bundling.ts). */
 export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -43,11 +45,18 @@ export function bundlingFor(shipsForms: boolean, files: readonly ShippedFile[] =
     commandHooks: {
       beforeBundling: () => [],
       beforeInstall: () => [],
-      afterBundling: (inputDir: string, outputDir: string) => [
-        ...(shipsForms ? [`mkdir -p "${outputDir}/forms"`, `cp -R "${path.join(inputDir, 'schemas', 'forms')}/." "${outputDir}/forms/"`] : []),
+      // The forms folder with its generated validators and public documents (infra/formsBuild.ts),
+      // built in this process while the local esbuild bundles, and only then (synths that skip
+      // bundling skip it too). CDK also asks for the Docker variant of the commands, which is never
+      // run (forceDockerBundling: false, CDK_DOCKER fails in the bench): there the build cannot happen.
+      afterBundling: (inputDir: string, outputDir: string) => {
         // base64 keeps any content safe inside the shell command.
-        ...files.map((file) => `echo ${Buffer.from(file.content, 'utf8').toString('base64')} | base64 -d > "${outputDir}/${file.name}"`),
-      ],
+        const shipped = files.map((file) => `echo ${Buffer.from(file.content, 'utf8').toString('base64')} | base64 -d > "${outputDir}/${file.name}"`);
+        if (!shipsForms) return shipped;
+        if (inputDir === AssetStaging.BUNDLING_INPUT_DIR) return ['echo "the forms are built by local bundling only (infra/formsBuild.ts)" >&2', 'exit 1'];
+        copyShippedForms(path.join(inputDir, 'schemas', 'forms'), path.join(outputDir, 'forms'));
+        return shipped;
+      },
     },
   };
 }

@@ -75,6 +75,11 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queu
   return config;
 }
 
+/** The memory (MB) a function gets: crypto paths (KMS, AES-GCM, HMAC) more, and with it more CPU. */
+export function memorySizeOf(needs: Needs): number {
+  return has(needs, 'caseKey') || has(needs, 'hmacSecret') ? 512 : 256;
+}
+
 /** The metrics namespace of a stage: dev and prod may share an account without mixing their metrics. */
 export function metricsNamespace(stage: string): string {
   return `EgovForms/${stage}`;
@@ -154,8 +159,7 @@ export class Functions extends Construct {
         depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
-        // Crypto paths (KMS, AES-GCM, Ajv) get more memory and with it more CPU.
-        memorySize: has(needs, 'caseKey') || has(needs, 'hmacSecret') ? 512 : 256,
+        memorySize: memorySizeOf(needs),
         timeout: spec.timeoutSeconds ? Duration.seconds(spec.timeoutSeconds) : FUNCTION_TIMEOUT,
         role,
         logGroup,

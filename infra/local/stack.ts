@@ -1,9 +1,9 @@
-import { writeFileSync, renameSync } from 'node:fs';
+import { rmSync, writeFileSync, renameSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { loadCheckedCatalogue } from '../formPatterns.ts';
+import { buildShippedForms } from '../formsBuild.ts';
 import { functions as functionTable, routes } from '../../functions/functions.ts';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -103,7 +103,13 @@ export interface LocalStackOptions {
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const formsDir = options.formsDir ?? defaultFormsDir();
-  loadCheckedCatalogue(formsDir); // a malformed definition stops start-up here, naming the file
+  // The handlers get the forms as a function ships them (infra/formsBuild.ts): the definitions
+  // checked (a malformed one stops start-up here, naming the file), with their validators
+  // generated as standalone code and the public documents prepared, rebuilt at every start.
+  const shippedForms = join(options.dataDir, 'forms-build');
+  if (resolve(formsDir) === resolve(shippedForms)) throw new Error(`FORMS_DIR names the local stack's own build of the forms (${shippedForms}); name the source folder`);
+  rmSync(shippedForms, { recursive: true, force: true });
+  buildShippedForms(formsDir, shippedForms);
 
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
@@ -195,7 +201,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       ATTACHMENTS_TABLE: LOCAL_TABLES.attachments,
       CASE_KEY_ID: kms.keyArn,
       HMAC_SECRET_ID: kms.secretId,
-      FORMS_DIR: formsDir,
+      FORMS_DIR: shippedForms,
       DELIVERY_CASES_TABLE: LOCAL_TABLES.cases,
       DESTINATIONS_FILE: destinations.file,
       DELIVERIES_DEAD_LETTER_QUEUE_URL: sqs.queues.deliveries.deadLetterUrl,

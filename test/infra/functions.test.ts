@@ -6,6 +6,9 @@ import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { CONFIG_OF_NEED } from '#lib/runtime/config.ts';
 import { functionsOf, routes } from '../../functions/functions.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
+import { composition } from '../../bench/coldStart.ts';
+import { BUILD_DIR, PUBLIC_DOCUMENTS } from '#lib/forms/public.ts';
+import { CHECKS_MODULE } from '#lib/forms/shipped.ts';
 
 // The one synthesis with bundling. CDK_DOCKER points at a program that cannot run containers, so
 // a fallback to Docker bundling would fail this suite instead of passing silently.
@@ -102,7 +105,26 @@ describe('functions', () => {
     expect(source.length).toBeGreaterThan(0);
     for (const route of routes) {
       const forms = path.join(bundleDir(route.handler), 'forms');
-      expect({ [route.handler]: existsSync(forms) ? formFiles(forms) : [] }).toEqual({ [route.handler]: route.needs.forms ? source : [] });
+      const definitions = existsSync(forms) ? formFiles(forms).filter((file) => !file.startsWith(`${BUILD_DIR}/`)) : [];
+      expect({ [route.handler]: definitions }).toEqual({ [route.handler]: route.needs.forms ? source : [] });
     }
+  });
+
+  it('functions that ship the forms ship their generated validators and public documents beside them', () => {
+    for (const route of routes.filter((candidate) => candidate.needs.forms)) {
+      const built = path.join(bundleDir(route.handler), 'forms', BUILD_DIR);
+      expect({ [route.handler]: [CHECKS_MODULE, PUBLIC_DOCUMENTS].filter((file) => existsSync(path.join(built, file))) }).toEqual({
+        [route.handler]: [CHECKS_MODULE, PUBLIC_DOCUMENTS],
+      });
+    }
+  });
+
+  it('no function bundles the Ajv compiler, and the public read routes bundle no zod', () => {
+    const carried = routes.map(({ handler }) => {
+      const bytes = composition(path.join(bundleDir(handler), 'index.mjs'));
+      return { handler, ajv: (bytes.Ajv ?? 0) > 0, zod: (bytes.zod ?? 0) > 0 };
+    });
+    expect(carried.filter((bundle) => bundle.ajv)).toEqual([]);
+    expect(carried.filter((bundle) => bundle.zod && ['listForms', 'getForm', 'openapi'].includes(bundle.handler))).toEqual([]);
   });
 });

@@ -74,6 +74,34 @@ describe('calls per clerk operation', () => {
 });
 
 describe('audited reading', () => {
+  it('sends the case.viewed write while the Decrypt is still unanswered, and answers after both', async () => {
+    const clients = countingClients();
+    let putSent!: () => void;
+    const putStarted = new Promise<void>((resolve) => (putSent = resolve));
+    clients.dynamodb.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === 'PutItemCommand') putSent();
+      return next(args);
+    }, { step: 'initialize' });
+    // The Decrypt is held until the audit write has been sent: a read that waited for the
+    // decryption before recording would never send it, and fails here instead of hanging.
+    clients.kms.middlewareStack.add((next) => async (args) => {
+      let timer: NodeJS.Timeout | undefined;
+      const notSent = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the case.viewed write was not sent while the Decrypt was pending')), 10_000);
+      });
+      try {
+        await Promise.race([putStarted, notSent]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return next(args);
+    }, { step: 'initialize' });
+    const answer = await getCaseHandler(clients)(readEvent(), lambdaContext);
+    expect(answer.statusCode).toBe(200);
+    expect(clients.calls.kms).toEqual(['DecryptCommand']);
+    expect(clients.calls.dynamodb).toEqual(['QueryCommand', 'PutItemCommand']);
+  });
+
   it('answers 503 without any data when the case.viewed event cannot be recorded', async () => {
     const answer = await getCaseHandler(countingClients(), true)(readEvent(), lambdaContext);
     expect(answer.statusCode).toBe(503);

@@ -1,5 +1,3 @@
-import type { KeywordDefinition } from 'ajv/dist/2020.js';
-
 /**
  * File fields of form schemas: `"x-attachment": { "mediaTypes": [...], "maxBytes": N }` on a string
  * property, or on the `items` of an array (several files, bounded by `maxItems`). The value the
@@ -20,28 +18,6 @@ export interface AttachmentSpec {
   readonly mediaTypes: readonly MediaType[];
   readonly maxBytes: number;
 }
-
-/**
- * The keyword for Ajv: its meta-schema refuses an unknown media type or a `maxBytes` over 20 MiB
- * when a definition is verified (forms:check, synth, `npm start`); on data it requires an id that
- * can name a ticket. Whether the ticket exists and fits is the submit path's check (bind).
- */
-export const xAttachmentKeyword: KeywordDefinition = {
-  keyword: X_ATTACHMENT,
-  type: 'string',
-  schemaType: 'object',
-  metaSchema: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['mediaTypes', 'maxBytes'],
-    properties: {
-      mediaTypes: { type: 'array', minItems: 1, uniqueItems: true, items: { enum: [...MEDIA_TYPES] } },
-      maxBytes: { type: 'integer', minimum: 1, maximum: MAX_FILE_BYTES },
-    },
-  },
-  validate: (_spec: unknown, data: unknown) => typeof data === 'string' && ATTACHMENT_ID.test(data),
-  errors: false,
-};
 
 /** A place in form data where attachment ids stand: property names, `*` for every array element. */
 export interface AttachmentSlot {

@@ -29,6 +29,8 @@ import { statusTokens } from '#lib/status/token.ts';
 import { createUpdateCase } from '../../../functions/updateCase/updateCase.ts';
 import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
 import { absentFormId, sampleOf } from '../../support/forms.ts';
+import { removeTempDirs, tempDir } from '../../support/tempDirs.ts';
+import { buildShippedForms } from '../../../infra/formsBuild.ts';
 import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
 
 // The document describes what the handlers really send: real answers of the real handler code
@@ -99,10 +101,14 @@ describe('the forms routes answer as documented', () => {
   let listForms: Invoke;
   let getForm: Invoke;
   beforeAll(async () => {
-    process.env.FORMS_DIR = formsDir;
+    // The handlers read the forms folder as the synth builds it (definitions and prepared documents).
+    const shipped = tempDir('egov-openapi-forms-');
+    buildShippedForms(formsDir, shipped);
+    process.env.FORMS_DIR = shipped;
     listForms = ((await import('../../../functions/listForms/handler.ts')) as { handler: Invoke }).handler;
     getForm = ((await import('../../../functions/getForm/handler.ts')) as { handler: Invoke }).handler;
   });
+  afterAll(removeTempDirs);
 
   it('GET /forms', async () => {
     expectDocumented('GET', '/forms', await listForms(event({ resource: '/forms' }), context));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { attachmentSlots, attachmentSpecAt, attachmentsIn, xAttachmentKeyword } from '#lib/attachments/fields.ts';
+import { attachmentSlots, attachmentSpecAt, attachmentsIn } from '#lib/attachments/fields.ts';
+import { xAttachmentKeyword } from '#lib/attachments/keyword.ts';
 import { createFormSchemaAjv } from '#lib/forms/validation.ts';
 
 const photo = { mediaTypes: ['image/jpeg', 'image/png'], maxBytes: 5_242_880 };

@@ -8,12 +8,14 @@ import {
 } from '#lib/forms/validation.ts';
 import type { Language, ValidationIssue } from '#lib/forms/validation.ts';
 import { formCatalogue, sampleOf, syntheticForm } from '../../support/forms.ts';
+import { agreeingFormValidator } from '../../support/validators.ts';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
 const catalogue = formCatalogue();
-const validator = createFormValidator();
+// Every answer is also checked against the standalone code the build generates (test/support/validators.ts).
+const validator = agreeingFormValidator();
 
 function form(id: string, version?: number): FormDefinition {
   const found = catalogue.get(id, version);

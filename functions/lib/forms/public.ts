@@ -1,0 +1,36 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FormCatalogue } from './reading.ts';
+
+/**
+ * The public documents of the forms (`GET /forms`, `GET /forms/{formId}`), prepared by the build
+ * beside the shipped definitions (infra/formsBuild.ts) and read by the handlers with one file read,
+ * nothing compiled.
+ */
+
+/** The folder inside a shipped forms folder that holds what the build prepared (hidden: the catalogue does not read it). */
+export const BUILD_DIR = '.build';
+/** The bodies of `GET /forms` and `GET /forms/{formId}`. */
+export const PUBLIC_DOCUMENTS = 'public.json';
+
+/** What `GET /forms` and `GET /forms/{formId}[?version=N]` answer. */
+export interface PublicDocuments {
+  /** The body of `GET /forms`. */
+  list: { items: unknown[] };
+  /** Per form: its latest version and the body of `GET /forms/{formId}?version=N` per version. */
+  forms: Record<string, { latest: number; versions: Record<string, unknown> }>;
+}
+
+export function publicDocumentsOf(catalogue: FormCatalogue): PublicDocuments {
+  const forms: PublicDocuments['forms'] = {};
+  for (const { id, version, office, title, description, schema } of catalogue.all()) {
+    const entry = (forms[id] ??= { latest: version, versions: {} });
+    entry.latest = Math.max(entry.latest, version);
+    entry.versions[String(version)] = { id, version, office, title, description, schema };
+  }
+  return { list: { items: catalogue.list().map(({ id, version, office, title, description }) => ({ id, version, office, title, description })) }, forms };
+}
+
+export function readPublicDocuments(formsDir: string): PublicDocuments {
+  return JSON.parse(readFileSync(join(formsDir, BUILD_DIR, PUBLIC_DOCUMENTS), 'utf8')) as PublicDocuments;
+}
