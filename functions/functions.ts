@@ -81,6 +81,10 @@ export const functions = {
     needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true },
   },
   openapi: { trigger: http('GET', '/openapi.json', 'public'), needs: {} },
+  exportCases: {
+    trigger: http('GET', '/cases/export', 'clerk'),
+    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'], forms: true },
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;

@@ -117,10 +117,17 @@ export function createGateway(options: GatewayOptions): Server {
         res.end();
         return;
       }
+      // As API Gateway's resource tree: a static path segment wins over a `{parameter}` one
+      // (`/cases/export` is not the case `export`), and a wrong method on it is a 404.
       let found: { matcher: Matcher; values: string[] } | undefined;
+      let specificity = Infinity;
       for (const matcher of matchers) {
         const match = matcher.pattern.exec(url.pathname);
-        if (match && matcher.route.method === method) found = { matcher, values: match.slice(1) };
+        if (match && matcher.names.length < specificity) specificity = matcher.names.length;
+      }
+      for (const matcher of matchers) {
+        const match = matcher.pattern.exec(url.pathname);
+        if (match && matcher.names.length === specificity && matcher.route.method === method) found = { matcher, values: match.slice(1) };
       }
       if (!found) return problem(res, 404, 'not-found', 'Not found', requestId, cors);
       const { route } = found.matcher;

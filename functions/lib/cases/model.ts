@@ -37,7 +37,7 @@ export interface CaseSummary {
   version: number;
 }
 
-export const EVENT_TYPES = ['case.received', 'case.viewed', 'case.status_changed', 'case.note_added'] as const;
+export const EVENT_TYPES = ['case.received', 'case.viewed', 'case.status_changed', 'case.note_added', 'case.exported'] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
 export interface CaseEvent {
