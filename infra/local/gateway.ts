@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Route } from '../../functions/functions.ts';
+import type { ConsoleSite } from './console.ts';
 import type { CorsPolicy } from './cors.ts';
 import type { TokenVerifier } from './tokens.ts';
 
@@ -90,6 +91,8 @@ export interface GatewayOptions {
   local?: Record<string, () => unknown>;
   /** Preflights and CORS headers on the gateway's own answers, as the AWS stage gives them. */
   cors?: CorsPolicy;
+  /** The clerk console's static site and local sign-in, below /console (console.ts). */
+  site?: ConsoleSite;
 }
 
 export function createGateway(options: GatewayOptions): Server {
@@ -103,6 +106,7 @@ export function createGateway(options: GatewayOptions): Server {
       // (and an invalid one throws), so it is appended to the origin instead.
       const url = new URL(`http://localhost${req.url?.startsWith('/') ? req.url : '/'}`);
       const method = req.method ?? 'GET';
+      if (options.site && (await options.site(req, res, url.pathname, requestId))) return;
       const localAnswer = method === 'GET' ? options.local?.[url.pathname] : undefined;
       if (localAnswer) {
         res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Request-Id': requestId, ...cors });
