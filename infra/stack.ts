@@ -76,7 +76,9 @@ export class FormsStack extends Stack {
     this.keys.restrictCaseKey(caseKeyUsers);
     this.releases = new Releases(this, 'Releases', { config, functions: this.functions.all });
     this.api = new Api(this, 'Api', {
-      config,
+      // API Gateway's own answers (401, WAF 403, 429) keep the stage's origins; preflights and handlers add the console's.
+      config: props.config,
+      consoleOrigin: this.console.origin,
       functions: this.functions.all,
       userPool: this.clerks.userPool,
       userPoolClient: this.clerks.client,

@@ -50,6 +50,11 @@ export function currentSession(): Session | undefined {
   return session;
 }
 
+/** A session was started in this tab and has run out (rather than never begun). */
+export function sessionExpired(): boolean {
+  return currentSession() === undefined && sessionStorage.getItem(SESSION_KEY) !== null;
+}
+
 export function startSession(idToken: string): Session {
   session = sessionOf(idToken);
   sessionStorage.setItem(SESSION_KEY, idToken);

@@ -1,7 +1,7 @@
 import { render } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { configureApi, getJson } from './api.ts';
-import { completeCognitoSignIn, currentSession, endSession, signOutUrl, type Session } from './auth.ts';
+import { completeCognitoSignIn, currentSession, endSession, sessionExpired, signOutUrl, type Session } from './auth.ts';
 import { loadConfig, type ConsoleConfig } from './config.ts';
 import { html } from './html.ts';
 import { language, onLanguageChange, setLanguage, t } from './i18n.ts';
@@ -23,7 +23,7 @@ const routeOf = (hash: string): { view: 'list' } | { view: 'case'; caseId: strin
 
 function App({ config, forms }: { config: ConsoleConfig; forms: FormSummary[] }) {
   const [session, setSession] = useState<Session | undefined>(currentSession());
-  const [expired, setExpired] = useState(false);
+  const [expired, setExpired] = useState(sessionExpired());
   const [route, setRoute] = useState(routeOf(window.location.hash));
   const [, rerender] = useState(0);
   const [filters, setFilters] = useState<ListFilters | undefined>();

@@ -170,11 +170,21 @@ export class Console extends Construct {
     // The build and config.json are both assets of the stack's (bootstrap) asset bucket.
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [build.bucket.arnForObjects('*')] }));
     role.addToPolicy(new iam.PolicyStatement({ actions: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'], resources: [this.distribution.distributionArn] }));
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn, `${logGroup.logGroupArn}:*`] }));
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5',
-      reason: "The upload writes and prunes any object of the console's own bucket and reads the build from the CDK asset bucket; log streams of its own log group.",
-    });
-    Validations.of(deployment).acknowledge({ id: 'AwsSolutions-L1', reason: 'The runtime of the BucketDeployment handler is chosen by the CDK release.' });
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
+    const stack = Stack.of(this);
+    const qualifier = (stack.synthesizer as { bootstrapQualifier?: string }).bootstrapQualifier ?? 'hnb659fds';
+    const bucketId = stack.getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    Validations.of(role.node.findChild('DefaultPolicy')).acknowledge(
+      { id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/*]`, reason: "The upload writes and prunes any object of the console's own bucket (the build's file names carry content hashes)." },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-${qualifier}-assets-<AWS::AccountId>-${stack.region}/*]`,
+        reason: 'The build and config.json are CDK assets; their keys (content hashes) are known only to the deployment.',
+      },
+    );
+    // BucketDeployment's handler is a singleton function at the stack's root.
+    for (const child of Stack.of(this).node.children.filter((candidate) => candidate.node.id.startsWith('Custom::CDKBucketDeployment'))) {
+      Validations.of(child).acknowledge({ id: 'AwsSolutions-L1', reason: 'The runtime of the BucketDeployment handler is chosen by the CDK release.' });
+    }
+    void deployment;
   }
 }
