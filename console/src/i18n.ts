@@ -6,7 +6,6 @@ const strings = {
   appSubtitle: { de: 'Online-Formulare der Kreisverwaltung', en: 'Online forms of the district administration' },
   skipToContent: { de: 'Zum Inhalt springen', en: 'Skip to content' },
   switchLanguage: { de: 'English', en: 'Deutsch' },
-  switchLanguageLabel: { de: 'Sprache wechseln: Englisch', en: 'Switch language: German' },
   signedInAs: { de: 'Angemeldet als', en: 'Signed in as' },
   signOut: { de: 'Abmelden', en: 'Sign out' },
   signInTitle: { de: 'Anmelden', en: 'Sign in' },

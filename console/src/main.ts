@@ -77,7 +77,7 @@ function App({ config, forms }: { config: ConsoleConfig; forms: FormSummary[] })
         </div>
         <div class="app-header__actions">
           <button type="button" class="kern-btn kern-btn--tertiary" lang=${language() === 'de' ? 'en' : 'de'}
-            aria-label=${t('switchLanguageLabel')} onClick=${() => setLanguage(language() === 'de' ? 'en' : 'de')}>
+            onClick=${() => setLanguage(language() === 'de' ? 'en' : 'de')}>
             <span class="kern-label">${t('switchLanguage')}</span>
           </button>
           ${session

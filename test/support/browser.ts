@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
 
 /**
  * A real headless Chromium for the console's tests: Debian's `chromium-headless-shell` (or
@@ -18,14 +18,14 @@ export function chromiumPath(): string {
 }
 
 export interface Chromium {
-  browser: Browser;
   context: BrowserContext;
   close(): Promise<void>;
 }
 
+/** A fresh profile per launch (playwright passes it as --user-data-dir), removed on close. */
 export async function launchChromium(): Promise<Chromium> {
   const profile = mkdtempSync(join(tmpdir(), 'egov-chromium-'));
-  const browser = await chromium.launch({
+  const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
     args: [
@@ -37,15 +37,15 @@ export async function launchChromium(): Promise<Chromium> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--user-data-dir=${profile}`,
     ],
+    acceptDownloads: true,
+    viewport: { width: 1280, height: 900 },
+    locale: 'de-DE',
   });
-  const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'de-DE' });
   return {
-    browser,
     context,
     async close() {
-      await browser.close();
+      await context.close();
       rmSync(profile, { recursive: true, force: true });
     },
   };
