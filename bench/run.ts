@@ -6,6 +6,7 @@ import { startLocalStack } from '../infra/local/stack.ts';
 import { callsPerOperation, type Clients, type CallsResult } from './calls.ts';
 import { clerkPaths, type ClerkPathsResult, type Handler, type Handlers } from './clerkPaths.ts';
 import { coldStart, type ColdStartResult } from './coldStart.ts';
+import { exportBench, type ExportResult } from './export.ts';
 import { requestCpu, type RequestCpuResult } from './requestCpu.ts';
 import { fmt, ratioText, type Spread } from './stats.ts';
 import { throughput, type ThroughputResult } from './throughput.ts';
@@ -16,7 +17,7 @@ import { throughput, type ThroughputResult } from './throughput.ts';
  * bench/results.json. Never part of `npm test`.
  */
 
-const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls'];
+const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls', 'export'];
 const USAGE = `usage: npm run bench [-- --quick] [-- ${BENCHMARKS.join(' ')}]
 
 Runs the benchmarks named (all by default; several minutes, --quick for fewer rounds), prints one
@@ -49,6 +50,7 @@ interface Results {
   throughput?: ThroughputResult[];
   clerkPaths?: ClerkPathsResult;
   calls?: CallsResult[];
+  export?: ExportResult;
 }
 
 const results: Results = {
@@ -67,7 +69,7 @@ if (wanted('requestCpu')) {
   results.requestCpu = await requestCpu({ rounds: quick ? 11 : 41, sampleMs: 25, log });
 }
 
-if (wanted('throughput') || wanted('clerkPaths') || wanted('calls')) {
+if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('export')) {
   const dataDir = mkdtempSync(join(tmpdir(), 'egov-bench-'));
   log('starting a local stack (DynamoDB Local, local KMS, gateway) …');
   const stack = await startLocalStack({ dataDir, port: 0 });
@@ -87,6 +89,19 @@ if (wanted('throughput') || wanted('clerkPaths') || wanted('calls')) {
     if (wanted('calls')) {
       log('calls per operation …');
       results.calls = await callsPerOperation({ clients, handlers });
+    }
+    if (wanted('export')) {
+      log('export …');
+      results.export = await exportBench({
+        stack: stack.info,
+        dynamodb: clients.dynamodb,
+        kms: clients.kms,
+        submit: handlers.submit,
+        exportCases: await load('exportCases'),
+        cases: quick ? 200 : 1000,
+        pairs: quick ? 3 : 7,
+        log,
+      });
     }
   } finally {
     await stack.stop();
@@ -179,6 +194,17 @@ if (results.calls) {
     return [operation, `${fmt(ms, 1)} ms`, `${describe(calls.kms)} ${expected === undefined ? '' : holds(calls.kms.length === expected)}`, describe(calls.dynamodb), describe(calls.secretsManager)];
   });
   sections.push('### Calls per operation (warm container, handlers in-process; medians of 5 runs)\n\n' + table(['operation', 'whole operation', 'KMS', 'DynamoDB', 'Secrets Manager'], rows));
+}
+
+if (results.export) {
+  const { cases, concurrency, csvBytes, comparison } = results.export;
+  sections.push(
+    `### Export of ${cases.toLocaleString('en')} cases, ${concurrency} at a time (no target: the floor is one raw KMS Decrypt per case)\n\n` +
+      table(
+        ['path', 'subject / floor', 'ratio (p25–p75, n)', 'CSV'],
+        [[`GET /cases/export vs ${cases} Decrypts`, `${fmt(comparison.subject)} / ${fmt(comparison.floor)} ms`, pct(comparison.ratio), kib(csvBytes)]],
+      ),
+  );
 }
 
 const header = `Run ${results.startedAt} · Node ${results.machine.node} · ${results.machine.cpus} CPUs · load average at start ${results.machine.loadAverageAtStart.join(' ')}${quick ? ' · --quick' : ''}`;
