@@ -5,8 +5,8 @@ import { office } from '#lib/api/schemas.ts';
 import { mintToken } from './tokens.ts';
 
 /**
- * The clerk console on the local stack, at `<apiUrl>/console/`: built in memory on start (esbuild,
- * about a second), served with the same Content-Security-Policy the CloudFront distribution sends,
+ * The clerk console on the local stack, at `<apiUrl>/console/`: built in memory on first request
+ * (esbuild, about a second), served with the same Content-Security-Policy the CloudFront distribution sends,
  * and the local user pool's sign-in page behind it: `POST /console/local-sign-in` mints an ID token
  * for the chosen clerk and offices, as `npm run token` does. Everything stays on 127.0.0.1, like
  * the token command that reads the same key from the data dir.
@@ -58,8 +58,17 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export async function createConsoleSite(dataDir: string): Promise<ConsoleSite> {
-  const files: Map<string, ConsoleFile> = await buildConsole();
+export function createConsoleSite(dataDir: string): ConsoleSite {
+  // Built on the first request for it (about a second), not at start: stacks that serve no
+  // console (tests, benchmarks) pay nothing; a failed build is retried on the next request.
+  let built: Promise<Map<string, ConsoleFile>> | undefined;
+  const filesOf = (): Promise<Map<string, ConsoleFile>> => {
+    built ??= buildConsole().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return built;
+  };
   const config = Buffer.from(JSON.stringify({ apiUrl: '', auth: { kind: 'local' } }));
   return async (req, res, path, requestId) => {
     if (path !== CONSOLE_PATH && !path.startsWith(`${CONSOLE_PATH}/`)) return false;
@@ -83,7 +92,7 @@ export async function createConsoleSite(dataDir: string): Promise<ConsoleSite> {
       res.end(JSON.stringify({ idToken }));
       return true;
     }
-    const file = name === 'config.json' ? { contents: config, contentType: 'application/json; charset=utf-8' } : files.get(name);
+    const file = name === 'config.json' ? { contents: config, contentType: 'application/json; charset=utf-8' } : (await filesOf()).get(name);
     if ((method !== 'GET' && method !== 'HEAD') || !file) {
       res.writeHead(404, { ...headers, 'Content-Type': 'application/problem+json; charset=utf-8', 'Cache-Control': 'no-store' });
       res.end(JSON.stringify({ type: 'urn:problem:not-found', title: 'Not found', status: 404 }));

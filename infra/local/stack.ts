@@ -167,7 +167,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       verifyToken: await createTokenVerifier(options.dataDir),
       local: { '/health': () => ({ status: 'ok' }) },
       cors: corsPolicy(origins),
-      site: await createConsoleSite(options.dataDir),
+      site: createConsoleSite(options.dataDir),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

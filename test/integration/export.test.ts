@@ -132,7 +132,7 @@ describe(`more than ${MAX_EXPORT_CASES} cases`, () => {
   });
 
   it('is 400 asking to narrow the range, before anything is decrypted', async () => {
-    stack = await spawnStack({ LOCAL_DATA_DIR: tempDir('egov-export-') });
+    stack = await spawnStack({ LOCAL_DATA_DIR: tempDir('egov-export-') }, 180_000);
     const { info } = stack;
     // Index entries only (no envelope): the count is refused before any case is loaded.
     const ddb = new DynamoDBClient({ region: info.region, credentials: info.credentials, endpoint: info.dynamodbEndpoint });
