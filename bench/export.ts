@@ -42,7 +42,7 @@ export async function exportBench(options: {
   const { stack, dynamodb, kms } = options;
   const from = new Date().toISOString();
   const body = JSON.stringify({ data: sampleOf(FORM) });
-  const ids = await mapBounded([...Array(options.cases).keys()], 8, async () => {
+  const ids = await mapBounded([...Array(options.cases).keys()], 4, async () => {
     const answer = await options.submit(submissionEvent(FORM, body), context);
     if (answer.statusCode !== 201) throw new Error(`submit answered ${answer.statusCode}`);
     return (JSON.parse(answer.body) as { caseId: string }).caseId;
