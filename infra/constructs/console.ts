@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -149,7 +149,9 @@ export class Console extends Construct {
       encryptionKey: this.props.logKey,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const build = new s3assets.Asset(this, 'Build', { path: buildConsoleInto(mkdtempSync(join(tmpdir(), 'egov-console-'))) });
+    // Built into the cloud assembly's folder (cdk.out), which the CDK removes or keeps as a whole.
+    const outdir = join(Stage.of(this)?.outdir ?? mkdtempSync(join(tmpdir(), 'egov-console-')), `console-build-${Names.uniqueId(this)}`);
+    const build = new s3assets.Asset(this, 'Build', { path: buildConsoleInto(outdir) });
     const source = s3deploy.Source.bucket(build.bucket, build.s3ObjectKey);
     const config = s3deploy.Source.jsonData('config.json', {
       apiUrl: apiUrl.replace(/\/$/, ''),
