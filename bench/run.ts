@@ -6,6 +6,7 @@ import { startLocalStack } from '../infra/local/stack.ts';
 import { callsPerOperation, type Clients, type CallsResult } from './calls.ts';
 import { clerkPaths, type ClerkPathsResult, type Handler, type Handlers } from './clerkPaths.ts';
 import { coldStart, type ColdStartResult } from './coldStart.ts';
+import { exportBench, type ExportResult } from './export.ts';
 import { requestCpu, type RequestCpuResult } from './requestCpu.ts';
 import { peakMemory, type MemoryResult } from './memory.ts';
 import { fmt, ratioText, type Spread } from './stats.ts';
@@ -17,7 +18,7 @@ import { throughput, type ThroughputResult } from './throughput.ts';
  * bench/results.json. Never part of `npm test`.
  */
 
-const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls', 'memory'];
+const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls', 'memory', 'export'];
 const USAGE = `usage: npm run bench [-- --quick] [-- ${BENCHMARKS.join(' ')}]
 
 Runs the benchmarks named (all by default; several minutes, --quick for fewer rounds), prints one
@@ -51,6 +52,7 @@ interface Results {
   clerkPaths?: ClerkPathsResult;
   calls?: CallsResult[];
   memory?: { nodeBaselineBytes: number; functions: MemoryResult[] };
+  export?: ExportResult;
 }
 
 const results: Results = {
@@ -69,7 +71,7 @@ if (wanted('requestCpu')) {
   results.requestCpu = await requestCpu({ rounds: quick ? 11 : 41, sampleMs: 25, log });
 }
 
-if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('memory')) {
+if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('memory') || wanted('export')) {
   const dataDir = mkdtempSync(join(tmpdir(), 'egov-bench-'));
   log('starting a local stack (DynamoDB Local, local KMS, gateway) …');
   const stack = await startLocalStack({ dataDir, port: 0 });
@@ -93,6 +95,19 @@ if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('m
     if (wanted('memory')) {
       log('peak memory per function …');
       results.memory = await peakMemory({ stack: stack.info, requests: quick ? 100 : 1000, log });
+    }
+    if (wanted('export')) {
+      log('export …');
+      results.export = await exportBench({
+        stack: stack.info,
+        dynamodb: clients.dynamodb,
+        kms: clients.kms,
+        submit: handlers.submit,
+        exportCases: await load('exportCases'),
+        cases: quick ? 200 : 1000,
+        pairs: quick ? 3 : 7,
+        log,
+      });
     }
   } finally {
     await stack.stop();
@@ -199,6 +214,16 @@ if (results.memory) {
   sections.push(
     `### Peak memory per function over ${results.memory.functions[0]?.requests ?? 0} requests (one process per function; Node alone: ${mb(results.memory.nodeBaselineBytes)})\n\n` +
       table(['function', 'peak RSS', 'configured Lambda memory', 'share'], rows),
+  );
+}
+if (results.export) {
+  const { cases, concurrency, csvBytes, comparison } = results.export;
+  sections.push(
+    `### Export of ${cases.toLocaleString('en')} cases, ${concurrency} at a time (no target: the floor is one raw KMS Decrypt per case)\n\n` +
+      table(
+        ['path', 'subject / floor', 'ratio (p25–p75, n)', 'CSV'],
+        [[`GET /cases/export vs ${cases} Decrypts`, `${fmt(comparison.subject)} / ${fmt(comparison.floor)} ms`, pct(comparison.ratio), kib(csvBytes)]],
+      ),
   );
 }
 

@@ -150,6 +150,10 @@ export const functions = {
     // A destination has 10 s to answer (API.md); the batch's deliveries run concurrently.
     timeoutSeconds: 30,
   },
+  exportCases: {
+    trigger: http('GET', '/cases/export', 'clerk'),
+    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'], forms: true },
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;

@@ -85,6 +85,19 @@ const stageConfigSchema = z.object({
     protectionLevel: z.enum(['normal', 'hoch', 'sehr hoch']),
     costCentre: z.string().min(1),
   }),
+  /**
+   * The clerk console: the prefix of the user pool's managed-login domain
+   * (`<prefix>.auth.<region>.amazoncognito.com`, unique per region; default `egov-forms-<stage>-clerks`).
+   */
+  console: z
+    .object({
+      cognitoDomainPrefix: z
+        .string()
+        .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
+        .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'may not contain aws, amazon or cognito')
+        .optional(),
+    })
+    .default({}),
   /** Deploy function code through CodeDeploy with a canary and alarm rollback. */
   canaryDeployments: z.boolean().default(false),
   /**

@@ -11,6 +11,7 @@ import { Attachments } from './constructs/attachments.ts';
 import { Api } from './constructs/api.ts';
 import { Backups } from './constructs/backups.ts';
 import { Clerks } from './constructs/clerks.ts';
+import { Console } from './constructs/console.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
 import { Data } from './constructs/data.ts';
 import { Delivery } from './constructs/delivery.ts';
@@ -56,19 +57,23 @@ export class FormsStack extends Stack {
   readonly queues: Queues;
   readonly attachments: Attachments;
   readonly mail: Mail;
+  readonly console: Console;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
-    const { config } = props;
-
     // Owner, protection level and cost centre on every resource that takes tags.
     Tags.of(this).add('application', 'egov-forms');
-    Tags.of(this).add('stage', config.stage);
-    Tags.of(this).add('owner', config.tags.owner);
-    Tags.of(this).add('protection-level', config.tags.protectionLevel);
-    Tags.of(this).add('cost-centre', config.tags.costCentre);
+    Tags.of(this).add('stage', props.config.stage);
+    Tags.of(this).add('owner', props.config.tags.owner);
+    Tags.of(this).add('protection-level', props.config.tags.protectionLevel);
+    Tags.of(this).add('cost-centre', props.config.tags.costCentre);
 
-    this.keys = new Keys(this, 'Keys', { stage: config.stage, retainData: config.retainData });
+    this.keys = new Keys(this, 'Keys', { stage: props.config.stage, retainData: props.config.retainData });
+    // The clerk console first: its origin joins the API's CORS origins and the app client's callbacks.
+    this.clerks = new Clerks(this, 'Clerks', { config: props.config, logKey: this.keys.dataKey });
+    this.console = new Console(this, 'Console', { config: props.config, userPool: this.clerks.userPool, logKey: this.keys.dataKey });
+    this.console.allowSignIn(this.clerks.client);
+    const config: StageConfig = { ...props.config, corsOrigins: [...props.config.corsOrigins, this.console.origin] };
     const table = props.functionTable ?? functionTable;
     this.data = new Data(this, 'Data', {
       key: this.keys.dataKey,
@@ -102,9 +107,10 @@ export class FormsStack extends Stack {
     this.attachments.restrictReaders(readersOf('quarantine'), readersOf('vault'));
     this.keys.restrictCaseKey(caseKeyUsers);
     this.releases = new Releases(this, 'Releases', { config, functions: this.functions.all });
-    this.clerks = new Clerks(this, 'Clerks', { config, logKey: this.keys.dataKey });
     this.api = new Api(this, 'Api', {
-      config,
+      // API Gateway's own answers (401, WAF 403, 429) keep the stage's origins; preflights and handlers add the console's.
+      config: props.config,
+      consoleOrigin: this.console.origin,
       functions: this.functions.all,
       userPool: this.clerks.userPool,
       userPoolClient: this.clerks.client,
@@ -135,7 +141,10 @@ export class FormsStack extends Stack {
     new OperationsDashboard(this, 'Dashboard', { stage: config.stage, api: this.api.restApi, functions: this.functions.all, tables, webAclName });
     this.backups = new Backups(this, 'Backups', { config, tables: [this.data.cases, this.data.events], vaultKey: this.keys.dataKey });
 
+    this.console.publish(publicUrl, this.clerks.client);
+
     new CfnOutput(this, 'ApiUrl', { value: publicUrl, description: 'Base URL of the API (API.md)' });
+    new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The clerk console (Cognito managed login)' });
     new CfnOutput(this, 'UserPoolId', { value: this.clerks.userPool.userPoolId, description: 'Cognito user pool of the clerks' });
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.clerks.client.userPoolClientId,

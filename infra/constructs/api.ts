@@ -21,6 +21,8 @@ export interface ApiProps {
   readonly logKey: kms.IKey;
   /** What API Gateway invokes per route: the function's live alias when deployments are canaries. */
   readonly targetOf?: (fn: DeployedFunction) => lambda.IFunction;
+  /** The clerk console's origin (CloudFront): allowed by the preflights besides the stage's origins. */
+  readonly consoleOrigin?: string;
 }
 
 /** Path parameters of a route path: `/cases/{caseId}/events` → `['caseId']`. */
@@ -89,7 +91,7 @@ export class Api extends Construct {
         ),
       },
       defaultCorsPreflightOptions: {
-        allowOrigins: [...config.corsOrigins],
+        allowOrigins: [...config.corsOrigins, ...(props.consoleOrigin ? [props.consoleOrigin] : [])],
         allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
         allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'Status-Token', 'Accept-Language'],
         exposeHeaders: ['ETag', 'X-Request-Id'],

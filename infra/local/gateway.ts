@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Route } from '../../functions/functions.ts';
+import type { ConsoleSite } from './console.ts';
 import type { CorsPolicy } from './cors.ts';
 import type { RateLimiter } from './rateLimit.ts';
 import type { TokenVerifier } from './tokens.ts';
@@ -93,6 +94,8 @@ export interface GatewayOptions {
   cors?: CorsPolicy;
   /** Per-client limits of some routes, by handler name (rateLimit.ts), as the WAF rules give them in AWS. */
   rateLimits?: Record<string, RateLimiter>;
+  /** The clerk console's static site and local sign-in, below /console (console.ts). */
+  site?: ConsoleSite;
 }
 
 export function createGateway(options: GatewayOptions): Server {
@@ -106,6 +109,7 @@ export function createGateway(options: GatewayOptions): Server {
       // (and an invalid one throws), so it is appended to the origin instead.
       const url = new URL(`http://localhost${req.url?.startsWith('/') ? req.url : '/'}`);
       const method = req.method ?? 'GET';
+      if (options.site && (await options.site(req, res, url.pathname, requestId))) return;
       const localAnswer = method === 'GET' ? options.local?.[url.pathname] : undefined;
       if (localAnswer) {
         res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Request-Id': requestId, ...cors });
@@ -120,10 +124,17 @@ export function createGateway(options: GatewayOptions): Server {
         res.end();
         return;
       }
+      // As API Gateway's resource tree: a static path segment wins over a `{parameter}` one
+      // (`/cases/export` is not the case `export`), and a wrong method on it is a 404.
       let found: { matcher: Matcher; values: string[] } | undefined;
+      let specificity = Infinity;
       for (const matcher of matchers) {
         const match = matcher.pattern.exec(url.pathname);
-        if (match && matcher.route.method === method) found = { matcher, values: match.slice(1) };
+        if (match && matcher.names.length < specificity) specificity = matcher.names.length;
+      }
+      for (const matcher of matchers) {
+        const match = matcher.pattern.exec(url.pathname);
+        if (match && matcher.names.length === specificity && matcher.route.method === method) found = { matcher, values: match.slice(1) };
       }
       if (!found) return problem(res, 404, 'not-found', 'Not found', requestId, cors);
       const { route } = found.matcher;

@@ -15,6 +15,7 @@ import { confirmationMailSettings, type ConfirmationMailSettings } from '#lib/st
 import { startStreamPollers, streamWorkersOf, type StreamHandler, type StreamWorker } from './streams.ts';
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
+import { createConsoleSite } from './console.ts';
 import { allowedOrigins, corsPolicy } from './cors.ts';
 import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.ts';
 import { startLocalKms } from './kms.ts';
@@ -261,6 +262,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       local: { '/health': () => ({ status: 'ok' }) },
       cors: corsPolicy(origins),
       rateLimits: Object.fromEntries(Object.entries(localRateLimits()).map(([handler, rule]) => [handler, createRateLimiter(rule)])),
+      site: createConsoleSite(options.dataDir),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -33,8 +33,9 @@ const formFiles = (dir: string): string[] =>
 
 describe('functions', () => {
   it('there is one function per entry of the function table', () => {
-    // One per route or worker, and the synthetic probe of GET /forms (inline code, its own test in operations.test.ts).
-    dev.template.resourceCountIs('AWS::Lambda::Function', functionsOf().length + 1);
+    // One per route or worker, the synthetic probe of GET /forms (inline code, its own test in operations.test.ts),
+    // and the handler that uploads the clerk console (BucketDeployment, test/infra/console.test.ts).
+    dev.template.resourceCountIs('AWS::Lambda::Function', functionsOf().length + 2);
   });
 
   it.each(routes.map((route) => route.handler))('%s runs nodejs24.x on arm64 with active tracing and its own log group', (handler) => {

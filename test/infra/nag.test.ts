@@ -62,6 +62,11 @@ describe('cdk-nag AwsSolutions', () => {
     ].sort();
     expect(ids).toEqual([
       'AwsSolutions-APIG4',
+      // The clerk console's distribution, bucket and upload (infra/constructs/console.ts, reasons there).
+      'AwsSolutions-CFR1',
+      'AwsSolutions-CFR2',
+      'AwsSolutions-CFR3',
+      'AwsSolutions-CFR4',
       'AwsSolutions-COG4',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
@@ -71,6 +76,9 @@ describe('cdk-nag AwsSolutions', () => {
       // GuardDuty's scanner role manages the rule GuardDuty names itself (infra/constructs/attachments.ts).
       'AwsSolutions-IAM5[Resource::arn:aws:events:eu-central-1:<AWS::AccountId>:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*]',
       // Attachment buckets: reads are audit events, not server access logs (infra/constructs/attachments.ts).
+      'AwsSolutions-IAM5[Resource::<ConsoleSite26539DB4.Arn>/*]',
+      'AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-eu-central-1/*]',
+      'AwsSolutions-L1',
       'AwsSolutions-S1',
       'AwsSolutions-SMG4',
       'AwsSolutions-SQS3',

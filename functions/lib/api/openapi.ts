@@ -161,9 +161,9 @@ function responsesOf(route: Route, doc: OperationDoc): Json {
   if (success.replayed) {
     headers['Idempotent-Replayed'] = header('`true` when this answers a repeated `Idempotency-Key`.', { type: 'string', const: 'true' }, false);
   }
-  const responses: Json = {
-    [String(success.status)]: { description: success.description, headers, content: { 'application/json': { schema: ref(success.component) } } },
-  };
+  const content: Json = { 'application/json': { schema: ref(success.component) } };
+  if (success.csv) content['text/csv'] = { schema: { type: 'string', description: success.csv } };
+  const responses: Json = { [String(success.status)]: { description: success.description, headers, content } };
   const byStatus = new Map<number, ProblemCase[]>();
   for (const problem of problemsOf(route, doc)) {
     const status = PROBLEMS[problem.slug];

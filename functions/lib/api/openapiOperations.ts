@@ -37,6 +37,8 @@ export interface OperationDoc {
     readonly cacheControl?: 'no-store' | typeof PUBLIC_CACHE;
     readonly etag?: boolean;
     readonly replayed?: boolean;
+    /** The route also answers `text/csv` (a string body) for this query: described here. */
+    readonly csv?: string;
   };
   /** The route's own problems; the builder adds those every route, clerk route or body route has. */
   readonly problems: readonly ProblemCase[];
@@ -74,6 +76,8 @@ export const COMPONENTS: Record<string, { readonly shape: z.ZodType; readonly de
   EntityTag: { shape: api.entityTag, description: 'The case version as a strong entity tag, e.g. `"3"`.' },
   IdempotencyKey: { shape: api.idempotencyKeyHeader, description: '1 to 255 visible ASCII characters.' },
   Health: { shape: api.healthResponse },
+  ExportedCase: { shape: api.exportedCase, description: 'A case with its decrypted data, as an export holds it.' },
+  CaseExport: { shape: api.exportJson, description: 'An export as JSON (`format=json`).' },
   OpenApiDocument: { shape: api.openApiDocument, description: 'This document.' },
   AttachmentId: { shape: api.attachmentId },
   MediaType: { shape: api.mediaType },
@@ -307,6 +311,44 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       { slug: 'rate-limited', when: 'Too many status requests from this client; retry after `Retry-After` seconds (locally) or a few minutes.' },
       { slug: 'integrity-error', when: 'The stored case item is damaged (its summary is missing or malformed).' },
       { slug: 'unavailable', when: 'DynamoDB or the secret store failed; retry later.' },
+    ],
+  },
+  exportCases: {
+    tag: 'cases',
+    summary: "Export a form's cases (CSV or JSON)",
+    description:
+      "The cases of one form of one of the clerk's offices received in `[from, to)`, decrypted, oldest first: at most " +
+      `${api.MAX_EXPORT_CASES}. Columns: \`caseId,reference,status,receivedAt\`, then one per leaf JSON Pointer of the form's ` +
+      'schemas (the union over every version of the form, latest first; an array is one cell, as JSON). CSV is RFC 4180 ' +
+      "(CRLF, UTF-8); a cell beginning with `=`, `+`, `-`, `@`, tab or CR gets a leading `'` (formula injection). " +
+      'Every exported case is recorded as `case.exported` before the answer leaves; a damaged case is left out (logged ' +
+      'and counted as an integrity error).',
+    query: {
+      shape: api.exportCasesQuery,
+      component: 'ExportCasesQuery',
+      describe: {
+        office: "The office; default: the form's office. It must be one of the clerk's offices.",
+        formId: 'The form whose cases are exported (required).',
+        from: 'Only cases received at or after this time (RFC 3339).',
+        to: 'Only cases received before this time (RFC 3339); after `from`.',
+        format: '`csv` (default) or `json`.',
+      },
+    },
+    success: {
+      status: 200,
+      component: 'CaseExport',
+      description: 'The export: `text/csv` (default) or JSON (`format=json`).',
+      cacheControl: 'no-store',
+      csv: 'RFC 4180 CSV with a header row (`format=csv`, the default); `Content-Disposition: attachment`.',
+    },
+    problems: [
+      {
+        slug: 'malformed-request',
+        when: `A bad query parameter (\`formId\` missing, \`to\` not after \`from\`), an \`office\` that is not the form's, or more than ${api.MAX_EXPORT_CASES} cases in the range (narrow it).`,
+      },
+      { slug: 'forbidden', when: "The office (the given one, or the form's) is not one of the clerk's offices." },
+      { slug: 'not-found', when: 'Unknown form.' },
+      { slug: 'unavailable', when: 'KMS or DynamoDB failed, or an export could not be recorded; no data is returned.' },
     ],
   },
   openapi: {

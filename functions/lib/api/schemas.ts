@@ -279,3 +279,32 @@ export const healthResponse = z.object({ status: z.literal('ok') });
 
 /** The OpenAPI document itself, as `GET /openapi.json` answers it. */
 export const openApiDocument = z.looseObject({ openapi: z.string(), info: z.looseObject({}), paths: z.looseObject({}) });
+
+// ---- export (clerks) --------------------------------------------------------------------------
+
+/** The most cases one export holds (API.md, Export): more is `400`, asking to narrow the range. */
+export const MAX_EXPORT_CASES = 1_000;
+
+/** An RFC 3339 bound, with any offset and precision; the handler compares it in UTC with milliseconds. */
+const exportBound = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString()).pipe(z.iso.datetime({ precision: 3 }));
+
+/** `GET /cases/export` query parameters. */
+export const exportCasesQuery = z
+  .strictObject({
+    office: office.optional(),
+    formId,
+    from: exportBound.optional(),
+    to: exportBound.optional(),
+    format: z.enum(['csv', 'json']).optional(),
+  })
+  .refine((query) => query.from === undefined || query.to === undefined || query.from < query.to, { path: ['to'], message: '`to` must be after `from`' });
+
+export const exportedCase = caseSummary.extend({ data: formData });
+
+/** `GET /cases/export?format=json`. */
+export const exportJson = z.object({
+  formId,
+  office,
+  columns: z.array(z.string()).meta({ description: "The leaf JSON Pointers of the form's schemas (every version): the CSV's columns after the first four." }),
+  items: z.array(exportedCase).meta({ description: `Oldest first; at most ${MAX_EXPORT_CASES}.` }),
+});

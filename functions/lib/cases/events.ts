@@ -36,7 +36,14 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
     put: (caseId: string, event: CaseEvent, expiresAt: number): Put => eventPut(tableName, caseId, event, expiresAt),
 
     async append(caseId: string, event: CaseEvent, expiresAt: number): Promise<void> {
-      await ddb.send(new PutItemCommand(eventPut(tableName, caseId, event, expiresAt)));
+      try {
+        await ddb.send(new PutItemCommand(eventPut(tableName, caseId, event, expiresAt)));
+      } catch (error) {
+        // The event id is new to this call: if it exists, the SDK retried an attempt that had
+        // been written (its answer timed out). The event is recorded, once.
+        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
+        throw error;
+      }
     },
 
     /**

@@ -48,6 +48,7 @@ export const EVENT_TYPES = [
   'case.status_changed',
   'case.note_added',
   'case.attachment_viewed',
+  'case.exported',
   'case.delivered',
   'case.delivery_failed',
   'case.confirmation_sent',

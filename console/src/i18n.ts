@@ -1,0 +1,142 @@
+/** Every string of the console in German and English. German is the default; the toggle switches. */
+export type Language = 'de' | 'en';
+
+const strings = {
+  appTitle: { de: 'Fallbearbeitung', en: 'Case work' },
+  appSubtitle: { de: 'Online-Formulare der Kreisverwaltung', en: 'Online forms of the district administration' },
+  skipToContent: { de: 'Zum Inhalt springen', en: 'Skip to content' },
+  switchLanguage: { de: 'English', en: 'Deutsch' },
+  signedInAs: { de: 'Angemeldet als', en: 'Signed in as' },
+  signOut: { de: 'Abmelden', en: 'Sign out' },
+  signInTitle: { de: 'Anmelden', en: 'Sign in' },
+  signInLocalIntro: {
+    de: 'Lokale Entwicklungsumgebung: Wählen Sie eine Kennung und die Ämter, für die Sie arbeiten. Es wird ein Token des lokalen Nutzerpools ausgestellt.',
+    en: 'Local development stack: choose a clerk id and the offices you work for. A token of the local user pool is issued.',
+  },
+  signInCognitoIntro: {
+    de: 'Sie melden sich beim Nutzerpool der Verwaltung an (mit Passwort und Authenticator-App).',
+    en: "You sign in with the administration's user pool (password and authenticator app).",
+  },
+  signInWithCognito: { de: 'Weiter zur Anmeldung', en: 'Continue to sign-in' },
+  clerkId: { de: 'Kennung', en: 'Clerk id' },
+  clerkIdHint: { de: 'z. B. alice', en: 'e.g. alice' },
+  offices: { de: 'Ämter', en: 'Offices' },
+  signIn: { de: 'Anmelden', en: 'Sign in' },
+  sessionExpired: {
+    de: 'Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an; Ihre Eingaben bleiben erhalten.',
+    en: 'Your session has expired. Please sign in again; what you typed is kept.',
+  },
+  signInFailed: { de: 'Die Anmeldung ist fehlgeschlagen.', en: 'Sign-in failed.' },
+  chooseOffice: { de: 'Bitte mindestens ein Amt wählen.', en: 'Please choose at least one office.' },
+  casesTitle: { de: 'Vorgänge', en: 'Cases' },
+  filters: { de: 'Filter', en: 'Filters' },
+  office: { de: 'Amt', en: 'Office' },
+  form: { de: 'Formular', en: 'Form' },
+  status: { de: 'Status', en: 'Status' },
+  all: { de: 'Alle', en: 'All' },
+  apply: { de: 'Anwenden', en: 'Apply' },
+  reference: { de: 'Aktenzeichen', en: 'Reference' },
+  receivedAt: { de: 'Eingang', en: 'Received' },
+  updatedAt: { de: 'Geändert', en: 'Updated' },
+  noCases: { de: 'Keine Vorgänge gefunden.', en: 'No cases found.' },
+  casesCaption: { de: 'Vorgänge, neueste zuerst', en: 'Cases, newest first' },
+  nextPage: { de: 'Nächste Seite', en: 'Next page' },
+  previousPage: { de: 'Vorherige Seite', en: 'Previous page' },
+  page: { de: 'Seite', en: 'Page' },
+  loading: { de: 'Wird geladen …', en: 'Loading …' },
+  open: { de: 'Öffnen', en: 'Open' },
+  exportTitle: { de: 'Export', en: 'Export' },
+  exportIntro: {
+    de: 'Exportiert die Vorgänge eines Formulars (höchstens 1.000) als CSV. Jeder Export wird im Verlauf des Vorgangs vermerkt.',
+    en: 'Exports the cases of one form (at most 1,000) as CSV. Every export is recorded in the case history.',
+  },
+  exportFrom: { de: 'Eingang ab (Datum)', en: 'Received from (date)' },
+  exportTo: { de: 'Eingang bis einschließlich (Datum)', en: 'Received up to and including (date)' },
+  exportButton: { de: 'CSV exportieren', en: 'Export CSV' },
+  exportNeedsForm: { de: 'Bitte zuerst ein Formular wählen.', en: 'Please choose a form first.' },
+  exportDone: { de: 'Export heruntergeladen.', en: 'Export downloaded.' },
+  backToList: { de: 'Zurück zur Liste', en: 'Back to the list' },
+  caseTitle: { de: 'Vorgang', en: 'Case' },
+  summary: { de: 'Übersicht', en: 'Summary' },
+  formVersion: { de: 'Formularversion', en: 'Form version' },
+  version: { de: 'Bearbeitungsstand', en: 'Version' },
+  data: { de: 'Angaben', en: 'Data' },
+  attachments: { de: 'Anlagen', en: 'Attachments' },
+  noAttachments: { de: 'Keine Anlagen.', en: 'No attachments.' },
+  download: { de: 'Herunterladen', en: 'Download' },
+  notes: { de: 'Notizen', en: 'Notes' },
+  noNotes: { de: 'Noch keine Notizen.', en: 'No notes yet.' },
+  newNote: { de: 'Neue Notiz', en: 'New note' },
+  noteHint: { de: 'Höchstens 4.000 Zeichen.', en: 'At most 4,000 characters.' },
+  charactersLeft: { de: 'Zeichen übrig', en: 'characters left' },
+  saveNote: { de: 'Notiz speichern', en: 'Save note' },
+  workflow: { de: 'Bearbeitung', en: 'Processing' },
+  moveTo: { de: 'Status ändern zu', en: 'Change status to' },
+  noTransitions: { de: 'Dieser Vorgang ist abgeschlossen.', en: 'This case is closed.' },
+  transitionNoteHint: { de: 'Eine eingegebene Notiz wird mit dem Statuswechsel gespeichert.', en: 'A typed note is saved with the status change.' },
+  saved: { de: 'Gespeichert.', en: 'Saved.' },
+  conflict: {
+    de: 'Der Vorgang wurde inzwischen von jemand anderem geändert. Laden Sie ihn neu; Ihre Notiz bleibt erhalten.',
+    en: 'Someone else changed this case meanwhile. Reload it; your note is kept.',
+  },
+  reload: { de: 'Neu laden', en: 'Reload' },
+  events: { de: 'Verlauf', en: 'History' },
+  by: { de: 'von', en: 'by' },
+  yes: { de: 'Ja', en: 'Yes' },
+  no: { de: 'Nein', en: 'No' },
+  empty: { de: '(keine Angabe)', en: '(none)' },
+  item: { de: 'Eintrag', en: 'Item' },
+  error: { de: 'Fehler', en: 'Error' },
+  notFound: { de: 'Vorgang nicht gefunden.', en: 'Case not found.' },
+} as const satisfies Record<string, Record<Language, string>>;
+
+export type StringKey = keyof typeof strings;
+
+const STATUS_LABELS: Record<string, Record<Language, string>> = {
+  received: { de: 'Eingegangen', en: 'Received' },
+  in_review: { de: 'In Prüfung', en: 'In review' },
+  needs_info: { de: 'Rückfrage', en: 'Needs information' },
+  approved: { de: 'Bewilligt', en: 'Approved' },
+  rejected: { de: 'Abgelehnt', en: 'Rejected' },
+  closed: { de: 'Abgeschlossen', en: 'Closed' },
+};
+
+const EVENT_LABELS: Record<string, Record<Language, string>> = {
+  'case.received': { de: 'Eingegangen', en: 'Received' },
+  'case.viewed': { de: 'Angesehen', en: 'Viewed' },
+  'case.status_changed': { de: 'Status geändert', en: 'Status changed' },
+  'case.note_added': { de: 'Notiz hinzugefügt', en: 'Note added' },
+  'case.attachment_viewed': { de: 'Anlage abgerufen', en: 'Attachment downloaded' },
+  'case.exported': { de: 'Exportiert', en: 'Exported' },
+  'case.delivered': { de: 'An Fachverfahren übermittelt', en: 'Delivered to the back office' },
+  'case.delivery_failed': { de: 'Übermittlung fehlgeschlagen', en: 'Delivery failed' },
+  'case.confirmation_sent': { de: 'Eingangsbestätigung versandt', en: 'Confirmation sent' },
+  'case.confirmation_failed': { de: 'Eingangsbestätigung fehlgeschlagen', en: 'Confirmation failed' },
+};
+
+let current: Language = 'de';
+const listeners = new Set<() => void>();
+
+export const language = (): Language => current;
+
+export function setLanguage(next: Language): void {
+  current = next;
+  document.documentElement.lang = next;
+  for (const listener of listeners) listener();
+}
+
+export function onLanguageChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export const t = (key: StringKey): string => strings[key][current];
+export const statusLabel = (status: string): string => STATUS_LABELS[status]?.[current] ?? status;
+export const eventLabel = (type: string): string => EVENT_LABELS[type]?.[current] ?? type;
+
+export function formatTime(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime())
+    ? iso
+    : new Intl.DateTimeFormat(current === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(date);
+}

@@ -1,0 +1,225 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { ApiProblem, getJson, request, SessionExpired } from '../api.ts';
+import { readDraft, writeDraft } from '../drafts.ts';
+import { html } from '../html.ts';
+import { eventLabel, formatTime, language, statusLabel, t } from '../i18n.ts';
+import { objectView } from '../schemaView.ts';
+import { allowedTransitions, MAX_NOTE_CHARS, type CaseStatus } from '../../../functions/lib/cases/model.ts';
+
+interface Attachment {
+  attachmentId: string;
+  field: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+}
+
+interface CaseDetail {
+  caseId: string;
+  reference: string;
+  formId: string;
+  formVersion: number;
+  office: string;
+  status: CaseStatus;
+  receivedAt: string;
+  updatedAt: string;
+  version: number;
+  data: Record<string, unknown>;
+  notes: { at: string; actor: string; text: string }[];
+  attachments?: Attachment[];
+}
+
+interface FormDetail {
+  title: { de: string; en: string };
+  schema: Record<string, unknown>;
+}
+
+interface CaseEvent {
+  at: string;
+  type: string;
+  actor: string;
+  from?: string;
+  to?: string;
+}
+
+type Message = { kind: 'success' | 'danger' | 'warning'; text: string; reload?: boolean };
+
+/** One case: summary, data by its form's schema, attachments, notes, workflow and history. */
+export function CaseDetailView({ caseId }: { caseId: string }) {
+  const [found, setFound] = useState<{ detail: CaseDetail; form: FormDetail } | undefined>();
+  const [events, setEvents] = useState<CaseEvent[]>([]);
+  const [note, setNote] = useState(() => readDraft(caseId));
+  const [message, setMessage] = useState<Message | undefined>();
+  const [busy, setBusy] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const fail = (failure: unknown) => {
+    if (failure instanceof SessionExpired) return;
+    if (failure instanceof ApiProblem && failure.status === 412) return setMessage({ kind: 'warning', text: t('conflict'), reload: true });
+    if (failure instanceof ApiProblem && failure.status === 404) return setMessage({ kind: 'danger', text: t('notFound') });
+    setMessage({ kind: 'danger', text: failure instanceof Error ? failure.message : String(failure) });
+  };
+
+  const loadEvents = async () => {
+    const all: CaseEvent[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: CaseEvent[]; nextCursor: string | null } = await getJson(`/cases/${caseId}/events?limit=500${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      all.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    setEvents(all);
+  };
+
+  const load = async () => {
+    const response = await request('GET', `/cases/${caseId}`);
+    const detail = (await response.json()) as CaseDetail;
+    const form = await getJson<FormDetail>(`/forms/${detail.formId}?version=${detail.formVersion}`, { clerk: false });
+    setFound({ detail, form });
+    await loadEvents();
+  };
+
+  useEffect(() => {
+    load().then(() => heading.current?.focus(), fail);
+  }, [caseId]);
+
+  const typeNote = (text: string) => {
+    setNote(text);
+    writeDraft(caseId, text);
+  };
+
+  const change = async (status?: CaseStatus) => {
+    if (!found) return;
+    setBusy(true);
+    setMessage(undefined);
+    const body: { status?: CaseStatus; note?: string } = {};
+    if (status) body.status = status;
+    if (note.trim()) body.note = note;
+    try {
+      await request('PATCH', `/cases/${caseId}`, { body, headers: { 'If-Match': `"${found.detail.version}"` } });
+      typeNote('');
+      await load();
+      setMessage({ kind: 'success', text: t('saved') });
+    } catch (failure) {
+      fail(failure);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const download = async (attachment: Attachment) => {
+    try {
+      const { url } = await getJson<{ url: string }>(`/cases/${caseId}/attachments/${attachment.attachmentId}`);
+      window.location.assign(url);
+      await loadEvents();
+    } catch (failure) {
+      fail(failure);
+    }
+  };
+
+  const alert = message
+    ? html`<div class=${`kern-alert kern-alert--${message.kind}`} role=${message.kind === 'success' ? 'status' : 'alert'}>
+        <div class="kern-alert__body"><p class="kern-body">${message.text}</p>
+          ${message.reload
+            ? html`<button type="button" class="kern-btn kern-btn--secondary" onClick=${() => load().then(() => setMessage(undefined), fail)}><span class="kern-label">${t('reload')}</span></button>`
+            : null}
+        </div>
+      </div>`
+    : null;
+
+  if (!found) {
+    return html`<section class="kern-container">
+      <p><a class="kern-link" href="#/">${t('backToList')}</a></p>
+      ${alert ?? html`<p class="kern-body" role="status">${t('loading')}</p>`}
+    </section>`;
+  }
+  const { detail, form } = found;
+  const targets = allowedTransitions(detail.status);
+  const left = MAX_NOTE_CHARS - note.length;
+
+  return html`<section class="kern-container case" aria-labelledby="case-title">
+    <p><a class="kern-link" href="#/">${t('backToList')}</a></p>
+    <h1 id="case-title" class="kern-heading-large" tabindex="-1" ref=${heading}>${t('caseTitle')} ${detail.reference}</h1>
+    <p class="kern-preline">${form.title[language()]}</p>
+    ${alert}
+    <section aria-labelledby="summary-title">
+      <h2 id="summary-title" class="kern-heading-medium">${t('summary')}</h2>
+      <dl class="kern-description-list">
+        ${[
+          [t('reference'), detail.reference],
+          [t('status'), statusLabel(detail.status)],
+          [t('receivedAt'), formatTime(detail.receivedAt)],
+          [t('updatedAt'), formatTime(detail.updatedAt)],
+          [t('office'), detail.office],
+          [t('formVersion'), String(detail.formVersion)],
+          [t('version'), String(detail.version)],
+        ].map(
+          ([key, value]) => html`<div class="kern-description-list-item" key=${key}>
+            <dt class="kern-description-list-item__key">${key}</dt><dd class="kern-description-list-item__value" data-field=${key}>${value}</dd>
+          </div>`,
+        )}
+      </dl>
+    </section>
+    <section aria-labelledby="data-title">
+      <h2 id="data-title" class="kern-heading-medium">${t('data')}</h2>
+      ${objectView(form.schema, form.schema, detail.data, 2)}
+    </section>
+    <section aria-labelledby="attachments-title">
+      <h2 id="attachments-title" class="kern-heading-medium">${t('attachments')}</h2>
+      ${detail.attachments && detail.attachments.length > 0
+        ? html`<ul class="kern-list">
+            ${detail.attachments.map(
+              (attachment) => html`<li key=${attachment.attachmentId}>
+                <button type="button" class="kern-btn kern-btn--tertiary" onClick=${() => download(attachment)}
+                  aria-label=${`${t('download')}: ${attachment.fileName}`}>
+                  <span class="kern-label">${attachment.fileName}</span>
+                </button>
+                <span class="kern-body kern-body--muted"> (${attachment.mediaType}, ${Math.ceil(attachment.size / 1024)} KiB)</span>
+              </li>`,
+            )}
+          </ul>`
+        : html`<p class="kern-body">${t('noAttachments')}</p>`}
+    </section>
+    <section aria-labelledby="notes-title">
+      <h2 id="notes-title" class="kern-heading-medium">${t('notes')}</h2>
+      ${detail.notes.length === 0
+        ? html`<p class="kern-body">${t('noNotes')}</p>`
+        : html`<ul class="kern-list notes">
+            ${detail.notes.map((item, index) => html`<li key=${index}><p class="kern-body kern-body--small">${formatTime(item.at)} ${t('by')} ${item.actor}</p><p class="kern-body note-text">${item.text}</p></li>`)}
+          </ul>`}
+    </section>
+    <section aria-labelledby="workflow-title">
+      <h2 id="workflow-title" class="kern-heading-medium">${t('workflow')}</h2>
+      <div class="kern-form-input">
+        <label class="kern-label" for="note">${t('newNote')}</label>
+        <span class="kern-hint" id="note-hint">${t('noteHint')} ${t('transitionNoteHint')}</span>
+        <textarea class="kern-form-input__input" id="note" rows="4" maxlength=${MAX_NOTE_CHARS} aria-describedby="note-hint note-count"
+          value=${note} onInput=${(e: Event) => typeNote((e.target as HTMLTextAreaElement).value)}></textarea>
+        <span class="kern-hint" id="note-count">${left} ${t('charactersLeft')}</span>
+      </div>
+      <div class="actions">
+        <button type="button" class="kern-btn kern-btn--secondary" disabled=${busy || !note.trim()} onClick=${() => change()}>
+          <span class="kern-label">${t('saveNote')}</span>
+        </button>
+        ${targets.length === 0
+          ? html`<p class="kern-body">${t('noTransitions')}</p>`
+          : targets.map(
+              (target) => html`<button type="button" class="kern-btn kern-btn--primary" key=${target} disabled=${busy} onClick=${() => change(target)}>
+                <span class="kern-label">${t('moveTo')}: ${statusLabel(target)}</span>
+              </button>`,
+            )}
+      </div>
+    </section>
+    <section aria-labelledby="events-title">
+      <h2 id="events-title" class="kern-heading-medium">${t('events')}</h2>
+      <ol class="kern-list timeline">
+        ${events.map(
+          (item, index) => html`<li key=${index}>
+            <time datetime=${item.at}>${formatTime(item.at)}</time>: <strong>${eventLabel(item.type)}</strong>
+            ${item.from && item.to ? ` (${statusLabel(item.from)} → ${statusLabel(item.to)})` : ''} ${t('by')} ${item.actor}
+          </li>`,
+        )}
+      </ol>
+    </section>
+  </section>`;
+}

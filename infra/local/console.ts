@@ -1,0 +1,109 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { z } from 'zod';
+import { buildConsole, type ConsoleFile } from '../../console/build.ts';
+import { office } from '#lib/api/schemas.ts';
+import { mintToken } from './tokens.ts';
+
+/**
+ * The clerk console on the local stack, at `<apiUrl>/console/`: built in memory on first request
+ * (esbuild, about a second), served with the same Content-Security-Policy the CloudFront distribution sends,
+ * and the local user pool's sign-in page behind it: `POST /console/local-sign-in` mints an ID token
+ * for the chosen clerk and offices, as `npm run token` does. Everything stays on 127.0.0.1, like
+ * the token command that reads the same key from the data dir.
+ */
+export const CONSOLE_PATH = '/console';
+
+/** The CSP of the console, locally and in AWS (infra/constructs/console.ts adds the Cognito domain and the API). */
+export function consoleCsp(connect: readonly string[] = []): string {
+  return [
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "font-src 'self'",
+    `connect-src ${["'self'", ...connect].join(' ')}`,
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "manifest-src 'self'",
+  ].join('; ');
+}
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': consoleCsp(),
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+};
+
+const signInRequest = z.strictObject({
+  sub: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/),
+  offices: z.array(office).min(1).max(10),
+  /** Short-lived tokens for tests of what happens when a session expires. */
+  ttlSeconds: z.int().min(5).max(3600).optional(),
+});
+
+export type ConsoleSite = (req: IncomingMessage, res: ServerResponse, path: string, requestId: string) => Promise<boolean>;
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  let text = '';
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    text += chunk.toString('utf8');
+    if (text.length > 4096) return undefined;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function createConsoleSite(dataDir: string): ConsoleSite {
+  // Built on the first request for it (about a second), not at start: stacks that serve no
+  // console (tests, benchmarks) pay nothing; a failed build is retried on the next request.
+  let built: Promise<Map<string, ConsoleFile>> | undefined;
+  const filesOf = (): Promise<Map<string, ConsoleFile>> => {
+    built ??= buildConsole().catch((error: unknown) => {
+      built = undefined;
+      throw error;
+    });
+    return built;
+  };
+  const config = Buffer.from(JSON.stringify({ apiUrl: '', auth: { kind: 'local' } }));
+  return async (req, res, path, requestId) => {
+    if (path !== CONSOLE_PATH && !path.startsWith(`${CONSOLE_PATH}/`)) return false;
+    const method = req.method ?? 'GET';
+    const headers = { ...SECURITY_HEADERS, 'X-Request-Id': requestId };
+    if (path === CONSOLE_PATH) {
+      res.writeHead(301, { ...headers, Location: `${CONSOLE_PATH}/` });
+      res.end();
+      return true;
+    }
+    const name = path.slice(CONSOLE_PATH.length + 1) || 'index.html';
+    if (method === 'POST' && name === 'local-sign-in') {
+      const parsed = signInRequest.safeParse(await readJson(req));
+      if (!parsed.success) {
+        res.writeHead(400, { ...headers, 'Content-Type': 'application/problem+json; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify({ type: 'urn:problem:malformed-request', title: 'Malformed request', status: 400 }));
+        return true;
+      }
+      const idToken = await mintToken(dataDir, { sub: parsed.data.sub, offices: parsed.data.offices, ttlSeconds: parsed.data.ttlSeconds ?? 3600 });
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify({ idToken }));
+      return true;
+    }
+    const file = name === 'config.json' ? { contents: config, contentType: 'application/json; charset=utf-8' } : (await filesOf()).get(name);
+    if ((method !== 'GET' && method !== 'HEAD') || !file) {
+      res.writeHead(404, { ...headers, 'Content-Type': 'application/problem+json; charset=utf-8', 'Cache-Control': 'no-store' });
+      res.end(JSON.stringify({ type: 'urn:problem:not-found', title: 'Not found', status: 404 }));
+      return true;
+    }
+    res.writeHead(200, {
+      ...headers,
+      'Content-Type': file.contentType,
+      'Cache-Control': name.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+    });
+    res.end(method === 'HEAD' ? undefined : file.contents);
+    return true;
+  };
+}
