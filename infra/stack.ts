@@ -1,3 +1,4 @@
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { casesTable } from '#lib/cases/tables.ts';
@@ -136,6 +137,7 @@ export class FormsStack extends Stack {
       probe: probe.fn,
     });
     this.queues.alarmOnDeadLetters(this.alarms.topic);
+    this.mail.feedbackAlarm.addAlarmAction(new SnsAction(this.alarms.topic));
     this.releases.rollOutWithCanary((handler) => this.alarms.rollbackAlarmsOf(handler));
     new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic: this.alarms.topic });
     new OperationsDashboard(this, 'Dashboard', { stage: config.stage, api: this.api.restApi, functions: this.functions.all, tables, webAclName });

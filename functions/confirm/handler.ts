@@ -4,7 +4,7 @@ import type { SQSRecord } from 'aws-lambda';
 import { createEventLog } from '#lib/cases/events.ts';
 import { createCaseStore } from '#lib/cases/store.ts';
 import { secretHmac } from '#lib/crypto/hmac.ts';
-import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { readFormCatalogue } from '#lib/forms/reading.ts';
 import { queueWorker, receiveCountOf, retryAfter } from '#lib/messaging/batch.ts';
 import { QUEUES } from '#lib/messaging/queues.ts';
 import { dynamodb, kms, secretsManager } from '#lib/runtime/clients.ts';
@@ -25,7 +25,7 @@ const confirm = createConfirmation({
   events,
   kms,
   caseKeyId: config.CASE_KEY_ID,
-  forms: loadFormCatalogue(config.FORMS_DIR, { verify: false }),
+  forms: readFormCatalogue(config.FORMS_DIR),
   tokens: statusTokens(secretHmac(secretsManager, config.HMAC_SECRET_ID)),
   mailer: sesMailer(new SESv2Client({ maxAttempts: 3 }), settings),
   statusPageUrl: settings.statusPageUrl,

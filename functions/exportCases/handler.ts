@@ -1,7 +1,7 @@
 import { createCaseStore } from '#lib/cases/store.ts';
 import { createEventLog } from '#lib/cases/events.ts';
 import { createCaseRange } from '#lib/export/range.ts';
-import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
+import { readFormCatalogue } from '#lib/forms/reading.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { dynamodb, kms } from '#lib/runtime/clients.ts';
 import { readConfig } from '#lib/runtime/config.ts';
@@ -10,8 +10,8 @@ import { createExportCases } from './exportCases.ts';
 
 const config = readConfig(functions.exportCases.needs);
 const events = createEventLog(dynamodb, config.EVENTS_TABLE);
-// Checked at synth (infra/forms.ts): no schema is compiled at cold start.
-const forms = loadFormCatalogue(config.FORMS_DIR, { verify: false });
+// Checked at synth (infra/forms.ts): read without Ajv, no schema is compiled at cold start.
+const forms = readFormCatalogue(config.FORMS_DIR);
 
 export const handler = httpRoute(
   createExportCases({

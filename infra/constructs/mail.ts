@@ -6,6 +6,10 @@ import * as ses from 'aws-cdk-lib/aws-ses';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { StageConfig } from '../config.ts';
+import { runbookReference } from './alarms.ts';
+
+/** The runbook entry of bounced or complained confirmation mails (docs/operations.md). */
+export const MAIL_FEEDBACK_RUNBOOK = 'confirmation mail feedback';
 import type { ConfirmationMailSettings } from '#lib/status/mailer.ts';
 
 export interface MailProps {
@@ -25,6 +29,8 @@ export class Mail extends Construct {
   readonly identity: ses.EmailIdentity;
   readonly configurationSet: ses.ConfigurationSet;
   readonly feedbackTopic: sns.Topic;
+  /** Bounces or complaints arrived; the stack sends it to the operators' topic (alarms.ts). */
+  readonly feedbackAlarm: cloudwatch.Alarm;
   /** What the worker reads as CONFIRMATION_MAIL. */
   readonly settings: ConfirmationMailSettings;
 
@@ -73,8 +79,8 @@ export class Mail extends Construct {
     };
 
     // Bounces and complaints are worth a look: an alarm on the topic's first message of a day.
-    new cloudwatch.Alarm(this, 'FeedbackAlarm', {
-      alarmDescription: 'Confirmation mails bounced or were marked as spam (topic: bounces and complaints)',
+    this.feedbackAlarm = new cloudwatch.Alarm(this, 'FeedbackAlarm', {
+      alarmDescription: `Confirmation mails bounced or were marked as spam (topic: bounces and complaints). ${runbookReference(MAIL_FEEDBACK_RUNBOOK)}`,
       metric: this.feedbackTopic.metricNumberOfMessagesPublished({ period: Duration.hours(1), statistic: 'Sum' }),
       threshold: 1,
       evaluationPeriods: 1,
