@@ -69,7 +69,8 @@ describe('loadFormCatalogue with the shipped forms', () => {
   });
 
   it('gets the latest version when no version is given', () => {
-    expect(catalogue.get('fischereischein')?.version).toBe(2);
+    const files = readdirSync(join(formsDir, 'fischereischein')).map((name) => Number(/^v(\d+)\.json$/.exec(name)?.[1] ?? 0));
+    expect(catalogue.get('fischereischein')?.version).toBe(Math.max(...files));
   });
 
   it('gets an older version by number', () => {
@@ -82,7 +83,7 @@ describe('loadFormCatalogue with the shipped forms', () => {
 
   it('answers undefined for an unknown form or version', () => {
     expect(catalogue.get(absentFormId())).toBeUndefined();
-    expect(catalogue.get('fischereischein', 3)).toBeUndefined();
+    expect(catalogue.get('fischereischein', (catalogue.get('fischereischein')?.version ?? 0) + 1)).toBeUndefined();
     expect(catalogue.get('fischereischein', 0)).toBeUndefined();
     expect(catalogue.get('__proto__')).toBeUndefined();
     expect(catalogue.get('constructor')).toBeUndefined();

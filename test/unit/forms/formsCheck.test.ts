@@ -147,23 +147,23 @@ describe('npm run forms:check', () => {
 
   it('fails on a new version that is not yet in the lock file', () => {
     const { formsDir, lockFile } = workspace();
-    writeJson(join(formsDir, 'wohngeld', 'v2.json'), { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 2 });
+    writeJson(join(formsDir, 'wohngeld', 'v3.json'), { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 3 });
     const { code, err } = run('--forms-dir', formsDir, '--lock', lockFile);
     expect(code).toBe(1);
-    expect(err).toMatch(/wohngeld\/v2\.json: new version wohngeld\/v2 is not in .*forms\.lock\.json: run `npm run forms:check -- --update`/);
+    expect(err).toMatch(/wohngeld\/v3\.json: new version wohngeld\/v3 is not in .*forms\.lock\.json: run `npm run forms:check -- --update`/);
   });
 
   it('--update adds a new version to the lock file and leaves the recorded ones as they were', () => {
     const { formsDir, lockFile } = workspace();
     const before = lockOf(lockFile).versions;
-    const v2 = { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 2 };
-    writeJson(join(formsDir, 'wohngeld', 'v2.json'), v2);
+    const v3 = { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 3 };
+    writeJson(join(formsDir, 'wohngeld', 'v3.json'), v3);
 
     const { code, out } = run('--update', '--forms-dir', formsDir, '--lock', lockFile);
     expect(code).toBe(0);
-    expect(out).toMatch(/^wohngeld +2 +wohngeldstelle +3650 +added /m);
+    expect(out).toMatch(/^wohngeld +3 +wohngeldstelle +3650 +added /m);
     expect(out).toContain('recorded 1 new version(s)');
-    expect(lockOf(lockFile).versions).toEqual({ ...before, 'wohngeld/v2': digestOf(v2) });
+    expect(lockOf(lockFile).versions).toEqual({ ...before, 'wohngeld/v3': digestOf(v3) });
     expect(run('--forms-dir', formsDir, '--lock', lockFile).code).toBe(0);
   });
 
