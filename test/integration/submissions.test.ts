@@ -25,7 +25,7 @@ describe('POST /forms/{formId}/submissions: accepted', () => {
       caseId: expect.stringMatching(ULID),
       reference: expect.stringMatching(REFERENCE),
       formId: 'fischereischein',
-      formVersion: 2,
+      formVersion: formOf('fischereischein').version,
       status: 'received',
       receivedAt: expect.stringMatching(RFC3339_MS),
     });
