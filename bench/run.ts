@@ -7,6 +7,7 @@ import { callsPerOperation, type Clients, type CallsResult } from './calls.ts';
 import { clerkPaths, type ClerkPathsResult, type Handler, type Handlers } from './clerkPaths.ts';
 import { coldStart, type ColdStartResult } from './coldStart.ts';
 import { exportBench, type ExportResult } from './export.ts';
+import { deliveryBench, type DeliveryBenchResult } from './delivery.ts';
 import { requestCpu, type RequestCpuResult } from './requestCpu.ts';
 import { peakMemory, type MemoryResult } from './memory.ts';
 import { fmt, ratioText, type Spread } from './stats.ts';
@@ -18,7 +19,7 @@ import { throughput, type ThroughputResult } from './throughput.ts';
  * bench/results.json. Never part of `npm test`.
  */
 
-const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls', 'memory', 'export'];
+const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls', 'memory', 'export', 'delivery'];
 const USAGE = `usage: npm run bench [-- --quick] [-- ${BENCHMARKS.join(' ')}]
 
 Runs the benchmarks named (all by default; several minutes, --quick for fewer rounds), prints one
@@ -53,6 +54,7 @@ interface Results {
   calls?: CallsResult[];
   memory?: { nodeBaselineBytes: number; functions: MemoryResult[] };
   export?: ExportResult;
+  delivery?: DeliveryBenchResult;
 }
 
 const results: Results = {
@@ -71,7 +73,7 @@ if (wanted('requestCpu')) {
   results.requestCpu = await requestCpu({ rounds: quick ? 11 : 41, sampleMs: 25, log });
 }
 
-if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('memory') || wanted('export')) {
+if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('memory') || wanted('export') || wanted('delivery')) {
   const dataDir = mkdtempSync(join(tmpdir(), 'egov-bench-'));
   log('starting a local stack (DynamoDB Local, local KMS, gateway) …');
   const stack = await startLocalStack({ dataDir, port: 0 });
@@ -106,6 +108,19 @@ if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('m
         exportCases: await load('exportCases'),
         cases: quick ? 200 : 1000,
         pairs: quick ? 3 : 7,
+        log,
+      });
+    }
+    if (wanted('delivery')) {
+      log('delivery …');
+      results.delivery = await deliveryBench({
+        stack: stack.info,
+        dynamodb: clients.dynamodb,
+        kms: clients.kms,
+        submit: handlers.submit,
+        pairs: quick ? 3 : 9,
+        perRound: quick ? 10 : 40,
+        fileBytes: 256 * 1024,
         log,
       });
     }
@@ -223,6 +238,17 @@ if (results.export) {
       table(
         ['path', 'subject / floor', 'ratio (p25–p75, n)', 'CSV'],
         [[`GET /cases/export vs ${cases} Decrypts`, `${fmt(comparison.subject)} / ${fmt(comparison.floor)} ms`, pct(comparison.ratio), kib(csvBytes)]],
+      ),
+  );
+}
+
+if (results.delivery) {
+  const { deliveriesPerRound, concurrency, fileBytes, bodyBytes, comparison } = results.delivery;
+  sections.push(
+    `### Delivery, ${deliveriesPerRound} cases per sample, ${concurrency} at a time, one ${kib(fileBytes)} PDF each (no target: the floor is a raw POST of the same ${kib(bodyBytes)} body to the same receiver)\n\n` +
+      table(
+        ['path', 'deliveries / raw POSTs', 'ratio (p25–p75, n)'],
+        [['deliver worker vs raw POST of its body', `${fmt(comparison.subject, 1)} / ${fmt(comparison.floor, 1)} per s`, pct(comparison.ratio)]],
       ),
   );
 }

@@ -58,6 +58,8 @@ export interface FunctionSpec {
   readonly needs: Needs;
   /** The function's timeout when it needs more than the stack's default (10 s); below its queue's visibility timeout. */
   readonly timeoutSeconds?: number;
+  /** The function's memory (MB) when its work needs more than the stack's default (infra/constructs/functions.ts memorySizeOf). */
+  readonly memoryMb?: number;
 }
 
 const http = (method: HttpMethod, path: string, access: Access): HttpTrigger => ({ kind: 'http', method, path, access });
@@ -146,9 +148,17 @@ export const functions = {
       destinations: true,
       deliveries: ['sqs:ChangeMessageVisibility'],
       deliveriesDeadLetters: ['sqs:SendMessage'],
+      // The case's files: their names (attachment context) and their bytes (the file items come
+      // with the case's own partition, which caseDelivery reads already).
+      attachmentKey: ['kms:Decrypt'],
+      vault: ['s3:GetObject'],
     },
     // A destination has 10 s to answer (API.md); the batch's deliveries run concurrently.
     timeoutSeconds: 30,
+    // A case may carry 50 MiB of files: base64 in the payload, the JSON, its bytes, the JWE and its
+    // base64url body make one such delivery peak at about 1.0-1.2 GiB RSS (measured with Node 24,
+    // docs/delivery.md), five of a batch at once about 2.4 GiB. 3008 MB holds a full batch.
+    memoryMb: 3008,
   },
   exportCases: {
     trigger: http('GET', '/cases/export', 'clerk'),

@@ -68,7 +68,7 @@ export function createDeliver(deps: DeliverDeps) {
     const { receiveCount } = attempt;
     const stored = await deps.cases.load(caseId);
     if (!stored) return { kind: 'skipped', reason: 'no-case' };
-    const { summary, envelope, notes, expiresAt } = stored;
+    const { summary, envelope, notes, files, expiresAt } = stored;
     const destination = deps.destinations.destinations.get(summary.office);
     if (!destination) return { kind: 'skipped', reason: 'no-destination' };
 
@@ -82,10 +82,11 @@ export function createDeliver(deps: DeliverDeps) {
         verifyStoredCase(key, stored, notes);
         return JSON.parse(key.open('data', envelope).toString('utf8')) as unknown;
       });
-      // The decryption is on record before the plaintext leaves this function (encrypted or not).
+      // The decryption is on record before the plaintext leaves this function (encrypted or not),
+      // and before the file names are decrypted and the files read.
       await deps.events.append(caseId, { at: now().toISOString(), type: 'case.viewed', actor: DELIVERY_ACTOR }, expiresAt);
 
-      const payload = buildPayload(summary, data, await deps.attachments(summary));
+      const payload = buildPayload(summary, data, await deps.attachments(summary, files));
       const body = await encryptFor(destination.publicKey, Buffer.from(JSON.stringify(payload), 'utf8'));
       const timestamp = String(Math.floor(now().getTime() / 1000));
       const secret = await deps.signingSecrets(destination.signingSecretId);

@@ -2,8 +2,9 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { createCaseStore } from '#lib/cases/store.ts';
 import { createEventLog } from '#lib/cases/events.ts';
 import { loadDestinations } from '#lib/delivery/destinations.ts';
-import { noAttachments } from '#lib/delivery/payload.ts';
 import { createSigningSecrets } from '#lib/delivery/secrets.ts';
+import { createVaultAttachments } from '#lib/delivery/vaultAttachments.ts';
+import { s3 } from '#lib/attachments/s3.ts';
 import { createDeliveryState } from '#lib/delivery/state.ts';
 import { queueWorker, receiveCountOf, retryAfter } from '#lib/messaging/batch.ts';
 import { caseMessageBody } from '#lib/messaging/message.ts';
@@ -24,7 +25,7 @@ const deliver = createDeliver({
   caseKeyId: config.CASE_KEY_ID,
   destinations: loadDestinations(config.DESTINATIONS_FILE),
   signingSecrets: createSigningSecrets(secretsManager),
-  attachments: noAttachments,
+  attachments: createVaultAttachments({ kms, attachmentKeyId: config.ATTACHMENT_KEY_ID, s3, vaultBucket: config.VAULT_BUCKET }),
   maxReceiveCount: QUEUES.deliveries.maxReceiveCount,
 });
 

@@ -75,8 +75,12 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queu
   return config;
 }
 
-/** The memory (MB) a function gets: crypto paths (KMS, AES-GCM, HMAC) more, and with it more CPU. */
-export function memorySizeOf(needs: Needs): number {
+/**
+ * The memory (MB) a function gets: its own `memoryMb` when the function table gives one (a worker
+ * that holds files), else crypto paths (KMS, AES-GCM, HMAC) more, and with it more CPU.
+ */
+export function memorySizeOf(needs: Needs, memoryMb?: number): number {
+  if (memoryMb !== undefined) return memoryMb;
   return has(needs, 'caseKey') || has(needs, 'hmacSecret') ? 512 : 256;
 }
 
@@ -159,7 +163,7 @@ export class Functions extends Construct {
         depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
         runtime: lambda.Runtime.NODEJS_24_X,
         architecture: lambda.Architecture.ARM_64,
-        memorySize: memorySizeOf(needs),
+        memorySize: memorySizeOf(needs, spec.memoryMb),
         timeout: spec.timeoutSeconds ? Duration.seconds(spec.timeoutSeconds) : FUNCTION_TIMEOUT,
         role,
         logGroup,

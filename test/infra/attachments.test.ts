@@ -15,6 +15,8 @@ const quarantine = () => logicalId(dev.stack.attachments.quarantine);
 const vault = () => logicalId(dev.stack.attachments.vault);
 const roleOf = (name: string): string => dev.stack.getLogicalId(dev.stack.functions.byName(name).role.node.defaultChild as never);
 const OBJECT_READS = ['s3:GetObject', 's3:GetObjectVersion'];
+/** Who reads clean files: clerks' downloads, and the delivery worker (the files travel with the case). */
+const VAULT_READERS: readonly string[] = ['downloadAttachment', 'deliver'];
 
 /** Does any allow statement of the role grant one of `actions` on objects of the bucket? */
 function mayOnBucket(role: string, bucket: string, actions: readonly string[]): boolean {
@@ -79,21 +81,35 @@ describe('the attachment buckets', () => {
     for (const route of routes) if (route.handler !== 'attachmentVerdict') expect(allowed).not.toContain(`"${roleOf(route.handler)}"`);
   });
 
-  it('vault: the bucket policy denies reading files to all but the clerk download path', () => {
+  it('vault: the bucket policy denies reading files to all but the clerk download path and the delivery worker', () => {
     const deny = bucketPolicyOf(vault()).find((statement) => statement.Sid === 'DenyReadingFilesToAllButNamedReaders');
     expect(deny).toMatchObject({ Effect: 'Deny', Action: OBJECT_READS });
-    const allowed = JSON.stringify(deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn']);
-    expect(allowed).toContain(roleOf('downloadAttachment'));
-    for (const name of Object.keys(functions)) if (name !== 'downloadAttachment') expect(allowed).not.toContain(`"${roleOf(name)}"`);
+    // Exactly these two roles, no other principal.
+    const allowed = deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn'] as { 'Fn::GetAtt': [string, string] }[];
+    expect(allowed.map((arn) => arn['Fn::GetAtt']).sort()).toEqual([
+      [roleOf('deliver'), 'Arn'],
+      [roleOf('downloadAttachment'), 'Arn'],
+    ].sort());
+    const serialized = JSON.stringify(allowed);
+    for (const name of Object.keys(functions)) {
+      expect({ name, reads: serialized.includes(`"${roleOf(name)}"`) }).toEqual({ name, reads: VAULT_READERS.includes(name) });
+    }
   });
 });
 
 describe('who may touch which bucket (identity policies)', () => {
-  it('only the verdict worker may read quarantine; only the download path may read the vault', () => {
+  it('only the verdict worker may read quarantine; only the download path and the delivery worker may read the vault', () => {
     for (const name of Object.keys(functions)) {
       expect({ name, quarantine: mayOnBucket(roleOf(name), quarantine(), OBJECT_READS) }).toEqual({ name, quarantine: name === 'attachmentVerdict' });
-      expect({ name, vault: mayOnBucket(roleOf(name), vault(), OBJECT_READS) }).toEqual({ name, vault: name === 'downloadAttachment' });
+      expect({ name, vault: mayOnBucket(roleOf(name), vault(), OBJECT_READS) }).toEqual({ name, vault: VAULT_READERS.includes(name) });
     }
+  });
+
+  it('the delivery role may only read vault objects (GetObject by attachment id), nothing else in S3', () => {
+    const s3Statements = statementsOfRole(dev.template, roleOf('deliver')).filter((statement) => statement.Action.some((action) => action.startsWith('s3:')));
+    expect(s3Statements.map((statement) => ({ actions: statement.Action, vault: resourceRefersTo(statement, vault()), quarantine: resourceRefersTo(statement, quarantine()) }))).toEqual([
+      { actions: ['s3:GetObject'], vault: true, quarantine: false },
+    ]);
   });
 
   it('the submit role can read no file and write none', () => {

@@ -68,16 +68,38 @@ describe('delivery infrastructure', () => {
     for (const statement of reads) expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['CASE#*']);
   });
 
-  it('lets the delivery role decrypt the case key only with the case-data purpose, and read only its destinations\' secrets', () => {
+  it('lets the delivery role decrypt the case key only with the case-data or attachment-meta purpose, and read only its destinations\' secrets', () => {
     const statements = deliverStatements();
     const decrypt = allowing(statements, 'kms:Decrypt').filter((s) => resourceRefersTo(s, logicalId(dev.stack.keys.caseKey)));
-    expect(decrypt).toHaveLength(1);
-    expect(decrypt[0]!.Condition?.StringEquals?.['kms:EncryptionContext:purpose']).toBe('case-data');
+    // The case data, and the case's file names (attachment context: id, form, office).
+    expect(decrypt.map((s) => [s.Action, s.Condition?.StringEquals?.['kms:EncryptionContext:purpose'], s.Condition?.['ForAllValues:StringEquals']?.['kms:EncryptionContextKeys']])).toEqual([
+      [['kms:Decrypt'], 'case-data', ['caseId', 'formId', 'formVersion', 'office', 'purpose']],
+      [['kms:Decrypt'], 'attachment-meta', ['attachmentId', 'formId', 'office', 'purpose']],
+    ]);
     expect(allowing(statements, 'kms:GenerateDataKey').filter((s) => resourceRefersTo(s, logicalId(dev.stack.keys.caseKey)))).toEqual([]);
     const secrets = allowing(statements, 'secretsmanager:GetSecretValue');
     expect(secrets).toHaveLength(1);
     expect(resourceRefersTo(secrets[0]!, logicalId(dev.stack.keys.hmacSecret))).toBe(false);
     expect(resourceRefersTo(secrets[0]!, logicalId(dev.stack.delivery.secrets.get('ordnungsamt')!))).toBe(true);
+  });
+
+  it('lets the delivery role read vault objects and no other bucket, with the at-rest key through S3 for reading only', () => {
+    const statements = deliverStatements();
+    const vault = logicalId(dev.stack.attachments.vault);
+    const s3 = statements.filter((s) => s.Action.some((a) => a.startsWith('s3:')));
+    expect(s3.map((s) => [s.Effect, s.Action, resourceRefersTo(s, vault)])).toEqual([['Allow', ['s3:GetObject'], true]]);
+    const dataKey = allowing(statements, 'kms:Decrypt').filter((s) => resourceRefersTo(s, logicalId(dev.stack.keys.dataKey)));
+    // Secrets Manager (the destinations' secrets) decrypts with it too; through S3 it only decrypts (reads, no writes).
+    expect(dataKey.map((s) => s.Condition?.StringEquals?.['kms:ViaService']).sort()).toEqual(
+      [`dynamodb.${dev.stack.region}.amazonaws.com`, `s3.${dev.stack.region}.amazonaws.com`, `secretsmanager.${dev.stack.region}.amazonaws.com`].sort(),
+    );
+    const viaS3 = dataKey.filter((s) => s.Condition?.StringEquals?.['kms:ViaService'] === `s3.${dev.stack.region}.amazonaws.com`);
+    expect(viaS3.map((s) => s.Action)).toEqual([['kms:Decrypt']]);
+  });
+
+  it('gives the delivery worker memory for a batch of five deliveries of 50 MiB of files each', () => {
+    const fn = resources()[logicalId(dev.stack.functions.byName('deliver').fn)]!;
+    expect(fn.Properties.MemorySize).toBe(3008);
   });
 
   it('gives no other function the destinations\' signing secrets', () => {

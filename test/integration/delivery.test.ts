@@ -14,6 +14,7 @@ import { freePort } from '../../infra/local/ports.ts';
 import { createReceiver } from '../../infra/local/receiver.ts';
 import { mintToken } from '../../infra/local/tokens.ts';
 import { fixture } from '../support/api.ts';
+import { fileOf, sha256Of, uploaded } from '../support/uploads.ts';
 import { spawnStack, type RunningStack } from '../support/localStack.ts';
 
 // The delivery end to end, over HTTP: a local stack of its own (its destination must exist before
@@ -131,7 +132,7 @@ beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'egov-delivery-'));
   port = await freePort();
   destination = await ensureLocalDestination(dataDir, OFFICE, port);
-  stack = await spawnStack(STACK_ENV(dataDir));
+  stack = await spawnStack(STACK_ENV(dataDir), 110_000);
   token = await mintToken(dataDir, { sub: 'alice', offices: [OFFICE], ttlSeconds: 3600 });
 });
 
@@ -157,6 +158,44 @@ describe('delivery to the back office', () => {
     // The list answers the delivery state too.
     const list = (await clerk(`/cases?formId=${FORM}&limit=100`)).items as { caseId: string; delivery: unknown }[];
     expect(list.find((item) => item.caseId === caseId)?.delivery).toBe('delivered');
+  });
+
+  it('brings a submission with a clean PDF to the receiver: the decrypted file name, and the file byte-identical beside the case', async () => {
+    // The upload helpers talk to the stack EGOV_STACK_FILE names: this file's own stack, for this test.
+    const suiteStackFile = process.env.EGOV_STACK_FILE;
+    process.env.EGOV_STACK_FILE = join(dataDir, 'stack.json');
+    let certificate: { attachmentId: string; status: string };
+    const bytes = fileOf.pdf(`Prüfungszeugnis ${Date.now()}`);
+    const fileName = 'Prüfungszeugnis – Erika Mustermann.pdf';
+    try {
+      certificate = await uploaded(FORM, { field: '/examCertificate', fileName, mediaType: 'application/pdf', bytes });
+    } finally {
+      if (suiteStackFile === undefined) delete process.env.EGOV_STACK_FILE;
+      else process.env.EGOV_STACK_FILE = suiteStackFile;
+    }
+    expect(certificate.status).toBe('clean');
+    const data = { ...fixture(FORM), examCertificate: certificate.attachmentId };
+    const response = await fetch(`${stack.info.apiUrl}/forms/${FORM}/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data }),
+    });
+    expect(response.status).toBe(201);
+    const { caseId } = (await response.json()) as { caseId: string };
+
+    const received = await until('the receiver to store the case with its file', () => receivedCase(caseId));
+    expect(received).toMatchObject({ caseId, formId: FORM, office: OFFICE, data });
+    // The case file lists the file's metadata (its content is written beside it, not into the JSON).
+    expect(received.attachments).toEqual([
+      { attachmentId: certificate.attachmentId, field: '/examCertificate', fileName, mediaType: 'application/pdf', size: bytes.length, sha256: sha256Of(bytes) },
+    ]);
+    const written = readFileSync(join(receivedDir(), caseId, certificate.attachmentId));
+    expect(written.equals(bytes)).toBe(true);
+    await until('delivery "delivered"', async () => (await deliveryOf(caseId)) === 'delivered');
+    // The file name was decrypted after the read was recorded, and the delivery after that.
+    const types = (await eventsOf(caseId)).map((event) => `${event.type} ${event.actor}`);
+    expect(types.indexOf('case.viewed system:delivery')).toBeGreaterThanOrEqual(0);
+    expect(types.indexOf('case.viewed system:delivery')).toBeLessThan(types.indexOf('case.delivered system:delivery'));
   });
 
   it('has the receiver refuse a tampered body and an old timestamp, and recognise a repeated delivery id', async () => {

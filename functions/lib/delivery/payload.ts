@@ -1,3 +1,4 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { CaseSummary } from '#lib/cases/model.ts';
 
 /** One file of the case, as it travels inside the encrypted payload (API.md). */
@@ -25,11 +26,11 @@ export interface DeliveryPayload {
 }
 
 /**
- * Where a case's files come from. The seam for attachments: until cases carry attachments it
- * answers none; the attachments feature hands in a source that reads the case's bound files from
- * the vault (decrypting their metadata under the case's data key).
+ * Where a case's files come from: given the case and its file items (as the case load returned
+ * them), the files with their decrypted metadata and their bytes. The worker's source reads them
+ * from the vault (vaultAttachments.ts); `noAttachments` is for tests of cases without files.
  */
-export type AttachmentSource = (summary: CaseSummary) => Promise<DeliveredAttachment[]>;
+export type AttachmentSource = (summary: CaseSummary, files: readonly Record<string, AttributeValue>[]) => Promise<DeliveredAttachment[]>;
 export const noAttachments: AttachmentSource = async () => [];
 
 export function buildPayload(summary: CaseSummary, data: unknown, attachments: DeliveredAttachment[]): DeliveryPayload {

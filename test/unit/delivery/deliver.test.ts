@@ -157,6 +157,38 @@ describe('the delivery worker', () => {
     expect(state.delivery).toBe('delivered');
   });
 
+  it('carries the case\'s files from its attachment source, asked only after the decryption is on record', async () => {
+    const fileItems = [{ pk: { S: 'CASE#x' }, sk: { S: 'CASE#FILE#01JDZ8Q6W4X3Y2Z1A0B9C8D7F0' } }];
+    const file = { attachmentId: '01JDZ8Q6W4X3Y2Z1A0B9C8D7F0', field: '/documents/0', fileName: 'Lichtbild.pdf', mediaType: 'application/pdf', size: 3, sha256: 'x', content: 'AAEC' };
+    const asked: unknown[] = [];
+    const outcome = await createDeliver(
+      deps({
+        cases: { load: async () => ({ ...stored, files: fileItems }) },
+        attachments: async (given, files) => {
+          expect(events.map((event) => event.type)).toEqual(['case.viewed']);
+          asked.push([given.caseId, files]);
+          return [file];
+        },
+      }),
+    )(summary.caseId, attempt(1));
+    expect(outcome).toMatchObject({ kind: 'delivered' });
+    expect(asked).toEqual([[summary.caseId, fileItems]]);
+    const payload = JSON.parse(Buffer.from((await compactDecrypt(sent[0]!.body, privateKey)).plaintext).toString('utf8')) as { attachments: unknown };
+    expect(payload.attachments).toEqual([file]);
+  });
+
+  it('sends nothing and retries when the files cannot be read', async () => {
+    const outcome = await createDeliver(
+      deps({
+        attachments: async () => {
+          throw Object.assign(new Error('vault down'), { name: 'S3ServiceException' });
+        },
+      }),
+    )(summary.caseId, attempt(1));
+    expect(outcome).toMatchObject({ kind: 'retry', reason: 'S3ServiceException' });
+    expect(sent).toHaveLength(0);
+  });
+
   it('sends the same delivery id on every attempt', async () => {
     answer = async () => ({ status: 503 });
     const deliver = createDeliver(deps());
