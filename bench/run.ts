@@ -7,6 +7,7 @@ import { callsPerOperation, type Clients, type CallsResult } from './calls.ts';
 import { clerkPaths, type ClerkPathsResult, type Handler, type Handlers } from './clerkPaths.ts';
 import { coldStart, type ColdStartResult } from './coldStart.ts';
 import { exportBench, type ExportResult } from './export.ts';
+import { attachmentsBench, type AttachmentsResult } from './attachments.ts';
 import { requestCpu, type RequestCpuResult } from './requestCpu.ts';
 import { peakMemory, type MemoryResult } from './memory.ts';
 import { fmt, ratioText, type Spread } from './stats.ts';
@@ -18,7 +19,7 @@ import { throughput, type ThroughputResult } from './throughput.ts';
  * bench/results.json. Never part of `npm test`.
  */
 
-const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls', 'memory', 'export'];
+const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls', 'memory', 'export', 'attachments'];
 const USAGE = `usage: npm run bench [-- --quick] [-- ${BENCHMARKS.join(' ')}]
 
 Runs the benchmarks named (all by default; several minutes, --quick for fewer rounds), prints one
@@ -53,6 +54,7 @@ interface Results {
   calls?: CallsResult[];
   memory?: { nodeBaselineBytes: number; functions: MemoryResult[] };
   export?: ExportResult;
+  attachments?: AttachmentsResult;
 }
 
 const results: Results = {
@@ -71,7 +73,7 @@ if (wanted('requestCpu')) {
   results.requestCpu = await requestCpu({ rounds: quick ? 11 : 41, sampleMs: 25, log });
 }
 
-if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('memory') || wanted('export')) {
+if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('memory') || wanted('export') || wanted('attachments')) {
   const dataDir = mkdtempSync(join(tmpdir(), 'egov-bench-'));
   log('starting a local stack (DynamoDB Local, local KMS, gateway) …');
   const stack = await startLocalStack({ dataDir, port: 0 });
@@ -106,6 +108,18 @@ if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('m
         exportCases: await load('exportCases'),
         cases: quick ? 200 : 1000,
         pairs: quick ? 3 : 7,
+        log,
+      });
+    }
+    if (wanted('attachments')) {
+      log('attachment ticket …');
+      results.attachments = await attachmentsBench({
+        stack: stack.info,
+        dynamodb: clients.dynamodb,
+        kms: clients.kms,
+        attachmentTicket: await load('attachmentTicket'),
+        pairs: quick ? 7 : 21,
+        callsPerSample: 5,
         log,
       });
     }
@@ -223,6 +237,20 @@ if (results.export) {
       table(
         ['path', 'subject / floor', 'ratio (p25–p75, n)', 'CSV'],
         [[`GET /cases/export vs ${cases} Decrypts`, `${fmt(comparison.subject)} / ${fmt(comparison.floor)} ms`, pct(comparison.ratio), kib(csvBytes)]],
+      ),
+  );
+}
+
+if (results.attachments) {
+  const { callsPerSample, presign, sequence } = results.attachments;
+  sections.push(
+    `### Attachment ticket, mean of ${callsPerSample} calls per sample (no target yet: the first floor is the presign alone, pure CPU)\n\n` +
+      table(
+        ['path', 'subject / floor', 'ratio (p25–p75, n)'],
+        [
+          ['POST /forms/{formId}/attachments vs presigning the same PUT', `${fmt(presign.subject)} / ${fmt(presign.floor, 3)} ms`, pct(presign.ratio)],
+          ['POST /forms/{formId}/attachments vs GenerateDataKey, PutItem, presign (raw)', `${fmt(sequence.subject)} / ${fmt(sequence.floor)} ms`, pct(sequence.ratio)],
+        ],
       ),
   );
 }
