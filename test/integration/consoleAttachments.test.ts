@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { call, clerkToken, fixture, stackInfo } from '../support/api.ts';
@@ -20,6 +21,7 @@ const pageErrors: string[] = [];
 const failedRequests: string[] = [];
 let caseId: string;
 let reference: string;
+const attachmentIds: string[] = [];
 const files: { fileName: string; bytes: Buffer; mediaType: string }[] = [];
 
 beforeAll(async () => {
@@ -33,6 +35,7 @@ beforeAll(async () => {
     const result = await uploaded(FISHING, file);
     expect(result.status).toBe('clean');
     ids.push(result.attachmentId);
+    attachmentIds.push(result.attachmentId);
     files.push(file);
   }
   const created = await submit(FISHING, { data: { ...fixture(FISHING), examCertificate: ids[0], photo: ids[1] } });
@@ -89,6 +92,24 @@ describe('attachments in the clerk console', () => {
     const viewed = (events.body.items as { type: string; actor: string }[]).filter((event) => event.type === 'case.attachment_viewed');
     expect(viewed).toHaveLength(2);
     expect(viewed.every((event) => event.actor === 'fiona-files')).toBe(true);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('refuses to save a file whose bytes differ from the submitted checksum, and says so', async () => {
+    // The vault object replaced behind the API's back (as only a broken or hostile store could).
+    const { s3Endpoint, buckets, credentials, region } = stackInfo();
+    const store = new S3Client({ endpoint: s3Endpoint, region, credentials, forcePathStyle: true });
+    await store.send(new PutObjectCommand({ Bucket: buckets.vault, Key: attachmentIds[0], Body: fileOf.pdf('not the submitted bytes'), ContentType: 'application/pdf' }));
+    store.destroy();
+    let downloads = 0;
+    const counting = () => downloads++;
+    page.on('download', counting);
+    await page.getByRole('button', { name: `Herunterladen: ${files[0]!.fileName}` }).click();
+    await page.getByRole('alert').filter({ hasText: 'stimmt nicht mit der eingereichten überein' }).waitFor();
+    // The view was recorded all the same (before the URL left the API) and is shown.
+    await page.locator('.timeline li', { hasText: 'Anlage abgerufen' }).nth(2).waitFor();
+    page.off('download', counting);
+    expect(downloads).toBe(0);
     expect(await seriousViolations(page)).toEqual([]);
   });
 
