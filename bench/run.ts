@@ -8,6 +8,7 @@ import { clerkPaths, type ClerkPathsResult, type Handler, type Handlers } from '
 import { coldStart, type ColdStartResult } from './coldStart.ts';
 import { exportBench, type ExportResult } from './export.ts';
 import { deliveryBench, type DeliveryBenchResult } from './delivery.ts';
+import { attachmentsBench, type AttachmentsResult } from './attachments.ts';
 import { requestCpu, type RequestCpuResult } from './requestCpu.ts';
 import { peakMemory, type MemoryResult } from './memory.ts';
 import { fmt, ratioText, type Spread } from './stats.ts';
@@ -19,7 +20,7 @@ import { throughput, type ThroughputResult } from './throughput.ts';
  * bench/results.json. Never part of `npm test`.
  */
 
-const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls', 'memory', 'export', 'delivery'];
+const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls', 'memory', 'export', 'delivery', 'attachments'];
 const USAGE = `usage: npm run bench [-- --quick] [-- ${BENCHMARKS.join(' ')}]
 
 Runs the benchmarks named (all by default; several minutes, --quick for fewer rounds), prints one
@@ -55,6 +56,7 @@ interface Results {
   memory?: { nodeBaselineBytes: number; functions: MemoryResult[] };
   export?: ExportResult;
   delivery?: DeliveryBenchResult;
+  attachments?: AttachmentsResult;
 }
 
 const results: Results = {
@@ -73,7 +75,7 @@ if (wanted('requestCpu')) {
   results.requestCpu = await requestCpu({ rounds: quick ? 11 : 41, sampleMs: 25, log });
 }
 
-if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('memory') || wanted('export') || wanted('delivery')) {
+if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('memory') || wanted('export') || wanted('delivery') || wanted('attachments')) {
   const dataDir = mkdtempSync(join(tmpdir(), 'egov-bench-'));
   log('starting a local stack (DynamoDB Local, local KMS, gateway) …');
   const stack = await startLocalStack({ dataDir, port: 0 });
@@ -121,6 +123,18 @@ if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('m
         pairs: quick ? 3 : 9,
         perRound: quick ? 10 : 40,
         fileBytes: 256 * 1024,
+        log,
+      });
+    }
+    if (wanted('attachments')) {
+      log('attachment ticket …');
+      results.attachments = await attachmentsBench({
+        stack: stack.info,
+        dynamodb: clients.dynamodb,
+        kms: clients.kms,
+        attachmentTicket: await load('attachmentTicket'),
+        pairs: quick ? 7 : 21,
+        callsPerSample: 5,
         log,
       });
     }
@@ -249,6 +263,19 @@ if (results.delivery) {
       table(
         ['path', 'deliveries / raw POSTs', 'ratio (p25–p75, n)'],
         [['deliver worker vs raw POST of its body', `${fmt(comparison.subject, 1)} / ${fmt(comparison.floor, 1)} per s`, pct(comparison.ratio)]],
+      ),
+  );
+}
+if (results.attachments) {
+  const { callsPerSample, presign, sequence } = results.attachments;
+  sections.push(
+    `### Attachment ticket, mean of ${callsPerSample} calls per sample (no target yet: the first floor is the presign alone, pure CPU)\n\n` +
+      table(
+        ['path', 'subject / floor', 'ratio (p25–p75, n)'],
+        [
+          ['POST /forms/{formId}/attachments vs presigning the same PUT', `${fmt(presign.subject)} / ${fmt(presign.floor, 3)} ms`, pct(presign.ratio)],
+          ['POST /forms/{formId}/attachments vs GenerateDataKey, PutItem, presign (raw)', `${fmt(sequence.subject)} / ${fmt(sequence.floor)} ms`, pct(sequence.ratio)],
+        ],
       ),
   );
 }

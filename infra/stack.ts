@@ -89,6 +89,7 @@ export class FormsStack extends Stack {
       key: this.keys.dataKey,
       retainData: config.retainData,
       corsOrigins: config.corsOrigins,
+      vaultReadOrigins: [this.console.origin],
       maxRetentionDays: longestRetentionDays(),
     });
     this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey });

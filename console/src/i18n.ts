@@ -64,6 +64,12 @@ const strings = {
   attachments: { de: 'Anlagen', en: 'Attachments' },
   noAttachments: { de: 'Keine Anlagen.', en: 'No attachments.' },
   download: { de: 'Herunterladen', en: 'Download' },
+  downloadDone: { de: 'Anlage heruntergeladen', en: 'Attachment downloaded' },
+  downloadFailed: { de: 'Die Anlage konnte nicht geladen werden.', en: 'The attachment could not be loaded.' },
+  downloadCorrupt: {
+    de: 'Die geladene Datei stimmt nicht mit der eingereichten überein und wurde nicht gespeichert.',
+    en: 'The loaded file does not match the one submitted and was not saved.',
+  },
   notes: { de: 'Notizen', en: 'Notes' },
   noNotes: { de: 'Noch keine Notizen.', en: 'No notes yet.' },
   newNote: { de: 'Neue Notiz', en: 'New note' },

@@ -13,6 +13,11 @@ export interface AttachmentsProps {
   readonly retainData: boolean;
   /** Origins of the citizens' portals, which PUT the files with presigned URLs. */
   readonly corsOrigins: readonly string[];
+  /**
+   * Origins of pages that GET vault files through the download route's presigned URLs: the clerk
+   * console, which fetches a file and saves it under its decrypted name (console/src/views/caseDetail.ts).
+   */
+  readonly vaultReadOrigins?: readonly string[];
   /** The longest `retentionDays` of any form: vault files never outlive it. */
   readonly maxRetentionDays: number;
 }
@@ -74,6 +79,11 @@ export class Attachments extends Construct {
       ...common,
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       lifecycleRules: [{ id: 'vault-retention', expiration: Duration.days(props.maxRetentionDays + 1) }],
+      // A CORS rule only lets those pages read the answer to a request that is already allowed: the
+      // presigned URL (60 s, one object) stays the authorisation; the bucket policy still names the reader roles.
+      ...(props.vaultReadOrigins?.length
+        ? { cors: [{ allowedOrigins: [...props.vaultReadOrigins], allowedMethods: [s3.HttpMethods.GET], maxAge: 600 }] }
+        : {}),
     });
 
     for (const bucket of [this.quarantine, this.vault]) {

@@ -23,6 +23,9 @@ export interface ConsoleProps {
   readonly logKey: kms.IKey;
 }
 
+/** The origin of path-style S3 URLs in a region (presigned URLs of the attachment vault). */
+export const s3RegionalOrigin = (region: string): string => `https://s3.${region}.amazonaws.com`;
+
 /** HSTS for two years, subdomains included (the distribution's own domain is cloudfront.net's). */
 export const CONSOLE_HSTS_SECONDS = 63_072_000;
 
@@ -80,10 +83,15 @@ export class Console extends Construct {
     // The API the console calls: the custom domain when there is one, else the region's execute-api endpoints
     // (the API's own id is not known here without a dependency cycle: the API's CORS needs this distribution).
     const apiOrigin = config.customDomain ? `https://${config.customDomain.domainName}` : `https://*.execute-api.${region}.amazonaws.com`;
+    // Attachment downloads: the console fetches the vault's presigned GET URLs, which the functions'
+    // S3 client (path-style, functions/lib/attachments/s3.ts) addresses to the region's S3 endpoint.
+    // Host only: a path naming the vault bucket would make the distribution depend on the bucket,
+    // whose CORS rule depends on the distribution's domain (a cycle).
+    const vaultOrigin = s3RegionalOrigin(region);
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Clerk console: strict CSP, HSTS, nosniff, no framing, no referrer',
       securityHeadersBehavior: {
-        contentSecurityPolicy: { contentSecurityPolicy: consoleCsp([apiOrigin, this.signInUrl]), override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: consoleCsp([apiOrigin, this.signInUrl, vaultOrigin]), override: true },
         strictTransportSecurity: { accessControlMaxAge: Duration.seconds(CONSOLE_HSTS_SECONDS), includeSubdomains: true, preload: true, override: true },
         contentTypeOptions: { override: true },
         frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },

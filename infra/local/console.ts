@@ -29,12 +29,12 @@ export function consoleCsp(connect: readonly string[] = []): string {
   ].join('; ');
 }
 
-const SECURITY_HEADERS = {
-  'Content-Security-Policy': consoleCsp(),
+const securityHeaders = (connect: readonly string[]) => ({
+  'Content-Security-Policy': consoleCsp(connect),
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'X-Frame-Options': 'DENY',
-};
+});
 
 const signInRequest = z.strictObject({
   sub: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/),
@@ -58,7 +58,12 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   }
 }
 
-export function createConsoleSite(dataDir: string): ConsoleSite {
+/**
+ * `connect`: origins the console may fetch from besides itself — locally the S3 store, whose
+ * presigned URLs the console fetches attachments from (in AWS the region's S3 endpoint).
+ */
+export function createConsoleSite(dataDir: string, connect: readonly string[] = []): ConsoleSite {
+  const SECURITY_HEADERS = securityHeaders(connect);
   // Built on the first request for it (about a second), not at start: stacks that serve no
   // console (tests, benchmarks) pay nothing; a failed build is retried on the next request.
   let built: Promise<Map<string, ConsoleFile>> | undefined;

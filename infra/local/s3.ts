@@ -21,6 +21,7 @@ interface S3rverStore {
   getObject(bucket: string, key: string): Promise<StoredObject | null>;
   deleteObject(bucket: string, key: string): Promise<void>;
   listObjects(bucket: string, options: Record<string, unknown>): Promise<{ objects: { key: string }[] }>;
+  putSubresource(bucket: string, key: undefined, config: unknown): Promise<void>;
 }
 interface S3rverInstance {
   middleware: ((ctx: KoaContext, next: () => Promise<void>) => Promise<void>)[];
@@ -34,6 +35,7 @@ type S3ErrorClass = new (code: string, message: string, detail?: Record<string, 
 const require = createRequire(import.meta.url);
 const S3rver = require('@20minutes/s3rver') as S3rverClass;
 const S3Error = require('@20minutes/s3rver/lib/models/error') as S3ErrorClass;
+const { getConfigModel } = require('@20minutes/s3rver/lib/models/config') as { getConfigModel(type: 'cors'): { validate(xml: string): unknown } };
 const AWSAccount = require('@20minutes/s3rver/lib/models/account') as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } };
 
 export interface LocalBuckets {
@@ -48,6 +50,11 @@ export interface LocalS3 {
   buckets: LocalBuckets;
   /** Object keys of a bucket (tests check that they carry no names). */
   keysOf(bucket: string): Promise<string[]>;
+  /**
+   * Lets pages of these origins read (GET) the bucket's objects through presigned URLs, as the
+   * vault's CORS rule does in AWS (infra/constructs/attachments.ts): the console fetches a file.
+   */
+  allowReadsFrom(bucket: string, origins: readonly string[]): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -122,6 +129,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     async keysOf(bucket) {
       const listed = await server.store.listObjects(bucket, { maxKeys: 10_000 });
       return listed.objects.map((object) => object.key);
+    },
+    async allowReadsFrom(bucket, origins) {
+      const rules = origins.map((origin) => `<AllowedOrigin>${origin.replace(/[<>&]/g, '')}</AllowedOrigin>`).join('');
+      const xml = `<CORSConfiguration><CORSRule>${rules}<AllowedMethod>GET</AllowedMethod><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
+      await server.store.putSubresource(bucket, undefined, getConfigModel('cors').validate(xml));
     },
     stop: () => server.close(),
   };

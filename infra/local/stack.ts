@@ -262,7 +262,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       local: { '/health': () => ({ status: 'ok' }) },
       cors: corsPolicy(origins),
       rateLimits: Object.fromEntries(Object.entries(localRateLimits()).map(([handler, rule]) => [handler, createRateLimiter(rule)])),
-      site: createConsoleSite(options.dataDir),
+      site: createConsoleSite(options.dataDir, [s3.endpoint]),
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -275,6 +275,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
           server.closeAllConnections();
         }),
     );
+
+    // The console (served by the gateway) fetches attachments from the vault through presigned URLs.
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await s3.allowReadsFrom(s3.buckets.vault, [apiUrl]);
 
     let controlUrl: string | undefined;
     if (options.testControl) {
@@ -294,7 +298,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const info: StackInfo = {
-      apiUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      apiUrl,
       dynamodbEndpoint: dynamodb.endpoint,
       dynamodbBinding: dynamodb.binding,
       kmsEndpoint: kms.url,

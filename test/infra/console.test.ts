@@ -1,5 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { S3Client } from '@aws-sdk/client-s3';
 import { Match } from 'aws-cdk-lib/assertions';
+import { presignDownload } from '#lib/attachments/presign.ts';
+import { S3_CLIENT_SETTINGS } from '#lib/attachments/s3.ts';
 import { CONSOLE_HSTS_SECONDS } from '../../infra/constructs/console.ts';
 import { type Resource, type Synthesized, statementsOfRole, synthStage } from './synth.ts';
 
@@ -12,6 +15,26 @@ beforeAll(() => {
 const resourcesOf = (synthesized: Synthesized, type: string): [string, Resource][] =>
   Object.entries(synthesized.template.toJSON().Resources as Record<string, Resource>).filter(([, r]) => r.Type === type);
 const idOf = (synthesized: Synthesized, construct: unknown) => synthesized.stack.getLogicalId((construct as { node: { defaultChild: never } }).node.defaultChild);
+
+const cspOf = (synthesized: Synthesized): string => {
+  const policy = resourcesOf(synthesized, 'AWS::CloudFront::ResponseHeadersPolicy')[0]?.[1];
+  const config = policy!.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } } };
+  return String(config.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
+};
+
+/** Whether a CSP's connect-src lets the page fetch `url` (CSP3 source matching: scheme, host with `*.`, port, path prefix). */
+function connectAllows(csp: string, url: URL): boolean {
+  const sources = /(?:^|;\s*)connect-src ([^;]*)/.exec(csp)?.[1]?.trim().split(/\s+/) ?? [];
+  return sources.some((source) => {
+    const match = /^(https?):\/\/(\*\.)?([a-z0-9.-]+)(?::(\d+))?(\/.*)?$/.exec(source);
+    if (!match) return false;
+    const [, scheme, wildcard, host, port, path] = match;
+    if (url.protocol !== `${scheme}:`) return false;
+    if (wildcard ? !url.hostname.endsWith(`.${host}`) : url.hostname !== host) return false;
+    if ((url.port || '') !== (port ?? '')) return false;
+    return !path || (path.endsWith('/') ? url.pathname.startsWith(path) : url.pathname === path);
+  });
+}
 
 describe('the clerk console in AWS (issue 17)', () => {
   it('keeps the site in a private, encrypted, TLS-only bucket that only the distribution reads (origin access control)', () => {
@@ -39,8 +62,11 @@ describe('the clerk console in AWS (issue 17)', () => {
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('unsafe-eval');
-    // prod has a custom API domain: the console may call exactly it and the sign-in domain.
-    expect(csp).toMatch(/connect-src 'self' https:\/\/[a-z0-9.-]+ https:\/\/egov-forms-prod-clerks\.auth\.eu-central-1\.amazoncognito\.com;/);
+    // prod has a custom API domain: the console may call exactly it, the sign-in domain and the
+    // region's S3 endpoint (presigned GETs of the attachment vault, below).
+    expect(csp).toMatch(
+      /connect-src 'self' https:\/\/[a-z0-9.-]+ https:\/\/egov-forms-prod-clerks\.auth\.eu-central-1\.amazoncognito\.com https:\/\/s3\.eu-central-1\.amazonaws\.com;/,
+    );
     expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: CONSOLE_HSTS_SECONDS, IncludeSubdomains: true, Override: true });
     expect(headers.ContentTypeOptions).toMatchObject({ Override: true });
     expect(headers.FrameOptions).toMatchObject({ FrameOption: 'DENY' });
@@ -51,6 +77,45 @@ describe('the clerk console in AWS (issue 17)', () => {
         DefaultCacheBehavior: Match.objectLike({ ViewerProtocolPolicy: 'redirect-to-https', ResponseHeadersPolicyId: Match.anyValue() }),
       }),
     });
+  });
+
+  it('lets the console fetch the vault’s presigned GET, as the download function’s S3 client makes it, and nothing else of S3', async () => {
+    // The functions' own S3 client settings, in the stage's region, without the local store's endpoint.
+    const saved = { s3: process.env.AWS_ENDPOINT_URL_S3, any: process.env.AWS_ENDPOINT_URL };
+    delete process.env.AWS_ENDPOINT_URL_S3;
+    delete process.env.AWS_ENDPOINT_URL;
+    try {
+      for (const synthesized of [dev, prod]) {
+        const region = synthesized.stack.region;
+        const client = new S3Client({ ...S3_CLIENT_SETTINGS, region, credentials: { accessKeyId: 'AKIAEXAMPLEEXAMPLE00', secretAccessKey: 'example' } });
+        const url = new URL(await presignDownload(client, 'egov-forms-prod-attachmentsvault0a1b2c3d-0a1b2c3d4e5f', '01ARZ3NDEKTSV4RRFFQ69G5FAV', 60));
+        expect(url.hostname).toBe(`s3.${region}.amazonaws.com`);
+        const csp = cspOf(synthesized);
+        expect(connectAllows(csp, url)).toBe(true);
+        expect(connectAllows(csp, new URL(`https://bucket.s3.${region}.amazonaws.com/key`))).toBe(false);
+        expect(connectAllows(csp, new URL('https://s3.us-east-1.amazonaws.com/bucket/key'))).toBe(false);
+        expect(connectAllows(csp, new URL('https://attacker.example/collect'))).toBe(false);
+      }
+    } finally {
+      if (saved.s3 !== undefined) process.env.AWS_ENDPOINT_URL_S3 = saved.s3;
+      if (saved.any !== undefined) process.env.AWS_ENDPOINT_URL = saved.any;
+    }
+  });
+
+  it('lets exactly the console’s origin read vault objects cross-origin (CORS GET), and the quarantine keeps its PUT rule', () => {
+    const distributionId = idOf(prod, prod.stack.console.distribution);
+    const vault = prod.template.toJSON().Resources[idOf(prod, prod.stack.attachments.vault)] as Resource;
+    const rules = (vault.Properties.CorsConfiguration as { CorsRules: Record<string, unknown>[] }).CorsRules;
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ AllowedMethods: ['GET'] });
+    expect(rules[0]!.AllowedHeaders).toBeUndefined();
+    const origins = rules[0]!.AllowedOrigins as unknown[];
+    expect(origins).toHaveLength(1);
+    expect(JSON.stringify(origins[0])).toContain(distributionId);
+    expect(JSON.stringify(origins[0])).toContain('https://');
+    const quarantine = prod.template.toJSON().Resources[idOf(prod, prod.stack.attachments.quarantine)] as Resource;
+    const quarantineRules = (quarantine.Properties.CorsConfiguration as { CorsRules: Record<string, unknown>[] }).CorsRules;
+    expect(quarantineRules.map((rule) => rule.AllowedMethods)).toEqual([['PUT']]);
   });
 
   it('outputs ConsoleUrl, the distribution’s https URL', () => {

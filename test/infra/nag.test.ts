@@ -73,6 +73,7 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       'AwsSolutions-IAM5[Resource::*]',
+      // The console's upload role writes its build into its own bucket (infra/constructs/console.ts).
       'AwsSolutions-IAM5[Resource::<ConsoleSite26539DB4.Arn>/*]',
       // GuardDuty's scanner role manages the rule GuardDuty names itself (infra/constructs/attachments.ts).
       'AwsSolutions-IAM5[Resource::arn:aws:events:eu-central-1:<AWS::AccountId>:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*]',

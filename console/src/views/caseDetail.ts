@@ -12,6 +12,24 @@ interface Attachment {
   fileName: string;
   mediaType: string;
   size: number;
+  /** Base64 SHA-256 of the bytes, as the citizen's upload declared and storage verified. */
+  sha256: string;
+}
+
+const base64Sha256 = async (bytes: ArrayBuffer): Promise<string> => {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return btoa(String.fromCharCode(...digest));
+};
+
+/** Hands bytes to the browser's download under a name, without navigating away from the console. */
+function save(blob: Blob, fileName: string): void {
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
 
 interface CaseDetail {
@@ -107,11 +125,26 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
     }
   };
 
+  // The API records the view and answers a short-lived presigned URL of the vault; the file is
+  // fetched from there (CSP connect-src and the vault's CORS rule allow exactly that), checked
+  // against its SHA-256 and saved under its decrypted name, which never appears in a URL (it would
+  // land in request logs). The console stays open, so the timeline shows the recorded view.
   const download = async (attachment: Attachment) => {
+    setMessage(undefined);
     try {
       const { url } = await getJson<{ url: string }>(`/cases/${caseId}/attachments/${attachment.attachmentId}`);
-      window.location.assign(url);
-      await loadEvents();
+      try {
+        const response = await fetch(url, { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' }).catch(() => {
+          throw new Error(t('downloadFailed'));
+        });
+        if (!response.ok) throw new Error(`${t('downloadFailed')} (HTTP ${response.status})`);
+        const bytes = await response.arrayBuffer();
+        if ((await base64Sha256(bytes)) !== attachment.sha256) throw new Error(t('downloadCorrupt'));
+        save(new Blob([bytes], { type: attachment.mediaType }), attachment.fileName);
+        setMessage({ kind: 'success', text: `${t('downloadDone')}: ${attachment.fileName}` });
+      } finally {
+        await loadEvents();
+      }
     } catch (failure) {
       fail(failure);
     }

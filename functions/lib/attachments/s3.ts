@@ -1,4 +1,4 @@
-import { S3Client } from '@aws-sdk/client-s3';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { boundedByDeadline } from '#lib/runtime/deadline.ts';
 
 /**
@@ -7,12 +7,12 @@ import { boundedByDeadline } from '#lib/runtime/deadline.ts';
  * path-style addressing works on AWS and on a loopback store alike. Checksums are computed and
  * validated only where an operation requires them: the presigned PUT carries the citizen's own.
  */
-export const s3 = /* @__PURE__ */ boundedByDeadline(
-  new S3Client({
-    maxAttempts: 3,
-    forcePathStyle: true,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-    requestHandler: { connectionTimeout: 500, requestTimeout: 3_000, throwOnRequestTimeout: true },
-  }),
-);
+export const S3_CLIENT_SETTINGS = {
+  maxAttempts: 3,
+  forcePathStyle: true,
+  requestChecksumCalculation: 'WHEN_REQUIRED',
+  responseChecksumValidation: 'WHEN_REQUIRED',
+  requestHandler: { connectionTimeout: 500, requestTimeout: 3_000, throwOnRequestTimeout: true },
+} as const satisfies S3ClientConfig;
+
+export const s3 = /* @__PURE__ */ boundedByDeadline(new S3Client({ ...S3_CLIENT_SETTINGS }));
