@@ -47,15 +47,20 @@ function problem(res: ServerResponse, status: number, slug: string, title: strin
   res.end(JSON.stringify({ type: `urn:problem:${slug}`, title, status }));
 }
 
+/** How much of a too-large body is still read (and dropped) so that the 413 reaches the client. */
+const DRAIN_LIMIT = 8 * GATEWAY_MAX_BODY;
+
 async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > GATEWAY_MAX_BODY) return 'too-large';
-    chunks.push(chunk);
+    // Leaving the loop would destroy the socket while the client still writes: it would see a
+    // reset (EPIPE) instead of the 413. Read the rest and keep none of it, up to a bound.
+    if (size > DRAIN_LIMIT) return 'too-large';
+    if (size <= GATEWAY_MAX_BODY) chunks.push(chunk);
   }
-  return Buffer.concat(chunks);
+  return size > GATEWAY_MAX_BODY ? 'too-large' : Buffer.concat(chunks);
 }
 
 /** Claims as a REST API Cognito authorizer hands them on: every value a string, arrays comma-joined. */

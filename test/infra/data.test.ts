@@ -83,8 +83,9 @@ describe('data, keys and retention', () => {
     ['prod', 90],
   ] as const)('every %s log group has a retention of %i days', (stage, days) => {
     const groups = ofType(stage === 'dev' ? dev : prod, 'AWS::Logs::LogGroup');
-    // One per function, the API's access and execution logs, the WAF's, the user pool's and the probe's.
-    expect(groups.length).toBe(functionsOf().length + 5);
+    // One per function, the API's access and execution logs, the WAF's, the user pool's, the probe's
+    // and the console upload's (infra/constructs/console.ts).
+    expect(groups.length).toBe(functionsOf().length + 6);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(days);
   });
 

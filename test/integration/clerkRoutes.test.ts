@@ -120,7 +120,7 @@ describe('GET /cases', () => {
     const answer = await call('GET', '/cases?office=ordnungsamt&limit=100', { headers: bearer(own) });
     expect(answer.text).not.toContain(marker);
     expect(Object.keys(answer.body.items[0]).sort()).toEqual(
-      ['caseId', 'formId', 'formVersion', 'office', 'receivedAt', 'reference', 'status', 'updatedAt', 'version'].sort(),
+      ['caseId', 'delivery', 'formId', 'formVersion', 'office', 'receivedAt', 'reference', 'status', 'updatedAt', 'version'].sort(),
     );
     expect(answer.headers.get('cache-control')).toBe('no-store');
   });

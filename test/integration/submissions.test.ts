@@ -28,6 +28,8 @@ describe('POST /forms/{formId}/submissions: accepted', () => {
       formVersion: formOf('fischereischein').version,
       status: 'received',
       receivedAt: expect.stringMatching(RFC3339_MS),
+      // API.md: at least 128 bits, base64url (the status token; its own suite: status.test.ts).
+      statusToken: expect.stringMatching(/^[A-Za-z0-9_-]{22,}$/),
     });
     expect(answer.body.reference).not.toMatch(/[01OIL]/);
     const stored = await casesContaining(marker);

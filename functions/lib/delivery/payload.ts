@@ -1,14 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { CaseAttachment } from '#lib/attachments/caseMetadata.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
 
-/** One file of the case, as it travels inside the encrypted payload (API.md). */
-export interface DeliveredAttachment {
-  attachmentId: string;
-  field: string;
-  fileName: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
+/** One file of the case, as it travels inside the encrypted payload (API.md): its metadata and its bytes. */
+export interface DeliveredAttachment extends CaseAttachment {
   /** The file's bytes, base64. */
   content: string;
 }
