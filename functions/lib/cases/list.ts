@@ -14,49 +14,75 @@ import { casesTable, LIST_SHARDS, LIST_SORT_KEY } from './tables.ts';
  */
 export type CaseList = ReturnType<typeof createCaseList>;
 
-type Entry = CaseSummary & { sortKey: string };
+export type ListEntry = CaseSummary & { sortKey: string };
 
 const LIST_SCOPE_FIELDS = ['office', 'formId', 'status'] as const satisfies readonly (keyof ListScope)[];
 
-export function createCaseList(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()) {
-  async function shardPage(scope: ListScope, shard: number, want: number, after: string | undefined, nowSeconds: number): Promise<Entry[]> {
-    const { index, attribute, value } = listPartition(scope, shard);
-    const entries: Entry[] = [];
-    let startKey: Record<string, AttributeValue> | undefined;
-    do {
-      const page = await ddb.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: index,
-          KeyConditionExpression: after ? '#pk = :pk AND #sk < :after' : '#pk = :pk',
-          // Retention: a case past its expiry is gone for clerks, even before TTL removes it.
-          FilterExpression: '#expires > :now',
-          ExpressionAttributeNames: { '#pk': attribute, '#expires': casesTable.ttlAttribute, ...(after ? { '#sk': LIST_SORT_KEY } : {}) },
-          ExpressionAttributeValues: { ':pk': { S: value }, ':now': { N: String(nowSeconds) }, ...(after ? { ':after': { S: after } } : {}) },
-          ScanIndexForward: false,
-          Limit: want - entries.length,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        try {
-          const summary = readSummary(item);
-          // An entry whose office, form or status is not the partition's was changed in the table.
-          if (LIST_SCOPE_FIELDS.some((field) => scope[field] !== undefined && summary[field] !== scope[field])) {
-            throw new Error('stored item does not belong to the list it is indexed in');
-          }
-          entries.push({ ...summary, sortKey: item[LIST_SORT_KEY]?.S ?? '' });
-        } catch (error) {
-          logger.error('damaged case item left out of a list', { caseId: item.caseId?.S, reason: (error as Error).message });
-          countIntegrityError();
-        }
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey && entries.length < want);
-    return entries;
-  }
+/** A condition on the list sort key `<receivedAt>#<caseId>`, written with `#sk` and its own values. */
+export interface SortKeyCondition {
+  readonly expression: string;
+  readonly values: Record<string, AttributeValue>;
+}
 
-  return async (scope: ListScope, limit: number, after?: string): Promise<{ items: Entry[]; more: boolean }> => {
+/**
+ * One partition (shard) of a list index, newest first, read page by page until it holds `want`
+ * entries or is exhausted. Expired cases are filtered out (retention: a case past its expiry is gone
+ * for clerks, even before TTL removes it); an entry that is damaged, or whose office, form or status
+ * is not its partition's (changed in the table), is left out, logged and counted as an integrity
+ * error, so that it never fails the whole answer. `purpose` names the answer in that log line.
+ */
+export async function readListShard(
+  ddb: DynamoDBClient,
+  tableName: string,
+  query: { scope: ListScope; shard: number; want: number; nowSeconds: number; sortKey?: SortKeyCondition; purpose: string },
+): Promise<ListEntry[]> {
+  const { scope, sortKey } = query;
+  const { index, attribute, value } = listPartition(scope, query.shard);
+  const entries: ListEntry[] = [];
+  let startKey: Record<string, AttributeValue> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        IndexName: index,
+        KeyConditionExpression: sortKey ? `#pk = :pk AND ${sortKey.expression}` : '#pk = :pk',
+        FilterExpression: '#expires > :now',
+        ExpressionAttributeNames: { '#pk': attribute, '#expires': casesTable.ttlAttribute, ...(sortKey ? { '#sk': LIST_SORT_KEY } : {}) },
+        ExpressionAttributeValues: { ':pk': { S: value }, ':now': { N: String(query.nowSeconds) }, ...sortKey?.values },
+        ScanIndexForward: false,
+        Limit: query.want - entries.length,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      try {
+        const summary = readSummary(item);
+        if (LIST_SCOPE_FIELDS.some((field) => scope[field] !== undefined && summary[field] !== scope[field])) {
+          throw new Error('stored item does not belong to the list it is indexed in');
+        }
+        entries.push({ ...summary, sortKey: item[LIST_SORT_KEY]?.S ?? '' });
+      } catch (error) {
+        logger.error(`damaged case item left out of ${query.purpose}`, { caseId: item.caseId?.S, reason: (error as Error).message });
+        countIntegrityError();
+      }
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey && entries.length < query.want);
+  return entries;
+}
+
+export function createCaseList(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()) {
+  const shardPage = (scope: ListScope, shard: number, want: number, after: string | undefined, nowSeconds: number) =>
+    readListShard(ddb, tableName, {
+      scope,
+      shard,
+      want,
+      nowSeconds,
+      purpose: 'a list',
+      ...(after ? { sortKey: { expression: '#sk < :after', values: { ':after': { S: after } } } } : {}),
+    });
+
+  return async (scope: ListScope, limit: number, after?: string): Promise<{ items: ListEntry[]; more: boolean }> => {
     const nowSeconds = Math.floor(now().getTime() / 1000);
     const pages = await Promise.all(Array.from({ length: LIST_SHARDS }, (_, shard) => shardPage(scope, shard, limit + 1, after, nowSeconds)));
     const merged = pages.flat().sort((a, b) => (a.sortKey < b.sortKey ? 1 : a.sortKey > b.sortKey ? -1 : 0));
