@@ -1,5 +1,4 @@
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { FormCatalogue } from '#lib/forms/catalogue.ts';
@@ -46,15 +45,19 @@ export function buildShippedForms(sourceDir: string, outDir: string): FormCatalo
   return catalogue;
 }
 
+/** Per source folder, the last folder it was built into (the synth bundles several functions). */
 const built = new Map<string, string>();
 
-/** Builds the shipped forms of `sourceDir` once per process (the synth bundles several functions) and copies them to `outDir`. */
+/**
+ * Builds the shipped forms of `sourceDir` into `outDir`, or copies the build of an earlier function
+ * of the same synth while it is still there. No folder of its own: a temp dir would outlive the synth.
+ */
 export function copyShippedForms(sourceDir: string, outDir: string): void {
-  let dir = built.get(sourceDir);
-  if (dir === undefined) {
-    dir = mkdtempSync(join(tmpdir(), 'egov-forms-build-'));
-    buildShippedForms(sourceDir, dir);
-    built.set(sourceDir, dir);
+  const previous = built.get(sourceDir);
+  if (previous !== undefined && existsSync(join(previous, BUILD_DIR, CHECKS_MODULE))) {
+    cpSync(previous, outDir, { recursive: true });
+    return;
   }
-  cpSync(dir, outDir, { recursive: true });
+  buildShippedForms(sourceDir, outDir);
+  built.set(sourceDir, outDir);
 }
