@@ -4,19 +4,9 @@ import { IntegrityError } from '#lib/crypto/integrity.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
 import { casesTable, LIST_SHARDS, SUMMARY_ATTRIBUTES } from '#lib/cases/tables.ts';
 import type { Envelope } from '#lib/crypto/envelope.ts';
+import { sampleSummary } from '../../support/summaries.ts';
 
-const summary: CaseSummary = {
-  caseId: '01JDZ8Q6W4X3Y2Z1A0B9C8D7E6',
-  reference: 'K7QM-4HXT-9CRB',
-  formId: 'fischereischein',
-  formVersion: 2,
-  office: 'ordnungsamt',
-  status: 'received',
-  receivedAt: '2026-11-27T13:35:10.123Z',
-  updatedAt: '2026-11-27T13:35:10.123Z',
-  version: 1,
-  delivery: null,
-};
+const summary = sampleSummary();
 const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 const mac = bytes(32, 9);
 const envelope: Envelope = { v: 1, alg: 'AES-256-GCM', iv: bytes(12, 1), tag: bytes(16, 2), ct: bytes(5, 3), kid: 'arn:aws:kms:eu-central-1:1:key/k', edk: bytes(40, 4) };

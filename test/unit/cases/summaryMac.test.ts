@@ -1,19 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { summaryMessage } from '#lib/cases/integrity.ts';
-import type { CaseSummary } from '#lib/cases/model.ts';
+import { sampleSummary } from '../../support/summaries.ts';
 
-const summary: CaseSummary = {
-  caseId: '01JDZ8Q6W4X3Y2Z1A0B9C8D7E6',
-  reference: 'K7QM-4HXT-9CRB',
-  formId: 'fischereischein',
-  formVersion: 2,
-  office: 'ordnungsamt',
-  status: 'received',
-  receivedAt: '2026-11-27T13:35:10.123Z',
-  updatedAt: '2026-11-27T13:35:10.123Z',
-  version: 1,
-  delivery: null,
-};
+const summary = sampleSummary();
 
 describe('the summary MAC message', () => {
   it('leaves out the delivery state, which the delivery worker changes without the data key', () => {

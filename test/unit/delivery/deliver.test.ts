@@ -6,7 +6,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { compactDecrypt, exportJWK, generateKeyPair } from 'jose';
 import { createDeliver, DELIVERY_ACTOR, type DeliverDeps } from '../../../functions/deliver/deliver.ts';
 import { summaryMessage } from '#lib/cases/integrity.ts';
-import type { CaseEvent, CaseSummary, DeliveryState } from '#lib/cases/model.ts';
+import type { CaseEvent, DeliveryState } from '#lib/cases/model.ts';
 import type { LoadedCase } from '#lib/cases/store.ts';
 import { sealNewCase } from '#lib/crypto/envelope.ts';
 import { DELIVERY_BACKOFF } from '#lib/delivery/backoff.ts';
@@ -14,6 +14,7 @@ import { parseDestinations } from '#lib/delivery/destinations.ts';
 import { noAttachments } from '#lib/delivery/payload.ts';
 import { verify } from '#lib/delivery/signature.ts';
 import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
+import { sampleSummary } from '../../support/summaries.ts';
 
 let localKms: LocalKms;
 let kms: KMSClient;
@@ -22,18 +23,7 @@ let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let publicJwk: Record<string, unknown>;
 const SECRET = 's'.repeat(64);
 const data = { applicant: { name: 'Erika Mustermann', birthDate: '1980-01-01' } };
-const summary: CaseSummary = {
-  caseId: '01JDZ8Q6W4X3Y2Z1A0B9C8D7E6',
-  reference: 'K7QM-4HXT-9CRB',
-  formId: 'fischereischein',
-  formVersion: 2,
-  office: 'ordnungsamt',
-  status: 'received',
-  receivedAt: '2026-11-27T13:35:10.123Z',
-  updatedAt: '2026-11-27T13:35:10.123Z',
-  version: 1,
-  delivery: null,
-};
+const summary = sampleSummary();
 const expiresAt = 1_900_000_000;
 let stored: LoadedCase;
 
