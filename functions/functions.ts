@@ -1,3 +1,4 @@
+import { FILE_PREFIX } from '#lib/cases/tables.ts';
 import type { Needs, QueueNeed } from '#lib/runtime/needs.ts';
 
 /**
@@ -20,11 +21,22 @@ export interface HttpTrigger {
   readonly access: Access;
 }
 
+/**
+ * Which records of a stream reach a worker (a Lambda event filter in AWS, the same test in the
+ * local poller): those of one event name, and optionally only items whose sort key `sk` begins
+ * with a prefix.
+ */
+export interface StreamFilter {
+  readonly eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  readonly skBeginsWith?: string;
+}
+
 /** A worker fed by a table's DynamoDB stream (new images only, batched). */
 export interface StreamTrigger {
   readonly kind: 'stream';
   readonly table: 'cases' | 'events';
   readonly batchSize?: number;
+  readonly only?: StreamFilter;
 }
 
 /** A worker run on a schedule (EventBridge Scheduler expression, e.g. `rate(1 hour)`). */
@@ -114,8 +126,18 @@ export const functions = {
     needs: {
       attachments: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       quarantine: ['s3:GetObject', 's3:DeleteObject'],
-      vault: ['s3:PutObject'],
+      // The copy into the vault sets the file's `binding=unbound` tag.
+      vault: ['s3:PutObject', 's3:PutObjectTagging'],
     },
+  },
+  /**
+   * Files a submission bound (the file items the submit transaction writes into the case's
+   * partition) are re-tagged `bound` in the vault, so that the lifecycle for unbound files
+   * (24 hours) passes them by. Touches nothing but those tags.
+   */
+  keepFiles: {
+    trigger: { kind: 'stream', table: 'cases', batchSize: 25, only: { eventName: 'INSERT', skBeginsWith: FILE_PREFIX } },
+    needs: { vault: ['s3:PutObjectTagging'] },
   },
   downloadAttachment: {
     trigger: http('GET', '/cases/{caseId}/attachments/{attachmentId}', 'clerk'),

@@ -107,6 +107,9 @@ export class FormsStack extends Stack {
     const readersOf = (need: 'quarantine' | 'vault') =>
       this.functions.all.filter(({ needs }) => (needs[need] ?? []).includes('s3:GetObject')).map(({ role }) => role);
     this.attachments.restrictReaders(readersOf('quarantine'), readersOf('vault'));
+    this.attachments.restrictVaultTaggers(
+      this.functions.all.filter(({ needs }) => (needs.vault ?? []).includes('s3:PutObjectTagging')).map(({ role }) => role),
+    );
     this.keys.restrictCaseKey(caseKeyUsers);
     this.releases = new Releases(this, 'Releases', { config, functions: this.functions.all });
     this.api = new Api(this, 'Api', {

@@ -12,7 +12,9 @@ const notFound = () => new ProblemError('not-found', { detail: { de: 'Datei unbe
 
 /**
  * GET /forms/{formId}/attachments/{attachmentId}: where an upload stands. Says nothing but the
- * status (and why a file was rejected); an id of another form is unknown here.
+ * status (and why a file was rejected); an id of another form is unknown here. An unbound file
+ * past its binding time (store.ts `bindableAt`: an hour before its 24 hours end) is `rejected`,
+ * reason `expired`; after the 24 hours the id is unknown.
  */
 export function createAttachmentStatus(deps: AttachmentStatusDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
@@ -20,6 +22,10 @@ export function createAttachmentStatus(deps: AttachmentStatusDeps) {
     if (!ATTACHMENT_ID.test(attachmentId)) throw notFound();
     const ticket = await deps.attachments.get(attachmentId);
     if (!ticket || ticket.formId !== event.pathParameters?.formId) throw notFound();
+    // An unbound file whose binding time has run out can no longer be used: the portal asks for it again.
+    if (ticket.caseId === undefined && ticket.status !== 'rejected' && !deps.attachments.bindable(ticket)) {
+      return json(200, { attachmentId, status: 'rejected', reason: 'expired' }, { noStore: true });
+    }
     return json(200, { attachmentId, status: ticket.status, ...(ticket.reason ? { reason: ticket.reason } : {}) }, { noStore: true });
   };
 }

@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { ATTACHMENT_ID } from '#lib/attachments/fields.ts';
 import { matchesMediaType, SIGNATURE_BYTES } from '#lib/attachments/magic.ts';
 import type { AttachmentStore, RejectionReason } from '#lib/attachments/store.ts';
-import { objectKeyOf } from '#lib/attachments/upload.ts';
+import { BINDING_TAG, BINDING_UNBOUND, objectKeyOf } from '#lib/attachments/upload.ts';
 
 /**
  * The part of GuardDuty Malware Protection for S3's "Object Scan Result" event (EventBridge) that
@@ -36,7 +36,8 @@ export type Verdict = { status: 'clean' } | { status: 'rejected'; reason: Reject
 /**
  * The verdict on one uploaded file: GuardDuty's scan result, then its leading bytes against the
  * declared type. A clean file is copied into the vault (which encrypts it with SSE-KMS by its
- * bucket default) before the ticket says `clean`, so that `clean` always means "in the vault".
+ * bucket default), tagged `binding=unbound`, before the ticket says `clean`, so that `clean`
+ * always means "in the vault".
  * The upload leaves quarantine either way. A redelivered event finds the verdict recorded and
  * changes nothing. A scan that could not run (`FAILED`, `ACCESS_DENIED`, `UNSUPPORTED`) throws,
  * so that EventBridge's retries (and then the alarm on the function's errors) take over.
@@ -74,8 +75,16 @@ export function createAttachmentVerdict(deps: AttachmentVerdictDeps) {
     const leading = head.Body ? await head.Body.transformToByteArray() : new Uint8Array();
     if (!matchesMediaType(leading, ticket.mediaType)) return reject('type-mismatch');
 
+    // In the vault as `unbound` (one request: never there untagged), which the vault's lifecycle
+    // removes after a day unless a submission binds the file first (functions/keepFiles).
     await deps.s3.send(
-      new CopyObjectCommand({ Bucket: deps.vaultBucket, Key: objectKeyOf(attachmentId), CopySource: `${deps.quarantineBucket}/${objectKey}` }),
+      new CopyObjectCommand({
+        Bucket: deps.vaultBucket,
+        Key: objectKeyOf(attachmentId),
+        CopySource: `${deps.quarantineBucket}/${objectKey}`,
+        TaggingDirective: 'REPLACE',
+        Tagging: `${BINDING_TAG}=${BINDING_UNBOUND}`,
+      }),
     );
     await deps.attachments.transition(attachmentId, ['scanning'], 'clean');
     await removeUpload(objectKey);

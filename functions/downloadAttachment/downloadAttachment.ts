@@ -39,7 +39,7 @@ export function createDownloadAttachment(deps: DownloadAttachmentDeps) {
     if (!file) throw notFound();
 
     const now = (deps.now ?? (() => new Date()))();
-    await deps.events.append(caseId, { at: now.toISOString(), type: 'case.attachment_viewed', actor: clerk.sub }, stored.expiresAt);
+    await deps.events.append(caseId, { at: now.toISOString(), type: 'case.attachment_viewed', actor: clerk.sub, detail: attachmentId }, stored.expiresAt);
     const url = await presignDownload(deps.s3, deps.vaultBucket, attachmentId, DOWNLOAD_SECONDS);
     return json(200, { url, expiresAt: new Date(now.getTime() + DOWNLOAD_SECONDS * 1000).toISOString() }, { noStore: true });
   };

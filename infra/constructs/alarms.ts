@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { INTEGRITY_ERROR_METRIC, MISSING_FILE_METRIC } from '#lib/runtime/metricNames.ts';
 import { has } from '#lib/runtime/needs.ts';
 import type { StageConfig } from '../config.ts';
 import type { DeployedFunction } from './functions.ts';
@@ -41,8 +42,6 @@ export const DEPENDENCY_THROTTLED_MESSAGE = 'dependency throttled';
 /** Below this many requests in five minutes, a 5XX rate says nothing (one error in three requests). */
 export const MIN_REQUESTS_FOR_ERROR_RATE = 50;
 
-/** The metric the envelope code emits when a stored case fails authenticated decryption. */
-export const INTEGRITY_ERROR_METRIC = 'IntegrityError';
 
 /**
  * What wakes the operators: an encrypted SNS topic mailing the configured address, and alarms on
@@ -208,6 +207,23 @@ export class Alarms extends Construct {
           evaluationPeriods: 1,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         }, name);
+      }
+      if (needs.vault?.includes('s3:PutObjectTagging') && !needs.vault.includes('s3:PutObject')) {
+        // The worker that keeps bound files (functions/keepFiles): it tags, and copies nothing in.
+        alarm(`${name}BoundFileMissing`, 'bound file missing', {
+          alarmDescription: `${name} found a file bound to a case missing from the vault: the case lacks a proof the citizen uploaded.`,
+          metric: new cloudwatch.Metric({
+            namespace: metricsNamespace(config.stage),
+            metricName: MISSING_FILE_METRIC,
+            dimensionsMap: { service: serviceName },
+            statistic: cloudwatch.Stats.SUM,
+            period: fiveMinutes,
+          }),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
       }
       alarm(`${name}Errors`, 'function errors', {
         alarmDescription: `${name} failed invocations (unhandled errors or timeouts).`,

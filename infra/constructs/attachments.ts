@@ -4,7 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
+import { BINDING_TAG, BINDING_UNBOUND, UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
 
 export interface AttachmentsProps {
   readonly stage: string;
@@ -34,8 +34,8 @@ const GUARDDUTY_PRINCIPAL = 'malware-protection-plan.guardduty.amazonaws.com';
  * The attachment buckets (API.md, "Attachments"):
  * - `quarantine` receives the citizens' uploads (presigned PUT) under random keys; GuardDuty
  *   Malware Protection scans every new object; leftovers go after one day.
- * - `vault` holds the files the verdict worker found clean (copied there), until the longest
- *   retention of any form ends.
+ * - `vault` holds the files the verdict worker found clean (copied there, tagged `binding=unbound`):
+ *   unbound ones for a day, bound ones (re-tagged `bound`) until the longest retention of any form ends.
  * Both: SSE-KMS with the at-rest key (bucket keys), TLS only, public access blocked, objects owned
  * by the bucket owner (no ACLs). Who may read which bucket is `restrictReaders`' business: a bucket
  * policy denies reading objects to every principal but the named roles, whatever IAM says.
@@ -78,7 +78,12 @@ export class Attachments extends Construct {
     this.vault = new s3.Bucket(this, 'Vault', {
       ...common,
       removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-      lifecycleRules: [{ id: 'vault-retention', expiration: Duration.days(props.maxRetentionDays + 1) }],
+      lifecycleRules: [
+        // A file no submission bound: the verdict worker copies it in tagged so, `keepFiles` re-tags
+        // it once bound (API.md: unbound attachments disappear after 24 hours).
+        { id: 'vault-unbound', tagFilters: { [BINDING_TAG]: BINDING_UNBOUND }, expiration: Duration.days(1) },
+        { id: 'vault-retention', expiration: Duration.days(props.maxRetentionDays + 1) },
+      ],
       // A CORS rule only lets those pages read the answer to a request that is already allowed: the
       // presigned URL (60 s, one object) stays the authorisation; the bucket policy still names the reader roles.
       ...(props.vaultReadOrigins?.length
@@ -180,5 +185,23 @@ export class Attachments extends Construct {
       );
     deny(this.quarantine, 'DenyReadingUploadsToAllButScanners', [...quarantineReaders, this.scannerRole]);
     deny(this.vault, 'DenyReadingFilesToAllButNamedReaders', vaultReaders);
+  }
+
+  /**
+   * A vault object's tags decide whether the lifecycle removes it after a day: a bucket policy
+   * denies changing them to every principal but the named roles (the verdict worker, which copies
+   * files in tagged `unbound`, and `keepFiles`, which tags them `bound`).
+   */
+  restrictVaultTaggers(taggers: readonly iam.IRole[]): void {
+    this.vault.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'DenyTaggingFilesToAllButNamedTaggers',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:PutObjectTagging', 's3:PutObjectVersionTagging', 's3:DeleteObjectTagging', 's3:DeleteObjectVersionTagging'],
+        resources: [this.vault.arnForObjects('*')],
+        ...(taggers.length > 0 ? { conditions: { ArnNotEquals: { 'aws:PrincipalArn': taggers.map((role) => role.roleArn) } } } : {}),
+      }),
+    );
   }
 }

@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { has, type Needs } from '#lib/runtime/needs.ts';
 import { CONFIG_OF_NEED, type ConfigName } from '#lib/runtime/config.ts';
-import { functionsOf, type FunctionTable, type NamedFunction, type Trigger } from '../../functions/functions.ts';
+import { functionsOf, type FunctionTable, type NamedFunction, type StreamFilter, type Trigger } from '../../functions/functions.ts';
 import type { StageConfig } from '../config.ts';
 import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
@@ -87,6 +87,14 @@ export function memorySizeOf(needs: Needs, memoryMb?: number): number {
 /** The metrics namespace of a stage: dev and prod may share an account without mixing their metrics. */
 export function metricsNamespace(stage: string): string {
   return `EgovForms/${stage}`;
+}
+
+/** A stream trigger's `only` as a Lambda event filter (on the record's event name and key). */
+export function streamFilterOf(only: StreamFilter): Record<string, unknown> {
+  return lambda.FilterCriteria.filter({
+    eventName: lambda.FilterRule.isEqual(only.eventName),
+    ...(only.skBeginsWith === undefined ? {} : { dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith(only.skBeginsWith) } } } }),
+  });
 }
 
 function describe(trigger: Trigger): string {
@@ -218,6 +226,8 @@ export class Functions extends Construct {
             // which alarms.
             onFailure: new sources.SqsDlq(queues.streamFailures),
             reportBatchItemFailures: true,
+            // Only the records the worker is for invoke it (infra/local/streams.ts applies the same test).
+            ...(trigger.only ? { filters: [streamFilterOf(trigger.only)] } : {}),
           }),
         );
         return;

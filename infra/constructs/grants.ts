@@ -104,7 +104,8 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     // the grant covers exactly the keys the backend writes and needs no `*`.
     statements.push(new iam.PolicyStatement({ sid, actions: [...actions], resources: [`${targets.buckets[need]}/${OBJECT_KEY_PATTERN}`] }));
   }
-  if (bucketActions.length > 0) {
+  // Tags and deletions touch no object data: only reads and writes need the bucket's key.
+  if (bucketActions.includes('s3:GetObject') || bucketActions.includes('s3:PutObject')) {
     // SSE-KMS with the at-rest key: S3 generates (on writes) and decrypts (on reads, copies) data
     // keys with the caller's rights, only through S3.
     const writes = bucketActions.includes('s3:PutObject');

@@ -21,7 +21,7 @@ interface S3rverStore {
   getObject(bucket: string, key: string): Promise<StoredObject | null>;
   deleteObject(bucket: string, key: string): Promise<void>;
   listObjects(bucket: string, options: Record<string, unknown>): Promise<{ objects: { key: string }[] }>;
-  putSubresource(bucket: string, key: undefined, config: unknown): Promise<void>;
+  putSubresource(bucket: string, key: string | undefined, config: unknown): Promise<void>;
 }
 interface S3rverInstance {
   middleware: ((ctx: KoaContext, next: () => Promise<void>) => Promise<void>)[];
@@ -35,7 +35,7 @@ type S3ErrorClass = new (code: string, message: string, detail?: Record<string, 
 const require = createRequire(import.meta.url);
 const S3rver = require('@20minutes/s3rver') as S3rverClass;
 const S3Error = require('@20minutes/s3rver/lib/models/error') as S3ErrorClass;
-const { getConfigModel } = require('@20minutes/s3rver/lib/models/config') as { getConfigModel(type: 'cors'): { validate(xml: string): unknown } };
+const { getConfigModel } = require('@20minutes/s3rver/lib/models/config') as { getConfigModel(type: 'cors' | 'tagging'): { validate(xml: string): unknown } };
 const AWSAccount = require('@20minutes/s3rver/lib/models/account') as { DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void } };
 
 export interface LocalBuckets {
@@ -66,6 +66,14 @@ export interface LocalS3Options {
   onObjectCreated?: (bucket: string, key: string, read: () => Promise<Buffer>) => void;
 }
 
+const xmlText = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** The tagging configuration s3rver stores, from an `x-amz-tagging` header (URL query encoding). */
+function taggingOf(header: string): unknown {
+  const tags = [...new URLSearchParams(header)].map(([key, value]) => `<Tag><Key>${xmlText(key)}</Key><Value>${xmlText(value)}</Value></Tag>`);
+  return getConfigModel('tagging').validate(`<Tagging><TagSet>${tags.join('')}</TagSet></Tagging>`);
+}
+
 async function readAll(content: AsyncIterable<Buffer>): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of content) chunks.push(chunk);
@@ -76,8 +84,10 @@ async function readAll(content: AsyncIterable<Buffer>): Promise<Buffer> {
  * The local S3-compatible store: s3rver on 127.0.0.1, which verifies SigV4 signatures (headers and
  * presigned URLs, with their signed headers and expiry) with the stack's credentials. A small
  * middleware in front adds what S3 does and s3rver does not: refusing unsigned requests,
- * `If-None-Match: *` on PUT (no overwrite), and the `x-amz-checksum-sha256` of a PUT (`BadDigest`,
- * and the object is not kept); and it strips the trailing `/` the SDK puts on bucket-level calls.
+ * `If-None-Match: *` on PUT (no overwrite), the `x-amz-checksum-sha256` of a PUT (`BadDigest`,
+ * and the object is not kept), and the tags an `x-amz-tagging` header sets on a PUT or a copy
+ * (with `x-amz-tagging-directive: REPLACE`); and it strips the trailing `/` the SDK puts on
+ * bucket-level calls.
  */
 export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   const buckets = options.buckets ?? LOCAL_BUCKETS;
@@ -109,6 +119,10 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
     }
     await next();
+    const isCopy = ctx.method === 'PUT' && key !== '' && header(ctx, 'x-amz-copy-source') !== undefined;
+    const tagging = header(ctx, 'x-amz-tagging');
+    const setsTags = tagging !== undefined && (isPut || (isCopy && header(ctx, 'x-amz-tagging-directive') === 'REPLACE'));
+    if (setsTags && ctx.status === 200 && bucket !== undefined) await server.store.putSubresource(bucket, key, taggingOf(tagging));
     if (!isPut || ctx.status !== 200) return;
     const read = async (): Promise<Buffer> => {
       const object = await server.store.getObject(bucket, key);

@@ -96,6 +96,11 @@ export interface LocalStackOptions {
   deliveryBackoff?: BackoffPolicy;
   /** Overrides every queue's visibility timeout, in seconds (tests: a failed message comes back sooner). */
   queueVisibilityTimeoutSeconds?: number;
+  /**
+   * Whether the workers fed by streams and queues run (default true). The benchmarks measure routes
+   * alone: in AWS the workers run in functions of their own, not on the route's CPU.
+   */
+  workers?: boolean;
 }
 
 /**
@@ -217,8 +222,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const module = (await import(`../../functions/${route.handler}/handler.ts`)) as { handler: LambdaHandler };
       gatewayRoutes.push({ ...route, invoke: module.handler });
     }
+    const runWorkers = options.workers ?? true;
     // Workers fed by a table's stream run here as in Lambda, fed by a poller (streams.ts).
-    if (streamWorkers.length > 0) {
+    if (runWorkers && streamWorkers.length > 0) {
       const tables = new DynamoDBClient(localClientConfig(dynamodb.endpoint, credentials));
       const streams = new DynamoDBStreamsClient(localClientConfig(dynamodb.endpoint, credentials));
       const workers: StreamWorker[] = [];
@@ -235,7 +241,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Workers fed by a queue run here as in Lambda, fed by a poller (queues.ts).
     const queueWorkers = queueWorkersOf(functionTable);
-    if (queueWorkers.length > 0) {
+    if (runWorkers && queueWorkers.length > 0) {
       const client = new SQSClient({ region: REGION, endpoint: sqs.endpoint, credentials });
       const workers: QueueWorker[] = [];
       for (const worker of queueWorkers) {

@@ -11,7 +11,7 @@ import {
   type GetShardIteratorCommandOutput,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
+import { functionsOf, type FunctionTable, type StreamFilter } from '../../functions/functions.ts';
 
 /**
  * The local stand-in for Lambda's DynamoDB event source mapping: for each stream-triggered worker
@@ -28,7 +28,16 @@ export interface StreamWorker {
   readonly name: string;
   readonly tableName: string;
   readonly batchSize: number;
+  /** The trigger's filter: other records pass the worker by, as Lambda's event filter lets them. */
+  readonly only?: StreamFilter;
   readonly invoke: StreamHandler;
+}
+
+/** Whether a record passes a stream trigger's filter (Lambda's `FilterCriteria`, infra/constructs/functions.ts). */
+export function passes(only: StreamFilter | undefined, record: StreamRecord): boolean {
+  if (!only) return true;
+  if (record.eventName !== only.eventName) return false;
+  return only.skBeginsWith === undefined || (record.dynamodb?.Keys?.sk?.S ?? '').startsWith(only.skBeginsWith);
 }
 
 export interface StreamPollerOptions {
@@ -51,7 +60,9 @@ function toEventRecord(record: StreamRecord, streamArn: string): DynamoDBStreamE
 /** The stream-triggered workers of a function table, with their table's local name and handler module. */
 export function streamWorkersOf(table: FunctionTable, tableNames: Readonly<Record<'cases' | 'events', string>>) {
   return functionsOf(table).flatMap(({ name, trigger }) =>
-    trigger.kind === 'stream' ? [{ name, tableName: tableNames[trigger.table], batchSize: trigger.batchSize ?? 10, module: `../../functions/${name}/handler.ts` }] : [],
+    trigger.kind === 'stream'
+      ? [{ name, tableName: tableNames[trigger.table], batchSize: trigger.batchSize ?? 10, only: trigger.only, module: `../../functions/${name}/handler.ts` }]
+      : [],
   );
 }
 
@@ -84,11 +95,15 @@ export function startStreamPollers(options: StreamPollerOptions): { stop(): Prom
       const page: GetRecordsCommandOutput = await options.streams.send(new GetRecordsCommand({ ShardIterator, Limit: worker.batchSize }));
       const records: StreamRecord[] = page.Records ?? [];
       if (records.length === 0) continue;
+      const chosen = records.filter((record) => passes(worker.only, record));
       let response: DynamoDBBatchResponse | void;
       try {
-        response = await worker.invoke({ Records: records.map((record) => toEventRecord(record, streamArn)) }, { functionName: worker.name });
+        response =
+          chosen.length === 0
+            ? { batchItemFailures: [] }
+            : await worker.invoke({ Records: chosen.map((record) => toEventRecord(record, streamArn)) }, { functionName: worker.name });
       } catch (error) {
-        response = { batchItemFailures: [{ itemIdentifier: records[0]?.dynamodb?.SequenceNumber ?? '' }] };
+        response = { batchItemFailures: [{ itemIdentifier: chosen[0]?.dynamodb?.SequenceNumber ?? '' }] };
         log(`stream worker ${worker.name} failed: ${(error as Error).name}`);
       }
       // Everything before the first failed record is done; the rest comes again next round.

@@ -67,9 +67,30 @@ describe('the attachment buckets', () => {
     expect(resources[quarantine()]!.Properties.LifecycleConfiguration).toEqual({
       Rules: [expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 1, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })],
     });
-    const rules = (resources[vault()]!.Properties.LifecycleConfiguration as { Rules: { ExpirationInDays: number }[] }).Rules;
-    expect(rules).toHaveLength(1);
-    expect(rules[0]!.ExpirationInDays).toBeGreaterThan(1);
+    const rules = (resources[vault()]!.Properties.LifecycleConfiguration as { Rules: { ExpirationInDays: number; TagFilters?: unknown }[] }).Rules;
+    const untagged = rules.filter((rule) => rule.TagFilters === undefined);
+    expect(untagged).toHaveLength(1);
+    expect(untagged[0]!.ExpirationInDays).toBeGreaterThan(1);
+  });
+
+  it('vault: files still tagged unbound expire after one day (API.md: unbound attachments disappear after 24 hours)', () => {
+    const rules = (resources[vault()]!.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules.filter((rule) => rule.TagFilters !== undefined)).toEqual([
+      { Id: 'vault-unbound', Status: 'Enabled', ExpirationInDays: 1, TagFilters: [{ Key: 'binding', Value: 'unbound' }] },
+    ]);
+  });
+
+  it('vault: the bucket policy denies changing tags (which decide the lifecycle) to all but the verdict worker and keepFiles', () => {
+    const deny = bucketPolicyOf(vault()).find((statement) => statement.Sid === 'DenyTaggingFilesToAllButNamedTaggers');
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Action: ['s3:DeleteObjectTagging', 's3:DeleteObjectVersionTagging', 's3:PutObjectTagging', 's3:PutObjectVersionTagging'],
+    });
+    const allowed = deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn'] as { 'Fn::GetAtt': [string, string] }[];
+    expect(allowed.map((arn) => arn['Fn::GetAtt']).sort()).toEqual([
+      [roleOf('attachmentVerdict'), 'Arn'],
+      [roleOf('keepFiles'), 'Arn'],
+    ].sort());
   });
 
   it('quarantine: the bucket policy denies reading uploads to all but the verdict worker and GuardDuty', () => {
@@ -110,6 +131,32 @@ describe('who may touch which bucket (identity policies)', () => {
     expect(s3Statements.map((statement) => ({ actions: statement.Action, vault: resourceRefersTo(statement, vault()), quarantine: resourceRefersTo(statement, quarantine()) }))).toEqual([
       { actions: ['s3:GetObject'], vault: true, quarantine: false },
     ]);
+  });
+
+  it('keepFiles may only tag vault objects, nothing else in S3, reads no item and uses the data key only for the stream', () => {
+    const statements = statementsOfRole(dev.template, roleOf('keepFiles'));
+    const s3Statements = statements.filter((statement) => statement.Action.some((action) => action.startsWith('s3:')));
+    expect(s3Statements.map((statement) => ({ actions: statement.Action, vault: resourceRefersTo(statement, vault()), quarantine: resourceRefersTo(statement, quarantine()) }))).toEqual([
+      { actions: ['s3:PutObjectTagging'], vault: true, quarantine: false },
+    ]);
+    const actions = statements.flatMap((statement) => statement.Action);
+    // Its event source mapping reads the stream (dynamodb:GetRecords and the like); no item.
+    const itemActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+    expect(actions.filter((action) => itemActions.some((item) => actionMatches(action, item)))).toEqual([]);
+    // Tagging needs no key; the stream of the (customer-key encrypted) table is read with Decrypt, not through S3.
+    const keyStatements = statements.filter((statement) => statement.Action.some((action) => action.startsWith('kms:')));
+    expect(keyStatements.flatMap((statement) => statement.Action).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
+    expect(keyStatements.some((statement) => JSON.stringify(statement).includes('kms:ViaService'))).toBe(false);
+  });
+
+  it('keepFiles reads the cases stream, filtered to new file items, retried until the stream drops a record', () => {
+    dev.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: Match.anyValue(),
+      EventSourceArn: { 'Fn::GetAtt': [logicalId(dev.stack.data.cases), 'StreamArn'] },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { Keys: { sk: { S: [{ prefix: 'CASE#FILE#' }] } } } }) }] },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+    });
   });
 
   it('the submit role can read no file and write none', () => {

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { call, clerkToken, fixture, stackInfo } from '../support/api.ts';
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { call, clerkToken, dynamodb, fixture, stackInfo } from '../support/api.ts';
 import { newMarker, plantMarkers } from '../support/markers.ts';
 import { submit } from '../support/submissions.ts';
 import { plaintextLeaks } from '../support/tables.ts';
@@ -77,8 +79,10 @@ describe('a PDF and a PNG: ticket → upload → clean → submit → clerk meta
       expect(download.headers.get('cache-control')).toBe('no-store');
       expect(Date.parse(download.body.expiresAt) - before).toBeLessThanOrEqual(61_000);
       const events = await call('GET', `/cases/${caseId}/events`, { headers: bearer(alice) });
-      const viewed = (events.body.items as { type: string; at: string }[]).filter((event) => event.type === 'case.attachment_viewed');
+      const viewed = (events.body.items as { type: string; at: string; detail?: string }[]).filter((event) => event.type === 'case.attachment_viewed');
       expect(viewed.length).toBeGreaterThanOrEqual(1);
+      // The event names the file (its id, never its name).
+      expect(viewed.at(-1)!.detail).toBe(id);
       expect(Date.parse(viewed.at(-1)!.at)).toBeLessThanOrEqual(Date.parse(download.body.expiresAt) - 60_000);
       const fetched = await send('GET', download.body.url, {});
       expect(fetched.status).toBe(200);
@@ -203,6 +207,56 @@ describe('submit binds only clean, unbound files of this form and field', () => 
 
   it('refuses an unknown id', async () => {
     await refused({ photo: '01JDZ8Q6W4X3Y2Z1A0B9C8D7E7' }, '/data/photo');
+  });
+});
+
+describe('unbound files go after 24 hours, bound ones stay with their case', () => {
+  const vaultTags = async (attachmentId: string): Promise<Record<string, string>> => {
+    const { s3Endpoint, buckets, credentials, region } = stackInfo();
+    const store = new S3Client({ endpoint: s3Endpoint, region, credentials, forcePathStyle: true });
+    try {
+      const tagging = await store.send(new GetObjectTaggingCommand({ Bucket: buckets.vault, Key: attachmentId }));
+      return Object.fromEntries((tagging.TagSet ?? []).map((tag) => [tag.Key, tag.Value]));
+    } finally {
+      store.destroy();
+    }
+  };
+  const photo = () => ({ field: '/photo', fileName: 'passbild.png', mediaType: 'image/png', bytes: fileOf.png() });
+
+  it('a clean file enters the vault tagged unbound (the lifecycle removes those after a day); binding re-tags it bound', async () => {
+    const clean = await uploaded(FISHING, photo());
+    expect(clean.status).toBe('clean');
+    expect(await vaultTags(clean.attachmentId)).toEqual({ binding: 'unbound' });
+    expect((await submit(FISHING, { data: { ...fixture(FISHING), photo: clean.attachmentId } })).status).toBe(201);
+    // keepFiles runs on the cases stream, after the submission's answer.
+    const until = Date.now() + 20_000;
+    while ((await vaultTags(clean.attachmentId)).binding !== 'bound' && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await vaultTags(clean.attachmentId)).toEqual({ binding: 'bound' });
+  });
+
+  it('an unbound file in its last hour is expired: the status says so and submit refuses it', async () => {
+    const clean = await uploaded(FISHING, photo());
+    const client = dynamodb();
+    try {
+      // As if the ticket had been issued 23 h 30 min ago.
+      const expiresAt = Math.floor(Date.now() / 1000) + 30 * 60;
+      await client.send(
+        new UpdateItemCommand({
+          TableName: stackInfo().tables.attachments,
+          Key: { attachmentId: { S: clean.attachmentId } },
+          UpdateExpression: 'SET expiresAt = :expiresAt',
+          ExpressionAttributeValues: { ':expiresAt': { N: String(expiresAt) } },
+        }),
+      );
+    } finally {
+      client.destroy();
+    }
+    const status = await call('GET', `/forms/${FISHING}/attachments/${clean.attachmentId}`);
+    expect(status.body).toEqual({ attachmentId: clean.attachmentId, status: 'rejected', reason: 'expired' });
+    const answer = await submit(FISHING, { data: { ...fixture(FISHING), photo: clean.attachmentId } });
+    expect(answer.status).toBe(422);
+    expect(answer.body.errors).toEqual([{ pointer: '/data/photo', keyword: 'attachment', message: 'die Datei ist abgelaufen; bitte laden Sie sie erneut hoch' }]);
+    expect(await vaultTags(clean.attachmentId)).toEqual({ binding: 'unbound' });
   });
 });
 

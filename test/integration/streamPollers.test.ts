@@ -52,7 +52,10 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
 
 describe('stream pollers of the local stack', () => {
   it('derive the stream workers from the function table: one per stream-triggered entry', () => {
-    expect(streamWorkersOf(functions, { cases: 'c', events: 'e' })).toEqual([{ name: 'dispatch', tableName: 'e', batchSize: 25, module: '../../functions/dispatch/handler.ts' }]);
+    expect(streamWorkersOf(functions, { cases: 'c', events: 'e' })).toEqual([
+      { name: 'dispatch', tableName: 'e', batchSize: 25, only: undefined, module: '../../functions/dispatch/handler.ts' },
+      { name: 'keepFiles', tableName: 'c', batchSize: 25, only: { eventName: 'INSERT', skBeginsWith: 'CASE#FILE#' }, module: '../../functions/keepFiles/handler.ts' },
+    ]);
     const table: FunctionTable = { ...functions, listEvents: { trigger: { kind: 'stream', table: 'events', batchSize: 5 }, needs: {} } };
     expect(streamWorkersOf(table, { cases: 'c', events: 'e' })).toContainEqual({ name: 'listEvents', tableName: 'e', batchSize: 5, module: '../../functions/listEvents/handler.ts' });
   });
@@ -86,6 +89,30 @@ describe('stream pollers of the local stack', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     await pollers.stop();
     expect(seen).toEqual(['r1', 'r2', 'r3', 'r4', 'r5']);
+  });
+
+  it("hand a worker with a filter only the records it is for, as Lambda's event filter does, and move past the others", async () => {
+    const seen: string[] = [];
+    const invoke: StreamHandler = async (event) => {
+      seen.push(...event.Records.map((record) => `${record.eventName} ${record.dynamodb?.NewImage?.id?.S ?? '?'}`));
+      return { batchItemFailures: [] };
+    };
+    const worker = { name: 'filtered', tableName, batchSize: 10, only: { eventName: 'MODIFY' as const }, invoke };
+    const file = `${checkpointFile}.3`;
+    let pollers = startStreamPollers({ dynamodb, streams, workers: [worker], checkpointFile: file, intervalMs: 20, log: () => undefined });
+    await put('f1');
+    await dynamodb.send(new PutItemCommand({ TableName: tableName, Item: { id: { S: 'f1' }, changed: { BOOL: true } } }));
+    await put('f2');
+    await until(() => seen.length >= 1);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await pollers.stop();
+    expect(seen.filter((entry) => entry.endsWith(' f1') || entry.endsWith(' f2'))).toEqual(['MODIFY f1']);
+    // The records passed by are behind the checkpoint: a restart hands nothing again.
+    const before = seen.length;
+    pollers = startStreamPollers({ dynamodb, streams, workers: [worker], checkpointFile: file, intervalMs: 20, log: () => undefined });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await pollers.stop();
+    expect(seen.length).toBe(before);
   });
 
   it('give up on a record that keeps failing after the retries, and go on with the next', async () => {

@@ -58,6 +58,8 @@ interface CaseEvent {
   actor: string;
   from?: string;
   to?: string;
+  /** For `case.attachment_viewed`: the attachment id. */
+  detail?: string;
 }
 
 type Message = { kind: 'success' | 'danger' | 'warning'; text: string; reload?: boolean };
@@ -169,6 +171,9 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
   const { detail, form } = found;
   const targets = allowedTransitions(detail.status);
   const left = MAX_NOTE_CHARS - note.length;
+  // The events name a viewed file by its id; the clerk knows it by its (decrypted) name.
+  const fileNameOf = (attachmentId: string): string =>
+    detail.attachments?.find((attachment) => attachment.attachmentId === attachmentId)?.fileName ?? attachmentId;
 
   return html`<section class="kern-container case" aria-labelledby="case-title">
     <p><a class="kern-link" href="#/">${t('backToList')}</a></p>
@@ -249,7 +254,8 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
         ${events.map(
           (item, index) => html`<li key=${index}>
             <time datetime=${item.at}>${formatTime(item.at)}</time>: <strong>${eventLabel(item.type)}</strong>
-            ${item.from && item.to ? ` (${statusLabel(item.from)} → ${statusLabel(item.to)})` : ''} ${t('by')} ${item.actor}
+            ${item.from && item.to ? ` (${statusLabel(item.from)} → ${statusLabel(item.to)})` : ''}
+            ${item.type === 'case.attachment_viewed' && item.detail ? ` (${fileNameOf(item.detail)})` : ''} ${t('by')} ${item.actor}
           </li>`,
         )}
       </ol>

@@ -205,6 +205,7 @@ export const caseEvent = z.object({
   actor,
   from: caseStatus.optional(),
   to: caseStatus.optional(),
+  detail: z.string().optional().meta({ description: 'What the event concerns beyond the case, never citizen data: for `case.attachment_viewed` the `attachmentId`.' }),
 });
 
 const eventIsTheDomainEvent: Same<z.infer<typeof caseEvent>, CaseEvent> = true;

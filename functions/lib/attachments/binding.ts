@@ -9,12 +9,13 @@ import type { AttachmentStore, Ticket } from './store.ts';
 /** At most this many files per submission (each costs two items of the submit transaction). */
 export const MAX_ATTACHMENTS_PER_SUBMISSION = 40;
 
-type Refusal = 'unknown' | 'not-clean' | 'rejected' | 'bound' | 'elsewhere' | 'twice' | 'too-many' | 'too-large';
+type Refusal = 'unknown' | 'not-clean' | 'rejected' | 'expired' | 'bound' | 'elsewhere' | 'twice' | 'too-many' | 'too-large';
 
 const MESSAGES: Record<Refusal, Record<Language, string>> = {
   unknown: { de: 'nennt keine hochgeladene Datei', en: 'names no uploaded file' },
   'not-clean': { de: 'die Datei ist noch nicht geprüft', en: 'the file has not been checked yet' },
   rejected: { de: 'die Datei wurde abgelehnt', en: 'the file was rejected' },
+  expired: { de: 'die Datei ist abgelaufen; bitte laden Sie sie erneut hoch', en: 'the file has expired; please upload it again' },
   bound: { de: 'die Datei gehört schon zu einem Antrag', en: 'the file already belongs to an application' },
   elsewhere: { de: 'die Datei wurde für ein anderes Feld hochgeladen', en: 'the file was uploaded for another field' },
   twice: { de: 'dieselbe Datei steht schon in einem anderen Feld', en: 'the same file already stands in another field' },
@@ -27,11 +28,12 @@ const MESSAGES: Record<Refusal, Record<Language, string>> = {
 
 const issue = (field: string, refusal: Refusal, language: Language) => ({ pointer: `/data${field}`, keyword: 'attachment', message: MESSAGES[refusal][language] });
 
-function refusalOf(ticket: Ticket | undefined, form: FormDefinition, reference: AttachmentReference): Refusal | undefined {
+function refusalOf(store: AttachmentStore, ticket: Ticket | undefined, form: FormDefinition, reference: AttachmentReference): Refusal | undefined {
   if (!ticket || ticket.formId !== form.id) return 'unknown';
   if (ticket.field !== reference.field) return 'elsewhere';
   if (ticket.caseId !== undefined) return 'bound';
   if (ticket.status === 'rejected') return 'rejected';
+  if (!store.bindable(ticket)) return 'expired';
   if (ticket.status !== 'clean') return 'not-clean';
   return undefined;
 }
@@ -65,7 +67,7 @@ export async function bindingFor(
   const errors: ReturnType<typeof issue>[] = [];
   const seen = new Set<string>();
   references.forEach((reference, index) => {
-    const refusal = seen.has(reference.attachmentId) ? 'twice' : refusalOf(tickets[index], form, reference);
+    const refusal = seen.has(reference.attachmentId) ? 'twice' : refusalOf(store, tickets[index], form, reference);
     seen.add(reference.attachmentId);
     if (refusal) errors.push(issue(reference.field, refusal, language));
   });

@@ -1,16 +1,16 @@
 import { GetItemCommand, type AttributeValue, type DynamoDBClient, type TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { casePartition } from '#lib/cases/items.ts';
+import { FILE_PREFIX } from '#lib/cases/tables.ts';
 import type { MediaType } from './fields.ts';
 import { readSealedMeta, sealedMetaAttribute, type Ticket } from './store.ts';
 import type { SealedMeta } from './sealing.ts';
 
 /**
  * A case's attachments, as items in the case's own partition of the cases table (sk
- * `CASE#FILE#<attachmentId>`): written in the submit transaction that binds the tickets, read by
+ * `CASE#FILE#<attachmentId>`, cases/tables.ts `FILE_PREFIX`): written in the submit transaction that binds the tickets, read by
  * the same Query that loads the case and its notes, and by key for a download. They hold what
  * the ticket held: ids, field, type, size, and the still-sealed file name and checksum.
  */
-export const FILE_PREFIX = 'CASE#FILE#';
 
 export interface CaseFile {
   attachmentId: string;

@@ -8,6 +8,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import type { MediaType } from './fields.ts';
+import { BINDING_MARGIN_SECONDS } from './upload.ts';
 import type { AttachmentStatus, RejectionReason } from './model.ts';
 import type { SealedMeta } from './sealing.ts';
 
@@ -101,12 +102,24 @@ function readTicket(item: Item): Ticket {
   };
 }
 
+/**
+ * Whether a ticket can still be bound at `now`: until BINDING_MARGIN_SECONDS before it expires
+ * (upload.ts), so that the worker that keeps a bound file has that long before the vault's
+ * lifecycle for unbound files may reach it.
+ */
+export function bindableAt(ticket: Pick<Ticket, 'expiresAt'>, now: Date): boolean {
+  return ticket.expiresAt > Math.floor(now.getTime() / 1000) + BINDING_MARGIN_SECONDS;
+}
+
 export function createAttachmentStore(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()) {
   const key = (attachmentId: string): Item => ({ attachmentId: { S: attachmentId } });
   return {
     async putTicket(ticket: Ticket): Promise<void> {
       await ddb.send(new PutItemCommand({ TableName: tableName, Item: ticketItem(ticket), ConditionExpression: 'attribute_not_exists(attachmentId)' }));
     },
+
+    /** Whether a ticket can still be bound now (bindableAt). */
+    bindable: (ticket: Pick<Ticket, 'expiresAt'>): boolean => bindableAt(ticket, now()),
 
     /** The ticket, if it exists and has not expired (TTL removes items late). */
     async get(attachmentId: string): Promise<Ticket | undefined> {
@@ -143,7 +156,8 @@ export function createAttachmentStore(ddb: DynamoDBClient, tableName: string, no
     /**
      * The transaction item that binds a clean, unbound ticket of this form and field to a case
      * (and lets it expire with the case). Its condition re-checks everything submit checked, so a
-     * race (two submissions with one file) binds it once.
+     * race (two submissions with one file) binds it once, and that the binding margin before the
+     * ticket's expiry has not begun (`bindableAt`).
      */
     bind(ticket: Pick<Ticket, 'attachmentId' | 'formId' | 'field'>, caseId: string, expiresAt: number): TransactWriteItem {
       return {
@@ -151,7 +165,7 @@ export function createAttachmentStore(ddb: DynamoDBClient, tableName: string, no
           TableName: tableName,
           Key: key(ticket.attachmentId),
           UpdateExpression: 'SET caseId = :caseId, expiresAt = :expiresAt',
-          ConditionExpression: '#status = :clean AND formId = :formId AND field = :field AND attribute_not_exists(caseId) AND expiresAt > :now',
+          ConditionExpression: '#status = :clean AND formId = :formId AND field = :field AND attribute_not_exists(caseId) AND expiresAt > :deadline',
           ExpressionAttributeNames: { '#status': 'status' },
           ExpressionAttributeValues: {
             ':caseId': { S: caseId },
@@ -159,7 +173,8 @@ export function createAttachmentStore(ddb: DynamoDBClient, tableName: string, no
             ':clean': { S: 'clean' },
             ':formId': { S: ticket.formId },
             ':field': { S: ticket.field },
-            ':now': { N: String(Math.floor(now().getTime() / 1000)) },
+            // bindableAt(), in the condition: the ticket must outlive the margin.
+            ':deadline': { N: String(Math.floor(now().getTime() / 1000) + BINDING_MARGIN_SECONDS) },
           },
         },
       };

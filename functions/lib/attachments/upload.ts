@@ -11,6 +11,22 @@ export const UPLOAD_SECONDS = 15 * 60;
 export const DOWNLOAD_SECONDS = 60;
 /** An unbound ticket (and its file) is gone after this long (API.md: 24 hours). */
 export const UNBOUND_SECONDS = 24 * 60 * 60;
+/**
+ * A file can be bound to a case until this long before its ticket expires. The vault's lifecycle
+ * removes files still tagged unbound one day after they arrived (S3 counts from the object's
+ * creation, after the ticket's, rounded up to midnight UTC), so a binding leaves the worker that
+ * re-tags the file (functions/keepFiles) at least this margin, retries included.
+ */
+export const BINDING_MARGIN_SECONDS = 60 * 60;
+
+/**
+ * The vault object tag that tells the lifecycle which files to remove: the verdict worker copies a
+ * clean file in as `unbound`; `keepFiles` re-tags it `bound` once a submission bound it (after
+ * which it lives until the vault's retention rule, beyond every case's expiry).
+ */
+export const BINDING_TAG = 'binding';
+export const BINDING_UNBOUND = 'unbound';
+export const BINDING_BOUND = 'bound';
 
 /** The object key of an attachment in either bucket: its id alone, never a name. */
 export const objectKeyOf = (attachmentId: string): string => attachmentId;

@@ -21,6 +21,7 @@ export function eventPut(tableName: string, caseId: string, event: CaseEvent, ex
   };
   if (event.from) item.from = { S: event.from };
   if (event.to) item.to = { S: event.to };
+  if (event.detail) item.detail = { S: event.detail };
   return { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(eventId)' };
 }
 
@@ -28,6 +29,7 @@ function readEvent(item: Item): CaseEvent {
   const event: CaseEvent = { at: item.at?.S ?? '', type: (item.type?.S ?? '') as CaseEvent['type'], actor: item.actor?.S ?? '' };
   if (item.from?.S) event.from = item.from.S as CaseStatus;
   if (item.to?.S) event.to = item.to.S as CaseStatus;
+  if (item.detail?.S) event.detail = item.detail.S;
   return event;
 }
 

@@ -62,6 +62,8 @@ export interface CaseEvent {
   actor: string;
   from?: CaseStatus;
   to?: CaseStatus;
+  /** What the event concerns beyond the case, never citizen data: the attachment id of `case.attachment_viewed`. */
+  detail?: string;
 }
 
 /** The confirmation worker, as the actor of the decryption it records and of its outcome. */

@@ -14,10 +14,8 @@ import type { EventLog } from './events.ts';
 import { caseItem, caseItemKey, casePartition, listKeys, noteItem, NOTE_PREFIX, readCaseItem, readNoteItem, referenceKey } from './items.ts';
 import { CITIZEN_ACTOR, type CaseEvent, type CaseStatus, type CaseSummary } from './model.ts';
 import { newReference } from './reference.ts';
-import { SUMMARY_ATTRIBUTES } from './tables.ts';
+import { FILE_PREFIX, SUMMARY_ATTRIBUTES } from './tables.ts';
 
-/** The sort-key prefix of a case's attachment items (attachments/caseFiles.ts `FILE_PREFIX`). */
-const FILE_ITEM_PREFIX = 'CASE#FILE#';
 
 export const newId = monotonicFactory();
 
@@ -129,7 +127,7 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
         const sk = item.sk?.S ?? '';
         if (sk === 'CASE') found = readCaseItem(caseId, item);
         else if (sk.startsWith(NOTE_PREFIX)) notes.push(readNoteItem(caseId, item));
-        else if (sk.startsWith(FILE_ITEM_PREFIX)) files.push(item);
+        else if (sk.startsWith(FILE_PREFIX)) files.push(item);
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);

@@ -5,6 +5,12 @@ import type { CaseSummary } from './model.ts';
  * stores. docs/data-model.md explains it; change both together.
  */
 
+/**
+ * The sort-key prefix of a case's attachment items in its partition (attachments/caseFiles.ts):
+ * also what the stream filter of the worker that keeps bound files selects (functions/functions.ts).
+ */
+export const FILE_PREFIX = 'CASE#FILE#';
+
 /** Number of write shards per list-index partition key (see docs/data-model.md, partition heat). */
 export const LIST_SHARDS = 4;
 

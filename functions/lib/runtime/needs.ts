@@ -21,9 +21,10 @@ export type AttachmentsTableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | '
 export type AttachmentKeyAction = 'kms:GenerateDataKey' | 'kms:Decrypt';
 /**
  * S3 object actions on one bucket. `s3:PutObject` is also what a presigned PUT needs from its
- * signer; reading metadata (HEAD) is part of `s3:GetObject`.
+ * signer; reading metadata (HEAD) is part of `s3:GetObject`; `s3:PutObjectTagging` sets an
+ * object's tags (also those a copy sets), which decide the vault lifecycle of a file.
  */
-export type BucketAction = 's3:PutObject' | 's3:GetObject' | 's3:DeleteObject';
+export type BucketAction = 's3:PutObject' | 's3:GetObject' | 's3:DeleteObject' | 's3:PutObjectTagging';
 
 export interface Needs {
   /** KMS operations on the stack's case key (always restricted to the case encryption context). */

@@ -24,7 +24,9 @@ function harness(leading: Buffer, status: AttachmentStatus = 'awaiting-upload') 
         calls.push(`get ${command.input.Range}`);
         return { Body: { transformToByteArray: async () => new Uint8Array(leading) } };
       }
-      if (command instanceof CopyObjectCommand) calls.push(`copy ${command.input.CopySource} -> ${command.input.Bucket}/${command.input.Key}`);
+      if (command instanceof CopyObjectCommand) {
+        calls.push(`copy ${command.input.CopySource} -> ${command.input.Bucket}/${command.input.Key} tags ${command.input.TaggingDirective} ${command.input.Tagging}`);
+      }
       if (command instanceof DeleteObjectCommand) calls.push(`delete ${command.input.Bucket}/${command.input.Key}`);
       return {};
     },
@@ -40,10 +42,10 @@ const event = (result: string, bucket = 'q', key = ID) => ({
 });
 
 describe('the verdict on an uploaded file', () => {
-  it('copies a clean file whose bytes fit its type into the vault before it says clean, then empties quarantine', async () => {
+  it('copies a clean file whose bytes fit its type into the vault, tagged unbound, before it says clean, then empties quarantine', async () => {
     const { verdict, calls, transitions } = harness(Buffer.from('%PDF-1.4'));
     expect(await verdict(event('NO_THREATS_FOUND'))).toEqual({ status: 'clean' });
-    expect(calls).toEqual(['get bytes=0-7', `copy q/${ID} -> v/${ID}`, `delete q/${ID}`]);
+    expect(calls).toEqual(['get bytes=0-7', `copy q/${ID} -> v/${ID} tags REPLACE binding=unbound`, `delete q/${ID}`]);
     expect(transitions).toEqual([
       ['scanning', undefined],
       ['clean', undefined],
