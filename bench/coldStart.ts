@@ -57,6 +57,16 @@ const PLACEHOLDERS: Record<string, string> = {
   HMAC_SECRET_ID: 'arn:aws:secretsmanager:eu-central-1:000000000000:secret:egov-forms-hmac-AbCdEf',
 };
 
+/**
+ * A variable's value with CloudFormation's references replaced by `placeholder`: `Fn::Join`s
+ * are joined, so a JSON document with a reference in it (CONFIRMATION_MAIL) stays a document.
+ */
+function resolved(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] } | null)?.['Fn::Join'];
+  return join ? join[1].map(resolved).join(join[0]) : 'placeholder';
+}
+
 interface Built {
   handler: string;
   clients: ClientName[];
@@ -107,7 +117,7 @@ function synthesize(outdir: string): Built[] {
     const logicalId = stack.getLogicalId(fn.node.defaultChild as CfnResource);
     const variables = (template.Resources[logicalId]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', AWS_REGION: config.region, AWS_DEFAULT_REGION: config.region };
-    for (const [name, value] of Object.entries(variables)) env[name] = typeof value === 'string' ? value : (PLACEHOLDERS[name] ?? 'placeholder');
+    for (const [name, value] of Object.entries(variables)) env[name] = typeof value === 'string' ? value : (PLACEHOLDERS[name] ?? resolved(value));
     // Lambda's /var/task/forms is the bundle's own copy (bundling.ts copies schemas/forms there).
     if (env.FORMS_DIR) env.FORMS_DIR = join(assetDir(fn), 'forms');
     return { handler: name, clients, bundle: join(assetDir(fn), 'index.mjs'), floorBundle: join(assetDir(floor), 'index.mjs'), env };

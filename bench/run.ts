@@ -78,7 +78,8 @@ if (wanted('requestCpu')) {
 if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('memory') || wanted('export') || wanted('delivery') || wanted('attachments')) {
   const dataDir = mkdtempSync(join(tmpdir(), 'egov-bench-'));
   log('starting a local stack (DynamoDB Local, local KMS, gateway) …');
-  const stack = await startLocalStack({ dataDir, port: 0 });
+  // Without the stream and queue workers: in AWS they do not share the routes' CPU.
+  const stack = await startLocalStack({ dataDir, port: 0, workers: false });
   try {
     // The modules the gateway serves (same URLs, so the same instances and the same SDK clients).
     const clients = (await import('#lib/runtime/clients.ts')) as Clients;
