@@ -147,6 +147,44 @@ describe('the delivery worker', () => {
     expect(state.delivery).toBe('delivered');
   });
 
+  it('calls per delivery: one case load, one claim, one KMS Decrypt, one signing secret, one POST, two event writes, one settle', async () => {
+    const calls: string[] = [];
+    const kmsCalls: string[] = [];
+    const counted = deps();
+    const counting = new KMSClient({ region: 'eu-central-1', endpoint: localKms.url, credentials: localKms.credentials, maxAttempts: 1 });
+    counting.middlewareStack.add((next, context) => async (args) => {
+      kmsCalls.push(String(context.commandName));
+      return next(args);
+    }, { step: 'initialize' });
+    const outcome = await createDeliver({
+      ...counted,
+      kms: counting,
+      cases: { load: async (caseId) => (calls.push('cases.load'), counted.cases.load(caseId)) },
+      deliveryState: {
+        claim: async (...args) => (calls.push('deliveryState.claim'), counted.deliveryState.claim(...args)),
+        settle: async (...args) => (calls.push('deliveryState.settle'), counted.deliveryState.settle(...args)),
+      },
+      events: { append: async (caseId, event, expires) => (calls.push(`events.append ${event.type}`), counted.events.append(caseId, event, expires)) },
+      signingSecrets: async (id) => (calls.push('signingSecrets'), counted.signingSecrets(id)),
+      attachments: async (...args) => (calls.push('attachments'), noAttachments(...args)),
+      post: async (...args) => (calls.push('post'), counted.post!(...args)),
+    })(summary.caseId, attempt(1));
+    counting.destroy();
+    expect(outcome).toMatchObject({ kind: 'delivered' });
+    expect(kmsCalls).toEqual(['DecryptCommand']);
+    // The stores behind these: a Query of the case's partition, two UpdateItems of its delivery state, two PutItems of events.
+    expect(calls).toEqual([
+      'cases.load',
+      'deliveryState.claim',
+      'events.append case.viewed',
+      'attachments',
+      'signingSecrets',
+      'post',
+      'events.append case.delivered',
+      'deliveryState.settle',
+    ]);
+  });
+
   it('carries the case\'s files from its attachment source, asked only after the decryption is on record', async () => {
     const fileItems = [{ pk: { S: 'CASE#x' }, sk: { S: 'CASE#FILE#01JDZ8Q6W4X3Y2Z1A0B9C8D7F0' } }];
     const file = { attachmentId: '01JDZ8Q6W4X3Y2Z1A0B9C8D7F0', field: '/documents/0', fileName: 'Lichtbild.pdf', mediaType: 'application/pdf', size: 3, sha256: 'x', content: 'AAEC' };
