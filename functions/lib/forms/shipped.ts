@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { FormDefinition } from './definition.ts';
 import { formValidatorOver, type FormChecks, type FormValidator, type SchemaCheck } from './issues.ts';
 import { BUILD_DIR } from './public.ts';
@@ -89,7 +89,8 @@ function readManifest(file: string): ChecksManifest {
 export async function loadShippedForms(formsDir: string, options: { load?: ChecksLoader } = {}): Promise<{ forms: FormCatalogue; validator: FormValidator }> {
   const load = options.load ?? requireChecks;
   const forms = readFormCatalogue(formsDir);
-  const buildDir = join(formsDir, BUILD_DIR);
+  // Absolute: `require` reads a relative path without `./` as a package name.
+  const buildDir = resolve(formsDir, BUILD_DIR);
   const manifestFile = join(buildDir, CHECKS_MANIFEST);
   const manifest = readManifest(manifestFile);
   const checks = new Map<FormDefinition, FormChecks>();

@@ -1,6 +1,6 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, join } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { BUILD_DIR, PUBLIC_DOCUMENTS, readPublicDocuments } from '#lib/forms/public.ts';
 import { CHECKS_MANIFEST, checksFile, loadShippedForms, type ChecksManifest } from '#lib/forms/shipped.ts';
@@ -104,6 +104,15 @@ describe('the shipped forms', () => {
 
     expect(validator.validate(second!, { unbekannt: 1 }, 'de')).not.toEqual([]);
     expect(loaded.slice(2)).toEqual([`${second!.id}@${second!.version}.first.cjs`, `${second!.id}@${second!.version}.all.cjs`]);
+  });
+
+  it('load the checks of a folder named by a relative path', async () => {
+    const source = tempDir('egov-shipped-source-');
+    write(source, testDefinition());
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(source, shipped);
+    const { forms, validator } = await loadShippedForms(relative(process.cwd(), shipped));
+    expect(validator.validate(forms.get('testantrag')!, { name: '' }, 'en')).toEqual([{ pointer: '/data/name', keyword: 'minLength', message: 'must not be empty' }]);
   });
 
   it('validate valid data of a version whose valid instances are not provably within the limits without its all-errors check', async () => {
