@@ -45,13 +45,23 @@ export interface RequestCpuResult {
   walksValidData: boolean;
 }
 
-export async function requestCpu(options: { rounds: number; sampleMs: number; log: (line: string) => void }): Promise<RequestCpuResult[]> {
+type RequestCpuOptions = { rounds: number; sampleMs: number; log: (line: string) => void };
+
+export async function requestCpu(options: RequestCpuOptions): Promise<RequestCpuResult[]> {
   // As functions/submit/handler.ts loads them: built as the synth builds them (generated
-  // standalone validators), loaded from the built folder.
+  // standalone validators), loaded from the built folder. The folder stays until the end: a
+  // version's checks are loaded from it on first use.
   const shippedDir = mkdtempSync(join(tmpdir(), 'egov-bench-forms-'));
-  buildShippedForms(join(PROJECT_ROOT, 'schemas', 'forms'), shippedDir);
+  try {
+    buildShippedForms(join(PROJECT_ROOT, 'schemas', 'forms'), shippedDir);
+    return await requestCpuOver(shippedDir, options);
+  } finally {
+    rmSync(shippedDir, { recursive: true, force: true });
+  }
+}
+
+async function requestCpuOver(shippedDir: string, options: RequestCpuOptions): Promise<RequestCpuResult[]> {
   const { forms, validator } = await loadShippedForms(shippedDir);
-  rmSync(shippedDir, { recursive: true, force: true });
   const handler = httpRoute(
     createSubmit({
       forms,

@@ -1,10 +1,10 @@
-import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildSync } from 'esbuild';
 import type { FormCatalogue } from '#lib/forms/catalogue.ts';
 import { BUILD_DIR, PUBLIC_DOCUMENTS, publicDocumentsOf } from '#lib/forms/public.ts';
-import { CHECKS_MODULE } from '#lib/forms/shipped.ts';
-import { generateChecksSource } from '#lib/forms/standalone.ts';
+import { CHECKS_DIR, CHECKS_MANIFEST, checksFile, checksKey, type ChecksManifest, type CheckKind } from '#lib/forms/shipped.ts';
+import { createChecksGenerator } from '#lib/forms/standalone.ts';
 import { loadCheckedCatalogue } from './formPatterns.ts';
 import { fileURLToPath } from 'node:url';
 
@@ -15,8 +15,10 @@ const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
  * The forms folder a function ships, built from `schemas/forms` (or another source folder): the
  * definitions, checked as the synth checks them (a malformed one stops the build, naming its
  * file), and in `.build/` what is prepared from them so that a cold start compiles nothing:
- * - `checks.mjs`: every version's validator as Ajv standalone code (functions/lib/forms/standalone.ts),
- *   bundled with Ajv's runtime helpers into one self-contained ES module;
+ * - `checks/<id>@<version>.first.cjs` and `.all.cjs`: each version's two checks as Ajv standalone
+ *   code (functions/lib/forms/standalone.ts), each bundled with Ajv's runtime helpers into one
+ *   self-contained CommonJS file, which the function loads on first use (shipped.ts);
+ * - `checks.json`: the manifest, `id@version` → `{ validWithinLimits }`, read at init;
  * - `public.json`: the bodies of `GET /forms` and `GET /forms/{formId}` (shipped.ts).
  * The synth builds it into every function that ships forms (bundling.ts); the local stack builds it
  * at each start into its data folder, so a new definition is picked up by a restart or a redeploy.
@@ -28,21 +30,39 @@ export function buildShippedForms(sourceDir: string, outDir: string): FormCatalo
     copyFileSync(join(sourceDir, form.id, `v${form.version}.json`), join(outDir, form.id, `v${form.version}.json`));
   }
   const buildDir = join(outDir, BUILD_DIR);
-  mkdirSync(buildDir, { recursive: true });
+  // A rebuild into the same folder (the local stack) leaves no checks of a removed version behind.
+  rmSync(join(buildDir, CHECKS_MANIFEST), { force: true });
+  rmSync(join(buildDir, CHECKS_DIR), { recursive: true, force: true });
+  mkdirSync(join(buildDir, CHECKS_DIR), { recursive: true });
+  const generate = createChecksGenerator();
+  const manifest: ChecksManifest = {};
+  for (const form of catalogue.all()) {
+    const checks = generate(form.schema);
+    for (const kind of ['firstError', 'allErrors'] as const satisfies readonly CheckKind[]) {
+      bundleCheck(checks[kind], `${checksKey(form)}.${kind}.generated.js`, join(buildDir, checksFile(form, kind)));
+    }
+    manifest[checksKey(form)] = { validWithinLimits: checks.validWithinLimits };
+  }
+  // Written after the checks' files: its presence marks them complete (copyShippedForms).
+  writeFileSync(join(buildDir, CHECKS_MANIFEST), JSON.stringify(manifest));
+  writeFileSync(join(buildDir, PUBLIC_DOCUMENTS), JSON.stringify(publicDocumentsOf(catalogue)));
+  return catalogue;
+}
+
+/** One generated check (a CommonJS module) bundled with Ajv's runtime helpers into one self-contained file. */
+function bundleCheck(commonJs: string, sourcefile: string, outfile: string): void {
   buildSync({
     // Ajv's generated code requires its runtime helpers from the project's node_modules.
-    stdin: { contents: generateChecksSource(catalogue.all()), resolveDir: PROJECT_ROOT, sourcefile: 'form-checks.generated.js', loader: 'js' },
+    stdin: { contents: commonJs, resolveDir: PROJECT_ROOT, sourcefile, loader: 'js' },
     bundle: true,
-    format: 'esm',
+    format: 'cjs',
     platform: 'node',
     target: 'node24',
     minify: true,
     legalComments: 'none',
-    outfile: join(buildDir, CHECKS_MODULE),
+    outfile,
     logLevel: 'warning',
   });
-  writeFileSync(join(buildDir, PUBLIC_DOCUMENTS), JSON.stringify(publicDocumentsOf(catalogue)));
-  return catalogue;
 }
 
 /** Per source folder, the last folder it was built into (the synth bundles several functions). */
@@ -54,7 +74,7 @@ const built = new Map<string, string>();
  */
 export function copyShippedForms(sourceDir: string, outDir: string): void {
   const previous = built.get(sourceDir);
-  if (previous !== undefined && existsSync(join(previous, BUILD_DIR, CHECKS_MODULE))) {
+  if (previous !== undefined && existsSync(join(previous, BUILD_DIR, CHECKS_MANIFEST))) {
     cpSync(previous, outDir, { recursive: true });
     return;
   }

@@ -8,7 +8,7 @@ import { functionsOf, routes } from '../../functions/functions.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 import { composition } from '../../bench/coldStart.ts';
 import { BUILD_DIR, PUBLIC_DOCUMENTS } from '#lib/forms/public.ts';
-import { CHECKS_MODULE } from '#lib/forms/shipped.ts';
+import { CHECKS_MANIFEST, checksFile, type ChecksManifest } from '#lib/forms/shipped.ts';
 
 // The one synthesis with bundling. CDK_DOCKER points at a program that cannot run containers, so
 // a fallback to Docker bundling would fail this suite instead of passing silently.
@@ -112,11 +112,19 @@ describe('functions', () => {
   });
 
   it('functions that ship the forms ship their generated validators and public documents beside them', () => {
+    const source = formFiles(new URL('../../schemas/forms', import.meta.url).pathname);
     for (const route of routes.filter((candidate) => candidate.needs.forms)) {
       const built = path.join(bundleDir(route.handler), 'forms', BUILD_DIR);
-      expect({ [route.handler]: [CHECKS_MODULE, PUBLIC_DOCUMENTS].filter((file) => existsSync(path.join(built, file))) }).toEqual({
-        [route.handler]: [CHECKS_MODULE, PUBLIC_DOCUMENTS],
+      expect({ [route.handler]: [CHECKS_MANIFEST, PUBLIC_DOCUMENTS].filter((file) => existsSync(path.join(built, file))) }).toEqual({
+        [route.handler]: [CHECKS_MANIFEST, PUBLIC_DOCUMENTS],
       });
+      // Every shipped version is in the manifest, with its two generated checks beside it.
+      const manifest = JSON.parse(readFileSync(path.join(built, CHECKS_MANIFEST), 'utf8')) as ChecksManifest;
+      const versions = source.map((file) => /^([^/]+)\/v(\d+)\.json$/.exec(file)).filter((match) => match !== null);
+      expect(versions.length).toBe(source.length);
+      expect({ [route.handler]: Object.keys(manifest).sort() }).toEqual({ [route.handler]: versions.map(([, id, version]) => `${id}@${version}`).sort() });
+      const files = versions.flatMap(([, id, version]) => (['firstError', 'allErrors'] as const).map((kind) => checksFile({ id: id!, version: Number(version) }, kind)));
+      expect({ [route.handler]: files.filter((file) => !existsSync(path.join(built, file))) }).toEqual({ [route.handler]: [] });
     }
   });
 

@@ -147,7 +147,8 @@ export interface FormChecks {
  * The validator over a way of finding a form version's checks. Valid data costs one pass of the
  * generated check (and, only for a schema whose valid instances are not provably within the
  * limits, the structural walk); invalid data is measured first, so that the all-errors pass never
- * sees data beyond the limits, exactly as when every request was measured first.
+ * sees data beyond the limits, exactly as when every request was measured first. The all-errors
+ * check is only read (`checks.allErrors`) for data that fails the first check.
  */
 export function formValidatorOver(checksFor: (form: FormDefinition) => FormChecks): FormValidator {
   return {
@@ -155,10 +156,12 @@ export function formValidatorOver(checksFor: (form: FormDefinition) => FormCheck
       // Anything but English, including nothing, is answered in German.
       const language: Language = requested === 'en' ? 'en' : 'de';
       const checks = checksFor(form);
-      if (checks.firstError(data) && checks.validWithinLimits) return [];
+      const valid = checks.firstError(data);
+      if (valid && checks.validWithinLimits) return [];
       const tooBig = structuralIssue(data, language);
       if (tooBig !== undefined) return [tooBig];
-      if (checks.allErrors(data)) return [];
+      // Valid and within the limits: the all-errors pass would find nothing (and need not be loaded, shipped.ts).
+      if (valid || checks.allErrors(data)) return [];
       return issuesOf(checks.allErrors.errors ?? [], language);
     },
   };

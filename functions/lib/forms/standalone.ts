@@ -1,13 +1,12 @@
 import standaloneModule from 'ajv/dist/standalone/index.js';
-import type { FormDefinition } from './definition.ts';
 import { compileFormChecks, createFormSchemaCompilers } from './validation.ts';
 
 /**
  * Build time: every form version's checks (validation.ts, FormChecks) as Ajv standalone code, so
- * that the functions validate with generated code and ship no Ajv compiler. The source is one ES
- * module whose default export maps `id@version` to that version's checks; Ajv's code still
- * `require`s its small runtime helpers (string length in code points, deep equality, the formats),
- * so the build bundles it (infra/formsBuild.ts) into one self-contained file.
+ * that the functions validate with generated code and ship no Ajv compiler. Each check is one
+ * CommonJS module exporting the function; Ajv's code still `require`s its small runtime helpers
+ * (string length in code points, deep equality, the formats), so the build bundles each
+ * (infra/formsBuild.ts) into one self-contained file, which shipped.ts loads on first use.
  *
  * Custom keywords: a keyword defined with `code` (and, for helpers it calls, scope values that carry
  * their `code`) is generated like Ajv's own; a `validate`-style keyword cannot be made standalone and
@@ -19,14 +18,6 @@ type StandaloneCode = (typeof standaloneModule)['default'];
 // function itself), its typings a module whose `default` is the function; accept either.
 const standaloneCode: StandaloneCode =
   typeof standaloneModule === 'function' ? (standaloneModule as StandaloneCode) : (standaloneModule as { default: StandaloneCode }).default;
-
-/** The key of a form version in the generated module. */
-export const checksKey = (form: Pick<FormDefinition, 'id' | 'version'>): string => `${form.id}@${form.version}`;
-
-/** One standalone CommonJS function module, wrapped so that several live side by side in one file. */
-function wrapped(commonJs: string): string {
-  return `load(function (module, exports) {\n${commonJs}\n})`;
-}
 
 /** One form version's checks as standalone code: each a CommonJS module (exporting the function) that `require`s Ajv's runtime helpers. */
 export interface StandaloneChecks {
@@ -47,31 +38,4 @@ export function createChecksGenerator(): (schema: Record<string, unknown>) => St
       validWithinLimits: checks.validWithinLimits,
     };
   };
-}
-
-/** The generated module's source (unbundled): `export default { "<id>@<version>": { firstError, allErrors, validWithinLimits } }`. */
-export function generateChecksSource(forms: readonly FormDefinition[]): string {
-  const generate = createChecksGenerator();
-  const entries = forms.map((form) => {
-    const checks = generate(form.schema);
-    return [
-      `  ${JSON.stringify(checksKey(form))}: {`,
-      `    firstError: ${wrapped(checks.firstError)},`,
-      `    allErrors: ${wrapped(checks.allErrors)},`,
-      `    validWithinLimits: ${String(checks.validWithinLimits)},`,
-      '  },',
-    ].join('\n');
-  });
-  return [
-    '// Generated at build time by functions/lib/forms/standalone.ts from the form definitions: do not edit.',
-    'function load(define) {',
-    '  const module = { exports: {} };',
-    '  define(module, module.exports);',
-    '  return module.exports.default ?? module.exports;',
-    '}',
-    'export default {',
-    ...entries,
-    '};',
-    '',
-  ].join('\n');
 }

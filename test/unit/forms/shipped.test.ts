@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { BUILD_DIR, PUBLIC_DOCUMENTS, readPublicDocuments } from '#lib/forms/public.ts';
-import { loadShippedForms } from '#lib/forms/shipped.ts';
+import { CHECKS_MANIFEST, checksFile, loadShippedForms, type ChecksManifest } from '#lib/forms/shipped.ts';
 import { buildShippedForms } from '../../../infra/formsBuild.ts';
 import { FORMS_DIR, formCatalogue, testDefinition } from '../../support/forms.ts';
 import { removeTempDirs, tempDir } from '../../support/tempDirs.ts';
@@ -52,7 +53,91 @@ describe('the shipped forms', () => {
     const shipped = tempDir('egov-shipped-');
     buildShippedForms(source, shipped);
     write(shipped, testDefinition({ version: 2 }));
-    await expect(loadShippedForms(shipped)).rejects.toThrow('has no checks for testantrag version 2');
+    await expect(loadShippedForms(shipped)).rejects.toThrow(`${join(shipped, BUILD_DIR, CHECKS_MANIFEST)} has no checks for testantrag version 2: rebuild`);
+  });
+
+  it.each(['firstError', 'allErrors'] as const)('stop a cold start when the %s file of a version is missing, naming it', async (kind) => {
+    const source = tempDir('egov-shipped-source-');
+    write(source, testDefinition());
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(source, shipped);
+    await expect(loadShippedForms(shipped)).resolves.toBeDefined();
+    const missing = join(shipped, BUILD_DIR, checksFile({ id: 'testantrag', version: 1 }, kind));
+    rmSync(missing);
+    await expect(loadShippedForms(shipped)).rejects.toThrow(`${missing} is missing (checks of testantrag version 1): rebuild`);
+  });
+
+  it('stop a cold start when the manifest is missing, naming it', async () => {
+    const source = tempDir('egov-shipped-source-');
+    write(source, testDefinition());
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(source, shipped);
+    const manifest = join(shipped, BUILD_DIR, CHECKS_MANIFEST);
+    rmSync(manifest);
+    await expect(loadShippedForms(shipped)).rejects.toThrow(`${manifest} cannot be read`);
+  });
+
+  it("load no version's checks at init, a version's first-error check when it is first validated, its all-errors check only for invalid data", async () => {
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(FORMS_DIR, shipped);
+    const manifest = JSON.parse(readFileSync(join(shipped, BUILD_DIR, CHECKS_MANIFEST), 'utf8')) as ChecksManifest;
+    const required = createRequire(import.meta.url);
+    const loaded: string[] = [];
+    const { forms, validator } = await loadShippedForms(shipped, {
+      load: (file) => {
+        loaded.push(basename(file));
+        return required(file);
+      },
+    });
+    expect(Object.keys(manifest).sort()).toEqual(forms.all().map((form) => `${form.id}@${form.version}`).sort());
+    expect(loaded).toEqual([]);
+
+    const [first, second] = forms.all();
+    const valid = (first!.schema.examples as unknown[])[0];
+    expect(validator.validate(first!, valid)).toEqual([]);
+    expect(validator.validate(first!, valid)).toEqual([]);
+    expect(loaded).toEqual([`${first!.id}@${first!.version}.first.cjs`]);
+
+    expect(validator.validate(first!, { unbekannt: 1 }, 'en')).toContainEqual({ pointer: '/data/unbekannt', keyword: 'additionalProperties', message: 'is not allowed' });
+    expect(validator.validate(first!, { unbekannt: 2 }, 'en')).toContainEqual({ pointer: '/data/unbekannt', keyword: 'additionalProperties', message: 'is not allowed' });
+    expect(loaded).toEqual([`${first!.id}@${first!.version}.first.cjs`, `${first!.id}@${first!.version}.all.cjs`]);
+
+    expect(validator.validate(second!, { unbekannt: 1 }, 'de')).not.toEqual([]);
+    expect(loaded.slice(2)).toEqual([`${second!.id}@${second!.version}.first.cjs`, `${second!.id}@${second!.version}.all.cjs`]);
+  });
+
+  it('load the checks of a folder named by a relative path', async () => {
+    const source = tempDir('egov-shipped-source-');
+    write(source, testDefinition());
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(source, shipped);
+    const { forms, validator } = await loadShippedForms(relative(process.cwd(), shipped));
+    expect(validator.validate(forms.get('testantrag')!, { name: '' }, 'en')).toEqual([{ pointer: '/data/name', keyword: 'minLength', message: 'must not be empty' }]);
+  });
+
+  it('validate valid data of a version whose valid instances are not provably within the limits without its all-errors check', async () => {
+    const source = tempDir('egov-shipped-source-');
+    // An array of unbounded length: valid instances may exceed MAX_DATA_VALUES (structure.ts).
+    write(source, testDefinition({ schema: { required: [], properties: { items: { type: 'array', items: { type: 'integer' } } }, examples: [{ items: [1] }] } }));
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(source, shipped);
+    expect(JSON.parse(readFileSync(join(shipped, BUILD_DIR, CHECKS_MANIFEST), 'utf8'))).toEqual({ 'testantrag@1': { validWithinLimits: false } });
+    const required = createRequire(import.meta.url);
+    const loaded: string[] = [];
+    const { forms, validator } = await loadShippedForms(shipped, {
+      load: (file) => {
+        loaded.push(basename(file));
+        return required(file);
+      },
+    });
+    const form = forms.get('testantrag')!;
+    expect(validator.validate(form, { items: [1, 2, 3] })).toEqual([]);
+    expect(validator.validate(form, { items: Array.from({ length: 6000 }, () => 1) }, 'en')).toEqual([
+      { pointer: '/data', keyword: 'maxValues', message: 'must not contain more than 5000 values' },
+    ]);
+    expect(loaded).toEqual(['testantrag@1.first.cjs']);
+    expect(validator.validate(form, { items: ['a'] }, 'en')).toEqual([{ pointer: '/data/items/0', keyword: 'type', message: 'must be a whole number' }]);
+    expect(loaded).toEqual(['testantrag@1.first.cjs', 'testantrag@1.all.cjs']);
   });
 
   it('prepare the public documents from the definitions: GET /forms lists the latest versions, GET /forms/{id} every version', () => {
