@@ -1,12 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { App, Stack, type CfnResource } from 'aws-cdk-lib';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
-import { has, TABLE_NEEDS, type Needs } from '#lib/runtime/needs.ts';
+import { BUILD_DIR } from '#lib/forms/public.ts';
+import { CHECKS_DIR } from '#lib/forms/shipped.ts';
+import { BUCKET_NEEDS, has, QUEUE_NEEDS, TABLE_NEEDS, type Needs } from '#lib/runtime/needs.ts';
 import { loadStageConfig } from '../infra/config.ts';
 import { PROJECT_ROOT, bundlingFor } from '../infra/constructs/bundling.ts';
 import { FormsStack, stackName } from '../infra/stack.ts';
@@ -24,15 +26,22 @@ const SDK_CLIENTS = {
   dynamodb: { module: '@aws-sdk/client-dynamodb', name: 'DynamoDBClient' },
   kms: { module: '@aws-sdk/client-kms', name: 'KMSClient' },
   secretsManager: { module: '@aws-sdk/client-secrets-manager', name: 'SecretsManagerClient' },
+  s3: { module: '@aws-sdk/client-s3', name: 'S3Client' },
+  sqs: { module: '@aws-sdk/client-sqs', name: 'SQSClient' },
+  sesv2: { module: '@aws-sdk/client-sesv2', name: 'SESv2Client' },
 } as const;
 type ClientName = keyof typeof SDK_CLIENTS;
 
-/** The SDK clients a route's `needs` imply. */
+/** The SDK clients a function's `needs` imply. */
 export function clientsFor(needs: Needs): ClientName[] {
   const clients: ClientName[] = [];
-  if (TABLE_NEEDS.some((need) => has(needs, need))) clients.push('dynamodb');
-  if (has(needs, 'caseKey')) clients.push('kms');
-  if (has(needs, 'hmacSecret')) clients.push('secretsManager');
+  if (TABLE_NEEDS.some((need) => has(needs, need)) || has(needs, 'caseDelivery')) clients.push('dynamodb');
+  if (has(needs, 'caseKey') || has(needs, 'attachmentKey')) clients.push('kms');
+  // Signing secrets of the destinations are in Secrets Manager too.
+  if (has(needs, 'hmacSecret') || has(needs, 'destinations')) clients.push('secretsManager');
+  if (BUCKET_NEEDS.some((need) => has(needs, need))) clients.push('s3');
+  if (QUEUE_NEEDS.some((need) => has(needs, need)) || has(needs, 'deliveriesDeadLetters')) clients.push('sqs');
+  if (has(needs, 'confirmationMail')) clients.push('sesv2');
   return clients;
 }
 
@@ -130,13 +139,19 @@ const PROBE = [
   'const started = performance.now();',
   'const module = await import(process.argv[1]);',
   "if (typeof module.handler !== 'function') throw new Error('the bundle exports no handler');",
+  // With a second argument, also the first use of a form version's check (shipped.ts loads it so).
+  "if (process.argv[2]) (await import('node:module')).createRequire(process.argv[1])(process.argv[2]);",
   'process.stdout.write(String(performance.now() - started));',
 ].join('\n');
 
-/** Milliseconds from the start of the bundle's import to its evaluation, in a fresh Node process. */
-function initMs(bundle: string, env: Record<string, string>): Promise<number> {
+/**
+ * Milliseconds from the start of the bundle's import to its evaluation, in a fresh Node process;
+ * with `check`, until that generated check file is loaded too.
+ */
+function initMs(bundle: string, env: Record<string, string>, check?: string): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', PROBE, pathToFileURL(bundle).href], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = ['--input-type=module', '-e', PROBE, pathToFileURL(bundle).href, ...(check ? [check] : [])];
+    const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -222,6 +237,20 @@ export interface ColdStartResult {
   init: Comparison;
   /** Bytes of the subject bundle per package family. */
   composition: Record<string, number>;
+  /**
+   * For `submit`: init plus loading the largest form version's first-failure check (what the
+   * first submission of that version adds, shipped.ts), against the same floor; the file and its bytes.
+   */
+  firstCheck?: { file: string; bytes: number; init: Comparison };
+}
+
+/** The largest generated first-failure check in a bundle's forms folder, if it has one. */
+function largestFirstCheck(formsDir: string | undefined): string | undefined {
+  if (formsDir === undefined) return undefined;
+  const dir = join(formsDir, BUILD_DIR, CHECKS_DIR);
+  if (!existsSync(dir)) return undefined;
+  const files = readdirSync(dir).filter((name) => name.endsWith('.first.cjs'));
+  return files.map((name) => join(dir, name)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
 }
 
 export async function coldStart(options: { runs: number; log: (line: string) => void }): Promise<ColdStartResult[]> {
@@ -237,6 +266,10 @@ export async function coldStart(options: { runs: number; log: (line: string) => 
       await initMs(fn.bundle, fn.env);
       await initMs(fn.floorBundle, fn.env);
       const init = await compare(options.runs, () => initMs(fn.bundle, fn.env), () => initMs(fn.floorBundle, fn.env));
+      const check = fn.handler === 'submit' ? largestFirstCheck(fn.env.FORMS_DIR) : undefined;
+      const firstCheck = check
+        ? { file: basename(check), bytes: statSync(check).size, init: await compare(options.runs, () => initMs(fn.bundle, fn.env, check), () => initMs(fn.floorBundle, fn.env)) }
+        : undefined;
       results.push({
         handler: fn.handler,
         clients: fn.clients,
@@ -245,8 +278,10 @@ export async function coldStart(options: { runs: number; log: (line: string) => 
         sizeRatio: bundleBytes / floorBundleBytes,
         init,
         composition: composition(fn.bundle),
+        ...(firstCheck ? { firstCheck } : {}),
       });
       options.log(`  ${fn.handler}: ${(bundleBytes / 1024).toFixed(0)} KiB, init ${init.subject.toFixed(1)} ms (floor ${init.floor.toFixed(1)} ms)`);
+      if (firstCheck) options.log(`  ${fn.handler} + ${firstCheck.file}: ${firstCheck.init.subject.toFixed(1)} ms (floor ${firstCheck.init.floor.toFixed(1)} ms)`);
     }
     return results;
   } finally {

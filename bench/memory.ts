@@ -1,10 +1,12 @@
 import { spawn } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { functions, functionsOf } from '../functions/functions.ts';
 import { memorySizeOf } from '../infra/constructs/functions.ts';
 import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
 import type { StackInfo } from '../infra/local/stack.ts';
 import { sampleOf } from '../test/support/forms.ts';
+import type { Fixtures } from './memoryProbe.ts';
 
 /**
  * Peak memory per function: each HTTP function of the table in a fresh Node process, its handler
@@ -45,23 +47,50 @@ function baseline(): Promise<number> {
   });
 }
 
-async function submitted(apiUrl: string, body: string): Promise<string> {
+async function submission(apiUrl: string, body: string): Promise<{ caseId: string; reference: string; statusToken: string }> {
   const response = await fetch(`${apiUrl}/forms/fischereischein/submissions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
   const text = await response.text();
   if (response.status !== 201) throw new Error(`submission answered ${response.status}: ${text}`);
-  return (JSON.parse(text) as { caseId: string }).caseId;
+  return JSON.parse(text) as { caseId: string; reference: string; statusToken: string };
+}
+
+const submitted = async (apiUrl: string, body: string): Promise<string> => (await submission(apiUrl, body)).caseId;
+
+/** A photo through ticket, upload and scan (the stack's scanner stand-in), until it is clean: its id. */
+async function cleanPhoto(apiUrl: string): Promise<string> {
+  const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(256)]);
+  const ticketAnswer = await fetch(`${apiUrl}/forms/fischereischein/attachments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ field: '/photo', fileName: 'passbild.png', mediaType: 'image/png', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('base64') }),
+  });
+  const ticket = (await ticketAnswer.json()) as { attachmentId: string; upload: { url: string; headers: Record<string, string> } };
+  if (ticketAnswer.status !== 201) throw new Error(`ticket answered ${ticketAnswer.status}`);
+  const put = await fetch(ticket.upload.url, { method: 'PUT', headers: ticket.upload.headers, body: bytes });
+  if (put.status !== 200) throw new Error(`upload answered ${put.status}: ${await put.text()}`);
+  for (const until = Date.now() + 30_000; Date.now() < until; await new Promise((resolve) => setTimeout(resolve, 100))) {
+    const status = (await (await fetch(`${apiUrl}/forms/fischereischein/attachments/${ticket.attachmentId}`)).json()) as { status: string };
+    if (status.status === 'clean') return ticket.attachmentId;
+    if (status.status === 'rejected') throw new Error('the bench photo was rejected');
+  }
+  throw new Error('the bench photo was not scanned in 30 s');
 }
 
 export async function peakMemory(options: { stack: StackInfo; requests: number; log: (line: string) => void }): Promise<{ nodeBaselineBytes: number; functions: MemoryResult[] }> {
-  const body = JSON.stringify({ data: sampleOf('fischereischein') });
-  const readCase = await submitted(options.stack.apiUrl, body);
+  const sample = sampleOf('fischereischein');
+  const body = JSON.stringify({ data: sample });
+  const exportFrom = new Date().toISOString();
+  const read = await submission(options.stack.apiUrl, body);
+  const attachmentId = await cleanPhoto(options.stack.apiUrl);
+  const fileCaseId = await submitted(options.stack.apiUrl, JSON.stringify({ data: { ...sample, photo: attachmentId } }));
+  const fixtures: Fixtures = { attachmentId, fileCaseId, reference: read.reference, statusToken: read.statusToken, exportFrom };
   const results: MemoryResult[] = [];
-  for (const { name, trigger, needs } of functionsOf(functions)) {
+  for (const { name, trigger, needs, memoryMb } of functionsOf(functions)) {
     if (trigger.kind !== 'http') continue;
     // updateCase changes a case of its own, so that its versions are known to the probe.
     const changeCase = name === 'updateCase' ? await submitted(options.stack.apiUrl, body) : '';
-    const peakRssBytes = await probe([name, String(options.requests), readCase, changeCase, body]);
-    const configuredMb = memorySizeOf(needs);
+    const peakRssBytes = await probe([name, String(options.requests), read.caseId, changeCase, body, JSON.stringify(fixtures)]);
+    const configuredMb = memorySizeOf(needs, memoryMb);
     results.push({ handler: name, requests: options.requests, peakRssBytes, configuredMb, share: peakRssBytes / (configuredMb * 1024 * 1024) });
     options.log(`  ${name}: peak RSS ${(peakRssBytes / 1048576).toFixed(0)} MB of ${configuredMb} MB`);
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { apiEvent, lambdaContext, submissionEvent } from '../test/support/events.ts';
 
@@ -5,9 +6,24 @@ import { apiEvent, lambdaContext, submissionEvent } from '../test/support/events
  * Child process of bench/memory.ts: imports one handler as the local stack does (with the
  * environment the local stack set) and invokes it `count` times in a row, then prints the
  * process's peak resident set size. Imports nothing else heavy, so the peak is the handler's.
- * argv: handler, count, caseId (read routes), caseId to change (updateCase), submission body.
+ * argv: handler, count, caseId (read routes), caseId to change (updateCase), submission body, and
+ * the ids of the attachment routes as JSON (Fixtures, bench/memory.ts).
  */
-const [name = '', countText = '0', caseId = '', changeCaseId = '', body = '{}'] = process.argv.slice(2);
+const [name = '', countText = '0', caseId = '', changeCaseId = '', body = '{}', fixturesText = '{}'] = process.argv.slice(2);
+const fixtures = JSON.parse(fixturesText) as Fixtures;
+
+/** What the attachment, status and export routes are asked about (made by bench/memory.ts). */
+export interface Fixtures {
+  /** A clean file's id, and a case it is bound to. */
+  attachmentId?: string;
+  fileCaseId?: string;
+  /** A case's reference and status token. */
+  reference?: string;
+  statusToken?: string;
+  /** The export's lower bound: the cases the memory run submitted, not the clerk-path bench's 10,000. */
+  exportFrom?: string;
+}
+const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(56, 1)]);
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 const { handler } = (await import(`../functions/${name}/handler.ts`)) as { handler: Handler };
 const clerk = { sub: 'bench-clerk', offices: ['ordnungsamt'] };
@@ -44,6 +60,31 @@ function eventFor(i: number): { event: APIGatewayProxyEvent; expected: number } 
       };
     case 'openapi':
       return { event: apiEvent({ resource: '/openapi.json' }), expected: 200 };
+    case 'attachmentTicket':
+      return {
+        event: apiEvent({
+          method: 'POST',
+          resource: '/forms/{formId}/attachments',
+          pathParameters: { formId: 'fischereischein' },
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify({ field: '/photo', fileName: 'passbild.png', mediaType: 'image/png', size: PNG.length, sha256: createHash('sha256').update(PNG).digest('base64') }),
+        }),
+        expected: 201,
+      };
+    case 'attachmentStatus':
+      return { event: apiEvent({ resource: '/forms/{formId}/attachments/{attachmentId}', pathParameters: { formId: 'fischereischein', attachmentId: fixtures.attachmentId ?? '' } }), expected: 200 };
+    case 'downloadAttachment':
+      return {
+        event: apiEvent({ resource: '/cases/{caseId}/attachments/{attachmentId}', pathParameters: { caseId: fixtures.fileCaseId ?? '', attachmentId: fixtures.attachmentId ?? '' }, clerk }),
+        expected: 200,
+      };
+    case 'getStatus':
+      return { event: apiEvent({ resource: '/status/{reference}', pathParameters: { reference: fixtures.reference ?? '' }, headers: { 'Status-Token': fixtures.statusToken ?? '' } }), expected: 200 };
+    case 'exportCases':
+      return {
+        event: apiEvent({ resource: '/cases/export', query: { office: 'ordnungsamt', formId: 'fischereischein', from: fixtures.exportFrom ?? '', format: 'csv' }, clerk }),
+        expected: 200,
+      };
     default:
       throw new Error(`no requests known for ${name}`);
   }

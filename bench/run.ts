@@ -178,7 +178,18 @@ if (results.coldStart) {
     `### Cold start (targets: bundle ≤ ${TARGETS.bundle}× floor, init ≤ ${TARGETS.init}× floor; functions without SDK clients init ≤ ${TARGETS.publicInit}× the empty handler)\n\n` +
       table(['function', 'floor imports', 'bundle / floor', 'bundle ratio', 'init median / floor', 'init ratio (p25–p75, n)'], rows) +
       '\n\nBundle bytes by package (from the bundle\'s source map):\n\n' +
-      table(['function', ...families, 'other'], composition),
+      table(['function', ...families, 'other'], composition) +
+      results.coldStart
+        .flatMap((r) =>
+          r.firstCheck
+            ? [
+                `\n\n${r.handler}'s generated checks are loaded per form version on first use; init plus the largest first-failure check ` +
+                  `(${r.firstCheck.file}, ${kib(r.firstCheck.bytes)}): ${fmt(r.firstCheck.init.subject, 1)} / ${fmt(r.firstCheck.init.floor, 1)} ms, ` +
+                  `${pct(r.firstCheck.init.ratio)} the floor.`,
+              ]
+            : [],
+        )
+        .join(''),
   );
 }
 
