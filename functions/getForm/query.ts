@@ -1,4 +1,4 @@
-import { ProblemError } from '#lib/http/problem.ts';
+import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 
 /**
  * The query of `GET /forms/{formId}`, parsed as `formVersionQuery` (functions/lib/api/schemas.ts,
@@ -8,17 +8,12 @@ import { ProblemError } from '#lib/http/problem.ts';
 const VERSION = /^[1-9][0-9]{0,5}$/;
 
 export function formVersionOf(query: Record<string, string | undefined>): number | undefined {
-  const errors: { parameter: string; keyword: string }[] = [];
+  const issues: RequestIssue[] = [];
   const version = query.version;
   if (version !== undefined && (typeof version !== 'string' || !VERSION.test(version))) {
-    errors.push({ parameter: 'version', keyword: typeof version === 'string' ? 'invalid_format' : 'invalid_type' });
+    issues.push({ path: ['version'], keyword: typeof version === 'string' ? 'invalid_format' : 'invalid_type' });
   }
-  if (Object.keys(query).some((key) => key !== 'version')) errors.push({ parameter: '', keyword: 'unrecognized_keys' });
-  if (errors.length > 0) {
-    throw new ProblemError('malformed-request', {
-      detail: { de: 'Ein Abfrageparameter ist ungültig.', en: 'A query parameter is invalid.' },
-      errors: errors.map(({ parameter, keyword }) => ({ pointer: undefined, parameter, header: undefined, keyword })),
-    });
-  }
+  if (Object.keys(query).some((key) => key !== 'version')) issues.push({ path: [], keyword: 'unrecognized_keys' });
+  if (issues.length > 0) throw malformedRequest('query', issues);
   return version === undefined ? undefined : Number(version);
 }

@@ -1,6 +1,5 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { submissionHeaders, submissionRequest, type SubmissionResponse } from '#lib/api/schemas.ts';
-import { parseRequest } from '#lib/http/parse.ts';
+import type { SubmissionResponse } from '#lib/api/schemas.ts';
 import { newId, type CaseStore } from '#lib/cases/store.ts';
 import { sealNewCase } from '#lib/crypto/envelope.ts';
 import { summaryMessage } from '#lib/cases/integrity.ts';
@@ -13,6 +12,7 @@ import { preferredLanguage, type Language } from '#lib/http/language.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
+import { submissionOf } from './request.ts';
 import type { IdempotencyStore } from '#lib/submissions/idempotency.ts';
 import type { StatusTokens } from '#lib/status/token.ts';
 
@@ -42,8 +42,7 @@ async function bindingOf(deps: SubmitDeps, form: FormDefinition, data: unknown, 
 /** POST /forms/{formId}/submissions: validate, encrypt, store durably, then acknowledge. */
 export function createSubmit(deps: SubmitDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
-    const headers = parseRequest(submissionHeaders, event.headers, 'header');
-    const body = parseRequest(submissionRequest, event.body, 'body');
+    const body = submissionOf(event.headers, event.body);
     const form = deps.forms.get(event.pathParameters?.formId ?? '', body.formVersion);
     if (!form) {
       throw new ProblemError('not-found', { detail: { de: 'Formular oder Version unbekannt.', en: 'Unknown form or form version.' } });
@@ -53,7 +52,7 @@ export function createSubmit(deps: SubmitDeps) {
     if (issues.length > 0) throw new ProblemError('validation-failed', { errors: issues });
 
     const now = (deps.now ?? (() => new Date()))();
-    const key = headers['idempotency-key'];
+    const key = body.idempotencyKey;
     let claim: { pk: string; owner: string } | undefined;
     if (key !== undefined) {
       const outcome = await deps.idempotency.claim(form.id, key, JSON.stringify(event.body), now);

@@ -2,16 +2,14 @@ import * as z from 'zod';
 import { caseId as caseIdShape, office as officeShape } from '#lib/api/schemas.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
+import { caseNotFound, type Clerk } from './visibility.ts';
 
 /**
  * The clerk behind a request, from the claims API Gateway's Cognito authorizer passed on, and what
  * he may see. A REST API authorizer flattens every claim to a string: `cognito:groups` arrives
  * comma-separated (`"ordnungsamt,jugendamt"`), and HTTP-API style `"[a b]"` is accepted too.
  */
-export interface Clerk {
-  sub: string;
-  offices: string[];
-}
+export { visibleTo, type Clerk } from './visibility.ts';
 
 const claims = z.object({
   sub: z.string().min(1).max(128),
@@ -39,13 +37,6 @@ export function officeFor(clerk: Clerk, asked: string | undefined): string {
   });
 }
 
-const caseNotFound = () => new ProblemError('not-found', { detail: { de: 'Vorgang nicht gefunden.', en: 'Case not found.' } });
-
-/** What a clerk may see of a loaded case: all of it if it is his office's, else a 404 like for a case that does not exist. */
-export function visibleTo<T extends { summary: { office: string } }>(clerk: Clerk, found: T | undefined): T {
-  if (found === undefined || !clerk.offices.includes(found.summary.office)) throw caseNotFound();
-  return found;
-}
 
 /** The case id of the path; anything that is not a ULID names no case. */
 export function caseIdOf(event: Pick<HttpEvent, 'pathParameters'>): string {

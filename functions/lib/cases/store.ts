@@ -9,7 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { monotonicFactory } from 'ulid';
 import type { Envelope, SealedPart } from '#lib/crypto/envelope.ts';
-import { visibleTo, type Clerk } from './access.ts';
+import { visibleTo, type Clerk } from './visibility.ts';
 import type { EventLog } from './events.ts';
 import { caseItem, caseItemKey, casePartition, listKeys, noteItem, NOTE_PREFIX, readCaseItem, readNoteItem, referenceKey } from './items.ts';
 import { CITIZEN_ACTOR, type CaseEvent, type CaseStatus, type CaseSummary } from './model.ts';

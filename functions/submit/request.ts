@@ -1,0 +1,50 @@
+import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
+
+/**
+ * The headers and body of `POST /forms/{formId}/submissions`, parsed as `submissionHeaders` and
+ * `submissionRequest` (functions/lib/api/schemas.ts, from which the OpenAPI document is generated)
+ * parse them, answering the same 400 with the same errors, without loading zod at cold start (zod
+ * and the API shapes are a third of submit's init). test/unit/api/submissionRequest.test.ts holds
+ * the two to agreeing.
+ */
+export interface Submission {
+  idempotencyKey?: string;
+  /** The very object JSON.parse made: the form's schema judges it. */
+  data: Record<string, unknown>;
+  formVersion?: number;
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
+const MAX_FORM_VERSION = 1_000_000;
+
+const plainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** zod's `z.int().min(1).max(MAX_FORM_VERSION)`: its own safe-integer bounds come with their own issue. */
+function formVersionIssues(value: unknown): RequestIssue[] {
+  const path = ['formVersion'];
+  if (typeof value !== 'number' || !Number.isInteger(value)) return [{ path, keyword: 'invalid_type' }];
+  const issues: RequestIssue[] = [];
+  if (value < Number.MIN_SAFE_INTEGER) issues.push({ path, keyword: 'too_small' });
+  if (value < 1) issues.push({ path, keyword: 'too_small' });
+  if (value > Number.MAX_SAFE_INTEGER) issues.push({ path, keyword: 'too_big' });
+  if (value > MAX_FORM_VERSION) issues.push({ path, keyword: 'too_big' });
+  return issues;
+}
+
+export function submissionOf(headers: Record<string, unknown>, body: unknown): Submission {
+  const key = headers['idempotency-key'];
+  if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
+    throw malformedRequest('header', [{ path: ['idempotency-key'], keyword: typeof key === 'string' ? 'invalid_format' : 'invalid_type' }]);
+  }
+  if (!plainObject(body)) throw malformedRequest('body', [{ path: [], keyword: 'invalid_type' }]);
+  const issues: RequestIssue[] = [];
+  if (!plainObject(body.data)) issues.push({ path: ['data'], keyword: 'custom' });
+  if (body.formVersion !== undefined) issues.push(...formVersionIssues(body.formVersion));
+  if (Object.keys(body).some((name) => name !== 'data' && name !== 'formVersion')) issues.push({ path: [], keyword: 'unrecognized_keys' });
+  if (issues.length > 0) throw malformedRequest('body', issues);
+  return {
+    ...(key === undefined ? {} : { idempotencyKey: key }),
+    data: body.data as Record<string, unknown>,
+    ...(body.formVersion === undefined ? {} : { formVersion: body.formVersion as number }),
+  };
+}
