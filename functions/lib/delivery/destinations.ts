@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { urlProblem, type AddressPolicy } from './addresses.ts';
 import { DELIVERY_BACKOFF, type BackoffPolicy } from './backoff.ts';
 import { publicJwkShape, type PublicJwk } from './jwe.ts';

@@ -1,5 +1,5 @@
 import { CompactEncrypt, importJWK, type JWK } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * End-to-end encryption to the destination: a compact JWE (RFC 7516) with RSA-OAEP-256 key
