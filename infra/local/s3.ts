@@ -51,11 +51,19 @@ export interface LocalS3 {
   /** Object keys of a bucket (tests check that they carry no names). */
   keysOf(bucket: string): Promise<string[]>;
   /**
-   * Lets pages of these origins read (GET) the bucket's objects through presigned URLs, as the
-   * vault's CORS rule does in AWS (infra/constructs/attachments.ts): the console fetches a file.
+   * The bucket's CORS rule, as infra/constructs/attachments.ts sets it in AWS: the citizens' portals
+   * PUT uploads into quarantine (with the ticket's headers), the console GETs files from the vault,
+   * both through presigned URLs.
    */
-  allowReadsFrom(bucket: string, origins: readonly string[]): Promise<void>;
+  allowCors(bucket: string, rule: CorsRule): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface CorsRule {
+  readonly origins: readonly string[];
+  readonly methods: readonly ('GET' | 'PUT')[];
+  /** Request headers a preflight may name. */
+  readonly headers?: readonly string[];
 }
 
 export interface LocalS3Options {
@@ -144,9 +152,14 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       const listed = await server.store.listObjects(bucket, { maxKeys: 10_000 });
       return listed.objects.map((object) => object.key);
     },
-    async allowReadsFrom(bucket, origins) {
-      const rules = origins.map((origin) => `<AllowedOrigin>${origin.replace(/[<>&]/g, '')}</AllowedOrigin>`).join('');
-      const xml = `<CORSConfiguration><CORSRule>${rules}<AllowedMethod>GET</AllowedMethod><MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
+    async allowCors(bucket, rule) {
+      const element = (name: string) => (value: string) => `<${name}>${xmlText(value)}</${name}>`;
+      const xml =
+        '<CORSConfiguration><CORSRule>' +
+        rule.origins.map(element('AllowedOrigin')).join('') +
+        rule.methods.map(element('AllowedMethod')).join('') +
+        (rule.headers ?? []).map(element('AllowedHeader')).join('') +
+        '<MaxAgeSeconds>600</MaxAgeSeconds></CORSRule></CORSConfiguration>';
       await server.store.putSubresource(bucket, undefined, getConfigModel('cors').validate(xml));
     },
     stop: () => server.close(),

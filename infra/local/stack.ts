@@ -16,6 +16,7 @@ import { startStreamPollers, streamWorkersOf, type StreamHandler, type StreamWor
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
 import { createConsoleSite } from './console.ts';
+import { UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
 import { allowedOrigins, corsPolicy } from './cors.ts';
 import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.ts';
 import { startLocalKms } from './kms.ts';
@@ -282,9 +283,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
     );
 
-    // The console (served by the gateway) fetches attachments from the vault through presigned URLs.
+    // The console (served by the gateway) fetches attachments from the vault through presigned URLs;
+    // the portals of the allowed origins upload into quarantine (as the buckets' CORS rules in AWS).
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    await s3.allowReadsFrom(s3.buckets.vault, [apiUrl]);
+    await s3.allowCors(s3.buckets.vault, { origins: [apiUrl], methods: ['GET'] });
+    await s3.allowCors(s3.buckets.quarantine, { origins, methods: ['PUT'], headers: UPLOAD_HEADERS });
 
     let controlUrl: string | undefined;
     if (options.testControl) {

@@ -23,7 +23,7 @@ export interface Chromium {
 }
 
 /** A fresh profile per launch (playwright passes it as --user-data-dir), removed on close. */
-export async function launchChromium(): Promise<Chromium> {
+export async function launchChromium(extraArgs: readonly string[] = []): Promise<Chromium> {
   const profile = mkdtempSync(join(tmpdir(), 'egov-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
@@ -37,6 +37,7 @@ export async function launchChromium(): Promise<Chromium> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
     acceptDownloads: true,
     viewport: { width: 1280, height: 900 },
