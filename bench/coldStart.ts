@@ -127,8 +127,9 @@ function synthesize(outdir: string): Built[] {
     const variables = (template.Resources[logicalId]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     const env: Record<string, string> = { PATH: process.env.PATH ?? '', AWS_REGION: config.region, AWS_DEFAULT_REGION: config.region };
     for (const [name, value] of Object.entries(variables)) env[name] = typeof value === 'string' ? value : (PLACEHOLDERS[name] ?? resolved(value));
-    // Lambda's /var/task/forms is the bundle's own copy (bundling.ts copies schemas/forms there).
-    if (env.FORMS_DIR) env.FORMS_DIR = join(assetDir(fn), 'forms');
+    // Lambda's /var/task is the bundle's folder: the forms (bundling.ts copies them there) and the
+    // destinations file are the bundle's own copies.
+    for (const [name, value] of Object.entries(env)) if (value.startsWith('/var/task/')) env[name] = join(assetDir(fn), value.slice('/var/task/'.length));
     return { handler: name, clients, bundle: join(assetDir(fn), 'index.mjs'), floorBundle: join(assetDir(floor), 'index.mjs'), env };
   });
 }
