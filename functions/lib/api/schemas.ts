@@ -3,6 +3,7 @@ import { CASE_STATUSES, DELIVERY_STATES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES,
 import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 import { ATTACHMENT_ID, MEDIA_TYPES } from '#lib/attachments/fields.ts';
+import { SLUG_PATTERN, ULID_PATTERN } from './patterns.ts';
 import { ATTACHMENT_STATUSES, REJECTION_REASONS } from '#lib/attachments/model.ts';
 
 /**
@@ -19,14 +20,14 @@ export const formData = z.custom<Record<string, unknown>>(plainObject, { message
 
 // ---- ids, names and times ---------------------------------------------------------------------
 
-export const caseId = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/).meta({ description: 'ULID of the case: 26 characters of Crockford base32.' });
+export const caseId = z.string().regex(ULID_PATTERN).meta({ description: 'ULID of the case: 26 characters of Crockford base32.' });
 export const reference = z
   .string()
   .max(24)
   .regex(REFERENCE_PATTERN)
   .meta({ description: 'Short case reference a citizen quotes on the phone, e.g. `K7QM-4HXT-9CRB` (no 0, O, 1, I or L).' });
-export const formId = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/).meta({ description: 'Form id, e.g. `fischereischein`.' });
-export const office = z.string().regex(/^[a-z][a-z0-9-]{1,62}$/).meta({ description: 'Office (Cognito group) that handles the cases of a form.' });
+export const formId = z.string().regex(SLUG_PATTERN).meta({ description: 'Form id, e.g. `fischereischein`.' });
+export const office = z.string().regex(SLUG_PATTERN).meta({ description: 'Office (Cognito group) that handles the cases of a form.' });
 export const timestamp = z.iso.datetime({ precision: 3 }).meta({ description: 'RFC 3339 time in UTC with milliseconds.' });
 export const formVersion = z.int().min(1).meta({ description: 'Version of the form definition.' });
 
