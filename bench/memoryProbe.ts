@@ -20,8 +20,9 @@ export interface Fixtures {
   /** A case's reference and status token. */
   reference?: string;
   statusToken?: string;
-  /** The export's lower bound: the cases the memory run submitted, not the clerk-path bench's 10,000. */
+  /** The export's bounds: the few cases the memory run made first, not the clerk-path bench's 10,000 or the submit probe's 1,000. */
   exportFrom?: string;
+  exportTo?: string;
 }
 const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(56, 1)]);
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -82,7 +83,7 @@ function eventFor(i: number): { event: APIGatewayProxyEvent; expected: number } 
       return { event: apiEvent({ resource: '/status/{reference}', pathParameters: { reference: fixtures.reference ?? '' }, headers: { 'Status-Token': fixtures.statusToken ?? '' } }), expected: 200 };
     case 'exportCases':
       return {
-        event: apiEvent({ resource: '/cases/export', query: { office: 'ordnungsamt', formId: 'fischereischein', from: fixtures.exportFrom ?? '', format: 'csv' }, clerk }),
+        event: apiEvent({ resource: '/cases/export', query: { office: 'ordnungsamt', formId: 'fischereischein', from: fixtures.exportFrom ?? '', to: fixtures.exportTo ?? '', format: 'csv' }, clerk }),
         expected: 200,
       };
     default:
@@ -101,4 +102,6 @@ for (let i = 0; i < count; i++) {
     status = changed.status;
   }
 }
-process.stdout.write(String(process.resourceUsage().maxRSS * 1024));
+// What the 1,000 requests left behind once collected (--expose-gc): a leak would show here.
+(globalThis as { gc?: () => void }).gc?.();
+process.stdout.write(JSON.stringify({ peakRssBytes: process.resourceUsage().maxRSS * 1024, retainedHeapBytes: process.memoryUsage().heapUsed }));

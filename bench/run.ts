@@ -251,10 +251,16 @@ if (results.calls) {
 
 if (results.memory) {
   const mb = (bytes: number): string => `${(bytes / 1048576).toFixed(0)} MB`;
-  const rows = results.memory.functions.map((r) => [r.handler, mb(r.peakRssBytes), `${r.configuredMb} MB`, `${(r.share * 100).toFixed(0)} %`]);
+  const rows = results.memory.functions.map((r) => [
+    r.handler,
+    mb(r.peakRssBytes),
+    `${r.configuredMb} MB`,
+    `${(r.share * 100).toFixed(0)} %`,
+    `${(r.retainedHeapBytes / 1048576).toFixed(1)} MB`,
+  ]);
   sections.push(
-    `### Peak memory per function over ${results.memory.functions[0]?.requests ?? 0} requests (one process per function; Node alone: ${mb(results.memory.nodeBaselineBytes)})\n\n` +
-      table(['function', 'peak RSS', 'configured Lambda memory', 'share'], rows),
+    `### Peak memory per function over ${results.memory.functions[0]?.requests ?? 0} requests (one process per function, heap bounded by the configured memory; Node alone: ${mb(results.memory.nodeBaselineBytes)})\n\n` +
+      table(['function', 'peak RSS', 'configured Lambda memory', 'share', 'heap retained after a full GC'], rows),
   );
 }
 if (results.export) {
