@@ -20,7 +20,6 @@ interface S3rverStore {
   existsObject(bucket: string, key: string): Promise<boolean>;
   getObject(bucket: string, key: string): Promise<StoredObject | null>;
   deleteObject(bucket: string, key: string): Promise<void>;
-  listObjects(bucket: string, options: Record<string, unknown>): Promise<{ objects: { key: string }[] }>;
   putSubresource(bucket: string, key: string | undefined, config: unknown): Promise<void>;
 }
 interface S3rverInstance {
@@ -48,8 +47,6 @@ export const LOCAL_BUCKETS: LocalBuckets = { quarantine: 'egov-forms-quarantine'
 export interface LocalS3 {
   endpoint: string;
   buckets: LocalBuckets;
-  /** Object keys of a bucket (tests check that they carry no names). */
-  keysOf(bucket: string): Promise<string[]>;
   /**
    * The bucket's CORS rule, as infra/constructs/attachments.ts sets it in AWS: the citizens' portals
    * PUT uploads into quarantine (with the ticket's headers), the console GETs files from the vault,
@@ -148,10 +145,6 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
   return {
     endpoint: `http://127.0.0.1:${address.port}`,
     buckets,
-    async keysOf(bucket) {
-      const listed = await server.store.listObjects(bucket, { maxKeys: 10_000 });
-      return listed.objects.map((object) => object.key);
-    },
     async allowCors(bucket, rule) {
       const element = (name: string) => (value: string) => `<${name}>${xmlText(value)}</${name}>`;
       const xml =

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectTaggingCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { call, clerkToken, dynamodb, fixture, stackInfo } from '../support/api.ts';
 import { newMarker, plantMarkers } from '../support/markers.ts';
 import { submit } from '../support/submissions.ts';
@@ -13,6 +13,27 @@ const HOUSING = 'wohngeld';
 let alice: string;
 let stranger: string;
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** Every object key of both buckets (listed as an operator would). */
+async function bucketKeys(): Promise<{ vault: string[]; quarantine: string[] }> {
+  const { s3Endpoint, buckets, credentials, region } = stackInfo();
+  const store = new S3Client({ endpoint: s3Endpoint, region, credentials, forcePathStyle: true });
+  const keysOf = async (bucket: string): Promise<string[]> => {
+    const keys: string[] = [];
+    let token: string | undefined;
+    do {
+      const page = await store.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+      keys.push(...(page.Contents ?? []).map((object) => object.Key ?? ''));
+      token = page.NextContinuationToken;
+    } while (token);
+    return keys;
+  };
+  try {
+    return { vault: await keysOf(buckets.vault), quarantine: await keysOf(buckets.quarantine) };
+  } finally {
+    store.destroy();
+  }
+}
 
 /** A file whose name and content carry planted markers: neither may appear in a table or a log. */
 function markedFile(kind: 'pdf' | 'png' | 'jpeg', field: string, mediaType: string) {
@@ -89,9 +110,15 @@ describe('a PDF and a PNG: ticket → upload → clean → submit → clerk meta
       expect(fetched.body.equals(file.bytes)).toBe(true);
     }
 
-    // No file name or content in plaintext in any table; the vault's keys are the ids alone.
+    // No file name or content in plaintext in any table; the buckets' keys are the ids alone.
     const markers = [certificate.nameMarker, certificate.contentMarker, photo.nameMarker, photo.contentMarker];
     for (const table of Object.values(stackInfo().tables)) expect(await plaintextLeaks(table, markers)).toEqual([]);
+    const keys = await bucketKeys();
+    expect(keys.vault).toEqual(expect.arrayContaining([ticket.body.attachmentId, png.attachmentId]));
+    for (const key of [...keys.vault, ...keys.quarantine]) {
+      expect(key).toMatch(/^[0-9A-HJKMNP-TV-Z]{26}$/);
+      for (const marker of markers) expect(key).not.toContain(marker);
+    }
   });
 });
 
