@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { functions, functionsOf } from '../functions/functions.ts';
 import { memorySizeOf } from '../infra/constructs/functions.ts';
 import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
@@ -50,7 +51,9 @@ function probe(args: string[], configuredMb: number): Promise<{ peakRssBytes: nu
 
 function baseline(): Promise<number> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', 'process.stdout.write(String(process.resourceUsage().maxRSS * 1024))'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--input-type=module', '-e', `import { peakRssBytes } from ${JSON.stringify(pathToFileURL(join(PROJECT_ROOT, 'bench', 'peakRss.ts')).href)}; process.stdout.write(String(peakRssBytes()));`], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     child.once('error', reject);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { peakRssBytes } from './peakRss.ts';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { apiEvent, lambdaContext, submissionEvent } from '../test/support/events.ts';
 
@@ -104,4 +105,4 @@ for (let i = 0; i < count; i++) {
 }
 // What the 1,000 requests left behind once collected (--expose-gc): a leak would show here.
 (globalThis as { gc?: () => void }).gc?.();
-process.stdout.write(JSON.stringify({ peakRssBytes: process.resourceUsage().maxRSS * 1024, retainedHeapBytes: process.memoryUsage().heapUsed }));
+process.stdout.write(JSON.stringify({ peakRssBytes: peakRssBytes(), retainedHeapBytes: process.memoryUsage().heapUsed }));
