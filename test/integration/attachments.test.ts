@@ -18,6 +18,15 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 async function bucketKeys(): Promise<{ vault: string[]; quarantine: string[] }> {
   const { s3Endpoint, buckets, credentials, region } = stackInfo();
   const store = new S3Client({ endpoint: s3Endpoint, region, credentials, forcePathStyle: true });
+  // The SDK writes a bucket-level path as `/<bucket>/`; s3rver serves `/<bucket>`: sign that path.
+  store.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request as { path?: string };
+      if (typeof request.path === 'string' && /^\/[^/]+\/$/.test(request.path)) request.path = request.path.slice(0, -1);
+      return next(args);
+    },
+    { step: 'build', name: 'bucketPathWithoutSlash' },
+  );
   const keysOf = async (bucket: string): Promise<string[]> => {
     const keys: string[] = [];
     let token: string | undefined;
