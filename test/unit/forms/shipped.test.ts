@@ -18,6 +18,19 @@ const write = (dir: string, definition: Record<string, unknown>): void => {
   writeFileSync(join(dir, String(definition.id), `v${String(definition.version)}.json`), JSON.stringify(definition));
 };
 
+/** A checks loader that requires the file and records its name, in load order. */
+function recordingLoader(): { loaded: string[]; load: (file: string) => unknown } {
+  const required = createRequire(import.meta.url);
+  const loaded: string[] = [];
+  return {
+    loaded,
+    load: (file) => {
+      loaded.push(basename(file));
+      return required(file);
+    },
+  };
+}
+
 describe('the shipped forms', () => {
   it('validate every example of every version with the generated code, and refuse what the schema refuses', async () => {
     const shipped = tempDir('egov-shipped-');
@@ -81,14 +94,8 @@ describe('the shipped forms', () => {
     const shipped = tempDir('egov-shipped-');
     buildShippedForms(FORMS_DIR, shipped);
     const manifest = JSON.parse(readFileSync(join(shipped, BUILD_DIR, CHECKS_MANIFEST), 'utf8')) as ChecksManifest;
-    const required = createRequire(import.meta.url);
-    const loaded: string[] = [];
-    const { forms, validator } = await loadShippedForms(shipped, {
-      load: (file) => {
-        loaded.push(basename(file));
-        return required(file);
-      },
-    });
+    const { loaded, load } = recordingLoader();
+    const { forms, validator } = await loadShippedForms(shipped, { load });
     expect(Object.keys(manifest).sort()).toEqual(forms.all().map((form) => `${form.id}@${form.version}`).sort());
     expect(loaded).toEqual([]);
 
@@ -122,14 +129,8 @@ describe('the shipped forms', () => {
     const shipped = tempDir('egov-shipped-');
     buildShippedForms(source, shipped);
     expect(JSON.parse(readFileSync(join(shipped, BUILD_DIR, CHECKS_MANIFEST), 'utf8'))).toEqual({ 'testantrag@1': { validWithinLimits: false } });
-    const required = createRequire(import.meta.url);
-    const loaded: string[] = [];
-    const { forms, validator } = await loadShippedForms(shipped, {
-      load: (file) => {
-        loaded.push(basename(file));
-        return required(file);
-      },
-    });
+    const { loaded, load } = recordingLoader();
+    const { forms, validator } = await loadShippedForms(shipped, { load });
     const form = forms.get('testantrag')!;
     expect(validator.validate(form, { items: [1, 2, 3] })).toEqual([]);
     expect(validator.validate(form, { items: Array.from({ length: 6000 }, () => 1) }, 'en')).toEqual([
