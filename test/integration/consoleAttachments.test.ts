@@ -86,6 +86,8 @@ describe('attachments in the clerk console', () => {
       const views = page.locator('.timeline li', { hasText: 'Anlage abgerufen' });
       await views.nth(index).waitFor();
       expect(await views.count()).toBe(index + 1);
+      // The history names the file the clerk knows: its decrypted name, from the event's attachment id.
+      expect(await views.nth(index).textContent()).toContain(`(${file.fileName})`);
     }
     expect(page.url()).toBe(consoleUrl);
     const events = await call('GET', `/cases/${caseId}/events`, { headers: { authorization: `Bearer ${await clerkToken('fiona-files', ['ordnungsamt'])}` } });
