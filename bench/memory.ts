@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { functions, functionsOf } from '../functions/functions.ts';
@@ -7,6 +7,7 @@ import { memorySizeOf } from '../infra/constructs/functions.ts';
 import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
 import type { StackInfo } from '../infra/local/stack.ts';
 import { sampleOf } from '../test/support/forms.ts';
+import { fileOf, sha256Of } from '../test/support/uploads.ts';
 import type { Fixtures } from './memoryProbe.ts';
 
 /**
@@ -72,11 +73,11 @@ const submitted = async (apiUrl: string, body: string): Promise<string> => (awai
 
 /** A photo through ticket, upload and scan (the stack's scanner stand-in), until it is clean: its id. */
 async function cleanPhoto(apiUrl: string): Promise<string> {
-  const bytes = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), randomBytes(256)]);
+  const bytes = fileOf.png(randomBytes(256));
   const ticketAnswer = await fetch(`${apiUrl}/forms/fischereischein/attachments`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ field: '/photo', fileName: 'passbild.png', mediaType: 'image/png', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('base64') }),
+    body: JSON.stringify({ field: '/photo', fileName: 'passbild.png', mediaType: 'image/png', size: bytes.length, sha256: sha256Of(bytes) }),
   });
   const ticket = (await ticketAnswer.json()) as { attachmentId: string; upload: { url: string; headers: Record<string, string> } };
   if (ticketAnswer.status !== 201) throw new Error(`ticket answered ${ticketAnswer.status}`);

@@ -2,6 +2,7 @@ import { PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ATTACHMENT_ID } from '#lib/attachments/fields.ts';
 import { BINDING_BOUND, BINDING_TAG, objectKeyOf } from '#lib/attachments/upload.ts';
+import { caseIdOfPartition } from '#lib/cases/items.ts';
 import { FILE_PREFIX } from '#lib/cases/tables.ts';
 
 export interface KeepFilesDeps {
@@ -18,7 +19,8 @@ export function boundFileOf(record: DynamoDBRecord): { attachmentId: string; cas
   if (record.eventName !== 'INSERT' || !image?.sk?.S?.startsWith(FILE_PREFIX)) return undefined;
   const attachmentId = image.attachmentId?.S ?? '';
   if (!ATTACHMENT_ID.test(attachmentId)) return undefined;
-  return { attachmentId, caseId: (image.pk?.S ?? '').replace(/^CASE#/, '') };
+  const caseId = caseIdOfPartition(image.pk?.S);
+  return caseId === undefined ? undefined : { attachmentId, caseId };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { plainObject } from '#lib/api/patterns.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 
 /**
@@ -16,8 +17,6 @@ export interface Submission {
 
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 const MAX_FORM_VERSION = 1_000_000;
-
-const plainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** zod's `z.int().min(1).max(MAX_FORM_VERSION)`: its own safe-integer bounds come with their own issue. */
 function formVersionIssues(value: unknown): RequestIssue[] {

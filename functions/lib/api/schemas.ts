@@ -3,7 +3,7 @@ import { CASE_STATUSES, DELIVERY_STATES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES,
 import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 import { ATTACHMENT_ID, MEDIA_TYPES } from '#lib/attachments/fields.ts';
-import { SLUG_PATTERN, ULID_PATTERN } from './patterns.ts';
+import { plainObject, SLUG_PATTERN, ULID_PATTERN } from './patterns.ts';
 import { ATTACHMENT_STATUSES, REJECTION_REASONS } from '#lib/attachments/model.ts';
 
 /**
@@ -11,9 +11,6 @@ import { ATTACHMENT_STATUSES, REJECTION_REASONS } from '#lib/attachments/model.t
  * document (openapi.ts) is generated from them, so a response shape must describe exactly what its
  * handler sends.
  */
-
-const plainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Form data stays the very object JSON.parse made (no copy, no coercion): the form's schema judges it. */
 export const formData = z.custom<Record<string, unknown>>(plainObject, { message: 'data must be a JSON object' });

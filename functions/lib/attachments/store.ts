@@ -108,8 +108,11 @@ function readTicket(item: Item): Ticket {
  * lifecycle for unbound files may reach it.
  */
 export function bindableAt(ticket: Pick<Ticket, 'expiresAt'>, now: Date): boolean {
-  return ticket.expiresAt > Math.floor(now.getTime() / 1000) + BINDING_MARGIN_SECONDS;
+  return ticket.expiresAt > bindingDeadline(now);
 }
+
+/** The expiry (epoch seconds) a ticket must lie beyond to be bound at `now`. */
+const bindingDeadline = (now: Date): number => Math.floor(now.getTime() / 1000) + BINDING_MARGIN_SECONDS;
 
 export function createAttachmentStore(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()) {
   const key = (attachmentId: string): Item => ({ attachmentId: { S: attachmentId } });
@@ -174,7 +177,7 @@ export function createAttachmentStore(ddb: DynamoDBClient, tableName: string, no
             ':formId': { S: ticket.formId },
             ':field': { S: ticket.field },
             // bindableAt(), in the condition: the ticket must outlive the margin.
-            ':deadline': { N: String(Math.floor(now().getTime() / 1000) + BINDING_MARGIN_SECONDS) },
+            ':deadline': { N: String(bindingDeadline(now())) },
           },
         },
       };

@@ -16,6 +16,8 @@ export const NOTE_PREFIX = 'CASE#NOTE#';
 
 /** The partition of a case: its case item and its notes. */
 export const casePartition = (caseId: string): AttributeValue => ({ S: `CASE#${caseId}` });
+/** The case id of a case partition's key (casePartition's inverse); undefined for any other key. */
+export const caseIdOfPartition = (pk: string | undefined): string | undefined => (pk?.startsWith('CASE#') ? pk.slice('CASE#'.length) : undefined);
 export const caseItemKey = (caseId: string): Item => ({ pk: casePartition(caseId), sk: { S: 'CASE' } });
 export const referenceKey = (reference: string): Item => ({ pk: { S: `REF#${reference}` }, sk: { S: 'REF' } });
 
