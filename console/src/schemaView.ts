@@ -1,4 +1,5 @@
 import type { VNode } from 'preact';
+import { fieldLabel, isSchema as isObject, resolveRef as resolve, valueText, type Schema } from '../shared/schemaText.ts';
 import { html } from './html.ts';
 import { language, t } from './i18n.ts';
 
@@ -6,21 +7,9 @@ import { language, t } from './i18n.ts';
  * A case's data rendered from its form's JSON Schema: a property's `title` labels it (German, as
  * the forms define it; in English the property's own name, spelled out), nested objects become
  * groups with a heading, arrays lists, booleans yes/no. Values the schema does not describe are
- * shown too, labelled by their name, so nothing of the data is hidden.
+ * shown too, labelled by their name, so nothing of the data is hidden. Choices show their labels
+ * and dates the reader's format (../shared/schemaText.ts, shared with the portal).
  */
-type Schema = Record<string, unknown>;
-const isObject = (value: unknown): value is Schema => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function resolve(root: Schema, node: unknown): Schema {
-  let current: Schema = isObject(node) ? node : {};
-  for (let depth = 0; depth < 16 && typeof current.$ref === 'string' && current.$ref.startsWith('#/'); depth++) {
-    let target: unknown = root;
-    for (const token of current.$ref.slice(2).split('/')) target = isObject(target) ? target[token.replaceAll('~1', '/').replaceAll('~0', '~')] : undefined;
-    const { $ref: _ref, ...siblings } = current;
-    current = { ...(isObject(target) ? target : {}), ...siblings };
-  }
-  return current;
-}
 
 /** The schema of each property of an object schema, its conditional branches included. */
 function propertySchemas(root: Schema, schema: Schema): Map<string, Schema> {
@@ -37,23 +26,10 @@ function propertySchemas(root: Schema, schema: Schema): Map<string, Schema> {
   return found;
 }
 
-/** `familyName` → `Family name`. */
-export function spelledOut(name: string): string {
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/[_-]+/g, ' ').toLowerCase();
-  return words.charAt(0).toUpperCase() + words.slice(1);
-}
+export const labelOf = (name: string, schema: Schema): string => fieldLabel(name, schema, language());
 
-export function labelOf(name: string, schema: Schema): string {
-  const english = typeof schema['x-title-en'] === 'string' ? schema['x-title-en'] : spelledOut(name);
-  if (language() === 'en') return english;
-  return typeof schema.title === 'string' ? schema.title : spelledOut(name);
-}
-
-function scalar(value: unknown): string {
-  if (value === null || value === undefined || value === '') return t('empty');
-  if (typeof value === 'boolean') return value ? t('yes') : t('no');
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+function scalar(schema: Schema, value: unknown): string {
+  return valueText(schema, value, language(), { yes: t('yes'), no: t('no'), empty: t('empty') });
 }
 
 function valueView(root: Schema, schema: Schema, value: unknown, level: number): VNode | string {
@@ -61,11 +37,11 @@ function valueView(root: Schema, schema: Schema, value: unknown, level: number):
     const items = resolve(root, schema.items);
     if (value.length === 0) return t('empty');
     return html`<ol class="kern-list kern-list--number">
-      ${value.map((item, index) => html`<li key=${index}>${isObject(item) ? objectView(root, items, item, level + 1, `${t('item')} ${index + 1}`) : scalar(item)}</li>`)}
+      ${value.map((item, index) => html`<li key=${index}>${isObject(item) ? objectView(root, items, item, level + 1, `${t('item')} ${index + 1}`) : scalar(items, item)}</li>`)}
     </ol>`;
   }
   if (isObject(value)) return objectView(root, schema, value, level + 1);
-  return scalar(value);
+  return scalar(schema, value);
 }
 
 export function objectView(root: Schema, schema: Schema, data: Schema, level = 2, heading?: string): VNode {
