@@ -20,6 +20,8 @@ Secrets Manager, the HTTP gateway with the Lambda handlers), all on 127.0.0.1. P
   LOCAL_TEST_CONTROL=1       tests only: an endpoint that stops and restarts DynamoDB Local
   LOCAL_DYNAMODB_ALL_INTERFACES=1  tests only: run DynamoDB Local as a JRE without javac would
   LOCAL_QUEUE_VISIBILITY_SECONDS=N tests only: a failed queue message comes back after N seconds
+  LOCAL_WORKERS=off          measurements only: no stream and queue workers (in AWS they do not
+                             share the routes' CPU; npm run test:load -- --workers off)
   LOCAL_DELIVERY_BACKOFF='{"baseSeconds":1,"capSeconds":2,"retrySeconds":10}'
                              tests only: retry deliveries after seconds, not minutes (docs/delivery.md)`;
 
@@ -54,6 +56,7 @@ try {
     port,
     kmsFaults: process.env.LOCAL_KMS_FAULTS === '1',
     testControl: process.env.LOCAL_TEST_CONTROL === '1',
+    workers: process.env.LOCAL_WORKERS !== 'off',
     ...(process.env.LOCAL_QUEUE_VISIBILITY_SECONDS ? { queueVisibilityTimeoutSeconds: Number(process.env.LOCAL_QUEUE_VISIBILITY_SECONDS) } : {}),
     ...(process.env.LOCAL_DELIVERY_BACKOFF ? { deliveryBackoff: JSON.parse(process.env.LOCAL_DELIVERY_BACKOFF) as BackoffPolicy } : {}),
   });
