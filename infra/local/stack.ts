@@ -171,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataDir: options.dataDir,
       region: REGION,
       ...(options.queueVisibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds } : {}),
+      ...(options.deliveryBackoff ? { deliveryBackoff: options.deliveryBackoff } : {}),
     });
     stoppers.push(sqs.close);
     const ses = await startLocalSes();
