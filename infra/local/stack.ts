@@ -211,6 +211,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       HMAC_SECRET_ID: kms.secretId,
       FORMS_DIR: shippedForms,
       DELIVERY_CASES_TABLE: LOCAL_TABLES.cases,
+      CONFIRMATION_CASES_TABLE: LOCAL_TABLES.cases,
       DESTINATIONS_FILE: destinations.file,
       DELIVERIES_DEAD_LETTER_QUEUE_URL: sqs.queues.deliveries.deadLetterUrl,
       CORS_ALLOWED_ORIGINS: origins.join(','),

@@ -299,6 +299,14 @@ describe('the delivery worker', () => {
     expect(events).toHaveLength(0);
   });
 
+  it.each([1, 3])('sends nothing and decrypts nothing for an envelope of an unknown format (v %i): an integrity error, retried', async (v) => {
+    const unknown = { ...stored, envelope: { ...stored.envelope, v } };
+    const outcome = await createDeliver(deps({ cases: { load: async () => unknown } }))(summary.caseId, attempt(1));
+    expect(outcome).toMatchObject({ kind: 'retry', reason: 'IntegrityError' });
+    expect(sent).toHaveLength(0);
+    expect(events).toHaveLength(0);
+  });
+
   it('sends nothing to a destination whose host resolves to a private address', async () => {
     const destinations = parseDestinations({
       allowLoopbackHttp: false,
