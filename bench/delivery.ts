@@ -19,7 +19,6 @@ import { HEADERS, sign } from '#lib/delivery/signature.ts';
 import { createDeliveryState } from '#lib/delivery/state.ts';
 import { createVaultAttachments } from '#lib/delivery/vaultAttachments.ts';
 import { mapBounded } from '#lib/export/concurrency.ts';
-import { QUEUES } from '#lib/messaging/queues.ts';
 import { createDeliver } from '../functions/deliver/deliver.ts';
 import { functions } from '../functions/functions.ts';
 import { ensureLocalDestination } from '../infra/local/destinations.ts';
@@ -115,7 +114,6 @@ export async function deliveryBench(options: {
       destinations,
       signingSecrets: async () => destination.secret,
       attachments: createVaultAttachments({ kms, attachmentKeyId: stack.caseKeyArn, s3, vaultBucket: stack.buckets.vault }),
-      maxReceiveCount: QUEUES.deliveries.maxReceiveCount,
       post: async (url, to, headers, payload) => {
         sent.push({ headers, body: payload });
         return postOverHttp(url, to, headers, payload);

@@ -147,13 +147,15 @@ export const functions = {
   getStatus: { trigger: http('GET', '/status/{reference}', 'public'), needs: { cases: ['dynamodb:GetItem'], hmacSecret: true } },
   /**
    * The citizen's confirmation mail: decrypts the case (recorded first) to read the address, derives
-   * the status token, sends through SES; may set a failed message's visibility (backoff).
+   * the status token, sends through SES; may set a failed message's visibility (backoff); claims
+   * the case's confirmation first, so that copies of a message send one mail.
    */
   confirm: {
     trigger: { kind: 'queue', queue: 'confirmations', batchSize: 10 },
     needs: {
       caseKey: ['kms:Decrypt'],
       cases: ['dynamodb:Query'],
+      caseConfirmation: true,
       events: ['dynamodb:PutItem', 'dynamodb:Query'],
       hmacSecret: true,
       forms: true,

@@ -1,4 +1,5 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
+import { ulid } from 'ulid';
 import type { EventLog } from '#lib/cases/events.ts';
 import { contextOf, verifyStoredCase } from '#lib/cases/integrity.ts';
 import { CONFIRMATION_ACTOR } from '#lib/cases/model.ts';
@@ -6,6 +7,7 @@ import type { CaseStore } from '#lib/cases/store.ts';
 import { withDataKey } from '#lib/crypto/envelope.ts';
 import type { FormCatalogue } from '#lib/forms/catalogue.ts';
 import { addressAt } from '#lib/forms/confirmation.ts';
+import type { ConfirmationClaims } from '#lib/status/confirmationClaim.ts';
 import { confirmationMail, statusLink } from '#lib/status/confirmationMail.ts';
 import type { Mailer } from '#lib/status/mailer.ts';
 import type { StatusTokens } from '#lib/status/token.ts';
@@ -20,11 +22,13 @@ export interface Attempt {
   lastAttempt: boolean;
 }
 
-export type Outcome = 'sent' | 'already-sent' | 'no-confirmation' | 'no-address' | 'no-case' | 'rejected';
+/** `duplicate`: another copy of the message holds the case's confirmation (its claim's lease runs). */
+export type Outcome = 'sent' | 'already-sent' | 'duplicate' | 'no-confirmation' | 'no-address' | 'no-case' | 'rejected';
 
 export interface ConfirmDeps {
   cases: Pick<CaseStore, 'load'>;
   events: Pick<EventLog, 'append' | 'page'>;
+  claims: Pick<ConfirmationClaims, 'claim' | 'settle' | 'release'>;
   kms: KMSClient;
   caseKeyId: string;
   forms: FormCatalogue;
@@ -39,10 +43,12 @@ const PERMANENT = new Set(['MessageRejected', 'BadRequestException']);
 
 /**
  * The confirmation worker's story for one message: load the case; if its form names an e-mail
- * field and no confirmation was sent yet, record the decryption (actor `system:confirmation`),
- * decrypt and read the address, send the mail (no form data, the status link with the token) and
- * record `case.confirmation_sent`. A failure throws so that the queue retries; on the last attempt
- * it is first recorded as `case.confirmation_failed`. The address is never logged or stored.
+ * field and no confirmation was sent yet, claim the case's confirmation (one copy of a duplicated
+ * message wins, confirmationClaim.ts), record the decryption (actor `system:confirmation`),
+ * decrypt and read the address, send the mail (no form data, the status link with the token),
+ * settle the claim and, if the settle won, record `case.confirmation_sent`: one mail and one
+ * event per case. A failure gives the claim up and throws so that the queue retries; on the last
+ * attempt it is first recorded as `case.confirmation_failed`. The address is never logged or stored.
  */
 export function createConfirmation(deps: ConfirmDeps) {
   const now = () => (deps.now ?? (() => new Date()))().toISOString();
@@ -65,8 +71,11 @@ export function createConfirmation(deps: ConfirmDeps) {
     const pointer = form?.confirmation?.emailPointer;
     if (!form || !pointer) return 'no-confirmation';
     if (await alreadySent(summary.caseId)) return 'already-sent';
+    const claimId = ulid();
+    if (!(await deps.claims.claim(summary.caseId, claimId))) return 'duplicate';
 
     const fail = async (error: unknown): Promise<never> => {
+      await deps.claims.release(summary.caseId, claimId);
       if (attempt.lastAttempt) {
         await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_failed', actor: CONFIRMATION_ACTOR }, expiresAt);
       }
@@ -80,13 +89,18 @@ export function createConfirmation(deps: ConfirmDeps) {
         verifyStoredCase(key, stored, notes);
         return addressAt(JSON.parse(key.open('data', envelope).toString('utf8')), pointer);
       });
-      if (address === undefined) return 'no-address';
+      if (address === undefined) {
+        await deps.claims.settle(summary.caseId, claimId, 'no-address');
+        return 'no-address';
+      }
       const link = statusLink(deps.statusPageUrl, summary.reference, await deps.tokens.issue(summary.caseId));
       try {
         await deps.mailer.send({ to: address, ...confirmationMail(form, summary, link) });
       } catch (error) {
         if (error instanceof Error && PERMANENT.has(error.name)) {
-          await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_failed', actor: CONFIRMATION_ACTOR }, expiresAt);
+          if (await deps.claims.settle(summary.caseId, claimId, 'rejected')) {
+            await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_failed', actor: CONFIRMATION_ACTOR }, expiresAt);
+          }
           return 'rejected';
         }
         throw error;
@@ -94,7 +108,10 @@ export function createConfirmation(deps: ConfirmDeps) {
     } catch (error) {
       return fail(error);
     }
-    await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_sent', actor: CONFIRMATION_ACTOR }, expiresAt);
+    // The mail is out. The event follows a won settle only: a copy that took over an expired lease records it itself.
+    if (await deps.claims.settle(summary.caseId, claimId, 'sent')) {
+      await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_sent', actor: CONFIRMATION_ACTOR }, expiresAt);
+    }
     return 'sent';
   };
 }

@@ -10,6 +10,7 @@ import { QUEUES } from '#lib/messaging/queues.ts';
 import { dynamodb, kms, secretsManager } from '#lib/runtime/clients.ts';
 import { readConfig } from '#lib/runtime/config.ts';
 import { logger } from '#lib/runtime/logger.ts';
+import { createConfirmationClaims } from '#lib/status/confirmationClaim.ts';
 import { readMailSettings, sesMailer } from '#lib/status/mailer.ts';
 import { statusTokens } from '#lib/status/token.ts';
 import { functions } from '../functions.ts';
@@ -23,6 +24,7 @@ const { maxReceiveCount } = QUEUES.confirmations;
 const confirm = createConfirmation({
   cases: createCaseStore(dynamodb, config.CASES_TABLE, events),
   events,
+  claims: createConfirmationClaims(dynamodb, config.CONFIRMATION_CASES_TABLE),
   kms,
   caseKeyId: config.CASE_KEY_ID,
   forms: readFormCatalogue(config.FORMS_DIR),

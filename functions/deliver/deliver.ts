@@ -26,8 +26,6 @@ export interface DeliverDeps {
   destinations: DestinationsConfig;
   signingSecrets: SigningSecrets;
   attachments: AttachmentSource;
-  /** After this many receives the queue dead-letters the message itself: an attempt that fails then is the last anyway. */
-  maxReceiveCount: number;
   resolve?: Resolver;
   post?: typeof postOverHttp;
   now?: () => Date;
@@ -59,10 +57,10 @@ export function createDeliver(deps: DeliverDeps) {
 
   /**
    * An attempt is the last when the retry period (DestinationsConfig.backoff.retrySeconds, from the
-   * first receive) is over, or the queue would not hand the message out again.
+   * first receive) is over: by time, never by receive count (approximate in SQS, doubled locally);
+   * the queue's redrive limit leaves room for every attempt of the period (messaging/queues.ts).
    */
-  const isLast = ({ receiveCount, firstReceivedAt }: Attempt): boolean =>
-    receiveCount >= deps.maxReceiveCount || now().getTime() - firstReceivedAt >= deps.destinations.backoff.retrySeconds * 1000;
+  const isLast = ({ firstReceivedAt }: Attempt): boolean => now().getTime() - firstReceivedAt >= deps.destinations.backoff.retrySeconds * 1000;
 
   return async (caseId: string, attempt: Attempt): Promise<DeliveryOutcome> => {
     const { receiveCount } = attempt;
@@ -104,15 +102,18 @@ export function createDeliver(deps: DeliverDeps) {
       reason = error instanceof Error ? error.name : 'unknown error';
     }
 
+    // Copies of a message (SQS delivers at least once) may attempt the same delivery at once: the
+    // settle is conditional on the delivery still being this pending one, and only the copy whose
+    // settle won records the outcome, so there is one case.delivered (or case.delivery_failed).
     if (status !== undefined && status >= 200 && status < 300) {
+      if (!(await deps.deliveryState.settle(caseId, deliveryId, 'delivered'))) return { kind: 'skipped', reason: 'settled' };
       await deps.events.append(caseId, { at: now().toISOString(), type: 'case.delivered', actor: DELIVERY_ACTOR }, expiresAt);
-      await deps.deliveryState.settle(caseId, deliveryId, 'delivered');
       logger.info('case delivered', { caseId, deliveryId, office: summary.office, receiveCount });
       return { kind: 'delivered', deliveryId };
     }
     if (isLast(attempt)) {
+      if (!(await deps.deliveryState.settle(caseId, deliveryId, 'failed'))) return { kind: 'skipped', reason: 'settled' };
       await deps.events.append(caseId, { at: now().toISOString(), type: 'case.delivery_failed', actor: DELIVERY_ACTOR }, expiresAt);
-      await deps.deliveryState.settle(caseId, deliveryId, 'failed');
       logger.error('delivery failed for good', { caseId, deliveryId, office: summary.office, receiveCount, reason });
       return { kind: 'failed', reason };
     }

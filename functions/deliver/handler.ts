@@ -8,7 +8,6 @@ import { s3 } from '#lib/attachments/s3.ts';
 import { createDeliveryState } from '#lib/delivery/state.ts';
 import { queueWorker, receiveCountOf, retryAfter } from '#lib/messaging/batch.ts';
 import { caseMessageBody } from '#lib/messaging/message.ts';
-import { QUEUES } from '#lib/messaging/queues.ts';
 import { dynamodb, kms, secretsManager, sqs } from '#lib/runtime/clients.ts';
 import { readConfig } from '#lib/runtime/config.ts';
 import { functions } from '../functions.ts';
@@ -26,7 +25,6 @@ const deliver = createDeliver({
   destinations: loadDestinations(config.DESTINATIONS_FILE),
   signingSecrets: createSigningSecrets(secretsManager),
   attachments: createVaultAttachments({ kms, attachmentKeyId: config.ATTACHMENT_KEY_ID, s3, vaultBucket: config.VAULT_BUCKET }),
-  maxReceiveCount: QUEUES.deliveries.maxReceiveCount,
 });
 
 /**

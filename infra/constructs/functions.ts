@@ -65,6 +65,7 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queu
     vault: files.vault.bucketName,
     confirmationMail: JSON.stringify(mail.settings),
     caseDelivery: data.cases.tableName,
+    caseConfirmation: data.cases.tableName,
     destinations: DESTINATIONS_FILE_IN_LAMBDA,
     deliveriesDeadLetters: queues.deadLetters.deliveries.queueUrl,
   };

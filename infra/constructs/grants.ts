@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CASE_CONTEXT_KEYS, CASE_PURPOSE } from '#lib/crypto/envelope.ts';
 import { ATTACHMENT_CONTEXT_KEYS, ATTACHMENT_PURPOSE } from '#lib/attachments/sealing.ts';
+import { CONFIRMATION_CLAIM_ATTRIBUTES } from '#lib/status/confirmationClaim.ts';
 import { BUCKET_NEEDS, QUEUE_NEEDS, TABLE_NEEDS, type BucketNeed, type Needs, type QueueNeed, type TableNeed } from '#lib/runtime/needs.ts';
 
 /**
@@ -39,6 +40,9 @@ export const OBJECT_KEY_PATTERN = '?'.repeat(26);
 
 /** The only attributes the delivery role may write on a case item (functions/lib/delivery/state.ts), besides its key. */
 export const DELIVERY_WRITABLE_ATTRIBUTES = ['pk', 'sk', 'delivery', 'deliveryId'] as const;
+
+/** The only attributes the confirmation role may write on a case item (functions/lib/status/confirmationClaim.ts), besides its key. */
+export const CONFIRMATION_WRITABLE_ATTRIBUTES = ['pk', 'sk', ...CONFIRMATION_CLAIM_ATTRIBUTES] as const;
 
 const capitalized = (name: string): string => `${name[0]?.toUpperCase() ?? ''}${name.slice(1)}`;
 const sidOf = (need: TableNeed): string => `${capitalized(need)}Table`;
@@ -155,7 +159,26 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     );
   }
 
-  const tableActions: string[] = [...TABLE_NEEDS.flatMap((need) => needs[need] ?? []), ...(needs.caseDelivery ? ['dynamodb:UpdateItem'] : [])];
+  if (needs.caseConfirmation) {
+    // The claim on its confirmation mail and nothing else, on case items only.
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'ConfirmationWritesClaimOnly',
+        actions: ['dynamodb:UpdateItem'],
+        resources: [targets.tables.cases.tableArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...CONFIRMATION_WRITABLE_ATTRIBUTES] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] },
+        },
+      }),
+    );
+  }
+
+  const tableActions: string[] = [
+    ...TABLE_NEEDS.flatMap((need) => needs[need] ?? []),
+    ...(needs.caseDelivery || needs.caseConfirmation ? ['dynamodb:UpdateItem'] : []),
+  ];
   if (tableActions.length > 0) {
     // DynamoDB uses the at-rest key with the caller's rights: decrypting the table key on every
     // access, encrypting on writes. Only through DynamoDB, never as a direct KMS call.

@@ -9,7 +9,10 @@ import { mintToken } from './tokens.ts';
  * (esbuild, about a second), served with the same Content-Security-Policy the CloudFront distribution sends,
  * and the local user pool's sign-in page behind it: `POST /console/local-sign-in` mints an ID token
  * for the chosen clerk and offices, as `npm run token` does. Everything stays on 127.0.0.1, like
- * the token command that reads the same key from the data dir.
+ * the token command that reads the same key from the data dir. The sign-in answers only a JSON
+ * request whose `Host` and `Origin` are the stack's own address (`127.0.0.1:<port>`): a web page
+ * elsewhere cannot use it, not through a form (no JSON), nor with a name of its own that it
+ * rebinds to 127.0.0.1 (its `Host` and `Origin` name it).
  */
 export const CONSOLE_PATH = '/console';
 
@@ -42,6 +45,20 @@ const signInRequest = z.strictObject({
   /** Short-lived tokens for tests of what happens when a session expires. */
   ttlSeconds: z.int().min(5).max(3600).optional(),
 });
+
+/**
+ * Why a sign-in request is refused: not from the stack's own origin (403; DNS rebinding or another
+ * site), or not JSON (415; a cross-site form can send only form encodings and text/plain).
+ */
+function signInRefusal(req: IncomingMessage): { status: number; type: string; title: string } | undefined {
+  const own = `127.0.0.1:${req.socket.localPort}`;
+  if (req.headers.host !== own || req.headers.origin !== `http://${own}`) {
+    return { status: 403, type: 'forbidden', title: 'Only the console of this stack (http://127.0.0.1:<port>) may sign in' };
+  }
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType !== 'application/json') return { status: 415, type: 'unsupported-media-type', title: 'Send application/json' };
+  return undefined;
+}
 
 export type ConsoleSite = (req: IncomingMessage, res: ServerResponse, path: string, requestId: string) => Promise<boolean>;
 
@@ -86,6 +103,13 @@ export function createConsoleSite(dataDir: string, connect: readonly string[] = 
     }
     const name = path.slice(CONSOLE_PATH.length + 1) || 'index.html';
     if (method === 'POST' && name === 'local-sign-in') {
+      const refused = signInRefusal(req);
+      if (refused) {
+        req.resume();
+        res.writeHead(refused.status, { ...headers, 'Content-Type': 'application/problem+json; charset=utf-8', 'Cache-Control': 'no-store' });
+        res.end(JSON.stringify({ type: `urn:problem:${refused.type}`, title: refused.title, status: refused.status }));
+        return true;
+      }
       const parsed = signInRequest.safeParse(await readJson(req));
       if (!parsed.success) {
         res.writeHead(400, { ...headers, 'Content-Type': 'application/problem+json; charset=utf-8', 'Cache-Control': 'no-store' });

@@ -3,7 +3,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createRequestHandler } from 'local-aws-sqs';
-import { QUEUES, deadLetterQueueNameOf, queueNameOf } from '../../functions/lib/messaging/queues.ts';
+import type { BackoffPolicy } from '../../functions/lib/delivery/backoff.ts';
+import { QUEUES, deadLetterQueueNameOf, deliveriesMaxReceiveCount, queueNameOf } from '../../functions/lib/messaging/queues.ts';
 import { QUEUE_NEEDS, type QueueNeed } from '../../functions/lib/runtime/needs.ts';
 import { freePort } from './ports.ts';
 
@@ -37,6 +38,8 @@ export interface LocalSqsOptions {
   readonly region: string;
   /** Overrides every queue's visibility timeout (tests: retries in seconds instead of a minute). */
   readonly visibilityTimeoutSeconds?: number;
+  /** The deliveries' retry timing when it is not the stacks' (tests): the redrive limit follows it. */
+  readonly deliveryBackoff?: BackoffPolicy;
 }
 
 type JournalEntry = { op: 'send'; queue: string; id: string; body: string } | { op: 'delete'; id: string };
@@ -71,6 +74,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   const urlOf = (name: string) => `${endpoint}/${ACCOUNT}/${name}`;
   const initial = QUEUE_NEEDS.flatMap((need) => {
     const settings = QUEUES[need];
+    const maxReceiveCount = need === 'deliveries' && options.deliveryBackoff ? deliveriesMaxReceiveCount(options.deliveryBackoff) : settings.maxReceiveCount;
     const deadLetterName = deadLetterQueueNameOf(LOCAL_QUEUE_PREFIX, need);
     return [
       { QueueName: deadLetterName, Attributes: { MessageRetentionPeriod: 14 * 86_400 } },
@@ -79,7 +83,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
         Attributes: {
           VisibilityTimeout: options.visibilityTimeoutSeconds ?? settings.visibilityTimeoutSeconds,
           MessageRetentionPeriod: settings.retentionDays * 86_400,
-          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf(deadLetterName), maxReceiveCount: settings.maxReceiveCount }),
+          RedrivePolicy: JSON.stringify({ deadLetterTargetArn: arnOf(deadLetterName), maxReceiveCount }),
         },
       },
     ];

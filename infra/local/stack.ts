@@ -171,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       dataDir: options.dataDir,
       region: REGION,
       ...(options.queueVisibilityTimeoutSeconds !== undefined ? { visibilityTimeoutSeconds: options.queueVisibilityTimeoutSeconds } : {}),
+      ...(options.deliveryBackoff ? { deliveryBackoff: options.deliveryBackoff } : {}),
     });
     stoppers.push(sqs.close);
     const ses = await startLocalSes();
@@ -210,6 +211,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       HMAC_SECRET_ID: kms.secretId,
       FORMS_DIR: shippedForms,
       DELIVERY_CASES_TABLE: LOCAL_TABLES.cases,
+      CONFIRMATION_CASES_TABLE: LOCAL_TABLES.cases,
       DESTINATIONS_FILE: destinations.file,
       DELIVERIES_DEAD_LETTER_QUEUE_URL: sqs.queues.deliveries.deadLetterUrl,
       CORS_ALLOWED_ORIGINS: origins.join(','),

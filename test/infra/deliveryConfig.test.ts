@@ -45,6 +45,15 @@ describe('delivery destinations in the stage configuration', () => {
     ['https://10.0.0.8/inbox', /private/],
     ['https://169.254.169.254/latest', /private/],
     ['https://localhost/inbox', /this machine/],
+    // Issue 25, point 16: other spellings of this machine and of private hosts fail the synth as well.
+    ['https://localhost./inbox', /this machine/],
+    ['https://fachverfahren.kreis.example./inbox', /trailing dot/],
+    ['https://fachverfahren/inbox', /fully qualified/],
+    ['https://ip-10-0-0-7.eu-central-1.compute.internal/', /private network/],
+    ['https://127.1/', /private/],
+    ['https://0x7f000001/', /private/],
+    ['https://[::ffff:7f00:1]/', /private/],
+    ['https://[::127.0.0.1]/', /private/],
   ])('refuse the URL %s', (url, message) => {
     expect(() => load({ ordnungsamt: { url, publicKeyFile: 'good.jwk.json' } })).toThrow(message);
   });

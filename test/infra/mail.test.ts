@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { CfnResource } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
-import { actionMatches, allIdentityStatements, statementsOfRole, synthStage, type Resource, type Synthesized } from './synth.ts';
+import { CONFIRMATION_WRITABLE_ATTRIBUTES } from '../../infra/constructs/grants.ts';
+import { actionMatches, allIdentityStatements, resourceRefersTo, statementsOfRole, synthStage, type Resource, type Synthesized } from './synth.ts';
 
 // Citizens' confirmation mails in AWS (issue 16): the stage's sender identity, a configuration set,
 // bounces and complaints to an encrypted topic, and ses:SendEmail for the confirmation worker only,
@@ -55,6 +56,22 @@ describe('confirmation mail in AWS', () => {
     expect(statement?.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'keine-antwort@formulare.landkreis-musterstadt.de' } });
     const worker = statementsOfRole(prod.template, logicalId(prod.stack.functions.byName('confirm').role as never));
     expect(worker.some((s) => s.Action.some((a) => actionMatches(a, 'ses:SendEmail')))).toBe(true);
+  });
+
+  it('lets the confirmation worker write nothing on a case but the claim on its mail (one mail for duplicated messages)', () => {
+    const worker = statementsOfRole(prod.template, logicalId(prod.stack.functions.byName('confirm').role as never));
+    const cases = logicalId(prod.stack.data.cases);
+    const writes = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:TransactWriteItems'].flatMap((action) =>
+      worker.filter((s) => s.Effect === 'Allow' && s.Action.some((a) => actionMatches(a, action)) && resourceRefersTo(s, cases)),
+    );
+    expect(writes).toHaveLength(1);
+    expect(writes[0]!.Action).toEqual(['dynamodb:UpdateItem']);
+    expect(writes[0]!.Condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'confirmation', 'confirmationClaim', 'confirmationLease'] },
+      StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE'] },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] },
+    });
+    expect([...CONFIRMATION_WRITABLE_ATTRIBUTES]).toEqual(['pk', 'sk', 'confirmation', 'confirmationClaim', 'confirmationLease']);
   });
 
   it('tells the worker its sender, configuration set and status page, and no other function', () => {

@@ -188,6 +188,28 @@ describe('storage refuses what the ticket does not allow', () => {
   });
 });
 
+describe('the ticket refuses a file name with control characters (issue 25, point 14)', () => {
+  it.each([
+    ['a right-to-left override (U+202E, "rechnung\u202Egpj.exe" shows as "rechnungexe.jpg")', 'rechnung\u202Egpj.exe'],
+    ['a left-to-right isolate (U+2066)', 'a\u2066b.jpg'],
+    ['a zero-width space (U+200B)', 'pass\u200Bbild.jpg'],
+    ['a byte order mark (U+FEFF)', '\uFEFFpassbild.jpg'],
+    ['a soft hyphen (U+00AD)', 'pass\u00ADbild.jpg'],
+    ['a line separator (U+2028)', 'pass\u2028bild.jpg'],
+    ['a C0 control (U+0007)', 'pass\u0007bild.jpg'],
+    ['a C1 control (U+0085)', 'pass\u0085bild.jpg'],
+  ])('answers 400 malformed-request for %s', async (_name, fileName) => {
+    const answer = await requestTicket(FISHING, { field: '/photo', fileName, mediaType: 'image/jpeg', bytes: fileOf.jpeg() });
+    expect(answer.status).toBe(400);
+    expect(answer.body.type).toBe('urn:problem:malformed-request');
+  });
+
+  it('takes a name in any script, with spaces and dashes', async () => {
+    const answer = await requestTicket(FISHING, { field: '/photo', fileName: 'Passbild – Çağrı Ölçer 写真.jpg', mediaType: 'image/jpeg', bytes: fileOf.jpeg() });
+    expect(answer.status).toBe(201);
+  });
+});
+
 describe('the ticket checks the field', () => {
   it.each([
     ['a field that takes no file', { field: '/applicant/familyName' }, '/field'],

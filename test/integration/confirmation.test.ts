@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { call, clerkToken, stackInfo } from '../support/api.ts';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { call, clerkToken, local, stackInfo } from '../support/api.ts';
 import { formCatalogue, sampleOf } from '../support/forms.ts';
 import { leaksIn, newMarker, plantMarkers } from '../support/markers.ts';
 
@@ -115,5 +116,46 @@ describe('confirmation mail', () => {
     const output = readFileSync(join(stackInfo().dataDir, 'stack-output.log'), 'utf8');
     expect(output).toContain('confirmation'); // the worker did log (its outcome), so the check can fail
     expect(leaksIn(output, [address, marker, submitted.statusToken])).toEqual([]);
+  });
+});
+
+describe('duplicated messages (SQS delivers at least once)', () => {
+  it('send one mail and record one case.confirmation_sent, however many copies arrive in one batch', async () => {
+    const duplicated = `${newMarker('Dp').toLowerCase()}@example.de`;
+    plantMarkers([duplicated]);
+    const copyData = sampleOf(form!.id, form!.version);
+    setAt(copyData, form!.confirmation!.emailPointer, duplicated);
+    const answer = await call('POST', `/forms/${form!.id}/submissions`, { body: { data: copyData } });
+    expect(answer.status).toBe(201);
+    const caseId = answer.body.caseId as string;
+    // Five more copies of the case's message at once, beside the one the dispatch worker sends: one receive takes them together.
+    const sqs = new SQSClient({ ...local(), endpoint: stackInfo().sqsEndpoint });
+    const sent = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: stackInfo().queues.confirmations.url,
+        Entries: Array.from({ length: 5 }, (_, index) => ({ Id: String(index), MessageBody: JSON.stringify({ caseId }) })),
+      }),
+    );
+    sqs.destroy();
+    const copies = (sent.Successful ?? []).map((entry) => entry.MessageId!);
+    expect(copies).toHaveLength(5);
+    // Done when the worker let every copy go (the local queue journals each delete).
+    const journal = join(stackInfo().dataDir, 'sqs-journal.jsonl');
+    await until('every copy handled', async () => {
+      const deleted = new Set(
+        readFileSync(journal, 'utf8')
+          .split('\n')
+          .filter((line) => line.includes('"op":"delete"'))
+          .map((line) => (JSON.parse(line) as { id: string }).id),
+      );
+      return copies.every((id) => deleted.has(id)) ? true : undefined;
+    });
+    const token = await clerkToken('confirm-reader', [form!.office]);
+    const events = await until('case.confirmation_sent', async () => {
+      const items = (await call('GET', `/cases/${caseId}/events`, { headers: { authorization: `Bearer ${token}` } })).body.items as { type: string }[];
+      return items.some((event) => event.type === 'case.confirmation_sent') ? items : undefined;
+    });
+    expect(events.filter((event) => event.type === 'case.confirmation_sent')).toHaveLength(1);
+    expect(await mailsTo(duplicated)).toHaveLength(1);
   });
 });

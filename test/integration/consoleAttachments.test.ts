@@ -22,14 +22,22 @@ const failedRequests: string[] = [];
 let caseId: string;
 let reference: string;
 const attachmentIds: string[] = [];
-const files: { fileName: string; bytes: Buffer; mediaType: string }[] = [];
+/** `savedAs`: the name the download gets, with an extension that matches the verified media type. */
+const files: { fileName: string; bytes: Buffer; mediaType: string; savedAs: string }[] = [];
 
 beforeAll(async () => {
   const nameMarker = newMarker('Fn');
   const contentMarker = newMarker('Fc');
   plantMarkers([nameMarker, contentMarker]);
-  const certificate = { field: '/examCertificate', fileName: `Prüfungszeugnis ${nameMarker}.pdf`, mediaType: 'application/pdf', bytes: fileOf.pdf(`zeugnis ${contentMarker}`) };
-  const photo = { field: '/photo', fileName: `passbild-${nameMarker}.png`, mediaType: 'image/png', bytes: fileOf.png() };
+  const certificate = {
+    field: '/examCertificate',
+    fileName: `Prüfungszeugnis ${nameMarker}.pdf`,
+    mediaType: 'application/pdf',
+    bytes: fileOf.pdf(`zeugnis ${contentMarker}`),
+    savedAs: `Prüfungszeugnis ${nameMarker}.pdf`,
+  };
+  // A PNG named as a program (issue 25, point 14): saved with the extension of what it was verified to be.
+  const photo = { field: '/photo', fileName: `passbild-${nameMarker}.exe`, mediaType: 'image/png', bytes: fileOf.png(), savedAs: `passbild-${nameMarker}.exe.png` };
   const ids: string[] = [];
   for (const file of [certificate, photo]) {
     const result = await uploaded(FISHING, file);
@@ -78,7 +86,7 @@ describe('attachments in the clerk console', () => {
     const consoleUrl = page.url();
     for (const [index, file] of files.entries()) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Herunterladen: ${file.fileName}` }).click()]);
-      expect(download.suggestedFilename()).toBe(file.fileName);
+      expect(download.suggestedFilename()).toBe(file.savedAs);
       const saved = readFileSync((await download.path())!);
       expect(saved.equals(file.bytes)).toBe(true);
       await page.getByRole('status').filter({ hasText: `Anlage heruntergeladen: ${file.fileName}` }).waitFor();

@@ -181,6 +181,39 @@ describe('a structurally damaged case item', () => {
   });
 });
 
+describe('an envelope of an unknown format (issue 25, point 17)', () => {
+  it.each([
+    ['the first format (v 1)', 'SET envelope.v = :v', { ':v': { N: '1' } } as Item],
+    ['a format this code does not know (v 3)', 'SET envelope.v = :v', { ':v': { N: '3' } } as Item],
+    ['another algorithm', 'SET envelope.alg = :v', { ':v': { S: 'AES-128-GCM' } } as Item],
+  ])('with %s is 500 integrity-error on read, change and events, and left out of an export, never its data', async (_, update, values) => {
+    const { caseId, marker } = await newCase();
+    const received = (await read(caseId)).body.receivedAt as string;
+    await tamper(caseId, update, values);
+    expectIntegrityError(await read(caseId), marker);
+    expectIntegrityError(await patch(caseId, { status: 'in_review' }, 1));
+    expectIntegrityError(await call('GET', `/cases/${caseId}/events`, { headers: bearer(ordnungsamt) }));
+    const to = new Date(Date.parse(received) + 1).toISOString();
+    const exported = await call('GET', `/cases/export?formId=fischereischein&from=${received}&to=${to}&format=json`, { headers: bearer(ordnungsamt) });
+    expect(exported.status).toBe(200);
+    expect(exported.text).not.toContain(caseId);
+    expect(exported.text).not.toContain(marker);
+  });
+
+  it('of a note (v 3) is 500 integrity-error on read', async () => {
+    const { caseId } = await newCase();
+    expect((await patch(caseId, { status: 'in_review', note: 'Zeugnis fehlt' }, 1)).status).toBe(200);
+    const [note] = await noteItems(caseId);
+    markTampered(caseId);
+    const client = dynamodb();
+    await client.send(new PutItemCommand({ TableName: stackInfo().tables.cases, Item: { ...note!, note: { M: { ...note!.note!.M!, v: { N: '3' } } } } }));
+    client.destroy();
+    const answer = await read(caseId);
+    expectIntegrityError(answer);
+    expect(answer.text).not.toContain('Zeugnis fehlt');
+  });
+});
+
 describe('an expired case (past expiresAt, not yet removed by TTL)', () => {
   it('is no longer listed, read, changed or its events shown', async () => {
     const { caseId } = await newCase();

@@ -4,6 +4,7 @@ import { readDraft, writeDraft } from '../drafts.ts';
 import { html } from '../html.ts';
 import { eventLabel, formatTime, language, statusLabel, t } from '../i18n.ts';
 import { objectView } from '../schemaView.ts';
+import { downloadName } from '../../../functions/lib/attachments/downloadName.ts';
 import { allowedTransitions, MAX_NOTE_CHARS, type CaseStatus } from '../../../functions/lib/cases/model.ts';
 
 interface Attachment {
@@ -142,7 +143,8 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
         if (!response.ok) throw new Error(`${t('downloadFailed')} (HTTP ${response.status})`);
         const bytes = await response.arrayBuffer();
         if ((await base64Sha256(bytes)) !== attachment.sha256) throw new Error(t('downloadCorrupt'));
-        save(new Blob([bytes], { type: attachment.mediaType }), attachment.fileName);
+        // Saved with an extension that matches the type the upload was verified as.
+        save(new Blob([bytes], { type: attachment.mediaType }), downloadName(attachment.fileName, attachment.mediaType));
         setMessage({ kind: 'success', text: `${t('downloadDone')}: ${attachment.fileName}` });
       } finally {
         await loadEvents();

@@ -149,8 +149,10 @@ export const attachmentTicketRequest = z.strictObject({
     .string()
     .min(1)
     .max(255)
-    .regex(/^[^\p{Cc}/\\]+$/u)
-    .meta({ description: 'The file\'s name as the citizen chose it (no path, no control characters); stored encrypted.' }),
+    // No control characters: C0/C1 (Cc), nor format and bidi controls (Cf: U+202E would show
+    // "gpj.exe" as "exe.jpg"; zero-width characters), nor line and paragraph separators.
+    .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\]+$/u)
+    .meta({ description: 'The file\'s name as the citizen chose it (no path, no control characters: no Unicode Cc, Cf (format and bidi controls such as U+202E), Zl or Zp); stored encrypted.' }),
   mediaType: z.string().min(1).max(100).meta({ description: 'One of the field\'s `x-attachment.mediaTypes`.' }),
   size: z.int().min(1).max(Number.MAX_SAFE_INTEGER).meta({ description: 'Bytes; at most the field\'s `x-attachment.maxBytes`.' }),
   sha256,

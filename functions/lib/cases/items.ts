@@ -1,6 +1,6 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CASE_STATUSES, DELIVERY_STATES, type CaseStatus, type CaseSummary } from './model.ts';
-import type { Envelope, SealedPart } from '#lib/crypto/envelope.ts';
+import { ALGORITHM, ENVELOPE_VERSION, type Envelope, type SealedPart } from '#lib/crypto/envelope.ts';
 import { IntegrityError } from '#lib/crypto/integrity.ts';
 import { casesTable, LIST_FILTERS, LIST_SHARDS, LIST_SORT_KEY, SUMMARY_ATTRIBUTE_TYPES, SUMMARY_ATTRIBUTES } from './tables.ts';
 
@@ -139,17 +139,29 @@ export function readSummary(item: Item): CaseSummary {
   return summary as unknown as CaseSummary;
 }
 
+/**
+ * The format of a sealed part: only the one this code writes. Another version or algorithm (an
+ * older format, or one changed in the table) is damage, on every route that reads the item, also
+ * those that read its structure only; opening it (envelope.ts) refuses it once more.
+ */
+function format(map: Item): { v: number; alg: string } {
+  const v = n(map, 'v');
+  const alg = s(map, 'alg');
+  if (v !== ENVELOPE_VERSION || alg !== ALGORITHM) throw new Error('stored item has an unknown envelope format');
+  return { v, alg };
+}
+
 export function readSealed(attribute: AttributeValue | undefined): SealedPart {
   const map = attribute?.M;
   if (!map) throw new Error('stored item lacks its ciphertext');
-  return { v: n(map, 'v'), alg: s(map, 'alg'), iv: bytes(map, 'iv'), tag: bytes(map, 'tag'), ct: bytes(map, 'ct') };
+  return { ...format(map), iv: bytes(map, 'iv'), tag: bytes(map, 'tag'), ct: bytes(map, 'ct') };
 }
 
 export function readEnvelope(attribute: AttributeValue | undefined, { withoutCiphertext = false } = {}): Envelope {
   const map = attribute?.M;
   if (!map) throw new Error('stored item lacks its envelope');
   const ct = withoutCiphertext ? new Uint8Array() : bytes(map, 'ct');
-  return { v: n(map, 'v'), alg: s(map, 'alg'), iv: bytes(map, 'iv'), tag: bytes(map, 'tag'), ct, kid: s(map, 'kid'), edk: bytes(map, 'edk') };
+  return { ...format(map), iv: bytes(map, 'iv'), tag: bytes(map, 'tag'), ct, kid: s(map, 'kid'), edk: bytes(map, 'edk') };
 }
 
 /** Runs a reader over an item of the case; any damage becomes an IntegrityError naming the case. */

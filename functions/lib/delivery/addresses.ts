@@ -27,11 +27,14 @@ for (const [network, prefix] of [
   notPublic.addSubnet(network, prefix, 'ipv4');
 }
 for (const [network, prefix] of [
-  ['::', 128], // unspecified
-  ['::1', 128], // loopback
+  ['::', 96], // unspecified, loopback and the deprecated IPv4-compatible form (::127.0.0.1 is ::7f00:1)
+  ['::ffff:0:0:0', 96], // IPv4-translated (SIIT): another spelling of an IPv4 address
   ['64:ff9b::', 96], // NAT64: would reach an IPv4 address we cannot check
+  ['64:ff9b:1::', 48], // local-use NAT64, the same
   ['100::', 64], // discard
+  ['2001::', 32], // Teredo: tunnels to an IPv4 address
   ['2001:db8::', 32], // documentation
+  ['2002::', 16], // 6to4: embeds an IPv4 address (2002:7f00:1:: is 127.0.0.1)
   ['fc00::', 7], // unique local
   ['fe80::', 10], // link-local
   ['ff00::', 8], // multicast
@@ -77,8 +80,26 @@ export function urlProblem(raw: string, policy: AddressPolicy): string | undefin
     return policy.allowLoopbackHttp && host === LOOPBACK_V4 ? undefined : `must be HTTPS${policy.allowLoopbackHttp ? ' (or http://127.0.0.1)' : ''}`;
   }
   if (url.protocol !== 'https:') return 'must be HTTPS';
-  if (isIP(host) !== 0 && !isPublicAddress(host)) return 'must not name a private, loopback or link-local address';
-  if (host === 'localhost' || host.endsWith('.localhost')) return 'must not name this machine';
+  // The URL parser has already turned every IPv4 spelling (127.1, 0x7f.1, 2130706433, 0177.0.0.1,
+  // a trailing dot) into dotted decimal, and IPv6 into its compressed form.
+  if (isIP(host) !== 0) return isPublicAddress(host) ? undefined : 'must not name a private, loopback or link-local address';
+  return nameProblem(host);
+}
+
+/**
+ * Names that are this machine, or resolve only inside a private network: localhost and its
+ * subdomains (RFC 6761), mDNS (.local), the private-use TLDs (.internal, AWS's *.compute.internal
+ * among them; .home.arpa; .localdomain, .lan, .intranet, .corp, .private), and a name of one label,
+ * which the resolver completes with the network's search domains.
+ */
+const PRIVATE_SUFFIXES = ['localhost', 'localdomain', 'local', 'internal', 'home.arpa', 'lan', 'intranet', 'corp', 'private'];
+
+function nameProblem(host: string): string | undefined {
+  // "localhost." is localhost; a trailing dot (the root label) is refused on any name.
+  const name = host.replace(/\.+$/, '');
+  if (PRIVATE_SUFFIXES.some((suffix) => name === suffix || name.endsWith(`.${suffix}`))) return 'must not name this machine or a private network';
+  if (name !== host) return 'must name its host without a trailing dot';
+  if (!host.includes('.')) return 'must name a fully qualified host (a name of one label may resolve to this machine or the private network)';
   return undefined;
 }
 

@@ -1,8 +1,9 @@
 /**
  * Retry timing of deliveries (API.md: exponential backoff for at least 24 hours, then the dead-letter
  * queue). Each failed attempt hides the message for `delaySeconds(attempt)` (the SQS visibility
- * timeout, at most 12 hours); the queue dead-letters it after `maxReceiveCount` receives, which
- * `receivesCovering` derives from the policy so that the attempts span the retry period.
+ * timeout, at most 12 hours); the worker itself decides, by time, that an attempt is the last.
+ * `receivesCovering` counts the attempts that span the retry period, from which the queue's own
+ * redrive limit is derived (functions/lib/messaging/queues.ts) so that it never comes first.
  */
 export interface BackoffPolicy {
   /** Delay after the first failed attempt. */
@@ -26,8 +27,8 @@ export function delaySeconds(policy: BackoffPolicy, attempt: number): number {
 }
 
 /**
- * The number of receives after which the queue may dead-letter a message: the first attempt at
- * once, then one attempt after each delay, until the delays add up to at least the retry period.
+ * The number of attempts that span the retry period: the first attempt at once, then one attempt
+ * after each delay, until the delays add up to at least the retry period (that attempt is the last).
  */
 export function receivesCovering(policy: BackoffPolicy): number {
   let waited = 0;

@@ -1,4 +1,4 @@
-import { DELIVERY_BACKOFF, receivesCovering } from '../delivery/backoff.ts';
+import { DELIVERY_BACKOFF, receivesCovering, type BackoffPolicy } from '../delivery/backoff.ts';
 import type { QueueNeed } from '../runtime/needs.ts';
 
 /**
@@ -17,14 +17,31 @@ export interface QueueSettings {
   readonly retentionDays: number;
 }
 
+/**
+ * Receives one delivery attempt may cost: one in SQS; two in `local-aws-sqs`, which counts the
+ * attempt's ChangeMessageVisibility (its backoff pause) as a receive too.
+ */
+export const RECEIVES_PER_ATTEMPT = 2;
+/** Receives the deliveries queue allows beyond the backoff's attempts: worker crashes (timeout, out of memory). */
+export const CRASH_RECEIVES = 4;
+
+/**
+ * The deliveries queue's `maxReceiveCount` for a backoff policy: every attempt of the retry period,
+ * at two receives each, plus the crashes; so the queue's redrive never moves a message before the
+ * worker's last attempt has recorded `case.delivery_failed` (docs/delivery.md has the arithmetic).
+ */
+export function deliveriesMaxReceiveCount(policy: BackoffPolicy): number {
+  return RECEIVES_PER_ATTEMPT * receivesCovering(policy) + CRASH_RECEIVES;
+}
+
 export const QUEUES: Readonly<Record<QueueNeed, QueueSettings>> = {
   deliveries: {
     description: "cases to deliver to their office's back-office system",
     visibilityTimeoutSeconds: 60,
     // Exponential backoff (the worker's retryAfter) for at least 24 hours, then the dead-letter queue (API.md).
     // The worker dead-letters a delivery itself once the retry period is over (functions/deliver/);
-    // the queue's own redrive, two receives later, only catches a worker that keeps crashing.
-    maxReceiveCount: receivesCovering(DELIVERY_BACKOFF) + 2,
+    // the queue's own redrive only catches a worker that keeps crashing.
+    maxReceiveCount: deliveriesMaxReceiveCount(DELIVERY_BACKOFF),
     retentionDays: 14,
   },
   confirmations: {

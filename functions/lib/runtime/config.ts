@@ -14,6 +14,7 @@ export const CONFIG_OF_NEED = {
   hmacSecret: 'HMAC_SECRET_ID',
   forms: 'FORMS_DIR',
   caseDelivery: 'DELIVERY_CASES_TABLE',
+  caseConfirmation: 'CONFIRMATION_CASES_TABLE',
   destinations: 'DESTINATIONS_FILE',
   deliveriesDeadLetters: 'DELIVERIES_DEAD_LETTER_QUEUE_URL',
   deliveries: 'DELIVERIES_QUEUE_URL',

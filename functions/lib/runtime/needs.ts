@@ -42,6 +42,11 @@ export interface Needs {
    * the delivery state (`delivery`, `deliveryId`): functions/lib/delivery/state.ts.
    */
   readonly caseDelivery?: true;
+  /**
+   * Changes nothing of a case item but the claim on its confirmation mail (`confirmation`,
+   * `confirmationClaim`, `confirmationLease`): functions/lib/status/confirmationClaim.ts.
+   */
+  readonly caseConfirmation?: true;
   /** Ships the stage's delivery destinations with the function and reads their signing secrets. */
   readonly destinations?: true;
   /** Puts a delivery that failed for good on the deliveries' dead-letter queue (for a redrive). */

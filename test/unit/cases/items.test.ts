@@ -3,13 +3,13 @@ import { caseItem, listKeys, listPartition, noteItem, readCaseItem, readEnvelope
 import { IntegrityError } from '#lib/crypto/integrity.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
 import { casesTable, LIST_SHARDS, SUMMARY_ATTRIBUTES } from '#lib/cases/tables.ts';
-import type { Envelope } from '#lib/crypto/envelope.ts';
+import { ENVELOPE_VERSION, type Envelope } from '#lib/crypto/envelope.ts';
 import { sampleSummary } from '../../support/summaries.ts';
 
 const summary = sampleSummary();
 const bytes = (n: number, fill: number) => new Uint8Array(n).fill(fill);
 const mac = bytes(32, 9);
-const envelope: Envelope = { v: 1, alg: 'AES-256-GCM', iv: bytes(12, 1), tag: bytes(16, 2), ct: bytes(5, 3), kid: 'arn:aws:kms:eu-central-1:1:key/k', edk: bytes(40, 4) };
+const envelope: Envelope = { v: ENVELOPE_VERSION, alg: 'AES-256-GCM', iv: bytes(12, 1), tag: bytes(16, 2), ct: bytes(5, 3), kid: 'arn:aws:kms:eu-central-1:1:key/k', edk: bytes(40, 4) };
 
 describe('case items', () => {
   it('store the summary so that it reads back identical, with every summary attribute', () => {
@@ -31,6 +31,17 @@ describe('case items', () => {
 
   it('store the envelope so that it reads back identical', () => {
     expect(readEnvelope(caseItem(summary, envelope, 1, mac).envelope)).toEqual(envelope);
+  });
+
+  it.each([
+    ['an older version', { v: ENVELOPE_VERSION - 1 }],
+    ['a newer version', { v: ENVELOPE_VERSION + 1 }],
+    ['another algorithm', { alg: 'AES-128-GCM' }],
+  ])('refuse an envelope or a note of an unknown format (%s) as damage, also when read without the ciphertext', (_, change) => {
+    const item = caseItem(summary, { ...envelope, ...change }, 1, mac);
+    expect(() => readCaseItem(summary.caseId, item)).toThrow(IntegrityError);
+    expect(() => readCaseItem(summary.caseId, item, { withoutCiphertext: true })).toThrow(IntegrityError);
+    expect(() => readSealed(noteItem(summary.caseId, '01JDZ8Q6W4X3Y2Z1A0B9C8D7E6', summary.receivedAt, 'alice', { ...envelope, ...change }, 1).note)).toThrow('unknown envelope format');
   });
 
   it('carry one key for every list index, and the sort key', () => {
@@ -78,7 +89,7 @@ describe('case items', () => {
     const note = noteItem(summary.caseId, '01JDZ9AAAAAAAAAAAAAAAAAAAA', '2026-11-28T08:00:00.000Z', 'alice', envelope, 1);
     expect(note.pk).toEqual(caseItem(summary, envelope, 1, mac).pk);
     expect(note.sk?.S).toBe('CASE#NOTE#01JDZ9AAAAAAAAAAAAAAAAAAAA');
-    expect(readSealed(note.note)).toEqual({ v: 1, alg: 'AES-256-GCM', iv: envelope.iv, tag: envelope.tag, ct: envelope.ct });
+    expect(readSealed(note.note)).toEqual({ v: ENVELOPE_VERSION, alg: 'AES-256-GCM', iv: envelope.iv, tag: envelope.tag, ct: envelope.ct });
   });
 
   it('read back whole as the case they name, with their MAC and expiry', () => {

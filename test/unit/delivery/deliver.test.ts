@@ -53,6 +53,8 @@ afterAll(async () => {
 const NOW = new Date('2026-11-27T13:40:00.000Z');
 /** Attempt number n, of a message first received a minute ago. */
 const attempt = (receiveCount: number, firstReceivedAt = NOW.getTime() - 60_000) => ({ receiveCount, firstReceivedAt });
+/** An attempt after the retry period: the last. */
+const lastAttempt = attempt(14, NOW.getTime() - DELIVERY_BACKOFF.retrySeconds * 1000);
 
 interface Sent {
   url: string;
@@ -102,7 +104,6 @@ function deps(overrides: Partial<DeliverDeps> = {}): DeliverDeps {
     }),
     signingSecrets: async () => SECRET,
     attachments: noAttachments,
-    maxReceiveCount: 5,
     post: async (url, _to, headers, body) => {
       // The event that records the decryption is written before anything is sent.
       expect(events.map((event) => event.type)).toContain('case.viewed');
@@ -180,8 +181,8 @@ describe('the delivery worker', () => {
       'attachments',
       'signingSecrets',
       'post',
-      'events.append case.delivered',
       'deliveryState.settle',
+      'events.append case.delivered',
     ]);
   });
 
@@ -239,7 +240,7 @@ describe('the delivery worker', () => {
 
   it('records case.delivery_failed and delivery "failed" when the last attempt fails', async () => {
     answer = async () => ({ status: 400 });
-    expect(await createDeliver(deps())(summary.caseId, attempt(5))).toEqual({ kind: 'failed', reason: 'HTTP 400' });
+    expect(await createDeliver(deps())(summary.caseId, lastAttempt)).toEqual({ kind: 'failed', reason: 'HTTP 400' });
     expect(events.map((event) => event.type)).toEqual(['case.viewed', 'case.delivery_failed']);
     expect(state.delivery).toBe('failed');
   });
@@ -252,9 +253,28 @@ describe('the delivery worker', () => {
     expect(await createDeliver(deps())(summary.caseId, attempt(2, firstReceivedAt + 1000))).toMatchObject({ kind: 'retry' });
   });
 
+  it('records one case.delivered when copies of the message deliver the case at once: only the copy whose settle won', async () => {
+    const deliver = createDeliver(deps());
+    const outcomes = await Promise.all([deliver(summary.caseId, attempt(1)), deliver(summary.caseId, attempt(1)), deliver(summary.caseId, attempt(1))]);
+    expect(outcomes.filter((outcome) => outcome.kind === 'delivered')).toHaveLength(1);
+    expect(outcomes.filter((outcome) => outcome.kind === 'skipped')).toHaveLength(2);
+    expect(events.filter((event) => event.type === 'case.delivered')).toHaveLength(1);
+    // Every copy that decrypted says so; each sent the same delivery id, which the receiver recognises.
+    expect(new Set(sent.map((request) => request.headers['X-Delivery-Id']))).toEqual(new Set([state.deliveryId]));
+    expect(state.delivery).toBe('delivered');
+  });
+
+  it('records one case.delivery_failed when copies fail their last attempt at once', async () => {
+    answer = async () => ({ status: 500 });
+    const deliver = createDeliver(deps());
+    const outcomes = await Promise.all([deliver(summary.caseId, lastAttempt), deliver(summary.caseId, lastAttempt)]);
+    expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['failed', 'skipped']);
+    expect(events.filter((event) => event.type === 'case.delivery_failed')).toHaveLength(1);
+  });
+
   it('delivers after a redrive of a failed delivery, with the same delivery id', async () => {
     answer = async () => ({ status: 400 });
-    await createDeliver(deps())(summary.caseId, attempt(5));
+    await createDeliver(deps())(summary.caseId, lastAttempt);
     const failedId = state.deliveryId;
     answer = async () => ({ status: 204 });
     expect(await createDeliver(deps())(summary.caseId, attempt(1))).toEqual({ kind: 'delivered', deliveryId: failedId });
@@ -274,6 +294,14 @@ describe('the delivery worker', () => {
   it('sends nothing when the stored summary fails authentication', async () => {
     const tampered = { ...stored, summary: { ...summary, reference: 'AAAA-BBBB-CCCC' } };
     const outcome = await createDeliver(deps({ cases: { load: async () => tampered } }))(summary.caseId, attempt(1));
+    expect(outcome).toMatchObject({ kind: 'retry', reason: 'IntegrityError' });
+    expect(sent).toHaveLength(0);
+    expect(events).toHaveLength(0);
+  });
+
+  it.each([1, 3])('sends nothing and decrypts nothing for an envelope of an unknown format (v %i): an integrity error, retried', async (v) => {
+    const unknown = { ...stored, envelope: { ...stored.envelope, v } };
+    const outcome = await createDeliver(deps({ cases: { load: async () => unknown } }))(summary.caseId, attempt(1));
     expect(outcome).toMatchObject({ kind: 'retry', reason: 'IntegrityError' });
     expect(sent).toHaveLength(0);
     expect(events).toHaveLength(0);

@@ -4,7 +4,7 @@ import type { EventLog } from '#lib/cases/events.ts';
 import { summaryMessage } from '#lib/cases/integrity.ts';
 import type { CaseEvent, CaseSummary } from '#lib/cases/model.ts';
 import type { LoadedCase } from '#lib/cases/store.ts';
-import { sealNewCase } from '#lib/crypto/envelope.ts';
+import { IntegrityError, sealNewCase } from '#lib/crypto/envelope.ts';
 import type { Mail, Mailer } from '#lib/status/mailer.ts';
 import { statusTokens } from '#lib/status/token.ts';
 import { createConfirmation, type ConfirmDeps } from '../../../functions/confirm/confirm.ts';
@@ -74,9 +74,30 @@ function world(stored: LoadedCase | undefined, mailer?: Partial<Mailer>) {
     },
     page: async () => ({ items: [...events], last: undefined, more: false }),
   };
+  // The case item's claim, with DynamoDB's conditional semantics (confirmationClaim.ts).
+  let claim: { state: string; id?: string } | undefined;
+  const claims: ConfirmDeps['claims'] = {
+    claim: async (_caseId, id) => {
+      await Promise.resolve(); // a round trip: concurrent copies interleave here
+      if (claim) return false;
+      claim = { state: 'sending', id };
+      return true;
+    },
+    settle: async (_caseId, id, to) => {
+      if (claim?.state !== 'sending' || claim.id !== id) return false;
+      claim = { state: to };
+      return true;
+    },
+    release: async (_caseId, id) => {
+      if (claim?.state !== 'sending' || claim.id !== id) return false;
+      claim = undefined;
+      return true;
+    },
+  };
   const deps: ConfirmDeps = {
     cases: { load: async () => stored },
     events: log,
+    claims,
     kms: {
       send: async (command: object) => {
         order.push(`kms:${command.constructor.name}`);
@@ -95,7 +116,7 @@ function world(stored: LoadedCase | undefined, mailer?: Partial<Mailer>) {
       ...mailer,
     },
   };
-  return { confirm: createConfirmation(deps), events, sent, order };
+  return { confirm: createConfirmation(deps), events, sent, order, claimed: () => claim };
 }
 
 describe('confirmation worker', () => {
@@ -141,6 +162,35 @@ describe('confirmation worker', () => {
     expect(order).toEqual([]); // not even a decryption
   });
 
+  it('sends one mail and records one case.confirmation_sent when copies of the message arrive at once (one batch, or parallel workers)', async () => {
+    const { stored } = await storedCase();
+    const { confirm, events, sent, claimed } = world(stored);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })));
+    expect(outcomes.sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'sent']);
+    expect(sent).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'case.confirmation_sent')).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'case.viewed')).toHaveLength(1); // the copies that lost decrypted nothing
+    expect(claimed()).toEqual({ state: 'sent' });
+  });
+
+  it('gives its claim up when the send fails, so that the message\'s next delivery sends the mail', async () => {
+    const { stored } = await storedCase();
+    let down = true;
+    let mails = 0;
+    const { confirm, events, claimed } = world(stored, {
+      send: async () => {
+        if (down) throw Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' });
+        mails++;
+      },
+    });
+    await expect(confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).rejects.toThrow('throttled');
+    expect(claimed()).toBeUndefined();
+    down = false;
+    expect(await confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).toBe('sent');
+    expect(mails).toBe(1);
+    expect(events.filter((event) => event.type === 'case.confirmation_sent')).toHaveLength(1);
+  });
+
   it('throws on a failing send so that the queue retries, recording nothing but the decryption', async () => {
     const { stored } = await storedCase();
     const { confirm, events } = world(stored, { send: async () => Promise.reject(Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' })) });
@@ -175,6 +225,14 @@ describe('confirmation worker', () => {
     const { confirm, order } = world(undefined);
     expect(await confirm({ caseId: '01JD3ZK8Y2V7Q9W4X6T5R3M1NB' }, { lastAttempt: false })).toBe('no-case');
     expect(order).toEqual([]);
+  });
+
+  it.each([1, 3])('decrypts nothing and sends nothing for an envelope of an unknown format (v %i): an integrity error', async (v) => {
+    const { stored } = await storedCase();
+    const { confirm, sent, order } = world({ ...stored, envelope: { ...stored.envelope, v } });
+    await expect(confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).rejects.toBeInstanceOf(IntegrityError);
+    expect(sent).toEqual([]);
+    expect(order).not.toContain('kms:DecryptCommand');
   });
 
   it('sends nothing when the citizen gave no address (an optional field)', async () => {
