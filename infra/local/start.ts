@@ -4,7 +4,7 @@ import { dataDir } from './paths.ts';
 import { startLocalStack, type LocalStack } from './stack.ts';
 import type { BackoffPolicy } from '../../functions/lib/delivery/backoff.ts';
 
-// `npm start`: the whole backend on this machine, in the foreground, until SIGINT or SIGTERM.
+// `npm start`: the whole backend on this machine, in the foreground, until SIGINT, SIGTERM or SIGHUP.
 const USAGE = `usage: npm start [-- --help]
 
 Runs the whole backend on this machine in the foreground (DynamoDB Local, the local KMS and
@@ -47,6 +47,8 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// A closed terminal: DynamoDB Local runs in a process group of its own and would outlive us.
+process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
 try {
   starting = startLocalStack({
