@@ -1,11 +1,11 @@
 // The test commands as a developer uses them (README, "Running tests"): `npm run test:unit -- <path>`
 // runs that path alone, and a jest run with failures names the failing files and tests at its end.
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from '../../infra/local/paths.ts';
+import { runToEnd } from '../support/processes.ts';
 import { removeTempDirs, tempDir } from '../support/tempDirs.ts';
 
 afterAll(removeTempDirs);
@@ -13,16 +13,7 @@ afterAll(removeTempDirs);
 const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
 const REPORTER = fileURLToPath(new URL('../support/quietReporter.ts', import.meta.url));
 
-function run(command: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command[0]!, command.slice(1), { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
+const run = (command: string[], env: NodeJS.ProcessEnv = {}) => runToEnd(command[0]!, command.slice(1), { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '', ...env } });
 
 describe('npm run test:unit|test:integration|test:infra -- <path>', () => {
   it.each([

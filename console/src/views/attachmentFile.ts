@@ -2,6 +2,7 @@ import { html } from '../html.ts';
 import { fileSize } from '../fileSize.ts';
 import { language, t } from '../i18n.ts';
 
+/** An attachment of the case as the API answers it (API.md, `GET /cases/{caseId}`). */
 export interface Attachment {
   attachmentId: string;
   field: string;
