@@ -154,7 +154,7 @@ export class FormsStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.clerks.userPool.userPoolId, description: 'Cognito user pool of the clerks' });
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.clerks.client.userPoolClientId,
-      description: 'App client id for the clerks front end (SRP sign-in)',
+      description: 'App client id for the clerks front end (managed login with the console as callback, or SRP)',
     });
     new CfnOutput(this, 'CasesTableArn', { value: this.data.cases.tableArn, description: 'DynamoDB table of cases (with its list indexes)' });
     new CfnOutput(this, 'EventsTableArn', { value: this.data.events.tableArn, description: 'DynamoDB table of case events (append-only)' });

@@ -1,3 +1,6 @@
+import { formatDateTime } from '../shared/schemaText.ts';
+import { actorLabelIn, eventLabelIn } from './history.ts';
+
 /** Every string of the console in German and English. German is the default; the toggle switches. */
 export type Language = 'de' | 'en';
 
@@ -59,10 +62,7 @@ const strings = {
   caseTitle: { de: 'Vorgang', en: 'Case' },
   summary: { de: 'Übersicht', en: 'Summary' },
   formVersion: { de: 'Formularversion', en: 'Form version' },
-  version: { de: 'Bearbeitungsstand', en: 'Version' },
   data: { de: 'Angaben', en: 'Data' },
-  attachments: { de: 'Anlagen', en: 'Attachments' },
-  noAttachments: { de: 'Keine Anlagen.', en: 'No attachments.' },
   download: { de: 'Herunterladen', en: 'Download' },
   downloadDone: { de: 'Anlage heruntergeladen', en: 'Attachment downloaded' },
   downloadFailed: { de: 'Die Anlage konnte nicht geladen werden.', en: 'The attachment could not be loaded.' },
@@ -87,6 +87,9 @@ const strings = {
   },
   reload: { de: 'Neu laden', en: 'Reload' },
   events: { de: 'Verlauf', en: 'History' },
+  timesViewed: { de: 'Mal', en: 'times' },
+  fileOfField: { de: 'Datei', en: 'File' },
+  missingFile: { de: 'Datei nicht beim Vorgang gefunden', en: 'File not found with the case' },
   by: { de: 'von', en: 'by' },
   yes: { de: 'Ja', en: 'Yes' },
   no: { de: 'Nein', en: 'No' },
@@ -107,19 +110,6 @@ const STATUS_LABELS: Record<string, Record<Language, string>> = {
   closed: { de: 'Abgeschlossen', en: 'Closed' },
 };
 
-const EVENT_LABELS: Record<string, Record<Language, string>> = {
-  'case.received': { de: 'Eingegangen', en: 'Received' },
-  'case.viewed': { de: 'Angesehen', en: 'Viewed' },
-  'case.status_changed': { de: 'Status geändert', en: 'Status changed' },
-  'case.note_added': { de: 'Notiz hinzugefügt', en: 'Note added' },
-  'case.attachment_viewed': { de: 'Anlage abgerufen', en: 'Attachment downloaded' },
-  'case.exported': { de: 'Exportiert', en: 'Exported' },
-  'case.delivered': { de: 'An Fachverfahren übermittelt', en: 'Delivered to the back office' },
-  'case.delivery_failed': { de: 'Übermittlung fehlgeschlagen', en: 'Delivery failed' },
-  'case.confirmation_sent': { de: 'Eingangsbestätigung versandt', en: 'Confirmation sent' },
-  'case.confirmation_failed': { de: 'Eingangsbestätigung fehlgeschlagen', en: 'Confirmation failed' },
-};
-
 let current: Language = 'de';
 const listeners = new Set<() => void>();
 
@@ -138,11 +128,10 @@ export function onLanguageChange(listener: () => void): () => void {
 
 export const t = (key: StringKey): string => strings[key][current];
 export const statusLabel = (status: string): string => STATUS_LABELS[status]?.[current] ?? status;
-export const eventLabel = (type: string): string => EVENT_LABELS[type]?.[current] ?? type;
+export const eventLabel = (type: string): string => eventLabelIn(type, current);
+export const actorLabel = (actor: string): string => actorLabelIn(actor, current);
 
+/** A point in time as the administration reads it, in Berlin time: `17.04.2026, 13:35` / `17 April 2026, 13:35`. */
 export function formatTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime())
-    ? iso
-    : new Intl.DateTimeFormat(current === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(date);
+  return formatDateTime(iso, current, 'Europe/Berlin');
 }

@@ -91,7 +91,8 @@ export class Clerks extends Construct {
       // API (cognito-idp:AdminInitiateAuth), for an operator's smoke test (docs/operations.md).
       // TOTP is required either way.
       authFlows: { userSrp: true, adminUserPassword: true },
-      // No hosted UI or OAuth redirects: the front end signs in with SRP directly.
+      // No OAuth flows here; the console turns on managed login (authorization code + PKCE) with
+      // its own URL as the only callback (console.ts, allowSignIn).
       disableOAuth: true,
       preventUserExistenceErrors: true,
       enableTokenRevocation: true,

@@ -91,6 +91,8 @@ export class Mail extends Construct {
     if (!mail.senderIdentity.includes('@')) {
       this.identity.dkimRecords.forEach((record, index) => {
         new CfnOutput(this, `Dkim${index + 1}`, {
+          // The name docs/deploy.md gives, without the hash CDK appends to a nested output's id.
+          key: `MailDkim${index + 1}`,
           value: `${record.name} CNAME ${record.value}`,
           description: `DNS record ${index + 1} of 3 that verifies the sender domain ${mail.senderIdentity} (DKIM)`,
         });

@@ -54,8 +54,12 @@ export function launchDynamoDbLocal(options: { dbPath: string; port: number; tmp
   // Its temp files (sqlite's native library, when it unpacks one) stay in the data dir, and no
   // hsperfdata: a JVM that is killed leaves nothing in the system's temp dir.
   const java = [`-Djava.library.path=${native}`, `-Djava.io.tmpdir=${options.tmpDir}`, '-XX:-UsePerfData'];
+  // A process group of its own: Ctrl-C in a terminal signals the whole foreground group, and a JVM
+  // that went down with it would fail the workers still finishing their batches. The stack stops
+  // it last (dynamodb.ts; its exit handler and start.ts's signal handlers see to it).
+  const spawnOptions = { stdio: 'pipe', detached: true } as const;
   const child = launcher
-    ? spawn('java', [...java, '-cp', [launcher, classPath].join(delimiter), LAUNCHER, ...args], { stdio: 'pipe' })
-    : spawn('java', [...java, '-jar', join(home, 'DynamoDBLocal.jar'), ...args], { stdio: 'pipe' });
+    ? spawn('java', [...java, '-cp', [launcher, classPath].join(delimiter), LAUNCHER, ...args], spawnOptions)
+    : spawn('java', [...java, '-jar', join(home, 'DynamoDBLocal.jar'), ...args], spawnOptions);
   return { child, binding: launcher ? 'loopback' : 'all-interfaces' };
 }

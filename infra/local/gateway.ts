@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type { Route } from '../../functions/functions.ts';
+import { preferredLanguage } from '../../functions/lib/http/language.ts';
+import { INTEGRATION_FAILED_TITLE, PROBLEMS, problemDocument, type ProblemDetails, type ProblemSlug } from '../../functions/lib/http/problem.ts';
 import type { ConsoleSite } from './console.ts';
 import type { CorsPolicy } from './cors.ts';
 import type { RateLimiter } from './rateLimit.ts';
@@ -17,6 +19,11 @@ export type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => P
 export interface GatewayRoute extends Route {
   invoke: LambdaHandler;
 }
+
+const RATE_LIMITED_DETAIL = {
+  de: 'Zu viele Anfragen von dieser Adresse; bitte später erneut versuchen.',
+  en: 'Too many requests from this address; try again later.',
+};
 
 /** API Gateway's own payload limit; the handlers enforce the contract's 256 KiB. */
 const GATEWAY_MAX_BODY = 10 * 1024 * 1024;
@@ -37,14 +44,21 @@ function compile(route: GatewayRoute): Matcher {
   return { route, pattern: new RegExp(`^${source}$`), names };
 }
 
-function problem(res: ServerResponse, status: number, slug: string, title: string, requestId: string, extra: Record<string, string> = {}): void {
-  res.writeHead(status, {
+/**
+ * A problem the gateway answers itself, titled in the language the request asks for (API.md:
+ * German by default), as the handlers title theirs.
+ */
+function problem(req: IncomingMessage, res: ServerResponse, slug: ProblemSlug, requestId: string, extra: Record<string, string> = {}, details: ProblemDetails = {}): void {
+  res.writeHead(PROBLEMS[slug], {
     'Content-Type': 'application/problem+json; charset=utf-8',
     'Cache-Control': 'no-store',
     'X-Request-Id': requestId,
     ...extra,
   });
-  res.end(JSON.stringify({ type: `urn:problem:${slug}`, title, status }));
+  const language = preferredLanguage(req.headers['accept-language']);
+  const document = problemDocument(slug, language, details);
+  if (slug === 'unavailable') document.title = INTEGRATION_FAILED_TITLE[language];
+  res.end(JSON.stringify(document));
 }
 
 /** How much of a too-large body is still read (and dropped) so that the 413 reaches the client. */
@@ -124,7 +138,7 @@ export function createGateway(options: GatewayOptions): Server {
       // API Gateway answers the preflight of every resource itself (a mock integration, no authorizer).
       if (method === 'OPTIONS' && options.cors) {
         const known = options.local?.[url.pathname] !== undefined || matchers.some((matcher) => matcher.pattern.test(url.pathname));
-        if (!known) return problem(res, 404, 'not-found', 'Not found', requestId, cors);
+        if (!known) return problem(req, res, 'not-found', requestId, cors);
         res.writeHead(204, { 'X-Request-Id': requestId, ...options.cors.preflight(origin) });
         res.end();
         return;
@@ -141,25 +155,23 @@ export function createGateway(options: GatewayOptions): Server {
         const match = matcher.pattern.exec(url.pathname);
         if (match && matcher.names.length === specificity && matcher.route.method === method) found = { matcher, values: match.slice(1) };
       }
-      if (!found) return problem(res, 404, 'not-found', 'Not found', requestId, cors);
+      if (!found) return problem(req, res, 'not-found', requestId, cors);
       const { route } = found.matcher;
       const wait = options.rateLimits?.[route.handler]?.take(req.socket.remoteAddress ?? '');
       if (wait !== undefined) {
-        res.writeHead(429, { 'Content-Type': 'application/problem+json; charset=utf-8', 'Cache-Control': 'no-store', 'X-Request-Id': requestId, 'Retry-After': String(wait), ...cors });
-        res.end(JSON.stringify({ type: 'urn:problem:rate-limited', title: 'Too many requests', status: 429, detail: 'Too many requests from this address; try again later.' }));
-        return;
+        return problem(req, res, 'rate-limited', requestId, { 'Retry-After': String(wait), ...cors }, { detail: RATE_LIMITED_DETAIL });
       }
       const pathParameters: Record<string, string> = {};
       try {
         found.matcher.names.forEach((name, i) => (pathParameters[name] = decodeURIComponent(found.values[i] ?? '')));
       } catch {
-        return problem(res, 404, 'not-found', 'Not found', requestId, cors);
+        return problem(req, res, 'not-found', requestId, cors);
       }
 
       const body = await readBody(req);
       // The rest of the body is still on its way: the connection cannot carry another request, so
       // say so (Node then closes it) instead of resetting a socket the client thinks is reusable.
-      if (body === 'too-large') return problem(res, 413, 'payload-too-large', 'Payload too large', requestId, { ...cors, Connection: 'close' });
+      if (body === 'too-large') return problem(req, res, 'payload-too-large', requestId, { ...cors, Connection: 'close' });
 
       // Names are client input: collected in maps and turned into own properties, as the JSON
       // event API Gateway sends has them (`?__proto__=1` is a parameter, not a prototype).
@@ -177,7 +189,7 @@ export function createGateway(options: GatewayOptions): Server {
       let claims: Record<string, string> | undefined;
       if (route.access === 'clerk') {
         const payload = await options.verifyToken(req.headers.authorization);
-        if (!payload) return problem(res, 401, 'unauthorized', 'Unauthorized', requestId, cors);
+        if (!payload) return problem(req, res, 'unauthorized', requestId, cors);
         claims = authorizerClaims(payload);
       }
 
@@ -224,7 +236,7 @@ export function createGateway(options: GatewayOptions): Server {
       res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
     } catch {
       // What API Gateway answers when the integration fails: never the handler's error text.
-      if (!res.headersSent) problem(res, 503, 'unavailable', 'Service unavailable', requestId, cors);
+      if (!res.headersSent) problem(req, res, 'unavailable', requestId, cors);
       else res.destroy();
     }
   });

@@ -5,7 +5,7 @@ import { startLocalStack, type LocalStack } from './stack.ts';
 import type { BackoffPolicy } from '../../functions/lib/delivery/backoff.ts';
 import { USAGE } from './usage.ts';
 
-// `npm start`: the whole backend on this machine, in the foreground, until SIGINT or SIGTERM.
+// `npm start`: the whole backend on this machine, in the foreground, until SIGINT, SIGTERM or SIGHUP.
 const args = process.argv.slice(2);
 if (args.length > 0) {
   const help = args.every((arg) => arg === '--help' || arg === '-h');
@@ -30,6 +30,8 @@ async function shutdown(signal: string): Promise<void> {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+// A closed terminal: DynamoDB Local runs in a process group of its own and would outlive us.
+process.on('SIGHUP', () => void shutdown('SIGHUP'));
 
 try {
   starting = startLocalStack({

@@ -9,7 +9,7 @@ export const USAGE = `usage: npm start [-- --help]
 Runs the whole backend on this machine in the foreground (DynamoDB Local, the local KMS and
 Secrets Manager, the HTTP gateway with the Lambda handlers), all on 127.0.0.1. Prints
 "listening on http://127.0.0.1:<port>" when ready and writes <data dir>/stack.json; Ctrl-C
-(SIGINT) or SIGTERM stops everything. It takes no arguments; it is configured by environment:
+(SIGINT), SIGTERM or SIGHUP stops everything. It takes no arguments; it is configured by environment:
 
   PORT=3000                  the gateway's port (0: any free port)
   LOCAL_DATA_DIR=.local      where tables, key material and credentials are kept

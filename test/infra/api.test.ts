@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { routes } from '../../functions/functions.ts';
+import { INTEGRATION_FAILED_TITLE, problemTitle } from '../../functions/lib/http/problem.ts';
 import { BODY_RULES_COUNTED } from '../../infra/constructs/firewall.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
 
@@ -129,12 +130,13 @@ describe('REST API', () => {
     ['MISSING_AUTHENTICATION_TOKEN', '404', 'not-found'],
     ['DEFAULT_4XX', '400', 'malformed-request'],
     ['DEFAULT_5XX', '503', 'unavailable'],
-  ])('API Gateway answers %s itself as a %s problem+json %s', (type, status, slug) => {
+  ] as const)('API Gateway answers %s itself as a %s problem+json %s, titled in German (the default: its templates cannot read Accept-Language)', (type, status, slug) => {
+    const title = slug === 'unavailable' ? INTEGRATION_FAILED_TITLE.de : problemTitle(slug, 'de');
     dev.template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', {
       ResponseType: type,
       StatusCode: status,
       ResponseParameters: Match.objectLike({ 'gatewayresponse.header.Content-Type': "'application/problem+json'" }),
-      ResponseTemplates: { 'application/json': Match.stringLikeRegexp(`"type":"urn:problem:${slug}","title":"[^"]+","status":${status},`) },
+      ResponseTemplates: { 'application/json': Match.stringLikeRegexp(`"type":"urn:problem:${slug}","title":"${title}","status":${status},`) },
     });
   });
 

@@ -8,6 +8,7 @@ import { DELIVERY_BACKOFF, receivesCovering } from '#lib/delivery/backoff.ts';
 import { parseDestinations } from '#lib/delivery/destinations.ts';
 import { STAGES_DIR } from '../../infra/config.ts';
 import { DELIVERY_WRITABLE_ATTRIBUTES } from '../../infra/constructs/grants.ts';
+import { undocumentedOutputs } from './documentedOutputs.ts';
 import { actionMatches, resourceRefersTo, statementsOfRole, synthStage, type Statement, type Synthesized } from './synth.ts';
 
 // dev with one destination, as an operator would configure it.
@@ -31,6 +32,11 @@ const resources = () => dev.template.toJSON().Resources as Record<string, { Type
 const allowing = (statements: Statement[], action: string) => statements.filter((s) => s.Effect === 'Allow' && s.Action.some((a) => actionMatches(a, action)));
 
 describe('delivery infrastructure', () => {
+  it('outputs each destination\'s signing secret under a name docs/deploy.md gives', () => {
+    expect(Object.keys(dev.template.toJSON().Outputs as object).filter((name) => name.startsWith('DeliverySigningSecretArn'))).toHaveLength(1);
+    expect(undocumentedOutputs(dev)).toEqual([]);
+  });
+
   it('creates a KMS-encrypted signing secret per destination, its value generated, never in the template', () => {
     const secrets = Object.values(resources()).filter((r) => r.Type === 'AWS::SecretsManager::Secret' && r.Properties.Name === 'egov-forms/dev/delivery/ordnungsamt');
     expect(secrets).toHaveLength(1);

@@ -124,6 +124,8 @@ describe('the clerk console', () => {
     await page.getByRole('heading', { name: 'Cases' }).waitFor();
     await expect(page.locator('html').getAttribute('lang')).resolves.toBe('en');
     await page.getByRole('button', { name: 'Export CSV' }).waitFor();
+    // The message of the export before the switch speaks English now too.
+    await page.getByText('Export downloaded.').waitFor();
     await expectAccessible();
   });
 

@@ -9,7 +9,7 @@ import { submit } from '../support/submissions.ts';
 import { fileOf, uploaded } from '../support/uploads.ts';
 
 // A clerk downloads a case's attachments in the console, in a real headless Chromium against the
-// suite's local stack: the file is listed under its decrypted name, the download yields the very
+// suite's local stack: the file is shown at its field of the data under its decrypted name, the download yields the very
 // bytes the citizen uploaded, under that name, the console stays open and its timeline shows the
 // recorded view (case.attachment_viewed); axe finds nothing serious, the CSP refuses nothing.
 
@@ -73,11 +73,15 @@ describe('attachments in the clerk console', () => {
     await page.getByRole('heading', { name: 'Vorgänge' }).waitFor();
     await page.goto(`${stackInfo().apiUrl}/console/#/cases/${caseId}`);
     await page.getByRole('heading', { name: `Vorgang ${reference}` }).waitFor();
-    const listed = await page.locator('section[aria-labelledby="attachments-title"] li').allTextContents();
+    // Each file field of the data shows its file: name (the download button), type and size, never the internal id.
+    const data = page.locator('section[aria-labelledby="data-title"]');
+    const listed = await data.locator('.attachment-file').allTextContents();
     expect(listed).toHaveLength(2);
-    for (const file of files) {
-      await page.getByRole('button', { name: `Herunterladen: ${file.fileName}` }).waitFor();
-      expect(listed.some((text) => text.includes(file.fileName) && text.includes(file.mediaType))).toBe(true);
+    for (const [index, file] of files.entries()) {
+      await data.getByRole('button', { name: `Herunterladen: ${file.fileName}` }).waitFor();
+      const typeName = { 'application/pdf': 'PDF', 'image/png': 'PNG' }[file.mediaType];
+      expect(listed.some((text) => text.includes(file.fileName) && text.includes(`(${typeName}, `) && /\d+ (B|KB|MB)\)/.test(text))).toBe(true);
+      expect(await data.textContent()).not.toContain(attachmentIds[index]);
     }
     expect(await seriousViolations(page)).toEqual([]);
   });

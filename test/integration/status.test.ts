@@ -117,7 +117,11 @@ describe('rate limit of the status route (a stack of its own, limited to 3 a min
     expect(limited.status).toBe(429);
     expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expect(((await limited.json()) as { type: string }).type).toBe('urn:problem:rate-limited');
+    expect(await limited.json()).toMatchObject({ type: 'urn:problem:rate-limited', title: 'Zu viele Anfragen', status: 429 });
+    // Titled in the language asked for, as every other problem.
+    const english = await fetch(`${stack.info.apiUrl}/status/ABCD-EFGH-JKMN`, { headers: { 'Status-Token': 'x'.repeat(43), 'Accept-Language': 'en' } });
+    expect(english.status).toBe(429);
+    expect(await english.json()).toMatchObject({ type: 'urn:problem:rate-limited', title: 'Too many requests', status: 429 });
     // Other routes are not limited by it.
     expect((await fetch(`${stack.info.apiUrl}/forms`)).status).toBe(200);
   });

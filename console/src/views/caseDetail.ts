@@ -2,20 +2,13 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, getJson, request, SessionExpired } from '../api.ts';
 import { readDraft, writeDraft } from '../drafts.ts';
 import { html } from '../html.ts';
-import { eventLabel, formatTime, language, statusLabel, t } from '../i18n.ts';
+import type { CaseEvent } from '../history.ts';
+import { formatTime, language, statusLabel, t, type StringKey } from '../i18n.ts';
 import { objectView } from '../schemaView.ts';
 import { downloadName } from '../../../functions/lib/attachments/downloadName.ts';
+import { AttachmentFile, type Attachment } from './attachmentFile.ts';
+import { CaseHistory } from './caseHistory.ts';
 import { allowedTransitions, MAX_NOTE_CHARS, type CaseStatus } from '../../../functions/lib/cases/model.ts';
-
-interface Attachment {
-  attachmentId: string;
-  field: string;
-  fileName: string;
-  mediaType: string;
-  size: number;
-  /** Base64 SHA-256 of the bytes, as the citizen's upload declared and storage verified. */
-  sha256: string;
-}
 
 const base64Sha256 = async (bytes: ArrayBuffer): Promise<string> => {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -53,17 +46,22 @@ interface FormDetail {
   schema: Record<string, unknown>;
 }
 
-interface CaseEvent {
-  at: string;
-  type: string;
-  actor: string;
-  from?: string;
-  to?: string;
-  /** For `case.attachment_viewed`: the attachment id. */
-  detail?: string;
+/**
+ * What the console says: a string of its own (by key, so it follows a change of language), with
+ * what the moment adds (a file name), or a text the API answered (in the language asked for then).
+ */
+/** A download that went wrong, said in the console's words. */
+class DownloadFailure extends Error {
+  readonly key: StringKey;
+  readonly suffix: string;
+  constructor(key: StringKey, suffix = '') {
+    super(key);
+    this.key = key;
+    this.suffix = suffix;
+  }
 }
 
-type Message = { kind: 'success' | 'danger' | 'warning'; text: string; reload?: boolean };
+type Message = { kind: 'success' | 'danger' | 'warning'; key?: StringKey; text?: string; suffix?: string; reload?: boolean };
 
 /** One case: summary, data by its form's schema, attachments, notes, workflow and history. */
 export function CaseDetailView({ caseId }: { caseId: string }) {
@@ -76,8 +74,9 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
 
   const fail = (failure: unknown) => {
     if (failure instanceof SessionExpired) return;
-    if (failure instanceof ApiProblem && failure.status === 412) return setMessage({ kind: 'warning', text: t('conflict'), reload: true });
-    if (failure instanceof ApiProblem && failure.status === 404) return setMessage({ kind: 'danger', text: t('notFound') });
+    if (failure instanceof ApiProblem && failure.status === 412) return setMessage({ kind: 'warning', key: 'conflict', reload: true });
+    if (failure instanceof ApiProblem && failure.status === 404) return setMessage({ kind: 'danger', key: 'notFound' });
+    if (failure instanceof DownloadFailure) return setMessage({ kind: 'danger', key: failure.key, suffix: failure.suffix });
     setMessage({ kind: 'danger', text: failure instanceof Error ? failure.message : String(failure) });
   };
 
@@ -120,7 +119,7 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
       await request('PATCH', `/cases/${caseId}`, { body, headers: { 'If-Match': `"${found.detail.version}"` } });
       typeNote('');
       await load();
-      setMessage({ kind: 'success', text: t('saved') });
+      setMessage({ kind: 'success', key: 'saved' });
     } catch (failure) {
       fail(failure);
     } finally {
@@ -138,14 +137,14 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
       const { url } = await getJson<{ url: string }>(`/cases/${caseId}/attachments/${attachment.attachmentId}`);
       try {
         const response = await fetch(url, { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' }).catch(() => {
-          throw new Error(t('downloadFailed'));
+          throw new DownloadFailure('downloadFailed');
         });
-        if (!response.ok) throw new Error(`${t('downloadFailed')} (HTTP ${response.status})`);
+        if (!response.ok) throw new DownloadFailure('downloadFailed', ` (HTTP ${response.status})`);
         const bytes = await response.arrayBuffer();
-        if ((await base64Sha256(bytes)) !== attachment.sha256) throw new Error(t('downloadCorrupt'));
+        if ((await base64Sha256(bytes)) !== attachment.sha256) throw new DownloadFailure('downloadCorrupt');
         // Saved with an extension that matches the type the upload was verified as.
         save(new Blob([bytes], { type: attachment.mediaType }), downloadName(attachment.fileName, attachment.mediaType));
-        setMessage({ kind: 'success', text: `${t('downloadDone')}: ${attachment.fileName}` });
+        setMessage({ kind: 'success', key: 'downloadDone', suffix: `: ${attachment.fileName}` });
       } finally {
         await loadEvents();
       }
@@ -156,7 +155,7 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
 
   const alert = message
     ? html`<div class=${`kern-alert kern-alert--${message.kind}`} role=${message.kind === 'success' ? 'status' : 'alert'}>
-        <div class="kern-alert__body"><p class="kern-body">${message.text}</p>
+        <div class="kern-alert__body"><p class="kern-body">${message.key ? t(message.key) : message.text}${message.suffix ?? ''}</p>
           ${message.reload
             ? html`<button type="button" class="kern-btn kern-btn--secondary" onClick=${() => load().then(() => setMessage(undefined), fail)}><span class="kern-label">${t('reload')}</span></button>`
             : null}
@@ -176,6 +175,11 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
   // The events name a viewed file by its id; the clerk knows it by its (decrypted) name.
   const fileNameOf = (attachmentId: string): string =>
     detail.attachments?.find((attachment) => attachment.attachmentId === attachmentId)?.fileName ?? attachmentId;
+  // A file field of the data shows the file (name, type, size, download), never its internal id.
+  const fileView = (attachmentId: string) => {
+    const attachment = detail.attachments?.find((each) => each.attachmentId === attachmentId);
+    return attachment ? html`<${AttachmentFile} attachment=${attachment} onDownload=${download} />` : t('missingFile');
+  };
 
   return html`<section class="kern-container case" aria-labelledby="case-title">
     <p><a class="kern-link" href="#/">${t('backToList')}</a></p>
@@ -192,7 +196,6 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
           [t('updatedAt'), formatTime(detail.updatedAt)],
           [t('office'), detail.office],
           [t('formVersion'), String(detail.formVersion)],
-          [t('version'), String(detail.version)],
         ].map(
           ([key, value]) => html`<div class="kern-description-list-item" key=${key}>
             <dt class="kern-description-list-item__key">${key}</dt><dd class="kern-description-list-item__value" data-field=${key}>${value}</dd>
@@ -202,23 +205,7 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
     </section>
     <section aria-labelledby="data-title">
       <h2 id="data-title" class="kern-heading-medium">${t('data')}</h2>
-      ${objectView(form.schema, form.schema, detail.data, 2)}
-    </section>
-    <section aria-labelledby="attachments-title">
-      <h2 id="attachments-title" class="kern-heading-medium">${t('attachments')}</h2>
-      ${detail.attachments && detail.attachments.length > 0
-        ? html`<ul class="kern-list">
-            ${detail.attachments.map(
-              (attachment) => html`<li key=${attachment.attachmentId}>
-                <button type="button" class="kern-btn kern-btn--tertiary" onClick=${() => download(attachment)}
-                  aria-label=${`${t('download')}: ${attachment.fileName}`}>
-                  <span class="kern-label">${attachment.fileName}</span>
-                </button>
-                <span class="kern-body kern-body--muted"> (${attachment.mediaType}, ${Math.ceil(attachment.size / 1024)} KiB)</span>
-              </li>`,
-            )}
-          </ul>`
-        : html`<p class="kern-body">${t('noAttachments')}</p>`}
+      ${objectView(form.schema, form.schema, detail.data, 2, undefined, fileView)}
     </section>
     <section aria-labelledby="notes-title">
       <h2 id="notes-title" class="kern-heading-medium">${t('notes')}</h2>
@@ -250,17 +237,6 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
             )}
       </div>
     </section>
-    <section aria-labelledby="events-title">
-      <h2 id="events-title" class="kern-heading-medium">${t('events')}</h2>
-      <ol class="kern-list timeline">
-        ${events.map(
-          (item, index) => html`<li key=${index}>
-            <time datetime=${item.at}>${formatTime(item.at)}</time>: <strong>${eventLabel(item.type)}</strong>
-            ${item.from && item.to ? ` (${statusLabel(item.from)} → ${statusLabel(item.to)})` : ''}
-            ${item.type === 'case.attachment_viewed' && item.detail ? ` (${fileNameOf(item.detail)})` : ''} ${t('by')} ${item.actor}
-          </li>`,
-        )}
-      </ol>
-    </section>
+    <${CaseHistory} events=${events} fileNameOf=${fileNameOf} />
   </section>`;
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { request, getJson, ApiProblem, SessionExpired } from '../api.ts';
 import type { Session } from '../auth.ts';
 import { html } from '../html.ts';
-import { formatTime, language, statusLabel, t } from '../i18n.ts';
+import { formatTime, language, statusLabel, t, type StringKey } from '../i18n.ts';
 import { CASE_STATUSES } from '../../../functions/lib/cases/model.ts';
 import type { FormSummary } from '../main.ts';
 
@@ -36,8 +36,9 @@ export function CaseList({ session, forms, filters, onFilters }: Props) {
   const [draft, setDraft] = useState(filters);
   const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
   const [page, setPage] = useState<{ items: CaseSummary[]; nextCursor: string | null } | undefined>();
-  const [error, setError] = useState<string | undefined>();
-  const [notice, setNotice] = useState<string | undefined>();
+  // The console's own words by key, so they follow a change of language; the API's answers as text.
+  const [error, setError] = useState<{ key: StringKey } | { text: string } | undefined>();
+  const [notice, setNotice] = useState<StringKey | undefined>();
   const [range, setRange] = useState({ from: '', to: '' });
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
@@ -56,7 +57,7 @@ export function CaseList({ session, forms, filters, onFilters }: Props) {
     setPage(undefined);
     getJson<{ items: CaseSummary[]; nextCursor: string | null }>(`/cases?${query}`).then(
       (answer) => !stale && setPage(answer),
-      (failure: unknown) => !stale && !(failure instanceof SessionExpired) && setError((failure as Error).message),
+      (failure: unknown) => !stale && !(failure instanceof SessionExpired) && setError({ text: (failure as Error).message }),
     );
     return () => {
       stale = true;
@@ -73,7 +74,7 @@ export function CaseList({ session, forms, filters, onFilters }: Props) {
     event.preventDefault();
     setNotice(undefined);
     setError(undefined);
-    if (!filters.formId) return setError(t('exportNeedsForm'));
+    if (!filters.formId) return setError({ key: 'exportNeedsForm' });
     const query = new URLSearchParams({ office: filters.office, formId: filters.formId, format: 'csv' });
     // Whole days in Berlin time; `to` is the end of the chosen day.
     if (range.from) query.set('from', new Date(`${range.from}T00:00:00`).toISOString());
@@ -89,10 +90,10 @@ export function CaseList({ session, forms, filters, onFilters }: Props) {
       link.click();
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
-      setNotice(t('exportDone'));
+      setNotice('exportDone');
     } catch (failure) {
       if (failure instanceof SessionExpired) return;
-      setError(failure instanceof ApiProblem ? failure.message : String(failure));
+      setError({ text: failure instanceof ApiProblem ? failure.message : String(failure) });
     }
   };
 
@@ -114,7 +115,7 @@ export function CaseList({ session, forms, filters, onFilters }: Props) {
       ${select('filter-status', t('status'), draft.status, [['', t('all')], ...CASE_STATUSES.map((status): [string, string] => [status, statusLabel(status)])], (status) => setDraft({ ...draft, status }))}
       <div class="filters__action"><button type="submit" class="kern-btn kern-btn--primary"><span class="kern-label">${t('apply')}</span></button></div>
     </form>
-    ${error ? html`<div class="kern-alert kern-alert--danger" role="alert"><div class="kern-alert__body"><p class="kern-body">${error}</p></div></div>` : null}
+    ${error ? html`<div class="kern-alert kern-alert--danger" role="alert"><div class="kern-alert__body"><p class="kern-body">${'key' in error ? t(error.key) : error.text}</p></div></div>` : null}
     <div role="status" class="kern-sr-only">${page ? `${page.items.length} ${t('casesTitle')}` : t('loading')}</div>
     ${page === undefined
       ? html`<p class="kern-body">${t('loading')}</p>`
@@ -165,7 +166,7 @@ export function CaseList({ session, forms, filters, onFilters }: Props) {
         </div>
         <div class="filters__action"><button type="submit" class="kern-btn kern-btn--secondary" disabled=${officeForms.length === 0}><span class="kern-label">${t('exportButton')}</span></button></div>
       </form>
-      ${notice ? html`<div class="kern-alert kern-alert--success" role="status"><div class="kern-alert__body"><p class="kern-body">${notice}</p></div></div>` : null}
+      ${notice ? html`<div class="kern-alert kern-alert--success" role="status"><div class="kern-alert__body"><p class="kern-body">${t(notice)}</p></div></div>` : null}
     </section>
   </section>`;
 }

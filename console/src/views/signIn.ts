@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { signInLocally, signInWithCognito, type Session } from '../auth.ts';
 import type { ConsoleConfig } from '../config.ts';
 import { html } from '../html.ts';
-import { language, t } from '../i18n.ts';
+import { language, t, type StringKey } from '../i18n.ts';
 
 interface Props {
   config: ConsoleConfig;
@@ -15,7 +15,7 @@ interface Props {
 export function SignIn({ config, offices, expired, onSignedIn }: Props) {
   const [sub, setSub] = useState('alice');
   const [chosen, setChosen] = useState<string[]>(offices.slice(0, 1));
-  const [error, setError] = useState<string | undefined>();
+  const [error, setError] = useState<StringKey | undefined>(); // by key: it follows a change of language
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => heading.current?.focus(), []);
 
@@ -23,11 +23,11 @@ export function SignIn({ config, offices, expired, onSignedIn }: Props) {
     event.preventDefault();
     setError(undefined);
     if (config.auth.kind === 'cognito') return signInWithCognito(config.auth, language());
-    if (chosen.length === 0) return setError(t('chooseOffice'));
+    if (chosen.length === 0) return setError('chooseOffice');
     try {
       onSignedIn(await signInLocally(config.apiUrl, sub.trim(), chosen));
     } catch {
-      setError(t('signInFailed'));
+      setError('signInFailed');
     }
   };
   const toggle = (office: string) => setChosen(chosen.includes(office) ? chosen.filter((o) => o !== office) : [...chosen, office]);
@@ -35,7 +35,7 @@ export function SignIn({ config, offices, expired, onSignedIn }: Props) {
   return html`<section class="kern-container sign-in" aria-labelledby="sign-in-title">
     <h1 id="sign-in-title" class="kern-heading-large" tabindex="-1" ref=${heading}>${t('signInTitle')}</h1>
     ${expired ? html`<div class="kern-alert kern-alert--warning" role="alert"><div class="kern-alert__body"><p class="kern-body">${t('sessionExpired')}</p></div></div>` : null}
-    ${error ? html`<div class="kern-alert kern-alert--danger" role="alert"><div class="kern-alert__body"><p class="kern-body">${error}</p></div></div>` : null}
+    ${error ? html`<div class="kern-alert kern-alert--danger" role="alert"><div class="kern-alert__body"><p class="kern-body">${t(error)}</p></div></div>` : null}
     <form onSubmit=${submit} class="kern-stack">
       ${config.auth.kind === 'local'
         ? html`<p class="kern-body">${t('signInLocalIntro')}</p>

@@ -48,6 +48,20 @@ const TITLES: Record<ProblemSlug, Record<Language, string>> = {
   },
 };
 
+/**
+ * The title of what a gateway (API Gateway, or the local one) answers when the integration failed:
+ * unlike a handler's `unavailable`, it cannot know whether anything was stored.
+ */
+export const INTEGRATION_FAILED_TITLE: Readonly<Record<Language, string>> = {
+  de: 'Dienst vorübergehend nicht verfügbar',
+  en: 'Service temporarily unavailable',
+};
+
+/** A problem type's title in a language. */
+export function problemTitle(slug: ProblemSlug, language: Language): string {
+  return TITLES[slug][language];
+}
+
 export interface ProblemDetails {
   /** Human-readable explanation, free of citizen data. */
   readonly detail?: Partial<Record<Language, string>> | string;
