@@ -14,7 +14,9 @@ Secrets Manager, the HTTP gateway with the Lambda handlers), all on 127.0.0.1. P
 
   PORT=3000                  the gateway's port (0: any free port)
   LOCAL_DATA_DIR=.local      where tables, key material and credentials are kept
-  CORS_ORIGINS=<o1>,<o2>     browser origins allowed by CORS (default: the dev stage's corsOrigins)
+  STAGE=<name>               the administration's stage file infra/stages/<name>.json (default: cdk.json's
+                             context "stage", kreis-bergstrasse-dev); STAGE_FILE=<path> names another file
+  CORS_ORIGINS=<o1>,<o2>     browser origins allowed by CORS (default: the stage file's corsOrigins)
   POWERTOOLS_LOG_LEVEL=WARN  the handlers' log level
   LOCAL_KMS_FAULTS=1         tests only: fault injection on the local KMS (POST /_faults)
   LOCAL_TEST_CONTROL=1       tests only: an endpoint that stops and restarts DynamoDB Local
@@ -63,7 +65,7 @@ try {
       'warning: no JDK (javac) found, so DynamoDB Local listens on every interface; only the stack\'s random access key keeps network callers out of the data. Install openjdk-17-jdk-headless to bind it to 127.0.0.1.\n',
     );
   }
-  if (!stopping) process.stdout.write(`listening on ${stack.info.apiUrl}\n`);
+  if (!stopping) process.stdout.write(`stage ${stack.info.stage.name} (${stack.info.stage.file})\nlistening on ${stack.info.apiUrl}\n`);
 } catch (error) {
   process.stderr.write(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
