@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { defaultStageName, loadStageConfig, officeIds, stageNames } from '../config.ts';
 
 /**
- * Clerk accounts: `npm run clerk -- add --email a@b.de --office ordnungsamt [--stage kreis-bergstrasse-prod]`.
+ * Clerk accounts: `npm run clerk -- add --email a@b.de --office <office id> [--stage <stage file name>]`.
  *
  * Creates the Cognito user (e-mail as user name, marked verified; Cognito mails a temporary
  * password) and puts it into the office's group. Adding an existing clerk to a further office

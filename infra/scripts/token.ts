@@ -3,7 +3,7 @@ import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
 import { dataDir, formsDir } from '../local/paths.ts';
 import { mintToken } from '../local/tokens.ts';
 
-// `npm run -s token -- --sub alice --office ordnungsamt [--office jugendamt] [--ttl 3600]`
+// `npm run -s token -- --sub alice --office <office id> [--office <office id>] [--ttl 3600]`
 const USAGE = `usage: npm run -s token -- --sub <clerk> --office <office> [--office <office> ...] [--ttl <seconds>]
 
 Prints a clerk's bearer token (a Cognito-shaped ID token), alone on stdout, that the running
