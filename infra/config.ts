@@ -140,7 +140,7 @@ const stageConfigSchema = z.object({
   }),
   /**
    * The clerk console: the prefix of the user pool's managed-login domain
-   * (`<prefix>.auth.<region>.amazoncognito.com`, unique per region; default `egov-forms-<stage>-clerks`).
+   * (`<prefix>.auth.<region>.amazoncognito.com`, unique per region; default `egov-forms-<name>-clerks`).
    */
   console: z
     .object({
