@@ -55,7 +55,10 @@ export function stageNames(dir: string = STAGES_DIR): string[] {
 }
 
 /** The stage file's path as an operator types it: relative to the working directory when inside it. */
-export const displayPath = (file: string): string => (file.startsWith(process.cwd()) ? relative(process.cwd(), file) : file);
+export function displayPath(file: string): string {
+  const inside = relative(process.cwd(), file);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file;
+}
 
 const retentionDays = z.union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(180), z.literal(365)]);
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
