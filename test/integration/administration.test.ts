@@ -48,8 +48,9 @@ describe('npm start with an administration\'s stage file', () => {
 
   beforeAll(async () => {
     const file = stageFile('stadt-test-dev', (stage) => ({ ...stage, offices: [...stage.offices, NEW_OFFICE], forms: offered }));
-    stack = await spawnStack({ STAGE_FILE: file, FORMS_DIR: formsWithNewOffice(), LOCAL_DATA_DIR: tempDir('egov-data-') });
-  }, 120_000);
+    // A stack of its own (the forms build and DynamoDB Local): on the loaded 2-core machine that takes minutes.
+    stack = await spawnStack({ STAGE_FILE: file, FORMS_DIR: formsWithNewOffice(), LOCAL_DATA_DIR: tempDir('egov-data-') }, 240_000);
+  }, 260_000);
 
   afterAll(async () => {
     await chromium?.close();
