@@ -89,9 +89,10 @@ function synthesize(outdir: string): Built[] {
   const cdkJson = JSON.parse(readFileSync(join(PROJECT_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
   // A failing Docker fallback instead of a silent one: bundling must be the local esbuild.
   process.env.CDK_DOCKER = '/bin/false';
-  const app = new App({ outdir, context: { ...cdkJson.context, stage: 'prod' } });
+  // The Landkreis's prod stage file (every shipped form; its placeholders do not matter to a bench).
+  const app = new App({ outdir, context: { ...cdkJson.context, stage: 'kreis-bergstrasse-prod' } });
   const config = loadStageConfig((key) => app.node.tryGetContext(key));
-  const stack = new FormsStack(app, stackName('prod'), { config, env: { region: config.region } });
+  const stack = new FormsStack(app, stackName(config.name), { config, env: { region: config.region } });
 
   // Inside the project (esbuild resolves the SDK from node_modules), in git-ignored .local/.
   const floorDir = join(PROJECT_ROOT, '.local', 'bench-floors');
@@ -112,7 +113,7 @@ function synthesize(outdir: string): Built[] {
         depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
         runtime: fn.runtime,
         architecture: fn.architecture,
-        bundling: bundlingFor(false),
+        bundling: bundlingFor(undefined),
       });
       floorFunctions.set(key, floor);
     }

@@ -12,6 +12,8 @@ import { loadShippedForms } from '#lib/forms/shipped.ts';
 import { validInstancesWithinLimits } from '#lib/forms/structure.ts';
 import { createFormSchemaAjv } from '#lib/forms/validation.ts';
 import { buildShippedForms } from '../infra/formsBuild.ts';
+import { checkFormDefinitions } from '../infra/forms.ts';
+import { defaultStageName, loadStageConfig } from '../infra/config.ts';
 import { secretHmac } from '#lib/crypto/hmac.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { createIdempotencyStore } from '#lib/submissions/idempotency.ts';
@@ -53,7 +55,8 @@ export async function requestCpu(options: RequestCpuOptions): Promise<RequestCpu
   // version's checks are loaded from it on first use.
   const shippedDir = mkdtempSync(join(tmpdir(), 'egov-bench-forms-'));
   try {
-    buildShippedForms(join(PROJECT_ROOT, 'schemas', 'forms'), shippedDir);
+    const formsDir = join(PROJECT_ROOT, 'schemas', 'forms');
+    buildShippedForms(formsDir, shippedDir, checkFormDefinitions(loadStageConfig((key) => (key === 'stage' ? defaultStageName() : undefined)), formsDir));
     return await requestCpuOver(shippedDir, options);
   } finally {
     rmSync(shippedDir, { recursive: true, force: true });

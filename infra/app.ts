@@ -5,7 +5,7 @@ import { checkFormDefinitions } from './forms.ts';
 import { FormsStack, stackName } from './stack.ts';
 
 /**
- * CDK entry (cdk.json): `npx cdk synth|deploy|destroy -c stage=dev|prod`. Needs no AWS credentials
+ * CDK entry (cdk.json): `npx cdk synth|deploy|destroy -c stage=<name>` (a file of infra/stages/). Needs no AWS credentials
  * to synthesize; the account stays unresolved unless the CLI knows it.
  */
 const app = new App();
@@ -14,17 +14,17 @@ const app = new App();
 let config: StageConfig;
 try {
   config = checkDeployable(loadStageConfig((key) => app.node.tryGetContext(key)));
+  // A malformed form definition, or a form the stage file offers without having its office, stops
+  // here too, naming the file to edit (infra/forms.ts).
+  checkFormDefinitions(config);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
 }
 
-// A malformed form definition stops the build here, naming the file (functions/lib/forms/catalogue.ts).
-checkFormDefinitions(config.offices);
-
-new FormsStack(app, stackName(config.stage), {
+new FormsStack(app, stackName(config.name), {
   config,
-  description: `egov-forms backend (${config.stage}): online forms, encrypted cases, clerk case work`,
+  description: `egov-forms backend (${config.name}): online forms, encrypted cases, clerk case work`,
   // The region comes from the stage configuration, never from the operator's default profile:
   // citizens' data stays where the configuration says.
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: config.region },

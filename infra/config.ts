@@ -1,38 +1,94 @@
-import { readFileSync } from 'node:fs';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { basename, dirname, isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { urlProblem } from '../functions/lib/delivery/addresses.ts';
 import { publicJwkShape } from '../functions/lib/delivery/jwe.ts';
+import { SLUG_PATTERN } from '../functions/lib/api/patterns.ts';
 
 /**
- * Stage configuration: one committed JSON file per stage, `infra/stages/<stage>.json`, selected
- * with `-c stage=dev|prod` and parsed with zod so that a typo fails the synth instead of deploying
- * something half-configured. That file is the one place an operator changes a stage; a deployment
- * repository of its own may point at another file with `-c stageFile=<path>`. A few values may also
+ * Stage configuration: one committed JSON file per administration and stage,
+ * `infra/stages/<name>.json` (e.g. `kreis-bergstrasse-prod`), selected with `-c stage=<name>` and
+ * parsed with zod so that a typo fails the synth instead of deploying something half-configured.
+ * The file's name names the deployment: the stack and every account- or region-unique resource
+ * name derive from it (`egov-forms-<name>…`), so that any number of administrations, and dev and
+ * prod of one, deploy side by side (silo tenancy, API.md "Administrations and offices"). The file
+ * holds the administration's name, its offices with display names and the forms it offers; it is
+ * the one place an operator changes a deployment; a deployment repository of its own may point at
+ * another file with `-c stageFile=<path>` (its name is then the file's name). A few values may also
  * be given per call (`-c region=`, `-c alarmEmail=`, `-c corsOrigins=a,b`), which never persists:
  * write lasting values into the file. docs/deploy.md explains each setting.
  */
 
-export const STAGE_NAMES = ['dev', 'prod'] as const;
-export type StageName = (typeof STAGE_NAMES)[number];
+/** The kinds of stage (`"stage"` in a stage file): prod gets the strict checks of `checkDeployable`. */
+export const STAGE_KINDS = ['dev', 'prod'] as const;
+export type StageKind = (typeof STAGE_KINDS)[number];
 
-/** The offices of the district administration; each becomes one Cognito group of the same name. */
-export const OFFICES = ['ordnungsamt', 'schulamt', 'wohngeldstelle', 'jugendamt'] as const;
+/**
+ * A stage file's name, `<administration>-<stage>`: lower case, digits and single hyphens, at most
+ * 32 characters, so that the longest derived name (`egov-forms-<name>-case-key-break-glass`, an IAM
+ * role) stays within AWS's 64 characters.
+ */
+export const STAGE_NAME_PATTERN = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$/;
+export const STAGE_NAME_MAX_LENGTH = 32;
 
 /** Where the committed stage files live. */
 export const STAGES_DIR = fileURLToPath(new URL('./stages/', import.meta.url));
+
+/**
+ * The stage `cdk` and `npm start` use when none is named: cdk.json's context `stage` (the shipped
+ * dev file of the Landkreis), so that the default lives in one place.
+ */
+export function defaultStageName(): string {
+  const cdkJson = JSON.parse(readFileSync(new URL('../cdk.json', import.meta.url), 'utf8')) as { context?: { stage?: unknown } };
+  const stage = cdkJson.context?.stage;
+  if (typeof stage !== 'string') throw new Error('cdk.json names no default stage (context.stage)');
+  return stage;
+}
+
+/** The names of the committed stage files, sorted: every administration and stage this repository deploys. */
+export function stageNames(dir: string = STAGES_DIR): string[] {
+  return readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => file.slice(0, -'.json'.length))
+    .sort();
+}
+
+/** The stage file's path as an operator types it: relative to the working directory when inside it. */
+export function displayPath(file: string): string {
+  const inside = relative(process.cwd(), file);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside) ? inside : file;
+}
 
 const retentionDays = z.union([z.literal(7), z.literal(14), z.literal(30), z.literal(90), z.literal(180), z.literal(365)]);
 const region = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/);
 const arn = (service: string) => z.string().regex(new RegExp(`^arn:aws[a-z-]*:${service}:[a-z0-9-]*:\\d{12}:.+$`), `an ${service} ARN`);
 
+/** A display name in German and English (the console and the portal show it, never the id). */
+const displayName = z.strictObject({ de: z.string().trim().min(1), en: z.string().trim().min(1) });
+const officeId = z.string().regex(SLUG_PATTERN, 'an office id: lower case letters, digits and hyphens, starting with a letter');
+
 const stageConfigSchema = z.object({
-  stage: z.enum(STAGE_NAMES),
+  /** The kind of stage: prod must pass `checkDeployable`'s strict checks. */
+  stage: z.enum(STAGE_KINDS),
   region: region.default('eu-central-1'),
   /** Regions this stage may be deployed to: EU regions only (data residency). */
   allowedRegions: z.array(region.regex(/^eu-/, 'an EU region (eu-...)')).min(1).default(['eu-central-1']),
-  offices: z.array(z.enum(OFFICES)).min(1),
+  /** The administration this deployment serves (a Landkreis, a town), as citizens and clerks read it. */
+  administration: displayName,
+  /** Its offices: each becomes one Cognito group named by its id; clerks and citizens see the display name. */
+  offices: z
+    .array(z.strictObject({ id: officeId, name: displayName }))
+    .min(1)
+    .superRefine((offices, ctx) => {
+      const seen = new Set<string>();
+      for (const [index, office] of offices.entries()) {
+        if (seen.has(office.id)) ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `office ${office.id} is listed twice` });
+        seen.add(office.id);
+      }
+    }),
+  /** The forms it offers, by id; default: every form whose office it has (infra/forms.ts). */
+  forms: z.array(z.string().regex(SLUG_PATTERN, 'a form id')).min(1).optional(),
   alarmEmail: z.email(),
   /** Origins of the citizens' portal and the clerks' front end allowed by CORS. */
   corsOrigins: z.array(z.url({ protocol: /^https?$/ })).min(1),
@@ -87,7 +143,7 @@ const stageConfigSchema = z.object({
   }),
   /**
    * The clerk console: the prefix of the user pool's managed-login domain
-   * (`<prefix>.auth.<region>.amazoncognito.com`, unique per region; default `egov-forms-<stage>-clerks`).
+   * (`<prefix>.auth.<region>.amazoncognito.com`, unique per region; default `egov-forms-<name>-clerks`).
    */
   console: z
     .object({
@@ -103,11 +159,11 @@ const stageConfigSchema = z.object({
   /**
    * Delivery to back-office systems (docs/delivery.md): per office an HTTPS URL and the file of its
    * public encryption key (JWK, RSA >= 3072 bits, with `kid`; a path relative to the stage file).
-   * The stack creates the office's signing secret in Secrets Manager (`egov-forms/<stage>/delivery/<office>`).
+   * The stack creates the office's signing secret in Secrets Manager (`egov-forms/<name>/delivery/<office>`).
    */
   destinations: z
-    .partialRecord(
-      z.enum(OFFICES),
+    .record(
+      officeId,
       z.strictObject({
         url: z.string().superRefine((url, ctx) => {
           const problem = urlProblem(url, { allowLoopbackHttp: false });
@@ -119,40 +175,70 @@ const stageConfigSchema = z.object({
     .default({}),
 });
 
-export type StageConfig = z.infer<typeof stageConfigSchema>;
+/** One administration's stage: the parsed file, its name (the file's, without `.json`) and where it was read. */
+export type StageConfig = z.infer<typeof stageConfigSchema> & {
+  /** The stage file's name, e.g. `kreis-bergstrasse-prod`: every unique resource name derives from it. */
+  readonly name: string;
+  /** The stage file it was read from (absolute), for messages that say which file to edit. */
+  readonly file: string;
+};
+
+/** The ids of the stage's offices (its Cognito groups). */
+export const officeIds = (config: Pick<StageConfig, 'offices'>): string[] => config.offices.map((office) => office.id);
 
 /** Reads a CDK context value (`-c key=value` or cdk.json) as an untyped value. */
 export type ContextReader = (key: string) => unknown;
 
-function readStageFile(stage: StageName, stageFile: unknown): { file: string; values: Record<string, unknown> } {
-  const file =
-    typeof stageFile === 'string' && stageFile !== ''
-      ? isAbsolute(stageFile)
-        ? stageFile
-        : resolve(process.cwd(), stageFile)
-      : resolve(STAGES_DIR, `${stage}.json`);
+function checkedName(name: string, origin: string): string {
+  if (!STAGE_NAME_PATTERN.test(name) || name.length > STAGE_NAME_MAX_LENGTH) {
+    throw new Error(
+      `${origin}: ${JSON.stringify(name)} is no stage name: lower case letters, digits and single hyphens, ` +
+        `at most ${STAGE_NAME_MAX_LENGTH} characters, e.g. kreis-bergstrasse-prod`,
+    );
+  }
+  return name;
+}
+
+/** Which file a context names, and the stage's name: `-c stageFile=<path>` (named after the file) or `-c stage=<name>`. */
+function locateStageFile(context: ContextReader): { name: string; file: string } {
+  const stage = context('stage');
+  const stageFile = context('stageFile');
+  if (typeof stageFile === 'string' && stageFile !== '') {
+    const file = isAbsolute(stageFile) ? stageFile : resolve(process.cwd(), stageFile);
+    const name = typeof stage === 'string' && stage !== '' ? stage : basename(file).replace(/\.json$/, '');
+    return { name: checkedName(name, typeof stage === 'string' && stage !== '' ? 'stage' : `stage file ${file}`), file };
+  }
+  if (typeof stage !== 'string' || stage === '') {
+    throw new Error(`Missing stage: pass -c stage=<name>, one of ${stageNames().join(', ')} (the files in ${displayPath(STAGES_DIR)})`);
+  }
+  const name = checkedName(stage, 'stage');
+  const file = resolve(STAGES_DIR, `${name}.json`);
+  if (!existsSync(file)) {
+    throw new Error(`Unknown stage ${name}: no file ${displayPath(file)}; one of ${stageNames().join(', ')}, or add a stage file (docs/deploy.md, "Adding an administration")`);
+  }
+  return { name, file };
+}
+
+function readStageFile(name: string, file: string): Record<string, unknown> {
   let values: unknown;
   try {
     values = JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
-    throw new Error(`Cannot read the settings of stage ${stage} from ${file}: ${(error as Error).message}`, { cause: error });
+    throw new Error(`Cannot read the settings of stage ${name} from ${file}: ${(error as Error).message}`, { cause: error });
   }
   if (typeof values !== 'object' || values === null || Array.isArray(values)) throw new Error(`${file} must hold one JSON object`);
-  return { file, values: values as Record<string, unknown> };
+  return values as Record<string, unknown>;
 }
 
 /**
- * Resolves the stage configuration from its stage file and the CDK context: `stage` (required),
- * `stageFile` (another file), and per-call overrides `region`, `alarmEmail`, `corsOrigins`.
- * Throws a readable error on anything invalid. It does not judge whether the values are fit for a
- * deployment (placeholders, regions): that is `checkDeployable`.
+ * Resolves the stage configuration from its stage file and the CDK context: `stage` (the stage
+ * file's name), `stageFile` (another file), and per-call overrides `region`, `alarmEmail`,
+ * `corsOrigins`. Throws a readable error on anything invalid. It does not judge whether the values
+ * are fit for a deployment (placeholders, regions): that is `checkDeployable`.
  */
 export function loadStageConfig(context: ContextReader): StageConfig {
-  const stage = z.enum(STAGE_NAMES).safeParse(context('stage'));
-  if (!stage.success) {
-    throw new Error(`Unknown or missing stage ${JSON.stringify(context('stage'))}: pass -c stage=${STAGE_NAMES.join('|')}`);
-  }
-  const { file, values } = readStageFile(stage.data, context('stageFile'));
+  const { name, file } = locateStageFile(context);
+  const values = readStageFile(name, file);
   const overrides: Record<string, unknown> = {};
   const regionOverride = context('region');
   if (regionOverride !== undefined) overrides.region = String(regionOverride);
@@ -166,14 +252,17 @@ export function loadStageConfig(context: ContextReader): StageConfig {
   const parsed = stageConfigSchema.safeParse({ ...values, ...overrides });
   if (!parsed.success) {
     const issues = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
-    throw new Error(`Invalid configuration for stage ${stage.data} (${file}): ${issues}`);
+    throw new Error(`Invalid configuration for stage ${name} (${file}): ${issues}`);
   }
-  if (parsed.data.stage !== stage.data) throw new Error(`${file} configures stage ${parsed.data.stage}, not ${stage.data}`);
+  const offices = officeIds(parsed.data);
   for (const [office, destination] of Object.entries(parsed.data.destinations)) {
+    if (!offices.includes(office)) {
+      throw new Error(`Invalid configuration for stage ${name} (${file}): destinations.${office}: no such office in "offices" (${offices.join(', ')})`);
+    }
     destination.publicKeyFile = resolve(dirname(file), destination.publicKeyFile);
     readDestinationKey(destination.publicKeyFile, `destinations.${office}.publicKeyFile`);
   }
-  return parsed.data;
+  return { ...parsed.data, name, file };
 }
 
 /** Reads and checks a destination's public key file (RSA >= 3072 bits, `kid`, no private parts); throws naming the file. */
@@ -226,8 +315,8 @@ export function checkDeployable(config: StageConfig): StageConfig {
   }
   if (problems.length > 0) {
     throw new Error(
-      `Stage ${config.stage} is not ready to deploy:\n  - ${problems.join('\n  - ')}\n` +
-        `Edit infra/stages/${config.stage}.json (or the file given with -c stageFile=); docs/deploy.md explains every setting.`,
+      `Stage ${config.name} is not ready to deploy:\n  - ${problems.join('\n  - ')}\n` +
+        `Edit ${displayPath(config.file)}; docs/deploy.md explains every setting.`,
     );
   }
   return config;

@@ -4,9 +4,11 @@ import type { Construct } from 'constructs';
 import { casesTable } from '#lib/cases/tables.ts';
 import { has } from '#lib/runtime/needs.ts';
 import { functions as functionTable, type FunctionTable } from '../functions/functions.ts';
+import type { FormCatalogue } from '#lib/forms/reading.ts';
+import type { FormsOffering } from '#lib/forms/public.ts';
 import type { StageConfig } from './config.ts';
 import { loadCheckedCatalogue } from './formPatterns.ts';
-import { FORMS_SOURCE_DIR } from './forms.ts';
+import { FORMS_SOURCE_DIR, offeringOf } from './forms.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Attachments } from './constructs/attachments.ts';
 import { Api } from './constructs/api.ts';
@@ -31,13 +33,14 @@ export interface FormsStackProps extends StackProps {
   readonly functionTable?: FunctionTable;
 }
 
-/** The longest `retentionDays` of any form version: files in the vault never outlive it. */
-function longestRetentionDays(): number {
-  return Math.max(...loadCheckedCatalogue(FORMS_SOURCE_DIR).all().map((form) => form.retentionDays));
+/** The longest `retentionDays` of any offered form version: files in the vault never outlive it. */
+function longestRetentionDays(catalogue: FormCatalogue, offering: FormsOffering): number {
+  return Math.max(...catalogue.all().filter((form) => offering.forms.includes(form.id)).map((form) => form.retentionDays));
 }
 
-export function stackName(stage: string): string {
-  return `EgovForms-${stage}`;
+/** The stack of one stage file (`kreis-bergstrasse-prod` → `EgovForms-kreis-bergstrasse-prod`). */
+export function stackName(name: string): string {
+  return `EgovForms-${name}`;
 }
 
 /**
@@ -69,7 +72,12 @@ export class FormsStack extends Stack {
     Tags.of(this).add('protection-level', props.config.tags.protectionLevel);
     Tags.of(this).add('cost-centre', props.config.tags.costCentre);
 
-    this.keys = new Keys(this, 'Keys', { stage: props.config.stage, retainData: props.config.retainData });
+    // The forms this administration offers (its stage file): a listed form whose office it lacks stops the synth here.
+    const catalogue = loadCheckedCatalogue(FORMS_SOURCE_DIR);
+    const forms = offeringOf(props.config, catalogue);
+
+    // Every account- or region-unique name derives from the stage file's name (config.name).
+    this.keys = new Keys(this, 'Keys', { stage: props.config.name, retainData: props.config.retainData });
     // The clerk console first: its origin joins the API's CORS origins and the app client's callbacks.
     this.clerks = new Clerks(this, 'Clerks', { config: props.config, logKey: this.keys.dataKey });
     this.console = new Console(this, 'Console', { config: props.config, userPool: this.clerks.userPool, logKey: this.keys.dataKey });
@@ -85,17 +93,18 @@ export class FormsStack extends Stack {
     this.delivery = new Delivery(this, 'Delivery', { config, secretKey: this.keys.dataKey });
     this.queues = new Queues(this, 'Queues');
     this.attachments = new Attachments(this, 'Attachments', {
-      stage: config.stage,
+      stage: config.name,
       key: this.keys.dataKey,
       retainData: config.retainData,
       corsOrigins: config.corsOrigins,
       vaultReadOrigins: [this.console.origin],
-      maxRetentionDays: longestRetentionDays(),
+      maxRetentionDays: longestRetentionDays(catalogue, forms),
     });
     this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
+      forms,
       data: this.data,
       keys: this.keys,
       delivery: { destinationsFile: this.delivery.destinationsFile, secretArns: this.delivery.secretArns },
@@ -130,7 +139,7 @@ export class FormsStack extends Stack {
       { id: 'Idempotency', table: this.data.idempotency, indexNames: [] },
       { id: 'Attachments', table: this.data.attachments, indexNames: [] },
     ];
-    const webAclName = webAclNameOf(config.stage);
+    const webAclName = webAclNameOf(config.name);
     this.alarms = new Alarms(this, 'Alarms', {
       config,
       api: this.api.restApi,
@@ -144,7 +153,7 @@ export class FormsStack extends Stack {
     this.mail.feedbackAlarm.addAlarmAction(new SnsAction(this.alarms.topic));
     this.releases.rollOutWithCanary((handler) => this.alarms.rollbackAlarmsOf(handler));
     new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic: this.alarms.topic });
-    new OperationsDashboard(this, 'Dashboard', { stage: config.stage, api: this.api.restApi, functions: this.functions.all, tables, webAclName });
+    new OperationsDashboard(this, 'Dashboard', { stage: config.name, api: this.api.restApi, functions: this.functions.all, tables, webAclName });
     this.backups = new Backups(this, 'Backups', { config, tables: [this.data.cases, this.data.events], vaultKey: this.keys.dataKey });
 
     this.console.publish(publicUrl, this.clerks.client);

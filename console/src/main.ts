@@ -13,6 +13,7 @@ export interface FormSummary {
   id: string;
   version: number;
   office: string;
+  officeName: { de: string; en: string };
   title: { de: string; en: string };
 }
 
@@ -89,7 +90,7 @@ function App({ config, forms }: { config: ConsoleConfig; forms: FormSummary[] })
     </header>
     <main id="main" tabindex="-1">
       ${!session || !activeFilters
-        ? html`<${SignIn} config=${config} offices=${offices} expired=${expired} onSignedIn=${(next: Session) => {
+        ? html`<${SignIn} config=${config} offices=${offices} forms=${forms} expired=${expired} onSignedIn=${(next: Session) => {
             setExpired(false);
             setSession(next);
           }} />`

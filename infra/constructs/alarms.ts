@@ -58,7 +58,7 @@ export class Alarms extends Construct {
     const { config } = props;
 
     this.topic = new sns.Topic(this, 'Topic', {
-      displayName: `egov-forms ${config.stage} alarms`,
+      displayName: `egov-forms ${config.name} alarms`,
       masterKey: props.topicKey,
       enforceSSL: true,
     });
@@ -169,7 +169,7 @@ export class Alarms extends Construct {
           logs.FilterPattern.stringValue('$.message', '=', DEPENDENCY_THROTTLED_MESSAGE),
           logs.FilterPattern.stringValue('$.errorName', '=', 'ThrottlingException'),
         ),
-        metricNamespace: metricsNamespace(config.stage),
+        metricNamespace: metricsNamespace(config.name),
         metricName: `KmsThrottled-${name}`,
         metricValue: '1',
       });
@@ -196,7 +196,7 @@ export class Alarms extends Construct {
         alarm(`${name}IntegrityError`, 'integrity-error', {
           alarmDescription: `A stored case failed authenticated decryption in ${name} (integrity-error): investigate at once.`,
           metric: new cloudwatch.Metric({
-            namespace: metricsNamespace(config.stage),
+            namespace: metricsNamespace(config.name),
             metricName: INTEGRITY_ERROR_METRIC,
             dimensionsMap: { service: serviceName },
             statistic: cloudwatch.Stats.SUM,
@@ -213,7 +213,7 @@ export class Alarms extends Construct {
         alarm(`${name}BoundFileMissing`, 'bound file missing', {
           alarmDescription: `${name} found a file bound to a case missing from the vault: the case lacks a proof the citizen uploaded.`,
           metric: new cloudwatch.Metric({
-            namespace: metricsNamespace(config.stage),
+            namespace: metricsNamespace(config.name),
             metricName: MISSING_FILE_METRIC,
             dimensionsMap: { service: serviceName },
             statistic: cloudwatch.Stats.SUM,

@@ -53,7 +53,7 @@ export class Api extends Construct {
     });
 
     this.restApi = new apigw.RestApi(this, 'RestApi', {
-      restApiName: `egov-forms-${config.stage}`,
+      restApiName: `egov-forms-${config.name}`,
       description: 'Online forms of the district administration: citizen submissions and clerk case work',
       endpointTypes: [apigw.EndpointType.REGIONAL],
       // With a custom domain, that domain (TLS policy, WAF) is the only way in.

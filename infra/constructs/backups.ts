@@ -35,7 +35,7 @@ export class Backups extends Construct {
     const { config } = props;
 
     this.vault = new backup.BackupVault(this, 'Vault', {
-      backupVaultName: `egov-forms-${config.stage}`,
+      backupVaultName: `egov-forms-${config.name}`,
       encryptionKey: props.vaultKey,
       lockConfiguration: {
         minRetention: Duration.days(7),
@@ -56,7 +56,7 @@ export class Backups extends Construct {
       : [];
 
     this.plan = new backup.BackupPlan(this, 'Plan', {
-      backupPlanName: `egov-forms-${config.stage}`,
+      backupPlanName: `egov-forms-${config.name}`,
       backupVault: this.vault,
       backupPlanRules: [
         new backup.BackupPlanRule({

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetStaging } from 'aws-cdk-lib';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { FormsOffering } from '#lib/forms/public.ts';
 import { copyShippedForms } from '../formsBuild.ts';
 
 /** The repository root (this file is infra/constructs/bundling.ts). */
@@ -26,7 +27,7 @@ export interface ShippedFile {
  * the versions in package-lock.json are the ones the tests ran against, tree-shaking keeps only the
  * clients a handler imports, and a runtime SDK update can never change behaviour under us.
  */
-export function bundlingFor(shipsForms: boolean, files: readonly ShippedFile[] = []): nodejs.BundlingOptions {
+export function bundlingFor(forms: FormsOffering | undefined, files: readonly ShippedFile[] = []): nodejs.BundlingOptions {
   return {
     format: nodejs.OutputFormat.ESM,
     target: 'node24',
@@ -52,9 +53,9 @@ export function bundlingFor(shipsForms: boolean, files: readonly ShippedFile[] =
       afterBundling: (inputDir: string, outputDir: string) => {
         // base64 keeps any content safe inside the shell command.
         const shipped = files.map((file) => `echo ${Buffer.from(file.content, 'utf8').toString('base64')} | base64 -d > "${outputDir}/${file.name}"`);
-        if (!shipsForms) return shipped;
+        if (!forms) return shipped;
         if (inputDir === AssetStaging.BUNDLING_INPUT_DIR) return ['echo "the forms are built by local bundling only (infra/formsBuild.ts)" >&2', 'exit 1'];
-        copyShippedForms(path.join(inputDir, 'schemas', 'forms'), path.join(outputDir, 'forms'));
+        copyShippedForms(path.join(inputDir, 'schemas', 'forms'), path.join(outputDir, 'forms'), forms);
         return shipped;
       },
     },

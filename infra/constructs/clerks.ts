@@ -28,7 +28,7 @@ export class Clerks extends Construct {
     const { config } = props;
 
     this.userPool = new cognito.UserPool(this, 'UserPool', {
-      userPoolName: `egov-forms-${config.stage}-clerks`,
+      userPoolName: `egov-forms-${config.name}-clerks`,
       selfSignUpEnabled: false,
       signInAliases: { email: true },
       signInCaseSensitive: false,
@@ -77,14 +77,14 @@ export class Clerks extends Construct {
     });
 
     for (const office of config.offices) {
-      this.userPool.addGroup(`Group-${office}`, {
-        groupName: office,
-        description: `Clerks of the ${office}: may list and process its cases`,
+      this.userPool.addGroup(`Group-${office.id}`, {
+        groupName: office.id,
+        description: `Clerks of the ${office.name.en} (${office.name.de}): may list and process its cases`,
       });
     }
 
     this.client = this.userPool.addClient('ClerkFrontEnd', {
-      userPoolClientName: `egov-forms-${config.stage}-clerk-frontend`,
+      userPoolClientName: `egov-forms-${config.name}-clerk-frontend`,
       // A browser application cannot keep a secret.
       generateSecret: false,
       // SRP for the front end; ADMIN_USER_PASSWORD_AUTH only through the IAM-authenticated admin
@@ -110,7 +110,7 @@ export class Clerks extends Construct {
     // Sign-ins, failures, MFA and threat-protection decisions per clerk (Plus plan), and failed
     // mail deliveries: the audit of who signed in, kept like every other log of the stage.
     this.eventLogs = new logs.LogGroup(this, 'EventLogs', {
-      logGroupName: `/aws/vendedlogs/egov-forms-${config.stage}/cognito`,
+      logGroupName: `/aws/vendedlogs/egov-forms-${config.name}/cognito`,
       retention: config.logRetentionDays,
       encryptionKey: props.logKey,
       removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

@@ -59,7 +59,7 @@ export class Console extends Construct {
     const { config } = props;
     const region = Stack.of(this).region;
 
-    const domainPrefix = config.console.cognitoDomainPrefix ?? `egov-forms-${config.stage}-clerks`;
+    const domainPrefix = config.console.cognitoDomainPrefix ?? `egov-forms-${config.name}-clerks`;
     this.domain = props.userPool.addDomain('SignInDomain', {
       cognitoDomain: { domainPrefix },
       managedLoginVersion: cognito.ManagedLoginVersion.NEWER_MANAGED_LOGIN,
@@ -100,7 +100,7 @@ export class Console extends Construct {
     });
 
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: `egov-forms ${config.stage}: clerk console`,
+      comment: `egov-forms ${config.name}: clerk console`,
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,

@@ -14,7 +14,7 @@ export interface DashboardProps {
 }
 
 /**
- * One CloudWatch dashboard per stage, `egov-forms-<stage>`: what the on-call person looks at first
+ * One CloudWatch dashboard per stage file, `egov-forms-<name>`: what the on-call person looks at first
  * (docs/operations.md, "Dashboard"): traffic and errors, latency, functions, tables, WAF.
  */
 export class OperationsDashboard extends Construct {

@@ -35,10 +35,10 @@ export class Delivery extends Construct {
     const destinations: Record<string, unknown> = {};
     for (const [office, destination] of Object.entries(config.destinations)) {
       if (!destination) continue;
-      const name = signingSecretNameOf(config.stage, office);
+      const name = signingSecretNameOf(config.name, office);
       const secret = new secretsmanager.Secret(this, `SigningSecret-${office}`, {
         secretName: name,
-        description: `egov-forms ${config.stage}: signs deliveries to the back-office system of ${office} (HMAC-SHA512)`,
+        description: `egov-forms ${config.name}: signs deliveries to the back-office system of ${office} (HMAC-SHA512)`,
         encryptionKey: props.secretKey,
         generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
         removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,

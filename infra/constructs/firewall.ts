@@ -102,7 +102,7 @@ export class Firewall extends Construct {
     super(scope, id);
     const { config } = props;
     const { waf } = config;
-    const name = webAclNameOf(config.stage);
+    const name = webAclNameOf(config.name);
 
     const egress =
       waf.clerkEgressCidrs.length > 0

@@ -12,6 +12,7 @@ import { has, type Needs } from '#lib/runtime/needs.ts';
 import { CONFIG_OF_NEED, type ConfigName } from '#lib/runtime/config.ts';
 import { functionsOf, type FunctionTable, type NamedFunction, type StreamFilter, type Trigger } from '../../functions/functions.ts';
 import type { StageConfig } from '../config.ts';
+import type { FormsOffering } from '#lib/forms/public.ts';
 import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
@@ -23,6 +24,8 @@ import type { Mail } from './mail.ts';
 export interface FunctionsProps {
   readonly config: StageConfig;
   readonly table: FunctionTable;
+  /** What the administration offers (infra/forms.ts): shipped to every function that needs the forms. */
+  readonly forms: FormsOffering;
   readonly data: Data;
   readonly keys: Keys;
   /** The delivery destinations (infra/constructs/delivery.ts): shipped to and granted for functions with the `destinations` need. */
@@ -85,9 +88,9 @@ export function memorySizeOf(needs: Needs, memoryMb?: number): number {
   return has(needs, 'caseKey') || has(needs, 'hmacSecret') ? 512 : 256;
 }
 
-/** The metrics namespace of a stage: dev and prod may share an account without mixing their metrics. */
-export function metricsNamespace(stage: string): string {
-  return `EgovForms/${stage}`;
+/** The metrics namespace of a stage file: administrations and stages may share an account without mixing their metrics. */
+export function metricsNamespace(name: string): string {
+  return `EgovForms/${name}`;
 }
 
 /** A stream trigger's `only` as a Lambda event filter (on the record's event name and key). */
@@ -140,7 +143,7 @@ export class Functions extends Construct {
       // AWSLambdaBasicExecutionRole (logs:CreateLogGroup on every log group of the account).
       const role = new iam.Role(this, `${name}Role`, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `egov-forms ${config.stage}: ${describe(trigger)}`,
+        description: `egov-forms ${config.name}: ${describe(trigger)}`,
       });
       for (const statement of statementsFor(needs, {
         region,
@@ -178,13 +181,13 @@ export class Functions extends Construct {
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
         bundling: bundlingFor(
-          needs.forms === true,
+          needs.forms === true ? props.forms : undefined,
           needs.destinations && props.delivery ? [{ name: path.basename(DESTINATIONS_FILE_IN_LAMBDA), content: props.delivery.destinationsFile }] : [],
         ),
         environment: {
           ...handlerConfig(needs, data, keys, queues, props.attachments, mail),
           POWERTOOLS_SERVICE_NAME: serviceName,
-          POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
+          POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.name),
           POWERTOOLS_LOG_LEVEL: config.logLevel,
           NODE_OPTIONS: '--enable-source-maps',
           // SDK retries; each handler sets its own request timeouts so that all attempts end well

@@ -40,7 +40,7 @@ export class Mail extends Construct {
     const mail = config.confirmationMail;
 
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
-      configurationSetName: `egov-forms-${config.stage}-confirmations`,
+      configurationSetName: `egov-forms-${config.name}-confirmations`,
       reputationMetrics: true,
       sendingEnabled: true,
       tlsPolicy: ses.ConfigurationSetTlsPolicy.REQUIRE,
@@ -48,7 +48,7 @@ export class Mail extends Construct {
     });
 
     this.feedbackTopic = new sns.Topic(this, 'Feedback', {
-      displayName: `egov-forms ${config.stage}: bounces and complaints of confirmation mails`,
+      displayName: `egov-forms ${config.name}: bounces and complaints of confirmation mails`,
       masterKey: props.topicKey,
       enforceSSL: true,
     });

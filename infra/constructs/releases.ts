@@ -40,7 +40,7 @@ export class Releases extends Construct {
     }
     if (props.config.canaryDeployments) {
       this.application = new codedeploy.LambdaApplication(this, 'Application', {
-        applicationName: `egov-forms-${props.config.stage}`,
+        applicationName: `egov-forms-${props.config.name}`,
       });
     }
   }

@@ -49,7 +49,7 @@ export class SyntheticProbe extends Construct {
     });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `egov-forms ${config.stage}: synthetic GET /forms probe (writes its own logs only)`,
+      description: `egov-forms ${config.name}: synthetic GET /forms probe (writes its own logs only)`,
     });
     role.addToPrincipalPolicy(
       new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),

@@ -1,10 +1,10 @@
-import { loadStageConfig } from '../config.ts';
+import { localStageConfig } from './stage.ts';
 
 /**
  * CORS as the AWS stage answers it, for the local gateway: preflights (OPTIONS) on every resource
  * of the route table, and the allow-origin headers on the answers the gateway produces itself
  * (401, 404, 413, 503); the handlers add their own through CORS_ALLOWED_ORIGINS, as in Lambda.
- * Origins: the dev stage's `corsOrigins` (infra/config.ts), or `CORS_ORIGINS` (comma-separated)
+ * Origins: the local stage file's `corsOrigins` (infra/local/stage.ts), or `CORS_ORIGINS` (comma-separated)
  * when set. Never a wildcard: the clerk routes carry bearer tokens.
  */
 export const ALLOWED_METHODS = ['GET', 'POST', 'PATCH', 'OPTIONS'] as const;
@@ -13,10 +13,10 @@ export const ALLOWED_HEADERS = ['Content-Type', 'Authorization', 'Idempotency-Ke
 export const EXPOSED_HEADERS = ['ETag', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'] as const;
 export const PREFLIGHT_MAX_AGE_SECONDS = 3600;
 
-/** The allowed origins: `CORS_ORIGINS` if set, else the dev stage's. Throws on anything but http(s) origins. */
-export function allowedOrigins(env: NodeJS.ProcessEnv = process.env): string[] {
+/** The allowed origins: `CORS_ORIGINS` if set, else the local stage file's. Throws on anything but http(s) origins. */
+export function allowedOrigins(env: NodeJS.ProcessEnv = process.env, stage?: { readonly corsOrigins: readonly string[] }): string[] {
   const override = env.CORS_ORIGINS?.trim();
-  const origins = override ? override.split(',').map((origin) => origin.trim()).filter(Boolean) : [...loadStageConfig((key) => (key === 'stage' ? 'dev' : undefined)).corsOrigins];
+  const origins = override ? override.split(',').map((origin) => origin.trim()).filter(Boolean) : [...(stage ?? localStageConfig(env)).corsOrigins];
   for (const origin of origins) {
     let parsed: URL | undefined;
     try {

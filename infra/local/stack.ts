@@ -4,6 +4,9 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildShippedForms } from '../formsBuild.ts';
+import { checkFormDefinitions } from '../forms.ts';
+import type { StageConfig } from '../config.ts';
+import { localStageConfig } from './stage.ts';
 import { functions as functionTable, routes } from '../../functions/functions.ts';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -33,6 +36,8 @@ export const REGION = 'eu-central-1';
 
 export interface StackInfo {
   apiUrl: string;
+  /** The stage file the stack runs (its name, e.g. `kreis-bergstrasse-dev`, and its path). */
+  stage: { name: string; file: string };
   dynamodbEndpoint: string;
   /** 'loopback', or 'all-interfaces' when no JDK could compile the loopback launcher. */
   dynamodbBinding: 'loopback' | 'all-interfaces';
@@ -86,6 +91,8 @@ export interface LocalStackOptions {
   dataDir: string;
   port: number;
   formsDir?: string;
+  /** The administration's stage file; default `STAGE_FILE`, `STAGE` or cdk.json's default (infra/local/stage.ts). */
+  stage?: StageConfig;
   /** Lets tests make the local KMS fail on demand (POST /_faults on the KMS endpoint). */
   kmsFaults?: boolean;
   /**
@@ -115,15 +122,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // generated as standalone code and the public documents prepared, rebuilt at every start.
   const shippedForms = join(options.dataDir, 'forms-build');
   if (resolve(formsDir) === resolve(shippedForms)) throw new Error(`FORMS_DIR names the local stack's own build of the forms (${shippedForms}); name the source folder`);
+  // Only the forms the administration offers, with its offices' display names; a form its stage
+  // file lists without having the form's office stops start-up here, naming the file to edit.
+  const stage = options.stage ?? localStageConfig();
+  const offering = checkFormDefinitions(stage, formsDir);
   rmSync(shippedForms, { recursive: true, force: true });
-  buildShippedForms(formsDir, shippedForms);
+  buildShippedForms(formsDir, shippedForms, offering);
 
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
     for (const stopOne of stoppers.splice(0).reverse()) await stopOne().catch(() => undefined);
   };
   const credentials = loadOrCreateCredentials(options.dataDir);
-  const origins = allowedOrigins(); // an invalid CORS_ORIGINS stops start-up here
+  const origins = allowedOrigins(process.env, stage); // an invalid CORS_ORIGINS stops start-up here
   try {
     let dynamodb: LocalDynamoDb = await startDynamoDb(options.dataDir, { credentials });
     stoppers.push(() => dynamodb.stop());
@@ -310,6 +321,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     const info: StackInfo = {
       apiUrl,
+      stage: { name: stage.name, file: stage.file },
       dynamodbEndpoint: dynamodb.endpoint,
       dynamodbBinding: dynamodb.binding,
       kmsEndpoint: kms.url,

@@ -49,7 +49,7 @@ try {
       'warning: no JDK (javac) found, so DynamoDB Local listens on every interface; only the stack\'s random access key keeps network callers out of the data. Install openjdk-17-jdk-headless to bind it to 127.0.0.1.\n',
     );
   }
-  if (!stopping) process.stdout.write(`listening on ${stack.info.apiUrl}\n`);
+  if (!stopping) process.stdout.write(`stage ${stack.info.stage.name} (${stack.info.stage.file})\nlistening on ${stack.info.apiUrl}\n`);
 } catch (error) {
   process.stderr.write(`local stack failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);

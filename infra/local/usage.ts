@@ -13,8 +13,11 @@ Secrets Manager, the HTTP gateway with the Lambda handlers), all on 127.0.0.1. P
 
   PORT=3000                  the gateway's port (0: any free port)
   LOCAL_DATA_DIR=.local      where tables, key material and credentials are kept
+  STAGE=<name>               the administration's stage file infra/stages/<name>.json (default: cdk.json's
+                             context "stage", kreis-bergstrasse-dev)
+  STAGE_FILE=<path>          a stage file elsewhere, instead of STAGE
   FORMS_DIR=schemas/forms    the form definitions to serve
-  CORS_ORIGINS=<o1>,<o2>     browser origins allowed by CORS (default: the dev stage's corsOrigins)
+  CORS_ORIGINS=<o1>,<o2>     browser origins allowed by CORS (default: the stage file's corsOrigins)
   LOCAL_STATUS_PAGE_URL=<url>  the status page that confirmation mails link to (default: the dev portal)
   LOCAL_STATUS_RATE_LIMIT=60 requests a minute per client on GET /status/{reference}
   POWERTOOLS_LOG_LEVEL=WARN  the handlers' log level

@@ -6,10 +6,10 @@ import {
   CognitoIdentityProviderClient,
 } from '@aws-sdk/client-cognito-identity-provider';
 import { z } from 'zod';
-import { STAGE_NAMES, loadStageConfig, type StageName } from '../config.ts';
+import { defaultStageName, loadStageConfig, officeIds, stageNames } from '../config.ts';
 
 /**
- * Clerk accounts: `npm run clerk -- add --email a@b.de --office ordnungsamt [--stage dev]`.
+ * Clerk accounts: `npm run clerk -- add --email a@b.de --office <office id> [--stage <stage file name>]`.
  *
  * Creates the Cognito user (e-mail as user name, marked verified; Cognito mails a temporary
  * password) and puts it into the office's group. Adding an existing clerk to a further office
@@ -19,7 +19,7 @@ import { STAGE_NAMES, loadStageConfig, type StageName } from '../config.ts';
  */
 
 export const USAGE =
-  'usage: npm run clerk -- add --email <address> --office <office> [--stage dev|prod] [--user-pool-id <id>]\n' +
+  'usage: npm run clerk -- add --email <address> --office <office> [--stage <stage file name>] [--user-pool-id <id>]\n' +
   '       (the user pool id defaults to env USER_POOL_ID; see the stack output UserPoolId)';
 
 export class UsageError extends Error {
@@ -33,7 +33,7 @@ export interface AddClerk {
   readonly action: 'add';
   readonly email: string;
   readonly office: string;
-  readonly stage: StageName;
+  readonly stage: string;
   readonly region: string;
   readonly userPoolId: string;
 }
@@ -51,7 +51,7 @@ export function parseClerkArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
       options: {
         email: { type: 'string' },
         office: { type: 'string' },
-        stage: { type: 'string', default: 'dev' },
+        stage: { type: 'string' },
         'user-pool-id': { type: 'string' },
       },
     });
@@ -63,18 +63,16 @@ export function parseClerkArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     throw new UsageError(`unknown command ${JSON.stringify(positionals.join(' '))}: the only command is "add"`);
   }
 
-  const stage = z.enum(STAGE_NAMES).safeParse(values.stage);
-  if (!stage.success) throw new UsageError(`unknown stage ${JSON.stringify(values.stage)}: one of ${STAGE_NAMES.join(', ')}`);
-  const config = loadStageConfig((key) => (key === 'stage' ? stage.data : undefined));
+  const stage = values.stage ?? defaultStageName();
+  if (!stageNames().includes(stage)) throw new UsageError(`unknown stage ${JSON.stringify(stage)}: one of ${stageNames().join(', ')} (infra/stages/)`);
+  const config = loadStageConfig((key) => (key === 'stage' ? stage : undefined));
 
   const email = z.email().safeParse(values.email?.trim().toLowerCase());
   if (!email.success) throw new UsageError(`--email needs a valid e-mail address, got ${JSON.stringify(values.email)}`);
 
   const office = values.office;
-  if (office === undefined || !(config.offices as readonly string[]).includes(office)) {
-    throw new UsageError(
-      `unknown office ${JSON.stringify(office)} for stage ${stage.data}: one of ${config.offices.join(', ')}`,
-    );
+  if (office === undefined || !officeIds(config).includes(office)) {
+    throw new UsageError(`unknown office ${JSON.stringify(office)} for stage ${stage}: one of ${officeIds(config).join(', ')} (${config.file})`);
   }
 
   const pool = userPoolId.safeParse(values['user-pool-id'] ?? env.USER_POOL_ID);
@@ -82,7 +80,7 @@ export function parseClerkArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
     throw new UsageError('the user pool id is missing or malformed: pass --user-pool-id or set USER_POOL_ID (stack output UserPoolId)');
   }
 
-  return { action: 'add', email: email.data, office, stage: stage.data, region: config.region, userPoolId: pool.data };
+  return { action: 'add', email: email.data, office, stage, region: config.region, userPoolId: pool.data };
 }
 
 /** The part of the Cognito client this command uses; tests hand in their own. */

@@ -3,17 +3,18 @@ import { existsSync, readFileSync, readdirSync, renameSync, writeFileSync } from
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { FormDefinitionError, type FormDefinition } from '#lib/forms/catalogue.ts';
+import { FormDefinitionError, type FormCatalogue, type FormDefinition } from '#lib/forms/catalogue.ts';
 import { loadCheckedCatalogue } from '../formPatterns.ts';
-import { STAGE_NAMES, loadStageConfig } from '../config.ts';
+import { STAGES_DIR, loadStageConfig, stageNames } from '../config.ts';
 import { PROJECT_ROOT } from '../constructs/bundling.ts';
-import { FORMS_SOURCE_DIR, checkFormDefinitions } from '../forms.ts';
+import { FORMS_SOURCE_DIR, formsOfferedNowhere, offeringOf } from '../forms.ts';
 
 /**
  * `npm run forms:check [-- --update] [--forms-dir <dir>] [--lock <file>]`
  *
  * Checks every form definition as the handlers and the synth do (meta-schema, schema compiles, id
- * and version match the path, one office per form, every office has a clerk group in every stage),
+ * and version match the path, one office per form), against every administration's stage file
+ * (infra/stages/*.json: a form it lists has an office it has; every form is offered somewhere),
  * and that published versions are immutable: forms.lock.json records a SHA-256 of each version's
  * canonical JSON, and a recorded version whose content changed or that disappeared fails the check.
  * `--update` records new versions; it never rewrites or removes a recorded one. Exit 0 or 1.
@@ -36,6 +37,8 @@ export interface CheckOptions {
   readonly formsDir: string;
   readonly lockFile: string;
   readonly update: boolean;
+  /** The stage files the forms are checked against; default infra/stages/. */
+  readonly stagesDir?: string;
 }
 
 export interface CheckResult {
@@ -93,8 +96,7 @@ function writeLock(lockFile: string, versions: Record<string, string>): void {
 }
 
 /** Every version of every form, oldest first per form. The catalogue has already checked the layout. */
-function allVersions(formsDir: string): FormDefinition[] {
-  const catalogue = loadCheckedCatalogue(formsDir);
+function allVersions(catalogue: FormCatalogue, formsDir: string): FormDefinition[] {
   return catalogue.list().flatMap((latest) =>
     readdirSync(path.join(formsDir, latest.id))
       .map((name) => Number(VERSION_FILE.exec(name)?.[1]))
@@ -120,15 +122,21 @@ export function checkForms(options: CheckOptions): CheckResult {
   const relative = (file: string) => path.relative(process.cwd(), file) || file;
   let forms: FormDefinition[];
   try {
-    forms = allVersions(formsDir);
-    for (const stage of STAGE_NAMES) {
+    const catalogue = loadCheckedCatalogue(formsDir);
+    forms = allVersions(catalogue, formsDir);
+    const stagesDir = options.stagesDir ?? STAGES_DIR;
+    const problems: string[] = [];
+    const offerings = stageNames(stagesDir).flatMap((name) => {
       try {
-        checkFormDefinitions(loadStageConfig((key) => (key === 'stage' ? stage : undefined)).offices, formsDir);
+        const config = loadStageConfig((key) => (key === 'stageFile' ? path.join(stagesDir, `${name}.json`) : undefined));
+        return [{ file: config.file, forms: offeringOf(config, catalogue, formsDir).forms }];
       } catch (error) {
-        if (error instanceof FormDefinitionError) throw error;
-        throw new Error(`stage ${stage}: ${(error as Error).message}`, { cause: error });
+        problems.push((error as Error).message);
+        return [];
       }
-    }
+    });
+    if (problems.length === 0) problems.push(...formsOfferedNowhere(catalogue, offerings, formsDir));
+    if (problems.length > 0) return { ok: false, lines: [], problems };
   } catch (error) {
     const message = error instanceof FormDefinitionError ? `invalid form definition: ${error.message}` : `${(error as Error).message}`;
     return { ok: false, lines: [], problems: [message] };

@@ -79,7 +79,7 @@ describe('REST API', () => {
 
   it('the WAF web ACL is associated with the stage', () => {
     const stageId = dev.stack.getLogicalId(dev.stack.api.restApi.deploymentStage.node.defaultChild as never);
-    const webAcl = Object.entries(resources).find(([, r]) => r.Type === 'AWS::WAFv2::WebACL' && r.Properties.Name === 'egov-forms-dev');
+    const webAcl = Object.entries(resources).find(([, r]) => r.Type === 'AWS::WAFv2::WebACL' && r.Properties.Name === 'egov-forms-kreis-bergstrasse-dev');
     expect(webAcl).toBeDefined();
     dev.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       WebACLArn: { 'Fn::GetAtt': [webAcl?.[0], 'Arn'] },
@@ -90,7 +90,7 @@ describe('REST API', () => {
   it('the web ACL runs the managed rule groups and rate limits per IP, per token and on submissions, counting the body rules', () => {
     dev.template.hasResourceProperties('AWS::WAFv2::WebACL', {
       Scope: 'REGIONAL',
-      Name: 'egov-forms-dev',
+      Name: 'egov-forms-kreis-bergstrasse-dev',
       Rules: Match.arrayWith([
         Match.objectLike({ Statement: { ManagedRuleGroupStatement: { VendorName: 'AWS', Name: 'AWSManagedRulesAmazonIpReputationList' } } }),
         Match.objectLike({ Name: 'RateLimitSubmissionsPerIp', Statement: { RateBasedStatement: Match.objectLike({ AggregateKeyType: 'IP', Limit: 100 }) } }),

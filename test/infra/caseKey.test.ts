@@ -57,7 +57,7 @@ describe('the case key obeys its own policy (issue 12, point 8)', () => {
   it('the break-glass role is named, needs MFA, lasts one hour and holds no permission of its own', () => {
     const roleId = idOf(prod.stack.keys.breakGlassRole);
     expect(resources[roleId]?.Properties).toMatchObject({
-      RoleName: 'egov-forms-prod-case-key-break-glass',
+      RoleName: 'egov-forms-kreis-bergstrasse-prod-case-key-break-glass',
       MaxSessionDuration: 3600,
       AssumeRolePolicyDocument: { Statement: [expect.objectContaining({ Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } } })] },
     });

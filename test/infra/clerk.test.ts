@@ -1,29 +1,30 @@
 import { describe, expect, it } from '@jest/globals';
 import { AdminAddUserToGroupCommand, AdminCreateUserCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { type CognitoSender, UsageError, addClerk, parseClerkArgs } from '../../infra/scripts/clerk.ts';
+import { defaultStageName, loadStageConfig, officeIds } from '../../infra/config.ts';
 
 const POOL = 'eu-central-1_AbC123xyz';
 const args = (...rest: string[]) => ['add', '--email', 'Anna.Muster@Kreis.example', '--office', 'ordnungsamt', ...rest];
 
 describe('clerk command line', () => {
   it('parses add with e-mail, office, stage and user pool id', () => {
-    expect(parseClerkArgs(args('--stage', 'prod', '--user-pool-id', POOL), {})).toEqual({
+    expect(parseClerkArgs(args('--stage', 'kreis-bergstrasse-prod', '--user-pool-id', POOL), {})).toEqual({
       action: 'add',
       email: 'anna.muster@kreis.example',
       office: 'ordnungsamt',
-      stage: 'prod',
+      stage: 'kreis-bergstrasse-prod',
       region: 'eu-central-1',
       userPoolId: POOL,
     });
   });
 
-  it('defaults to the dev stage and takes the user pool id from USER_POOL_ID', () => {
-    expect(parseClerkArgs(args(), { USER_POOL_ID: POOL })).toMatchObject({ stage: 'dev', userPoolId: POOL });
+  it('defaults to the default stage file (cdk.json) and takes the user pool id from USER_POOL_ID', () => {
+    expect(parseClerkArgs(args(), { USER_POOL_ID: POOL })).toMatchObject({ stage: defaultStageName(), userPoolId: POOL });
   });
 
   it('refuses an office that is not in the stage configuration, listing the known ones', () => {
     expect(() => parseClerkArgs(['add', '--email', 'a@b.de', '--office', 'bauamt', '--user-pool-id', POOL], {})).toThrow(
-      /unknown office "bauamt" for stage dev: one of ordnungsamt, schulamt, wohngeldstelle, jugendamt/,
+      `unknown office "bauamt" for stage ${defaultStageName()}: one of ${officeIds(loadStageConfig((key) => (key === 'stage' ? defaultStageName() : undefined))).join(', ')}`,
     );
   });
 

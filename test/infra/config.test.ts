@@ -1,36 +1,75 @@
-import { describe, expect, it } from '@jest/globals';
-import { OFFICES, checkDeployable, loadStageConfig, placeholdersIn } from '../../infra/config.ts';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkDeployable, defaultStageName, loadStageConfig, officeIds, placeholdersIn, stageNames } from '../../infra/config.ts';
+import { removeTempDirs, tempDir } from '../support/tempDirs.ts';
 import { PROD_FIXTURE } from './synth.ts';
 
+afterAll(removeTempDirs);
+
 const context = (values: Record<string, unknown>) => (key: string) => values[key];
-const prod = (extra: Record<string, unknown> = {}) => loadStageConfig(context({ stage: 'prod', stageFile: PROD_FIXTURE, ...extra }));
+const prod = (extra: Record<string, unknown> = {}) => loadStageConfig(context({ stage: 'kreis-bergstrasse-prod', stageFile: PROD_FIXTURE, ...extra }));
+const dev = () => loadStageConfig(context({ stage: defaultStageName() }));
+const committed = (name: string) => loadStageConfig(context({ stage: name }));
 
 describe('stage configuration', () => {
   it('defaults the region to eu-central-1', () => {
-    expect(loadStageConfig(context({ stage: 'dev' })).region).toBe('eu-central-1');
+    expect(dev().region).toBe('eu-central-1');
   });
 
-  it('has one clerk group per office in both stages', () => {
-    for (const stage of ['dev', 'prod']) expect(loadStageConfig(context({ stage })).offices).toEqual([...OFFICES]);
+  it('ships at least two administrations, each with a dev and a prod file', () => {
+    const administrations = new Set(stageNames().map((name) => name.replace(/-(dev|prod)$/, '')));
+    expect(administrations.size).toBeGreaterThanOrEqual(2);
+    for (const administration of administrations) expect(stageNames()).toEqual(expect.arrayContaining([`${administration}-dev`, `${administration}-prod`]));
+  });
+
+  it('gives dev and prod of one administration the same offices, and every office a German and an English display name', () => {
+    for (const name of stageNames().filter((stage) => stage.endsWith('-dev'))) {
+      expect(committed(name).offices).toEqual(committed(name.replace(/-dev$/, '-prod')).offices);
+    }
+    for (const name of stageNames()) {
+      for (const office of committed(name).offices) expect(office.name).toEqual({ de: expect.stringMatching(/\S/), en: expect.stringMatching(/\S/) });
+    }
+  });
+
+  it('names the deployment after the stage file: -c stage=<name>, or the file -c stageFile= names', () => {
+    expect(dev().name).toBe(defaultStageName());
+    const file = join(tempDir('egov-stages-'), 'stadt-beispiel-dev.json');
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(JSON.stringify(dev())), name: undefined, file: undefined }));
+    expect(loadStageConfig(context({ stageFile: file })).name).toBe('stadt-beispiel-dev');
   });
 
   it('retains data in prod only', () => {
-    expect(loadStageConfig(context({ stage: 'prod' })).retainData).toBe(true);
-    expect(loadStageConfig(context({ stage: 'dev' })).retainData).toBe(false);
+    for (const name of stageNames()) expect(committed(name).retainData).toBe(committed(name).stage === 'prod');
   });
 
-  it('refuses a missing or unknown stage, naming the choices', () => {
-    expect(() => loadStageConfig(context({}))).toThrow(/-c stage=dev\|prod/);
-    expect(() => loadStageConfig(context({ stage: 'test' }))).toThrow(/Unknown or missing stage "test"/);
+  it('refuses a missing, unknown or malformed stage, naming the stage files there are', () => {
+    expect(() => loadStageConfig(context({}))).toThrow(new RegExp(`pass -c stage=<name>, one of ${stageNames().join(', ')}`));
+    expect(() => loadStageConfig(context({ stage: 'kreis-nirgendwo-dev' }))).toThrow(/Unknown stage kreis-nirgendwo-dev: no file infra\/stages\/kreis-nirgendwo-dev\.json/);
+    expect(() => loadStageConfig(context({ stage: '../kreis' }))).toThrow(/is no stage name/);
+    expect(() => loadStageConfig(context({ stage: 'a'.repeat(33) }))).toThrow(/at most 32 characters/);
+  });
+
+  it('refuses an office listed twice and a destination of an office the administration lacks', () => {
+    const dir = tempDir('egov-stages-');
+    const values = JSON.parse(JSON.stringify(dev())) as Record<string, unknown> & { offices: unknown[] };
+    writeFileSync(join(dir, 'twice.json'), JSON.stringify({ ...values, offices: [...values.offices, values.offices[0]] }));
+    expect(() => loadStageConfig(context({ stageFile: join(dir, 'twice.json') }))).toThrow(/office ordnungsamt is listed twice/);
+    writeFileSync(join(dir, 'stranger.json'), JSON.stringify({ ...values, destinations: { bauamt: { url: 'https://bauamt.example/in', publicKeyFile: 'x.json' } } }));
+    expect(() => loadStageConfig(context({ stageFile: join(dir, 'stranger.json') }))).toThrow(/destinations\.bauamt: no such office/);
+  });
+
+  it('lists office ids as the Cognito groups', () => {
+    expect(officeIds(dev())).toEqual(dev().offices.map((office) => office.id));
   });
 
   it('takes the alarm address from the context and refuses an invalid one', () => {
-    expect(loadStageConfig(context({ stage: 'prod', alarmEmail: 'ops@kreis.example' })).alarmEmail).toBe('ops@kreis.example');
-    expect(() => loadStageConfig(context({ stage: 'prod', alarmEmail: 'nobody' }))).toThrow(/alarmEmail/);
+    expect(loadStageConfig(context({ stage: 'kreis-bergstrasse-prod', alarmEmail: 'ops@kreis.example' })).alarmEmail).toBe('ops@kreis.example');
+    expect(() => loadStageConfig(context({ stage: 'kreis-bergstrasse-prod', alarmEmail: 'nobody' }))).toThrow(/alarmEmail/);
   });
 
   it('reads each stage from its committed file, so a value written there (the alarm address) stays without -c', () => {
-    expect(loadStageConfig(context({ stage: 'prod' })).alarmEmail).toBe('it-betrieb@example.de');
+    expect(committed('kreis-bergstrasse-prod').alarmEmail).toBe('it-betrieb@example.de');
     expect(prod().alarmEmail).toBe('it-betrieb@landkreis.example');
   });
 
@@ -42,19 +81,18 @@ describe('stage configuration', () => {
     ]);
   });
 
-  it('refuses a stage file that is missing or names another stage, naming the file', () => {
-    expect(() => loadStageConfig(context({ stage: 'prod', stageFile: '/nonexistent/prod.json' }))).toThrow(/\/nonexistent\/prod\.json/);
-    expect(() => loadStageConfig(context({ stage: 'dev', stageFile: PROD_FIXTURE }))).toThrow(/configures stage prod, not dev/);
+  it('refuses a stage file that is missing, naming the file', () => {
+    expect(() => loadStageConfig(context({ stageFile: '/nonexistent/kreis-x-prod.json' }))).toThrow(/\/nonexistent\/kreis-x-prod\.json/);
   });
 });
 
 describe('a deployable stage (infra/app.ts)', () => {
   it('prod with the shipped example.de placeholders is refused, naming each setting and the file to edit', () => {
-    const committed = loadStageConfig(context({ stage: 'prod' }));
-    expect(() => checkDeployable(committed)).toThrow(/placeholder alarmEmail = "it-betrieb@example\.de"/);
-    expect(() => checkDeployable(committed)).toThrow(/placeholder corsOrigins\[0\] = "https:\/\/formulare\.example\.de"/);
-    expect(() => checkDeployable(committed)).toThrow(/placeholder backup\.copyToVaultArn/);
-    expect(() => checkDeployable(committed)).toThrow(/Edit infra\/stages\/prod\.json/);
+    const shipped = committed('kreis-bergstrasse-prod');
+    expect(() => checkDeployable(shipped)).toThrow(/placeholder alarmEmail = "it-betrieb@example\.de"/);
+    expect(() => checkDeployable(shipped)).toThrow(/placeholder corsOrigins\[0\] = "https:\/\/formulare\.example\.de"/);
+    expect(() => checkDeployable(shipped)).toThrow(/placeholder backup\.copyToVaultArn/);
+    expect(() => checkDeployable(shipped)).toThrow(/Edit infra\/stages\/kreis-bergstrasse-prod\.json/);
   });
 
   it('prod with real values passes, and one placeholder given on the command line is refused again', () => {
@@ -73,10 +111,10 @@ describe('a deployable stage (infra/app.ts)', () => {
   it('refuses to synthesize outside the configured EU regions, and the allow-list holds EU regions only', () => {
     expect(() => checkDeployable(prod({ region: 'us-east-1' }))).toThrow(/region us-east-1 is not one of the stage's allowedRegions \(eu-central-1\)/);
     expect(() => checkDeployable(prod({ region: 'eu-west-1' }))).toThrow(/allowedRegions/);
-    expect(() => loadStageConfig(context({ stage: 'dev', stageFile: PROD_FIXTURE.replace('prod.json', 'non-eu.json') }))).toThrow(/an EU region/);
+    expect(() => loadStageConfig(context({ stageFile: PROD_FIXTURE.replace('kreis-bergstrasse-prod.json', 'non-eu.json') }))).toThrow(/an EU region/);
   });
 
-  it('dev as committed is deployable (placeholders are tolerated outside prod)', () => {
-    expect(checkDeployable(loadStageConfig(context({ stage: 'dev' }))).stage).toBe('dev');
+  it('every committed dev file is deployable (placeholders are tolerated outside prod)', () => {
+    for (const name of stageNames().filter((stage) => committed(stage).stage === 'dev')) expect(checkDeployable(committed(name)).name).toBe(name);
   });
 });

@@ -65,7 +65,7 @@ describe('the clerk console in AWS (issue 17)', () => {
     // prod has a custom API domain: the console may call exactly it, the sign-in domain and the
     // region's S3 endpoint (presigned GETs of the attachment vault, below).
     expect(csp).toMatch(
-      /connect-src 'self' https:\/\/[a-z0-9.-]+ https:\/\/egov-forms-prod-clerks\.auth\.eu-central-1\.amazoncognito\.com https:\/\/s3\.eu-central-1\.amazonaws\.com;/,
+      /connect-src 'self' https:\/\/[a-z0-9.-]+ https:\/\/egov-forms-kreis-bergstrasse-prod-clerks\.auth\.eu-central-1\.amazoncognito\.com https:\/\/s3\.eu-central-1\.amazonaws\.com;/,
     );
     expect(headers.StrictTransportSecurity).toMatchObject({ AccessControlMaxAgeSec: CONSOLE_HSTS_SECONDS, IncludeSubdomains: true, Override: true });
     expect(headers.ContentTypeOptions).toMatchObject({ Override: true });
@@ -135,7 +135,7 @@ describe('the clerk console in AWS (issue 17)', () => {
     });
     expect(client!.Properties.CallbackURLs).toHaveLength(1);
     expect(JSON.stringify(client!.Properties.CallbackURLs)).toContain(idOf(prod, prod.stack.console.distribution));
-    prod.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'egov-forms-prod-clerks', ManagedLoginVersion: 2 });
+    prod.template.hasResourceProperties('AWS::Cognito::UserPoolDomain', { Domain: 'egov-forms-kreis-bergstrasse-prod-clerks', ManagedLoginVersion: 2 });
     prod.template.resourceCountIs('AWS::Cognito::ManagedLoginBranding', 1);
   });
 

@@ -51,8 +51,8 @@ describe('data, keys and retention', () => {
     const keys = ofType(dev, 'AWS::KMS::Key');
     expect(keys).toHaveLength(2);
     for (const key of keys) expect(key.Properties.EnableKeyRotation).toBe(true);
-    dev.template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/egov-forms/dev/case' });
-    dev.template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/egov-forms/dev/data' });
+    dev.template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/egov-forms/kreis-bergstrasse-dev/case' });
+    dev.template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/egov-forms/kreis-bergstrasse-dev/data' });
   });
 
   it('the HMAC secret is generated and encrypted with the at-rest key, never given in the template', () => {
@@ -97,7 +97,7 @@ describe('data, keys and retention', () => {
   it('an IntegrityError of a decrypting function raises an alarm at the first occurrence', () => {
     for (const handler of ['getCase', 'updateCase']) {
       dev.template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        Namespace: 'EgovForms/dev',
+        Namespace: 'EgovForms/kreis-bergstrasse-dev',
         MetricName: 'IntegrityError',
         Dimensions: [{ Name: 'service', Value: `egov-forms-${handler}` }],
         Statistic: 'Sum',

@@ -6,7 +6,7 @@ import type { CfnResource } from 'aws-cdk-lib';
 import { exportJWK, generateKeyPair } from 'jose';
 import { DELIVERY_BACKOFF, receivesCovering } from '#lib/delivery/backoff.ts';
 import { parseDestinations } from '#lib/delivery/destinations.ts';
-import { STAGES_DIR } from '../../infra/config.ts';
+import { STAGES_DIR, defaultStageName } from '../../infra/config.ts';
 import { DELIVERY_WRITABLE_ATTRIBUTES } from '../../infra/constructs/grants.ts';
 import { undocumentedOutputs } from './documentedOutputs.ts';
 import { actionMatches, resourceRefersTo, statementsOfRole, synthStage, type Statement, type Synthesized } from './synth.ts';
@@ -20,7 +20,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'egov-delivery-infra-'));
   const { publicKey } = await generateKeyPair('RSA-OAEP-256', { modulusLength: 3072, extractable: true });
   writeFileSync(join(dir, 'ordnungsamt.jwk.json'), JSON.stringify({ ...(await exportJWK(publicKey)), kid: 'fv-ordnungsamt-1', key_ops: ['wrapKey'] }));
-  const stage = JSON.parse(readFileSync(join(STAGES_DIR, 'dev.json'), 'utf8')) as Record<string, unknown>;
+  const stage = JSON.parse(readFileSync(join(STAGES_DIR, `${defaultStageName()}.json`), 'utf8')) as Record<string, unknown>;
   writeFileSync(join(dir, 'dev.json'), JSON.stringify({ ...stage, destinations: { ordnungsamt: { url: URL_OF_DESTINATION, publicKeyFile: 'ordnungsamt.jwk.json' } } }));
   dev = synthStage('dev', { context: { stageFile: join(dir, 'dev.json') } });
 });
@@ -38,7 +38,7 @@ describe('delivery infrastructure', () => {
   });
 
   it('creates a KMS-encrypted signing secret per destination, its value generated, never in the template', () => {
-    const secrets = Object.values(resources()).filter((r) => r.Type === 'AWS::SecretsManager::Secret' && r.Properties.Name === 'egov-forms/dev/delivery/ordnungsamt');
+    const secrets = Object.values(resources()).filter((r) => r.Type === 'AWS::SecretsManager::Secret' && r.Properties.Name === 'egov-forms/kreis-bergstrasse-dev/delivery/ordnungsamt');
     expect(secrets).toHaveLength(1);
     expect(secrets[0]!.Properties).toMatchObject({ KmsKeyId: expect.anything(), GenerateSecretString: expect.objectContaining({ PasswordLength: 64 }) });
     expect(secrets[0]!.Properties).not.toHaveProperty('SecretString');
@@ -47,7 +47,7 @@ describe('delivery infrastructure', () => {
   it('ships the worker a destinations file it accepts: HTTPS only, the public key, the secret by name', () => {
     const file = parseDestinations(JSON.parse(dev.stack.delivery.destinationsFile));
     expect(file.policy.allowLoopbackHttp).toBe(false);
-    expect(file.destinations.get('ordnungsamt')).toMatchObject({ url: new URL(URL_OF_DESTINATION), signingSecretId: 'egov-forms/dev/delivery/ordnungsamt' });
+    expect(file.destinations.get('ordnungsamt')).toMatchObject({ url: new URL(URL_OF_DESTINATION), signingSecretId: 'egov-forms/kreis-bergstrasse-dev/delivery/ordnungsamt' });
   });
 
   it('lets the delivery role write nothing on a case but its delivery state', () => {

@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair } from 'jose';
-import { loadStageConfig, STAGES_DIR } from '../../infra/config.ts';
+import { defaultStageName, loadStageConfig, STAGES_DIR } from '../../infra/config.ts';
 
 let dir: string;
-const dev = JSON.parse(readFileSync(join(STAGES_DIR, 'dev.json'), 'utf8')) as Record<string, unknown>;
+const dev = JSON.parse(readFileSync(join(STAGES_DIR, `${defaultStageName()}.json`), 'utf8')) as Record<string, unknown>;
 
 async function writeKey(name: string, bits: number, extra: Record<string, unknown> = {}): Promise<void> {
   const { publicKey, privateKey } = await generateKeyPair('RSA-OAEP-256', { modulusLength: bits, extractable: true });

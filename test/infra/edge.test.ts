@@ -29,7 +29,7 @@ describe('WAF (issue 12, point 9; issue 18, points 2 and 3)', () => {
   it('logs both web ACLs to an encrypted aws-waf-logs- group with Authorization and Idempotency-Key redacted', () => {
     const [[groupId, group] = []] = ofType(prod, 'AWS::Logs::LogGroup').filter(([, g]) => String(g.Properties.LogGroupName).startsWith('aws-waf-logs-'));
     expect(groupId).toBeDefined();
-    expect(group?.Properties).toMatchObject({ LogGroupName: 'aws-waf-logs-egov-forms-prod', KmsKeyId: { 'Fn::GetAtt': [idOf(prod, prod.stack.keys.dataKey), 'Arn'] } });
+    expect(group?.Properties).toMatchObject({ LogGroupName: 'aws-waf-logs-egov-forms-kreis-bergstrasse-prod', KmsKeyId: { 'Fn::GetAtt': [idOf(prod, prod.stack.keys.dataKey), 'Arn'] } });
     const logging = ofType(prod, 'AWS::WAFv2::LoggingConfiguration');
     expect(logging.map(([, l]) => JSON.stringify(l.Properties.ResourceArn)).sort()).toEqual(
       ofType(prod, 'AWS::WAFv2::WebACL').map(([id]) => JSON.stringify({ 'Fn::GetAtt': [id, 'Arn'] })).sort(),
@@ -43,7 +43,7 @@ describe('WAF (issue 12, point 9; issue 18, points 2 and 3)', () => {
   });
 
   it('limits submissions per IP tightly, clerk routes per bearer token, and exempts preflights and the district egress from the per-IP limit', () => {
-    const [, acl] = ofType(prod, 'AWS::WAFv2::WebACL').find(([, a]) => a.Properties.Name === 'egov-forms-prod') ?? [];
+    const [, acl] = ofType(prod, 'AWS::WAFv2::WebACL').find(([, a]) => a.Properties.Name === 'egov-forms-kreis-bergstrasse-prod') ?? [];
     const rule = (name: string) => (acl?.Properties.Rules as { Name: string; Statement: { RateBasedStatement: Record<string, unknown> } }[]).find((r) => r.Name === name);
     const submissions = rule('RateLimitSubmissionsPerIp')?.Statement.RateBasedStatement;
     expect(submissions).toMatchObject({ Limit: 50, AggregateKeyType: 'IP' });
@@ -59,13 +59,13 @@ describe('WAF (issue 12, point 9; issue 18, points 2 and 3)', () => {
   });
 
   it('protects the user pool with a web ACL of its own (reputation list, sign-ins per IP)', () => {
-    const [[aclId] = []] = ofType(prod, 'AWS::WAFv2::WebACL').filter(([, a]) => a.Properties.Name === 'egov-forms-prod-clerk-sign-in');
+    const [[aclId] = []] = ofType(prod, 'AWS::WAFv2::WebACL').filter(([, a]) => a.Properties.Name === 'egov-forms-kreis-bergstrasse-prod-clerk-sign-in');
     prod.template.hasResourceProperties('AWS::WAFv2::WebACLAssociation', {
       WebACLArn: { 'Fn::GetAtt': [aclId, 'Arn'] },
       ResourceArn: { 'Fn::GetAtt': [idOf(prod, prod.stack.clerks.userPool), 'Arn'] },
     });
     prod.template.hasResourceProperties('AWS::WAFv2::WebACL', {
-      Name: 'egov-forms-prod-clerk-sign-in',
+      Name: 'egov-forms-kreis-bergstrasse-prod-clerk-sign-in',
       Rules: Match.arrayWith([Match.objectLike({ Name: 'RateLimitSignInsPerIp', Statement: { RateBasedStatement: { Limit: 300, AggregateKeyType: 'IP' } } })]),
     });
   });

@@ -69,7 +69,7 @@ describe('functions', () => {
       expect(Object.keys(variables).filter((name) => handlerSettings.includes(name)).sort()).toEqual(expected.sort());
       expect(variables).toMatchObject({
         POWERTOOLS_SERVICE_NAME: `egov-forms-${handler}`,
-        POWERTOOLS_METRICS_NAMESPACE: 'EgovForms/dev',
+        POWERTOOLS_METRICS_NAMESPACE: 'EgovForms/kreis-bergstrasse-dev',
         POWERTOOLS_LOG_LEVEL: 'DEBUG',
         NODE_OPTIONS: '--enable-source-maps',
         AWS_MAX_ATTEMPTS: '3',

@@ -24,7 +24,7 @@ describe('confirmation mail in AWS', () => {
       ConfigurationSetAttributes: { ConfigurationSetName: { Ref: logicalId(mail.configurationSet) } },
     });
     prod.template.hasResourceProperties('AWS::SES::ConfigurationSet', {
-      Name: 'egov-forms-prod-confirmations',
+      Name: 'egov-forms-kreis-bergstrasse-prod-confirmations',
       DeliveryOptions: { TlsPolicy: 'REQUIRE' },
     });
   });

@@ -44,7 +44,7 @@ describe('alarms that see (issue 18, point 7)', () => {
     expect(alarmWith(prod, 'slowest 1 %')?.Properties).toMatchObject({ ExtendedStatistic: 'p99', Threshold: 3000, MetricName: 'Latency' });
     expect(JSON.stringify(alarmWith(prod, 'KMS requests')?.Properties.Metrics)).toContain('SERVICE_QUOTA(calls)');
     expect(alarmWith(prod, 'WAF blocked')?.Properties).toMatchObject({ Namespace: 'AWS/WAFV2', MetricName: 'BlockedRequests' });
-    expect(alarmWith(prod, 'WAF blocked')?.Properties.Dimensions).toEqual(expect.arrayContaining([{ Name: 'WebACL', Value: 'egov-forms-prod' }]));
+    expect(alarmWith(prod, 'WAF blocked')?.Properties.Dimensions).toEqual(expect.arrayContaining([{ Name: 'WebACL', Value: 'egov-forms-kreis-bergstrasse-prod' }]));
   });
 
   it('alarms when KMS throttles a crypto function after its retries, from the line the HTTP edge logs', () => {
@@ -64,8 +64,8 @@ describe('alarms that see (issue 18, point 7)', () => {
   });
 
   it('has one dashboard per stage', () => {
-    prod.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'egov-forms-prod' });
-    dev.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'egov-forms-dev' });
+    prod.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'egov-forms-kreis-bergstrasse-prod' });
+    dev.template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'egov-forms-kreis-bergstrasse-dev' });
   });
 });
 
@@ -105,7 +105,7 @@ describe('audit logs of the user pool (issue 18, point 3)', () => {
       ],
     });
     prod.template.hasResourceProperties('AWS::Logs::LogGroup', {
-      LogGroupName: '/aws/vendedlogs/egov-forms-prod/cognito',
+      LogGroupName: '/aws/vendedlogs/egov-forms-kreis-bergstrasse-prod/cognito',
       RetentionInDays: 90,
       KmsKeyId: Match.anyValue(),
     });

@@ -16,7 +16,7 @@ const logicalId = (s: Synthesized, construct: { node: { defaultChild?: unknown }
 describe('status route in AWS', () => {
   it('has a rate rule of its own: GET /status/ per client IP, at the stage\'s limit, answered with the rate-limited problem', () => {
     const acl = Object.values(prod.template.toJSON().Resources as Record<string, Resource>).find(
-      (r) => r.Type === 'AWS::WAFv2::WebACL' && r.Properties.Name === 'egov-forms-prod',
+      (r) => r.Type === 'AWS::WAFv2::WebACL' && r.Properties.Name === 'egov-forms-kreis-bergstrasse-prod',
     );
     const rules = acl?.Properties.Rules as { Name: string; Priority: number; Action: unknown; Statement: { RateBasedStatement: Record<string, unknown> } }[];
     const rule = rules.find((r) => r.Name === 'RateLimitStatusPerIp');

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll } from '@jest/globals';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { checkDeployable, loadStageConfig, type StageName } from '../../infra/config.ts';
+import { checkDeployable, defaultStageName, loadStageConfig, type StageKind } from '../../infra/config.ts';
 import { FormsStack, stackName } from '../../infra/stack.ts';
 import type { FunctionTable } from '../../functions/functions.ts';
 
@@ -27,19 +27,21 @@ export interface Synthesized {
 }
 
 /**
- * prod as an operator would configure it (no placeholders, a backup account, a custom domain): the
- * committed infra/stages/prod.json ships placeholders, which a deployable synth refuses.
+ * The Landkreis's prod as an operator would configure it (no placeholders, a backup account, a
+ * custom domain): the committed infra/stages/kreis-bergstrasse-prod.json ships placeholders, which
+ * a deployable synth refuses. `npm run synth` uses it too (infra/scripts/synth.ts).
  */
-export const PROD_FIXTURE = fileURLToPath(new URL('./fixtures/prod.json', import.meta.url));
+export const PROD_FIXTURE = fileURLToPath(new URL('./fixtures/kreis-bergstrasse-prod.json', import.meta.url));
 
 /**
- * Synthesizes one stage as infra/app.ts does. Bundling (esbuild) is skipped unless asked for: it
- * takes seconds per function and only one test is about it. prod reads PROD_FIXTURE unless the
- * context names another stage file; `context` adds or overrides CDK context values; tests may hand
- * in their own function table.
+ * Synthesizes one stage as infra/app.ts does. `dev` is the default stage file (cdk.json: the
+ * Landkreis's dev), `prod` the Landkreis's prod with PROD_FIXTURE's values, unless the context names
+ * another stage or stage file. Bundling (esbuild) is skipped unless asked for: it takes seconds per
+ * function and only one test is about it. `context` adds or overrides CDK context values; tests may
+ * hand in their own function table.
  */
 export function synthStage(
-  stage: StageName,
+  stage: StageKind,
   options: { bundling?: boolean; context?: Record<string, unknown>; functionTable?: FunctionTable } = {},
 ): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'egov-cdk-out-'));
@@ -48,14 +50,14 @@ export function synthStage(
     outdir,
     context: {
       ...cdkJson.context,
-      stage,
+      stage: stage === 'prod' ? 'kreis-bergstrasse-prod' : defaultStageName(),
       ...(stage === 'prod' ? { stageFile: PROD_FIXTURE } : {}),
       ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
       ...options.context,
     },
   });
   const config = checkDeployable(loadStageConfig((key) => app.node.tryGetContext(key)));
-  const stack = new FormsStack(app, stackName(stage), {
+  const stack = new FormsStack(app, stackName(config.name), {
     config,
     env: { region: config.region },
     ...(options.functionTable ? { functionTable: options.functionTable } : {}),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { call } from '../support/api.ts';
 import { absentFormId, formCatalogue, formOf } from '../support/forms.ts';
+import { defaultStageName, loadStageConfig } from '../../infra/config.ts';
 
 describe('GET /health', () => {
   it('answers ok', async () => {
@@ -18,9 +19,17 @@ describe('GET /forms', () => {
     expect(listed).toEqual(formCatalogue().list().map((form) => `${form.id}@${form.version}`));
     const fishing = answer.body.items.find((item: { id: string }) => item.id === 'fischereischein');
     expect(fishing.version).toBe(formOf('fischereischein').version);
-    expect(Object.keys(fishing).sort()).toEqual(['description', 'id', 'office', 'title', 'version']);
+    expect(Object.keys(fishing).sort()).toEqual(['description', 'id', 'office', 'officeName', 'title', 'version']);
     expect(fishing.title.de).toMatch(/Fischerei/);
     expect(fishing.title.en).toMatch(/fishing/i);
+  });
+
+  it("names each form's office as the stage file does (officeName)", async () => {
+    const { offices } = loadStageConfig((key) => (key === 'stage' ? defaultStageName() : undefined));
+    const answer = await call('GET', '/forms');
+    for (const item of answer.body.items as { office: string; officeName: unknown }[]) {
+      expect(item.officeName).toEqual(offices.find((office) => office.id === item.office)?.name);
+    }
   });
 
   it('carries an X-Request-Id', async () => {

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { loadFormCatalogue, type FormCatalogue, type FormDefinition } from '#lib/forms/catalogue.ts';
+import type { FormsOffering } from '#lib/forms/public.ts';
+import { defaultStageName, loadStageConfig } from '../../infra/config.ts';
 
 /**
  * The forms the tests run against: `schemas/forms`, or the folder `EGOV_FORMS_DIR` names (the
@@ -18,6 +20,20 @@ let loaded: FormCatalogue | undefined;
 export function formCatalogue(): FormCatalogue {
   loaded ??= loadFormCatalogue(FORMS_DIR);
   return loaded;
+}
+
+/**
+ * For tests that build a forms folder of their own (infra/formsBuild.ts): every form in it on
+ * offer, each office named as the default stage file names it (by its id where that file lacks it).
+ */
+export function everyFormOf(formsDir: string = FORMS_DIR): FormsOffering {
+  const catalogue = loadFormCatalogue(formsDir);
+  const stage = loadStageConfig((key) => (key === 'stage' ? defaultStageName() : undefined));
+  const named = Object.fromEntries(stage.offices.map((office) => [office.id, office.name]));
+  return {
+    forms: catalogue.list().map((form) => form.id),
+    officeNames: Object.fromEntries(catalogue.offices().map((office) => [office, named[office] ?? { de: office, en: office }])),
+  };
 }
 
 /** One version of a form (the latest by default); throws when there is none. */

@@ -23,7 +23,11 @@ export async function spawnStack(env: Record<string, string>, timeoutMs = 60_000
   child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`local stack did not start in time:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Stop it, or the half-started stack (and its DynamoDB Local) outlives the test run.
+      child.kill('SIGTERM');
+      reject(new Error(`local stack did not start in time:\n${output}`));
+    }, timeoutMs);
     const check = (): void => {
       if (/listening on http:\/\/127\.0\.0\.1:\d+/.test(output)) {
         clearTimeout(timer);

@@ -7,6 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../infra/local/paths.ts';
+import { loadStageConfig, officeIds } from '../../infra/config.ts';
+import { formCatalogue } from '../support/forms.ts';
 
 const scripts = Object.keys((JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
 
@@ -36,12 +38,12 @@ const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpa
 const scratch = mkdtempSync(join(tmpdir(), 'egov-help-'));
 const dataDir = join(scratch, 'must-not-exist');
 
-function runHelp(script: string, args = ['--help']): Promise<Run> {
+function runHelp(script: string, args = ['--help'], env: Record<string, string> = {}): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn(npm[0]!, [...npm.slice(1), 'run', '-s', script, '--', ...args], {
       cwd: repoRoot,
-      env: { ...process.env, LOCAL_DATA_DIR: dataDir, PORT: '0', NODE_OPTIONS: '' },
+      env: { ...process.env, LOCAL_DATA_DIR: dataDir, PORT: '0', NODE_OPTIONS: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -107,6 +109,15 @@ describe('npm run token', () => {
     expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     expect(run.stderr).toMatch(/^warning: no form in the catalogue .* belongs to office "bauamt"/m);
     expect(run.stderr).not.toMatch(/"ordnungsamt"/);
+  });
+
+  it('warns about an office whose forms the stage file STAGE names does not offer', async () => {
+    const town = loadStageConfig((key) => (key === 'stage' ? 'stadt-bensheim-dev' : undefined));
+    const office = formCatalogue().offices().find((candidate) => !officeIds(town).includes(candidate))!;
+    const run = await runHelp('token', ['--sub', 'alice', '--office', office], { STAGE: town.name });
+    rmSync(dataDir, { recursive: true, force: true });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toMatch(new RegExp(`^warning: no form in the catalogue of stage ${town.name} .* belongs to office "${office}"`, 'm'));
   });
 
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));

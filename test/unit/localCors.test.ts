@@ -1,10 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
-import { loadStageConfig } from '../../infra/config.ts';
+import { defaultStageName, loadStageConfig } from '../../infra/config.ts';
 import { allowedOrigins, corsPolicy } from '../../infra/local/cors.ts';
 
 describe('local gateway CORS origins', () => {
-  it('are the dev stage origins by default', () => {
-    expect(allowedOrigins({})).toEqual(loadStageConfig((key) => (key === 'stage' ? 'dev' : undefined)).corsOrigins);
+  it('are the default stage file\'s origins by default', () => {
+    expect(allowedOrigins({})).toEqual(loadStageConfig((key) => (key === 'stage' ? defaultStageName() : undefined)).corsOrigins);
+  });
+
+  it('are the origins of the stage file STAGE names', () => {
+    expect(allowedOrigins({ STAGE: 'stadt-bensheim-dev' })).toEqual(loadStageConfig((key) => (key === 'stage' ? 'stadt-bensheim-dev' : undefined)).corsOrigins);
+    expect(allowedOrigins({ STAGE: 'stadt-bensheim-dev' })).not.toEqual(allowedOrigins({}));
   });
 
   it('are CORS_ORIGINS when set, comma-separated, spaces ignored', () => {

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, getJson, request, SessionExpired } from '../api.ts';
+import { officeLabel } from '../offices.ts';
 import { readDraft, writeDraft } from '../drafts.ts';
 import { html } from '../html.ts';
 import type { CaseEvent } from '../history.ts';
@@ -43,6 +44,8 @@ interface CaseDetail {
 
 interface FormDetail {
   title: { de: string; en: string };
+  office: string;
+  officeName: { de: string; en: string };
   schema: Record<string, unknown>;
 }
 
@@ -194,7 +197,7 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
           [t('status'), statusLabel(detail.status)],
           [t('receivedAt'), formatTime(detail.receivedAt)],
           [t('updatedAt'), formatTime(detail.updatedAt)],
-          [t('office'), detail.office],
+          [t('office'), officeLabel([form], detail.office)],
           [t('formVersion'), String(detail.formVersion)],
         ].map(
           ([key, value]) => html`<div class="kern-description-list-item" key=${key}>

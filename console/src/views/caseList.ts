@@ -5,6 +5,7 @@ import { html } from '../html.ts';
 import { formatTime, language, statusLabel, t, type StringKey } from '../i18n.ts';
 import { CASE_STATUSES } from '../../../functions/lib/cases/model.ts';
 import type { FormSummary } from '../main.ts';
+import { officeLabel } from '../offices.ts';
 
 interface CaseSummary {
   caseId: string;
@@ -110,7 +111,7 @@ export function CaseList({ session, forms, filters, onFilters }: Props) {
   return html`<section class="kern-container" aria-labelledby="cases-title">
     <h1 id="cases-title" class="kern-heading-large" tabindex="-1" ref=${heading}>${t('casesTitle')}</h1>
     <form class="filters" onSubmit=${apply} aria-label=${t('filters')}>
-      ${select('filter-office', t('office'), draft.office, session.offices.map((office) => [office, office]), (office) => setDraft({ office, formId: '', status: draft.status }))}
+      ${select('filter-office', t('office'), draft.office, session.offices.map((office) => [office, officeLabel(forms, office)]), (office) => setDraft({ office, formId: '', status: draft.status }))}
       ${select('filter-form', t('form'), draft.formId, [['', t('all')], ...draftForms.map((form): [string, string] => [form.id, form.title[language()]])], (formId) => setDraft({ ...draft, formId }))}
       ${select('filter-status', t('status'), draft.status, [['', t('all')], ...CASE_STATUSES.map((status): [string, string] => [status, statusLabel(status)])], (status) => setDraft({ ...draft, status }))}
       <div class="filters__action"><button type="submit" class="kern-btn kern-btn--primary"><span class="kern-label">${t('apply')}</span></button></div>

@@ -3,16 +3,19 @@ import { signInLocally, signInWithCognito, type Session } from '../auth.ts';
 import type { ConsoleConfig } from '../config.ts';
 import { html } from '../html.ts';
 import { language, t, type StringKey } from '../i18n.ts';
+import { officeLabel, type OfficeNamed } from '../offices.ts';
 
 interface Props {
   config: ConsoleConfig;
   offices: string[];
+  /** The forms on offer, which name each office (`officeName`). */
+  forms: OfficeNamed[];
   expired: boolean;
   onSignedIn: (session: Session) => void;
 }
 
 /** Sign-in: the local user pool's form locally, Cognito managed login in AWS. */
-export function SignIn({ config, offices, expired, onSignedIn }: Props) {
+export function SignIn({ config, offices, forms, expired, onSignedIn }: Props) {
   const [sub, setSub] = useState('alice');
   const [chosen, setChosen] = useState<string[]>(offices.slice(0, 1));
   const [error, setError] = useState<StringKey | undefined>(); // by key: it follows a change of language
@@ -52,7 +55,7 @@ export function SignIn({ config, offices, expired, onSignedIn }: Props) {
                   (office) => html`<div class="kern-form-check" key=${office}>
                     <input class="kern-form-check__checkbox" type="checkbox" id=${`office-${office}`} name="office" value=${office}
                       checked=${chosen.includes(office)} onChange=${() => toggle(office)} />
-                    <label class="kern-label" for=${`office-${office}`}>${office}</label>
+                    <label class="kern-label" for=${`office-${office}`}>${officeLabel(forms, office)}</label>
                   </div>`,
                 )}
               </div>

@@ -332,7 +332,7 @@ export function buildOpenApiDocument(routes: readonly Route[]): Json {
           bearerFormat: 'JWT',
           description:
             'Cognito ID token of a clerk (`Authorization: Bearer <token>`); `cognito:groups` names his offices. ' +
-            'Locally, `npm run -s token -- --sub alice --office ordnungsamt` mints one.',
+            'Locally, `npm run -s token -- --sub alice --office <office id>` mints one (an office id of the stage file).',
         },
       },
     },

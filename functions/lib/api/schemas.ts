@@ -108,7 +108,14 @@ export const formVersionQuery = z.strictObject({
 });
 
 /** What `GET /forms` lists for each form (its latest version). */
-export const formSummary = z.object({ id: formId, version: formVersion, office, title: localized, description: localized });
+export const formSummary = z.object({
+  id: formId,
+  version: formVersion,
+  office,
+  officeName: localized.meta({ description: "The office's display name, from the administration's stage file: show it, never the id." }),
+  title: localized,
+  description: localized,
+});
 
 export const formList = z.object({ items: z.array(formSummary).meta({ description: 'The latest version of every form, sorted by id.' }) });
 

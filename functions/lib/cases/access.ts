@@ -6,7 +6,7 @@ import { caseNotFound, type Clerk } from './visibility.ts';
 /**
  * The clerk behind a request, from the claims API Gateway's Cognito authorizer passed on, and what
  * he may see. A REST API authorizer flattens every claim to a string: `cognito:groups` arrives
- * comma-separated (`"ordnungsamt,jugendamt"`), and HTTP-API style `"[a b]"` is accepted too.
+ * comma-separated (`"<office>,<office>"`), and HTTP-API style `"[a b]"` is accepted too.
  */
 export { visibleTo, type Clerk } from './visibility.ts';
 

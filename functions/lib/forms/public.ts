@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FormCatalogue } from './reading.ts';
+import type { FormCatalogue, LocalizedText } from './reading.ts';
 
 /**
  * The public documents of the forms (`GET /forms`, `GET /forms/{formId}`), prepared by the build
@@ -21,14 +21,30 @@ export interface PublicDocuments {
   forms: Record<string, { latest: number; versions: Record<string, unknown> }>;
 }
 
-export function publicDocumentsOf(catalogue: FormCatalogue): PublicDocuments {
+/**
+ * What one administration offers (its stage file, infra/forms.ts): the ids of its forms, and the
+ * display names of its offices, which the public documents carry as `officeName`.
+ */
+export interface FormsOffering {
+  readonly forms: readonly string[];
+  readonly officeNames: Readonly<Record<string, LocalizedText>>;
+}
+
+/** The public documents of a catalogue that holds the offered forms only. */
+export function publicDocumentsOf(catalogue: FormCatalogue, officeNames: FormsOffering['officeNames']): PublicDocuments {
+  const officeName = (office: string): LocalizedText => {
+    const name = officeNames[office];
+    if (!name) throw new Error(`office ${office} has no display name in the stage file`);
+    return name;
+  };
   const forms: PublicDocuments['forms'] = {};
   for (const { id, version, office, title, description, schema } of catalogue.all()) {
     const entry = (forms[id] ??= { latest: version, versions: {} });
     entry.latest = Math.max(entry.latest, version);
-    entry.versions[String(version)] = { id, version, office, title, description, schema };
+    entry.versions[String(version)] = { id, version, office, officeName: officeName(office), title, description, schema };
   }
-  return { list: { items: catalogue.list().map(({ id, version, office, title, description }) => ({ id, version, office, title, description })) }, forms };
+  const items = catalogue.list().map(({ id, version, office, title, description }) => ({ id, version, office, officeName: officeName(office), title, description }));
+  return { list: { items }, forms };
 }
 
 export function readPublicDocuments(formsDir: string): PublicDocuments {

@@ -28,7 +28,7 @@ import { createSubmit } from '../../../functions/submit/submit.ts';
 import { statusTokens } from '#lib/status/token.ts';
 import { createUpdateCase } from '../../../functions/updateCase/updateCase.ts';
 import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
-import { absentFormId, sampleOf } from '../../support/forms.ts';
+import { absentFormId, everyFormOf, sampleOf } from '../../support/forms.ts';
 import { removeTempDirs, tempDir } from '../../support/tempDirs.ts';
 import { buildShippedForms } from '../../../infra/formsBuild.ts';
 import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
@@ -103,7 +103,7 @@ describe('the forms routes answer as documented', () => {
   beforeAll(async () => {
     // The handlers read the forms folder as the synth builds it (definitions and prepared documents).
     const shipped = tempDir('egov-openapi-forms-');
-    buildShippedForms(formsDir, shipped);
+    buildShippedForms(formsDir, shipped, everyFormOf(formsDir));
     process.env.FORMS_DIR = shipped;
     listForms = ((await import('../../../functions/listForms/handler.ts')) as { handler: Invoke }).handler;
     getForm = ((await import('../../../functions/getForm/handler.ts')) as { handler: Invoke }).handler;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORMS_DIR, FORMS_LOCK, formCatalogue } from '../../support/forms.ts';
 import { canonicalJson, checkForms, digestOf, main, type FormsLock } from '../../../infra/scripts/forms-check.ts';
+import { STAGES_DIR, stageNames } from '../../../infra/config.ts';
 
 // The shipped forms and lock, or the copies the publishing test points EGOV_FORMS_DIR and EGOV_FORMS_LOCK at.
 const shippedForms = FORMS_DIR;
@@ -91,16 +92,33 @@ describe('npm run forms:check', () => {
     expect(digestOf({ ...definition, examples: [] })).not.toBe(digestOf(definition));
   });
 
-  it('fails on a form of an office without a clerk group, naming the stage, the file and the configuration to change', () => {
+  it('fails on a form that no administration offers (its office is in no stage file), naming the file and the stage files to edit', () => {
     const { formsDir, lockFile } = workspace();
     const file = join(formsDir, 'wohngeld', 'v2.json');
     writeJson(file, { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 2, office: 'bauamt' });
     writeJson(join(formsDir, 'wohngeld', 'v1.json'), { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), office: 'bauamt' });
     const { problems } = checkForms({ formsDir, lockFile, update: false });
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^stage dev: Forms of offices without a clerk group/);
-    expect(problems[0]).toContain(`${file} (office "bauamt")`);
-    expect(problems[0]).toContain('adds "bauamt" to OFFICES and to the stage\'s "offices" in infra/config.ts');
+    expect(problems[0]).toContain(`${file}: no administration offers form wohngeld (office "bauamt")`);
+    expect(problems[0]).toContain('add { "id": "bauamt", "name": { "de": "…", "en": "…" } } to "offices" in the stage file');
+    for (const name of stageNames()) expect(problems[0]).toContain(`infra/stages/${name}.json`);
+  });
+
+  it('fails on a stage file that lists a form whose office the administration lacks, naming the form and the stage file', () => {
+    const { formsDir, lockFile } = workspace();
+    const stagesDir = mkdtempSync(join(tmpdir(), 'forms-check-stages-'));
+    tempDirs.push(stagesDir);
+    cpSync(STAGES_DIR, stagesDir, { recursive: true });
+    const [name] = stageNames(stagesDir);
+    const stageFile = join(stagesDir, `${name}.json`);
+    const stage = readJson(stageFile) as { offices: { id: string }[] };
+    const form = formCatalogue().list()[0]!;
+    const lacking = { ...stage, offices: stage.offices.filter((office) => office.id !== form.office), forms: [form.id] };
+    writeJson(stageFile, lacking.offices.length > 0 ? lacking : { ...lacking, offices: [{ id: 'anderes-amt', name: { de: 'Anderes Amt', en: 'Other Office' } }] });
+    const { ok, problems } = checkForms({ formsDir, lockFile, update: false, stagesDir });
+    expect(ok).toBe(false);
+    expect(problems).toEqual([expect.stringContaining(`form ${form.id} (`)]);
+    expect(problems[0]).toContain(`belongs to office "${form.office}", which this administration lacks: add the office to "offices" in ${stageFile}`);
   });
 
   it('fails on a deleted published version', () => {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { BUILD_DIR, PUBLIC_DOCUMENTS, readPublicDocuments } from '#lib/forms/public.ts';
 import { CHECKS_MANIFEST, checksFile, loadShippedForms, type ChecksManifest } from '#lib/forms/shipped.ts';
 import { buildShippedForms } from '../../../infra/formsBuild.ts';
-import { FORMS_DIR, formCatalogue, testDefinition } from '../../support/forms.ts';
+import { FORMS_DIR, everyFormOf, formCatalogue, testDefinition } from '../../support/forms.ts';
 import { removeTempDirs, tempDir } from '../../support/tempDirs.ts';
 
 // The forms folder as a function ships it (infra/formsBuild.ts): what the synth copies into every
@@ -34,7 +34,7 @@ function recordingLoader(): { loaded: string[]; load: (file: string) => unknown 
 describe('the shipped forms', () => {
   it('validate every example of every version with the generated code, and refuse what the schema refuses', async () => {
     const shipped = tempDir('egov-shipped-');
-    buildShippedForms(FORMS_DIR, shipped);
+    buildShippedForms(FORMS_DIR, shipped, everyFormOf());
     const { forms, validator } = await loadShippedForms(shipped);
     expect(forms.all().map((form) => `${form.id}@${form.version}`)).toEqual(formCatalogue().all().map((form) => `${form.id}@${form.version}`));
     for (const form of forms.all()) {
@@ -47,12 +47,12 @@ describe('the shipped forms', () => {
     const source = tempDir('egov-shipped-source-');
     write(source, testDefinition());
     const first = tempDir('egov-shipped-');
-    buildShippedForms(source, first);
+    buildShippedForms(source, first, everyFormOf(source));
     expect((await loadShippedForms(first)).forms.list().map((form) => form.id)).toEqual(['testantrag']);
 
     write(source, testDefinition({ id: 'zweitantrag', schema: { properties: { name: { type: 'string', maxLength: 5 } }, examples: [{ name: 'Anna' }] } }));
     const second = tempDir('egov-shipped-');
-    buildShippedForms(source, second);
+    buildShippedForms(source, second, everyFormOf(source));
     const { forms, validator } = await loadShippedForms(second);
     const added = forms.get('zweitantrag');
     expect(added).toBeDefined();
@@ -64,7 +64,7 @@ describe('the shipped forms', () => {
     const source = tempDir('egov-shipped-source-');
     write(source, testDefinition());
     const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped);
+    buildShippedForms(source, shipped, everyFormOf(source));
     write(shipped, testDefinition({ version: 2 }));
     await expect(loadShippedForms(shipped)).rejects.toThrow(`${join(shipped, BUILD_DIR, CHECKS_MANIFEST)} has no checks for testantrag version 2: rebuild`);
   });
@@ -73,7 +73,7 @@ describe('the shipped forms', () => {
     const source = tempDir('egov-shipped-source-');
     write(source, testDefinition());
     const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped);
+    buildShippedForms(source, shipped, everyFormOf(source));
     await expect(loadShippedForms(shipped)).resolves.toBeDefined();
     const missing = join(shipped, BUILD_DIR, checksFile({ id: 'testantrag', version: 1 }, kind));
     rmSync(missing);
@@ -84,7 +84,7 @@ describe('the shipped forms', () => {
     const source = tempDir('egov-shipped-source-');
     write(source, testDefinition());
     const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped);
+    buildShippedForms(source, shipped, everyFormOf(source));
     const manifest = join(shipped, BUILD_DIR, CHECKS_MANIFEST);
     rmSync(manifest);
     await expect(loadShippedForms(shipped)).rejects.toThrow(`${manifest} cannot be read`);
@@ -92,7 +92,7 @@ describe('the shipped forms', () => {
 
   it("load no version's checks at init, a version's first-error check when it is first validated, its all-errors check only for invalid data", async () => {
     const shipped = tempDir('egov-shipped-');
-    buildShippedForms(FORMS_DIR, shipped);
+    buildShippedForms(FORMS_DIR, shipped, everyFormOf());
     const manifest = JSON.parse(readFileSync(join(shipped, BUILD_DIR, CHECKS_MANIFEST), 'utf8')) as ChecksManifest;
     const { loaded, load } = recordingLoader();
     const { forms, validator } = await loadShippedForms(shipped, { load });
@@ -117,7 +117,7 @@ describe('the shipped forms', () => {
     const source = tempDir('egov-shipped-source-');
     write(source, testDefinition());
     const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped);
+    buildShippedForms(source, shipped, everyFormOf(source));
     const { forms, validator } = await loadShippedForms(relative(process.cwd(), shipped));
     expect(validator.validate(forms.get('testantrag')!, { name: '' }, 'en')).toEqual([{ pointer: '/data/name', keyword: 'minLength', message: 'must not be empty' }]);
   });
@@ -127,7 +127,7 @@ describe('the shipped forms', () => {
     // An array of unbounded length: valid instances may exceed MAX_DATA_VALUES (structure.ts).
     write(source, testDefinition({ schema: { required: [], properties: { items: { type: 'array', items: { type: 'integer' } } }, examples: [{ items: [1] }] } }));
     const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped);
+    buildShippedForms(source, shipped, everyFormOf(source));
     expect(JSON.parse(readFileSync(join(shipped, BUILD_DIR, CHECKS_MANIFEST), 'utf8'))).toEqual({ 'testantrag@1': { validWithinLimits: false } });
     const { loaded, load } = recordingLoader();
     const { forms, validator } = await loadShippedForms(shipped, { load });
@@ -141,15 +141,31 @@ describe('the shipped forms', () => {
     expect(loaded).toEqual(['testantrag@1.first.cjs', 'testantrag@1.all.cjs']);
   });
 
-  it('prepare the public documents from the definitions: GET /forms lists the latest versions, GET /forms/{id} every version', () => {
+  it('prepare the public documents from the definitions: GET /forms lists the latest versions, GET /forms/{id} every version, each with its office\'s display name', () => {
     const shipped = tempDir('egov-shipped-');
-    buildShippedForms(FORMS_DIR, shipped);
+    const offering = everyFormOf();
+    buildShippedForms(FORMS_DIR, shipped, offering);
     const documents = JSON.parse(readFileSync(join(shipped, BUILD_DIR, PUBLIC_DOCUMENTS), 'utf8')) as ReturnType<typeof readPublicDocuments>;
     const catalogue = formCatalogue();
-    expect(documents.list.items).toEqual(catalogue.list().map(({ id, version, office, title, description }) => ({ id, version, office, title, description })));
+    const officeName = (office: string) => offering.officeNames[office];
+    expect(documents.list.items).toEqual(
+      catalogue.list().map(({ id, version, office, title, description }) => ({ id, version, office, officeName: officeName(office), title, description })),
+    );
     for (const { id, version, office, title, description, schema } of catalogue.all()) {
-      expect(documents.forms[id]?.versions[String(version)]).toEqual({ id, version, office, title, description, schema });
+      expect(documents.forms[id]?.versions[String(version)]).toEqual({ id, version, office, officeName: officeName(office), title, description, schema });
       expect(documents.forms[id]?.latest).toBe(catalogue.get(id)?.version);
     }
+  });
+
+  it('ship only the forms the administration offers: another form is not there at all', async () => {
+    const source = tempDir('egov-forms-');
+    write(source, testDefinition());
+    write(source, testDefinition({ id: 'zweitantrag', office: 'bauamt' }));
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(source, shipped, { forms: ['testantrag'], officeNames: { ordnungsamt: { de: 'Ordnungsamt', en: 'Public Order Office' } } });
+    expect((await loadShippedForms(shipped)).forms.all().map((form) => form.id)).toEqual(['testantrag']);
+    const documents = readPublicDocuments(shipped);
+    expect(documents.list.items).toEqual([expect.objectContaining({ id: 'testantrag', officeName: { de: 'Ordnungsamt', en: 'Public Order Office' } })]);
+    expect(documents.forms.zweitantrag).toBeUndefined();
   });
 });
