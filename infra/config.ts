@@ -98,6 +98,11 @@ const stageConfigSchema = z.object({
         .optional(),
     })
     .default({}),
+  /**
+   * The citizens' portal (infra/constructs/portal.ts): where citizens report barriers, the feedback
+   * channel its accessibility statement names (BITV 2.0 § 7).
+   */
+  portal: z.object({ accessibilityFeedback: z.object({ email: z.email(), phone: z.string().min(3).max(40).optional() }) }).optional(),
   /** Deploy function code through CodeDeploy with a canary and alarm rollback. */
   canaryDeployments: z.boolean().default(false),
   /**

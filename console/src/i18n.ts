@@ -1,5 +1,7 @@
+import { language, translator, type Language } from '../shared/language.ts';
+
 /** Every string of the console in German and English. German is the default; the toggle switches. */
-export type Language = 'de' | 'en';
+export { formatTime, language, onLanguageChange, setLanguage, type Language } from '../shared/language.ts';
 
 const strings = {
   appTitle: { de: 'Fallbearbeitung', en: 'Case work' },
@@ -120,29 +122,6 @@ const EVENT_LABELS: Record<string, Record<Language, string>> = {
   'case.confirmation_failed': { de: 'Eingangsbestätigung fehlgeschlagen', en: 'Confirmation failed' },
 };
 
-let current: Language = 'de';
-const listeners = new Set<() => void>();
-
-export const language = (): Language => current;
-
-export function setLanguage(next: Language): void {
-  current = next;
-  document.documentElement.lang = next;
-  for (const listener of listeners) listener();
-}
-
-export function onLanguageChange(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export const t = (key: StringKey): string => strings[key][current];
-export const statusLabel = (status: string): string => STATUS_LABELS[status]?.[current] ?? status;
-export const eventLabel = (type: string): string => EVENT_LABELS[type]?.[current] ?? type;
-
-export function formatTime(iso: string): string {
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime())
-    ? iso
-    : new Intl.DateTimeFormat(current === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'Europe/Berlin' }).format(date);
-}
+export const t: (key: StringKey) => string = translator(strings);
+export const statusLabel = (status: string): string => STATUS_LABELS[status]?.[language()] ?? status;
+export const eventLabel = (type: string): string => EVENT_LABELS[type]?.[language()] ?? type;
