@@ -97,6 +97,51 @@ function NumberInput({ ctx, property, pointer, label }: FieldProps) {
   </div>`;
 }
 
+/**
+ * A date as GOV.UK asks for one: day, month and year in three boxes (native date pickers read
+ * badly with screen readers and vary by browser). The answer is `YYYY-MM-DD` once all three are
+ * there; anything incomplete stays as typed, and the page check says so.
+ */
+const DATE_PARTS = ['day', 'month', 'year'] as const;
+const DATE_WORDS = { day: { de: 'Tag', en: 'Day' }, month: { de: 'Monat', en: 'Month' }, year: { de: 'Jahr', en: 'Year' } };
+const DATE_HINT = { de: 'Zum Beispiel 17 4 1988', en: 'For example 17 4 1988' };
+
+export function composeDate(parts: { day: string; month: string; year: string }): string | undefined {
+  const [day, month, year] = [parts.day.trim(), parts.month.trim(), parts.year.trim()];
+  if (!day && !month && !year) return undefined;
+  return `${year.padStart(4, '0')}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+}
+
+function DateInput({ ctx, property, pointer, label }: FieldProps) {
+  const p = parts(ctx, property, pointer, label);
+  const value = valueAt(ctx.answers, pointer);
+  const match = typeof value === 'string' ? /^(\d{4})-(\d{2})-(\d{2})$/.exec(value) : null;
+  const [typed, setTyped] = useState({ day: match ? String(Number(match[3])) : '', month: match ? String(Number(match[2])) : '', year: match ? match[1]! : '' });
+  const hintId = `${p.id}-date-hint`;
+  return html`<fieldset class=${`kern-fieldset${p.invalid ? ' kern-fieldset--error' : ''}`} role="group" aria-describedby=${[hintId, p.describedBy].filter(Boolean).join(' ')}>
+    <legend class="kern-label">${p.text}${p.optional}</legend>
+    ${p.hint}
+    <p class="kern-hint" id=${hintId}>${DATE_HINT[language()]}</p>
+    ${p.error}
+    <div class="kern-fieldset__body kern-fieldset__body--horizontal portal-date">
+      ${DATE_PARTS.map((part) => {
+        const id = part === 'day' ? p.id : `${p.id}-${part}`;
+        return html`<div class="kern-form-input" key=${part}>
+          <label class="kern-label" for=${id}>${DATE_WORDS[part][language()]}</label>
+          <input class=${`kern-form-input__input portal-date__${part}${p.invalid ? ' kern-form-input__input--error' : ''}`} id=${id} type="text"
+            inputmode="numeric" maxlength=${part === 'year' ? 4 : 2} aria-invalid=${p.invalid ? 'true' : undefined}
+            autocomplete=${!ctx.inList && property.name === 'dateOfBirth' ? `bday-${part}` : undefined} value=${typed[part]}
+            onInput=${(event: Event) => {
+              const next = { ...typed, [part]: inputValue(event) };
+              setTyped(next);
+              ctx.set(pointer, composeDate(next));
+            }} />
+        </div>`;
+      })}
+    </div>
+  </fieldset>`;
+}
+
 function TextInput({ ctx, property, pointer, label }: FieldProps) {
   const p = parts(ctx, property, pointer, label);
   const kind = kindOf(ctx.root, property.schema);
@@ -115,7 +160,7 @@ function TextInput({ ctx, property, pointer, label }: FieldProps) {
     ${p.hint}${p.error}
     ${kind === 'long-text'
       ? html`<textarea class=${inputClass} rows="5" ...${common}></textarea>`
-      : html`<input class=${inputClass} type=${kind === 'date' ? 'date' : kind === 'email' ? 'email' : 'text'}
+      : html`<input class=${inputClass} type=${kind === 'email' ? 'email' : 'text'}
           autocomplete=${autocomplete} spellcheck=${kind === 'email' ? 'false' : undefined} ...${common} />`}
   </div>`;
 }
@@ -198,12 +243,14 @@ function List({ ctx, property, pointer, label }: FieldProps) {
   useEffect(() => {
     if (!Array.isArray(value) && (property.required || min > 0)) ctx.set(pointer, Array.from({ length: min }, () => emptyItem(ctx.root, items)));
   }, [value === undefined]);
+  // Each entry is named for what it is (the items' title, else the list's), numbered from 1.
   const itemLabel = (index: number): string =>
-    `${typeof items.title === 'string' && language() === 'de' ? items.title : typeof items['x-title-en'] === 'string' ? (items['x-title-en'] as string) : t('entry')} ${index + 1}`;
+    `${language() === 'en' && typeof items['x-title-en'] === 'string' ? items['x-title-en'] : language() === 'de' && typeof items.title === 'string' ? items.title : p.text} ${index + 1}`;
   const listCtx: FormContext = { ...ctx, inList: true };
   return html`<fieldset class=${`kern-fieldset portal-list${p.invalid ? ' kern-fieldset--error' : ''}`} id=${p.id} tabindex="-1" aria-describedby=${p.describedBy}>
     <legend class="kern-heading-small">${p.text}${p.optional}</legend>
     ${p.hint}${p.error}
+    <div class="kern-fieldset__body">
     ${entries.length === 0 ? html`<p class="kern-body">${t('noEntries')}</p>` : null}
     ${entries.map((_, index) => {
       const itemPointer = child(pointer, index);
@@ -227,6 +274,7 @@ function List({ ctx, property, pointer, label }: FieldProps) {
           <span class="kern-label">${t('addAnother')}<span class="kern-sr-only">: ${p.text}</span></span>
         </button></div>`
       : null}
+    </div>
   </fieldset>`;
 }
 
@@ -249,6 +297,8 @@ export function Field(props: FieldProps): VNode {
     case 'number':
     case 'integer':
       return html`<${NumberInput} ...${props} />`;
+    case 'date':
+      return html`<${DateInput} ...${props} />`;
     default:
       return html`<${TextInput} ...${props} />`;
   }

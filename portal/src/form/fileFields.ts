@@ -148,6 +148,7 @@ export function FilesField({ ctx, property, pointer, parts }: FieldProps & { par
   };
   return html`<fieldset class="kern-fieldset portal-list" aria-describedby=${parts.describedBy}>
     <legend class="kern-heading-small">${parts.text}${parts.optional}</legend>
+    <div class="kern-fieldset__body">
     ${ids.map((id, index) => {
       const file = ctx.files[child(pointer, index)] ?? { attachmentId: id, fileName: id, size: 0, status: 'scanning' as const };
       return html`<${PickedFile} key=${id} formId=${ctx.formId} pointer=${child(pointer, index)} file=${file} onChange=${changeAt(index)} removable=${index === ids.length - 1} />`;
@@ -156,5 +157,6 @@ export function FilesField({ ctx, property, pointer, parts }: FieldProps & { par
       ? html`<${Picker} formId=${ctx.formId} schema=${items} parts=${parts} target=${child(pointer, ids.length)} onUploaded=${changeAt(ids.length)}
           labelText=${ids.length === 0 ? t('fileChoose') : t('fileAddAnother')} />`
       : null}
+    </div>
   </fieldset>`;
 }

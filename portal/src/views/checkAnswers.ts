@@ -62,7 +62,9 @@ export function CheckAnswers({ root, pages, answers, files, formId, titleOf }: P
       </div>
       ${answered.length === 0
         ? html`<p class="kern-body">${t('notGiven')}</p>`
-        : html`<dl class="kern-description-list">
+        : answered.length === 1 && kindOf(root, answered[0]!.schema) === 'group'
+          ? rows(root, answered[0]!.schema, answers[answered[0]!.name], `/${answered[0]!.name}`, files)
+          : html`<dl class="kern-description-list">
             ${answered.map(
               (property) => html`<div class="kern-description-list-item" key=${property.name}>
                 <dt class="kern-description-list-item__key">${fieldLabel(property.name, property.schema, language())}</dt>
