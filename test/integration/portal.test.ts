@@ -104,6 +104,7 @@ describe('the citizens’ portal', () => {
       if (form.confirmation) setAt(data, form.confirmation.emailPointer, address);
 
       await page.goto(portal());
+      await page.evaluate(() => sessionStorage.clear());
       await page.getByRole('link', { name: form.title.de, exact: true }).click();
       await page.locator('main h1').waitFor();
       const { files } = await fillForm(page, form.schema, data, { onPage: audit });
@@ -149,12 +150,14 @@ describe('the citizens’ portal', () => {
       await expect(page.locator('.portal-timeline li').count()).resolves.toBe(2);
       expect(violations).toEqual([]);
       // Sent: nothing of it is left in the tab.
-      expect(await page.evaluate(() => sessionStorage.getItem(`egov-portal.draft.${form.id}`))).toBeNull();
+      expect(await page.evaluate((id) => sessionStorage.getItem(`egov-portal.draft.${id}`), form.id)).toBeNull();
     });
   }
 
   it('an empty page shows the error summary; its link focuses the field', async () => {
     const form = formCatalogue().list()[0]!;
+    await page.goto(portal());
+    await page.evaluate(() => sessionStorage.clear());
     await page.goto(portal(`forms/${form.id}`));
     await page.locator('main h1').waitFor();
     await page.getByRole('button', { name: 'Weiter', exact: true }).click();
@@ -175,6 +178,8 @@ describe('the citizens’ portal', () => {
     const data = sampleOf(form.id);
     // Passes the page's check (something@something.tld), fails the schema's `format: email`.
     setAt(data, form.confirmation!.emailPointer, 'jörg@beispiel.de');
+    await page.goto(portal());
+    await page.evaluate(() => sessionStorage.clear());
     await page.goto(portal(`forms/${form.id}`));
     await page.locator('main h1').waitFor();
     await fillForm(page, form.schema, data);

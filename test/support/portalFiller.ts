@@ -108,8 +108,12 @@ async function uploadFiles(page: Page): Promise<number> {
   }
   // Every file shown is checked clean (the count in the page, the texts by locator).
   if (inputs.length > 0) {
-    await page.locator('main .portal-file').nth(inputs.length - 1).waitFor();
-    for (const status of await page.locator('main .portal-file [role=status]').all()) await status.filter({ hasText: /geprüft\.$/ }).waitFor();
+    try {
+      await page.locator('main .portal-file').nth(inputs.length - 1).waitFor({ timeout: 90_000 });
+      for (const status of await page.locator('main .portal-file [role=status]').all()) await status.filter({ hasText: /geprüft\.$/ }).waitFor({ timeout: 90_000 });
+    } catch (error) {
+      throw new Error(`the files were not accepted; the page says: ${await page.locator('main').innerText()}`, { cause: error });
+    }
   }
   return inputs.length;
 }

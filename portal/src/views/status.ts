@@ -13,6 +13,16 @@ import { statusSections, type CaseStatus } from './statusSections.ts';
  */
 export const tokenOfFragment = (hash: string): string | undefined => new URLSearchParams(hash.replace(/^#/, '')).get('token') ?? undefined;
 
+/**
+ * The status changes, oldest first: the answer's `history`; where an API gives none, what the
+ * summary tells (received, and the current status since the last change).
+ */
+export function timelineOf(status: CaseStatus): { at: string; status: string }[] {
+  if (Array.isArray(status.history) && status.history.length > 0) return status.history;
+  const received = { at: status.receivedAt, status: 'received' };
+  return status.status === 'received' ? [received] : [received, { at: status.updatedAt, status: status.status }];
+}
+
 export function StatusPage({ reference }: { reference: string | null }) {
   const heading = usePage(t('statusTitle'));
   const token = tokenOfFragment(window.location.hash);
@@ -44,7 +54,7 @@ export function StatusPage({ reference }: { reference: string | null }) {
             </dl>
             <h2 class="kern-heading-medium">${t('statusHistory')}</h2>
             <ol class="portal-timeline">
-              ${status.history.map(
+              ${timelineOf(status).map(
                 (entry, index) => html`<li key=${index}><time datetime=${entry.at}>${formatTime(entry.at)}</time>: ${statusName(entry.status)}</li>`,
               )}
             </ol>

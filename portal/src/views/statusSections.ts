@@ -13,7 +13,8 @@ export interface CaseStatus {
   status: string;
   receivedAt: string;
   updatedAt: string;
-  history: { at: string; status: string }[];
+  /** The status changes, oldest first (API.md); optional here, the page copes without it. */
+  history?: { at: string; status: string }[];
 }
 
 export interface StatusSectionProps {
