@@ -78,7 +78,7 @@ export class FormsStack extends Stack {
     this.console.allowSignIn(this.clerks.client);
     // The citizens' portal likewise: its origin joins the CORS origins, its status page is the mail's default link.
     this.portal = new Portal(this, 'Portal', { config: props.config, logKey: this.keys.dataKey });
-    const config: StageConfig = { ...props.config, corsOrigins: [...props.config.corsOrigins, this.console.origin, this.portal.origin] };
+    const config: StageConfig = { ...props.config, corsOrigins: [...new Set([...props.config.corsOrigins, this.console.origin, this.portal.origin])] };
     const table = props.functionTable ?? functionTable;
     this.data = new Data(this, 'Data', {
       key: this.keys.dataKey,

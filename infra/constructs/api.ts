@@ -93,7 +93,7 @@ export class Api extends Construct {
         ),
       },
       defaultCorsPreflightOptions: {
-        allowOrigins: [...config.corsOrigins, ...(props.consoleOrigin ? [props.consoleOrigin] : []), ...(props.portalOrigin ? [props.portalOrigin] : [])],
+        allowOrigins: [...new Set([...config.corsOrigins, ...(props.consoleOrigin ? [props.consoleOrigin] : []), ...(props.portalOrigin ? [props.portalOrigin] : [])])],
         allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
         allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'Status-Token', 'Accept-Language'],
         exposeHeaders: ['ETag', 'X-Request-Id'],

@@ -23,10 +23,10 @@ export interface PublicDocuments {
 
 export function publicDocumentsOf(catalogue: FormCatalogue): PublicDocuments {
   const forms: PublicDocuments['forms'] = {};
-  for (const { id, version, office, title, description, schema } of catalogue.all()) {
+  for (const { id, version, office, title, description, schema, ui } of catalogue.all()) {
     const entry = (forms[id] ??= { latest: version, versions: {} });
     entry.latest = Math.max(entry.latest, version);
-    entry.versions[String(version)] = { id, version, office, title, description, schema };
+    entry.versions[String(version)] = { id, version, office, title, description, schema, ...(ui ? { ui } : {}) };
   }
   return { list: { items: catalogue.list().map(({ id, version, office, title, description }) => ({ id, version, office, title, description })) }, forms };
 }
