@@ -9,6 +9,7 @@ import { call, clerkToken, stackInfo } from '../support/api.ts';
 import { launchChromium, seriousViolations, type AxeViolation, type Chromium } from '../support/browser.ts';
 import { formCatalogue, sampleOf } from '../support/forms.ts';
 import { newMarker } from '../support/markers.ts';
+import { until } from '../support/waiting.ts';
 import { fillForm } from '../support/portalFiller.ts';
 import { fieldId } from '../../portal/src/form/pointer.ts';
 
@@ -20,17 +21,6 @@ const pageErrors: string[] = [];
 const violations: { url: string; violations: AxeViolation[] }[] = [];
 
 const portal = (path = ''): string => `${stackInfo().apiUrl}/portal/${path}`;
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 /** axe-core on the page as it is; violations are collected and asserted per test. */
 async function audit(current: Page): Promise<void> {

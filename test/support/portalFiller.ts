@@ -1,5 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { choicesOf, fieldLabel, isSchema, resolveRef, type Schema } from '../../console/shared/schemaText.ts';
+import { kindOf } from '../../portal/src/form/model.ts';
 import { fieldId } from '../../portal/src/form/pointer.ts';
 import { fileOf } from './uploads.ts';
 
@@ -22,15 +23,6 @@ export interface FillOptions {
   onPage?: (page: Page) => Promise<void>;
 }
 
-const kindOf = (root: Schema, schema: Schema): string => {
-  if (schema.type === 'object' || isSchema(schema.properties)) return 'group';
-  if (schema.type === 'array') return isSchema(resolveRef(root, schema.items)['x-attachment']) ? 'files' : 'list';
-  if (isSchema(schema['x-attachment'])) return 'file';
-  if (schema.type === 'boolean') return schema.const === true ? 'consent' : 'yes-no';
-  if (choicesOf(schema)) return 'choice';
-  if (schema.format === 'date') return 'date';
-  return schema.type === 'number' || schema.type === 'integer' ? 'number' : 'text';
-};
 
 /** The schema of a property of an object schema, its conditional branches included. */
 function propertySchema(root: Schema, schema: Schema, name: string): Schema {
@@ -81,7 +73,7 @@ async function fillValue(page: Page, scope: Locator, root: Schema, name: string,
     await group.getByLabel('Tag', { exact: true }).fill(String(Number(day)));
     await group.getByLabel('Monat', { exact: true }).fill(String(Number(month)));
     await group.getByLabel('Jahr', { exact: true }).fill(year!);
-  } else if (kind === 'number') {
+  } else if (kind === 'number' || kind === 'integer') {
     await scope.getByLabel(named(label)).first().fill(String(value).replace('.', ','));
   } else {
     await scope.getByLabel(named(label)).first().fill(String(value));
