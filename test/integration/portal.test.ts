@@ -35,6 +35,22 @@ function setAt(data: Record<string, unknown>, pointer: string, value: string): v
   node[tokens.at(-1)!] = value;
 }
 
+/** Every labelled choice the schema declares (`oneOf` of `const` + `title`), value → label. */
+function labelledChoices(node: unknown, found = new Map<unknown, string>()): Map<unknown, string> {
+  if (Array.isArray(node)) node.forEach((item) => labelledChoices(item, found));
+  else if (typeof node === 'object' && node !== null) {
+    const options = (node as { oneOf?: unknown }).oneOf;
+    if (Array.isArray(options) && options.every((option) => typeof option === 'object' && option !== null && 'const' in option && 'title' in option)) {
+      for (const option of options as { const: unknown; title: string }[]) found.set(option.const, option.title);
+    }
+    Object.values(node).forEach((value) => labelledChoices(value, found));
+  }
+  return found;
+}
+
+/** Every string, number and boolean the data holds. */
+const leavesOf = (value: unknown): unknown[] => (typeof value === 'object' && value !== null ? Object.values(value).flatMap(leavesOf) : [value]);
+
 /** The data without what the example cannot hold: the attachment ids the portal added. */
 function withoutAttachments(value: unknown, ids: Set<string>): unknown {
   if (Array.isArray(value)) {
@@ -99,6 +115,12 @@ describe('the citizens’ portal', () => {
       await page.locator('main h1').waitFor();
       const { files } = await fillForm(page, form.schema, data, { onPage: audit });
       await audit(page);
+      // A labelled choice reads as its label, never as its internal value.
+      const choices = labelledChoices(form.schema);
+      for (const value of leavesOf(data).filter((leaf) => choices.has(leaf) && choices.get(leaf) !== String(leaf))) {
+        await page.locator('main dd', { hasText: choices.get(value)! }).first().waitFor();
+        await expect(page.locator('main dd').getByText(String(value), { exact: true }).count()).resolves.toBe(0);
+      }
       await page.getByRole('button', { name: 'Antrag absenden' }).click();
       await page.getByRole('heading', { level: 1, name: 'Antrag eingegangen' }).waitFor();
       await audit(page);

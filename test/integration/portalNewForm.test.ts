@@ -40,7 +40,7 @@ const definition = {
       consent: { title: 'Ich bestätige, dass die Angaben stimmen.', type: 'boolean', const: true },
     },
     if: { required: ['kind'], properties: { kind: { const: 'other' } } },
-    then: { required: ['detail'] },
+    then: { required: ['detail'], properties: { detail: true } },
     examples: [example],
   },
 };
