@@ -11,7 +11,10 @@ import { formCatalogue, sampleOf } from '../support/forms.ts';
 import { newMarker } from '../support/markers.ts';
 import { until } from '../support/waiting.ts';
 import { fillForm } from '../support/portalFiller.ts';
+import { EICAR } from '../../infra/local/scanner.ts';
+import { pageProperties, pagesOf } from '../../portal/src/form/model.ts';
 import { fieldId } from '../../portal/src/form/pointer.ts';
+import { fileOf } from '../support/uploads.ts';
 
 let chromium: Chromium;
 let page: Page;
@@ -203,6 +206,33 @@ describe('the citizens’ portal', () => {
     await link.click();
     expect(await page.evaluate('document.activeElement?.id')).toBe(fieldId(form.confirmation!.emailPointer));
     await audit(page);
+    expect(violations).toEqual([]);
+  });
+
+  it('a file the scanner refuses shows the reason at its field, in plain words', async () => {
+    // The first form with a top-level file field, on the page the portal shows it (as it counts pages).
+    const form = formCatalogue()
+      .list()
+      .find((candidate) => Object.values(candidate.schema.properties as Record<string, Record<string, unknown>>).some((property) => property['x-attachment']))!;
+    const name = Object.entries(form.schema.properties as Record<string, Record<string, unknown>>).find(([, property]) => property['x-attachment'])![0];
+    const shown = pagesOf(form.schema).filter((candidate) => pageProperties(form.schema, candidate, {}).length > 0);
+    const pageNumber = shown.findIndex((candidate) => candidate.names.includes(name)) + 1;
+    await page.goto(portal());
+    await page.evaluate(() => sessionStorage.clear());
+    await page.goto(portal(`forms/${form.id}?page=${pageNumber}`));
+    const input = page.locator(`[id="${fieldId(`/${name}`)}"]`);
+    const accept = (await input.getAttribute('accept')) ?? '';
+    const type = accept.includes('application/pdf') ? 'application/pdf' : accept.split(',')[0]!;
+    await input.setInputFiles({ name: 'virus.pdf', mimeType: type, buffer: type === 'application/pdf' ? fileOf.pdf(EICAR) : fileOf.png(EICAR) });
+    await page.locator('.portal-file [role=status]', { hasText: 'Abgelehnt: Die Datei enthält Schadsoftware.' }).waitFor({ timeout: 90_000 });
+    await audit(page);
+    // A rejected file holds the page: the summary names it.
+    await page.getByRole('button', { name: 'Weiter', exact: true }).click();
+    await page.locator('.portal-error-summary', { hasText: 'virus.pdf' }).waitFor();
+    // Removed, and a file whose bytes contradict its type is refused with that reason.
+    await page.getByRole('button', { name: /^Datei entfernen/ }).click();
+    await input.setInputFiles({ name: 'bild.png', mimeType: type === 'application/pdf' ? 'application/pdf' : 'image/png', buffer: type === 'application/pdf' ? fileOf.png() : fileOf.pdf() });
+    await page.locator('.portal-file [role=status]', { hasText: 'Abgelehnt: Der Inhalt passt nicht zur Dateiart.' }).waitFor({ timeout: 90_000 });
     expect(violations).toEqual([]);
   });
 
