@@ -209,6 +209,31 @@ describe('the citizens’ portal', () => {
     expect(violations).toEqual([]);
   });
 
+  it('retries a submission that met a 503 with the same Idempotency-Key, and one case results', async () => {
+    const form = formCatalogue().list()[0]!;
+    const keys: string[] = [];
+    await page.route('**/forms/*/submissions', async (route) => {
+      keys.push(route.request().headers()['idempotency-key'] ?? '');
+      if (keys.length === 1) {
+        await route.fulfill({ status: 503, contentType: 'application/problem+json', headers: { 'Retry-After': '1' }, body: JSON.stringify({ type: 'urn:problem:unavailable', title: 'Unavailable', status: 503 }) });
+      } else await route.continue();
+    });
+    try {
+      await page.goto(portal());
+      await page.evaluate(() => sessionStorage.clear());
+      await page.goto(portal(`forms/${form.id}`));
+      await page.locator('main h1').waitFor();
+      await fillForm(page, form.schema, sampleOf(form.id));
+      await page.getByRole('button', { name: 'Antrag absenden' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Antrag eingegangen' }).waitFor();
+    } finally {
+      await page.unroute('**/forms/*/submissions');
+    }
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+  });
+
   it('a file the scanner refuses shows the reason at its field, in plain words', async () => {
     // The first form with a top-level file field, on the page the portal shows it (as it counts pages).
     const form = formCatalogue()
