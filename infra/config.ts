@@ -126,12 +126,13 @@ const stageConfigSchema = z.object({
   /**
    * Citizens' confirmation mails (infra/constructs/mail.ts): sent through SES from `fromAddress`,
    * which must belong to `senderIdentity` (a verified domain or address of the authority); the mail's
-   * status link points at the portal's status page `statusPageUrl` (`?reference=…#token=…`).
+   * status link points at `statusPageUrl` (`?reference=…#token=…`): by default the status page of
+   * the portal this stack deploys (infra/constructs/portal.ts).
    */
   confirmationMail: z.object({
     senderIdentity: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$|^[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,}$/, 'a domain or an e-mail address'),
     fromAddress: z.email(),
-    statusPageUrl: z.url({ protocol: /^https$/ }),
+    statusPageUrl: z.url({ protocol: /^https$/ }).optional(),
   }),
   /** Optional custom domain for the API: an ACM certificate in the stage's region and the name. */
   customDomain: z.object({ domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/), certificateArn: arn('acm') }).optional(),
@@ -154,6 +155,17 @@ const stageConfigSchema = z.object({
         .optional(),
     })
     .default({}),
+  /**
+   * The citizens' portal (infra/constructs/portal.ts): where citizens report barriers, the feedback
+   * channel its accessibility statement names (BITV 2.0 § 7).
+   */
+  portal: z
+    .object({
+      accessibilityFeedback: z.object({ email: z.email(), phone: z.string().min(3).max(40).optional() }),
+      /** The portal's own name: an ACM certificate in us-east-1 (CloudFront's) and the name; TLS 1.2 or newer. */
+      domain: z.object({ domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/), certificateArn: arn('acm').regex(/:us-east-1:/, 'a certificate in us-east-1 (CloudFront)') }).optional(),
+    })
+    .optional(),
   /** Deploy function code through CodeDeploy with a canary and alarm rollback. */
   canaryDeployments: z.boolean().default(false),
   /**

@@ -15,6 +15,7 @@ import { Api } from './constructs/api.ts';
 import { Backups } from './constructs/backups.ts';
 import { Clerks } from './constructs/clerks.ts';
 import { Console } from './constructs/console.ts';
+import { Portal } from './constructs/portal.ts';
 import { OperationsDashboard } from './constructs/dashboard.ts';
 import { Data } from './constructs/data.ts';
 import { Delivery } from './constructs/delivery.ts';
@@ -62,6 +63,7 @@ export class FormsStack extends Stack {
   readonly attachments: Attachments;
   readonly mail: Mail;
   readonly console: Console;
+  readonly portal: Portal;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
@@ -82,7 +84,9 @@ export class FormsStack extends Stack {
     this.clerks = new Clerks(this, 'Clerks', { config: props.config, logKey: this.keys.dataKey });
     this.console = new Console(this, 'Console', { config: props.config, userPool: this.clerks.userPool, logKey: this.keys.dataKey });
     this.console.allowSignIn(this.clerks.client);
-    const config: StageConfig = { ...props.config, corsOrigins: [...props.config.corsOrigins, this.console.origin] };
+    // The citizens' portal likewise: its origin joins the CORS origins, its status page is the mail's default link.
+    this.portal = new Portal(this, 'Portal', { config: props.config, logKey: this.keys.dataKey });
+    const config: StageConfig = { ...props.config, corsOrigins: [...new Set([...props.config.corsOrigins, this.console.origin, this.portal.origin])] };
     const table = props.functionTable ?? functionTable;
     this.data = new Data(this, 'Data', {
       key: this.keys.dataKey,
@@ -100,7 +104,7 @@ export class FormsStack extends Stack {
       vaultReadOrigins: [this.console.origin],
       maxRetentionDays: longestRetentionDays(catalogue, forms),
     });
-    this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey });
+    this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey, defaultStatusPageUrl: this.portal.statusPageUrl });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
@@ -125,6 +129,7 @@ export class FormsStack extends Stack {
       // API Gateway's own answers (401, WAF 403, 429) keep the stage's origins; preflights and handlers add the console's.
       config: props.config,
       consoleOrigin: this.console.origin,
+      portalOrigin: this.portal.origin,
       functions: this.functions.all,
       userPool: this.clerks.userPool,
       userPoolClient: this.clerks.client,
@@ -157,8 +162,10 @@ export class FormsStack extends Stack {
     this.backups = new Backups(this, 'Backups', { config, tables: [this.data.cases, this.data.events], vaultKey: this.keys.dataKey });
 
     this.console.publish(publicUrl, this.clerks.client);
+    this.portal.publish(publicUrl);
 
     new CfnOutput(this, 'ApiUrl', { value: publicUrl, description: 'Base URL of the API (API.md)' });
+    new CfnOutput(this, 'PortalUrl', { value: this.portal.url, description: "The citizens' portal (API.md, Citizens' portal)" });
     new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The clerk console (Cognito managed login)' });
     new CfnOutput(this, 'UserPoolId', { value: this.clerks.userPool.userPoolId, description: 'Cognito user pool of the clerks' });
     new CfnOutput(this, 'UserPoolClientId', {

@@ -1,2 +1,2 @@
-/** JSX-like templates without a compile step: htm bound to Preact's h. */
-export { html } from 'htm/preact';
+/** JSX-like templates without a compile step: htm bound to Preact's h (shared with the portal). */
+export { html } from '../shared/html.ts';

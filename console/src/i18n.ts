@@ -1,8 +1,8 @@
-import { formatDateTime } from '../shared/schemaText.ts';
+import { language, translator, type Language } from '../shared/language.ts';
 import { actorLabelIn, eventLabelIn } from './history.ts';
 
 /** Every string of the console in German and English. German is the default; the toggle switches. */
-export type Language = 'de' | 'en';
+export { formatTime, language, onLanguageChange, setLanguage, type Language } from '../shared/language.ts';
 
 const strings = {
   appTitle: { de: 'Fallbearbeitung', en: 'Case work' },
@@ -110,28 +110,7 @@ const STATUS_LABELS: Record<string, Record<Language, string>> = {
   closed: { de: 'Abgeschlossen', en: 'Closed' },
 };
 
-let current: Language = 'de';
-const listeners = new Set<() => void>();
-
-export const language = (): Language => current;
-
-export function setLanguage(next: Language): void {
-  current = next;
-  document.documentElement.lang = next;
-  for (const listener of listeners) listener();
-}
-
-export function onLanguageChange(listener: () => void): () => void {
-  listeners.add(listener);
-  return () => listeners.delete(listener);
-}
-
-export const t = (key: StringKey): string => strings[key][current];
-export const statusLabel = (status: string): string => STATUS_LABELS[status]?.[current] ?? status;
-export const eventLabel = (type: string): string => eventLabelIn(type, current);
-export const actorLabel = (actor: string): string => actorLabelIn(actor, current);
-
-/** A point in time as the administration reads it, in Berlin time: `17.04.2026, 13:35` / `17 April 2026, 13:35`. */
-export function formatTime(iso: string): string {
-  return formatDateTime(iso, current, 'Europe/Berlin');
-}
+export const t: (key: StringKey) => string = translator(strings);
+export const statusLabel = (status: string): string => STATUS_LABELS[status]?.[language()] ?? status;
+export const eventLabel = (type: string): string => eventLabelIn(type, language());
+export const actorLabel = (actor: string): string => actorLabelIn(actor, language());

@@ -23,6 +23,8 @@ export interface ApiProps {
   readonly targetOf?: (fn: DeployedFunction) => lambda.IFunction;
   /** The clerk console's origin (CloudFront): allowed by the preflights besides the stage's origins. */
   readonly consoleOrigin?: string;
+  /** The citizens' portal's origin (CloudFront): allowed by the preflights too. */
+  readonly portalOrigin?: string;
 }
 
 /** Path parameters of a route path: `/cases/{caseId}/events` → `['caseId']`. */
@@ -91,7 +93,7 @@ export class Api extends Construct {
         ),
       },
       defaultCorsPreflightOptions: {
-        allowOrigins: [...config.corsOrigins, ...(props.consoleOrigin ? [props.consoleOrigin] : [])],
+        allowOrigins: [...new Set([...config.corsOrigins, ...(props.consoleOrigin ? [props.consoleOrigin] : []), ...(props.portalOrigin ? [props.portalOrigin] : [])])],
         allowMethods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
         allowHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'Status-Token', 'Accept-Language'],
         exposeHeaders: ['ETag', 'X-Request-Id'],

@@ -16,6 +16,8 @@ export interface MailProps {
   readonly config: StageConfig;
   /** The at-rest key: the bounce topic is encrypted with it. */
   readonly topicKey: kms.IKey;
+  /** The status page the mail links to unless the stage names one: the deployed portal's (portal.ts). */
+  readonly defaultStatusPageUrl?: string;
 }
 
 /**
@@ -75,8 +77,9 @@ export class Mail extends Construct {
     this.settings = {
       fromAddress: mail.fromAddress,
       configurationSet: this.configurationSet.configurationSetName,
-      statusPageUrl: mail.statusPageUrl,
+      statusPageUrl: mail.statusPageUrl ?? props.defaultStatusPageUrl ?? '',
     };
+    if (!this.settings.statusPageUrl) throw new Error('confirmationMail.statusPageUrl: name the status page, or deploy the portal whose status page it defaults to');
 
     // Bounces and complaints are worth a look: an alarm on the topic's first message of a day.
     this.feedbackAlarm = new cloudwatch.Alarm(this, 'FeedbackAlarm', {

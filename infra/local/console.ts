@@ -1,7 +1,8 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { z } from 'zod';
-import { buildConsole, type ConsoleFile } from '../../console/build.ts';
+import { buildConsole } from '../../console/build.ts';
 import { office } from '#lib/api/schemas.ts';
+import { frontEndCsp, securityHeaders as frontEndHeaders, staticFiles, type LocalSite } from './staticSite.ts';
 import { mintToken } from './tokens.ts';
 
 /**
@@ -17,27 +18,9 @@ import { mintToken } from './tokens.ts';
 export const CONSOLE_PATH = '/console';
 
 /** The CSP of the console, locally and in AWS (infra/constructs/console.ts adds the Cognito domain and the API). */
-export function consoleCsp(connect: readonly string[] = []): string {
-  return [
-    "default-src 'none'",
-    "script-src 'self'",
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    `connect-src ${["'self'", ...connect].join(' ')}`,
-    "base-uri 'none'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "manifest-src 'self'",
-  ].join('; ');
-}
+export const consoleCsp = frontEndCsp;
 
-const securityHeaders = (connect: readonly string[]) => ({
-  'Content-Security-Policy': consoleCsp(connect),
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  'X-Frame-Options': 'DENY',
-});
+const securityHeaders = (connect: readonly string[]) => frontEndHeaders(consoleCsp(connect));
 
 const signInRequest = z.strictObject({
   sub: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/),
@@ -60,7 +43,7 @@ function signInRefusal(req: IncomingMessage): { status: number; type: string; ti
   return undefined;
 }
 
-export type ConsoleSite = (req: IncomingMessage, res: ServerResponse, path: string, requestId: string) => Promise<boolean>;
+export type ConsoleSite = LocalSite;
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   let text = '';
@@ -81,17 +64,7 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
  */
 export function createConsoleSite(dataDir: string, connect: readonly string[] = []): ConsoleSite {
   const SECURITY_HEADERS = securityHeaders(connect);
-  // Built on the first request for it (about a second), not at start: stacks that serve no
-  // console (tests, benchmarks) pay nothing; a failed build is retried on the next request.
-  let built: Promise<Map<string, ConsoleFile>> | undefined;
-  const filesOf = (): Promise<Map<string, ConsoleFile>> => {
-    built ??= buildConsole().catch((error: unknown) => {
-      built = undefined;
-      throw error;
-    });
-    return built;
-  };
-  const config = Buffer.from(JSON.stringify({ apiUrl: '', auth: { kind: 'local' } }));
+  const files = staticFiles({ path: CONSOLE_PATH, build: buildConsole, config: { apiUrl: '', auth: { kind: 'local' } }, headers: SECURITY_HEADERS });
   return async (req, res, path, requestId) => {
     if (path !== CONSOLE_PATH && !path.startsWith(`${CONSOLE_PATH}/`)) return false;
     const method = req.method ?? 'GET';
@@ -121,18 +94,7 @@ export function createConsoleSite(dataDir: string, connect: readonly string[] = 
       res.end(JSON.stringify({ idToken }));
       return true;
     }
-    const file = name === 'config.json' ? { contents: config, contentType: 'application/json; charset=utf-8' } : (await filesOf()).get(name);
-    if ((method !== 'GET' && method !== 'HEAD') || !file) {
-      res.writeHead(404, { ...headers, 'Content-Type': 'application/problem+json; charset=utf-8', 'Cache-Control': 'no-store' });
-      res.end(JSON.stringify({ type: 'urn:problem:not-found', title: 'Not found', status: 404 }));
-      return true;
-    }
-    res.writeHead(200, {
-      ...headers,
-      'Content-Type': file.contentType,
-      'Cache-Control': name.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
-    });
-    res.end(method === 'HEAD' ? undefined : file.contents);
+    await files(req, res, name, requestId);
     return true;
   };
 }

@@ -4,9 +4,9 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { Route } from '../../functions/functions.ts';
 import { preferredLanguage } from '../../functions/lib/http/language.ts';
 import { INTEGRATION_FAILED_TITLE, PROBLEMS, problemDocument, type ProblemDetails, type ProblemSlug } from '../../functions/lib/http/problem.ts';
-import type { ConsoleSite } from './console.ts';
 import type { CorsPolicy } from './cors.ts';
 import type { RateLimiter } from './rateLimit.ts';
+import type { LocalSite } from './staticSite.ts';
 import type { TokenVerifier } from './tokens.ts';
 
 /**
@@ -113,8 +113,8 @@ export interface GatewayOptions {
   cors?: CorsPolicy;
   /** Per-client limits of some routes, by handler name (rateLimit.ts), as the WAF rules give them in AWS. */
   rateLimits?: Record<string, RateLimiter>;
-  /** The clerk console's static site and local sign-in, below /console (console.ts). */
-  site?: ConsoleSite;
+  /** The static front ends: the clerk console and its local sign-in below /console (console.ts), the portal below /portal (portal.ts). */
+  sites?: LocalSite[];
 }
 
 export function createGateway(options: GatewayOptions): Server {
@@ -128,7 +128,7 @@ export function createGateway(options: GatewayOptions): Server {
       // (and an invalid one throws), so it is appended to the origin instead.
       const url = new URL(`http://localhost${req.url?.startsWith('/') ? req.url : '/'}`);
       const method = req.method ?? 'GET';
-      if (options.site && (await options.site(req, res, url.pathname, requestId))) return;
+      for (const site of options.sites ?? []) if (await site(req, res, url.pathname, requestId)) return;
       const localAnswer = method === 'GET' ? options.local?.[url.pathname] : undefined;
       if (localAnswer) {
         res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'X-Request-Id': requestId, ...cors });

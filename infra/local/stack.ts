@@ -19,6 +19,7 @@ import { startStreamPollers, streamWorkersOf, type StreamHandler, type StreamWor
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
 import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
 import { createConsoleSite } from './console.ts';
+import { createPortalSite, PORTAL_PATH } from './portal.ts';
 import { UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
 import { allowedOrigins, corsPolicy } from './cors.ts';
 import { createGateway, type GatewayRoute, type LambdaHandler } from './gateway.ts';
@@ -213,7 +214,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       VAULT_BUCKET: s3.buckets.vault,
       ATTACHMENT_KEY_ID: kms.keyArn,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
-      CONFIRMATION_MAIL: JSON.stringify(localMailSettings()),
       CASES_TABLE: LOCAL_TABLES.cases,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
       EVENTS_TABLE: LOCAL_TABLES.events,
@@ -236,6 +236,30 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const module = (await import(`../../functions/${route.handler}/handler.ts`)) as { handler: LambdaHandler };
       gatewayRoutes.push({ ...route, invoke: module.handler });
     }
+    const server = createGateway({
+      routes: gatewayRoutes,
+      verifyToken: await createTokenVerifier(options.dataDir),
+      local: { '/health': () => ({ status: 'ok' }) },
+      cors: corsPolicy(origins),
+      rateLimits: Object.fromEntries(Object.entries(localRateLimits()).map(([handler, rule]) => [handler, createRateLimiter(rule)])),
+      sites: [createConsoleSite(options.dataDir, [s3.endpoint]), createPortalSite([s3.endpoint])],
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', resolve);
+    });
+    stoppers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+
+    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // The confirmation worker (loaded below) links to the portal this gateway serves.
+    process.env.CONFIRMATION_MAIL = JSON.stringify(localMailSettings(apiUrl));
+
     const runWorkers = options.workers ?? true;
     // Workers fed by a table's stream run here as in Lambda, fed by a poller (streams.ts).
     if (runWorkers && streamWorkers.length > 0) {
@@ -276,31 +300,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     onObjectCreated = createScanner({ bus, protectedBucket: s3.buckets.quarantine, region: REGION });
     stoppers.push(() => bus.idle());
 
-    const server = createGateway({
-      routes: gatewayRoutes,
-      verifyToken: await createTokenVerifier(options.dataDir),
-      local: { '/health': () => ({ status: 'ok' }) },
-      cors: corsPolicy(origins),
-      rateLimits: Object.fromEntries(Object.entries(localRateLimits()).map(([handler, rule]) => [handler, createRateLimiter(rule)])),
-      site: createConsoleSite(options.dataDir, [s3.endpoint]),
-    });
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port, '127.0.0.1', resolve);
-    });
-    stoppers.push(
-      () =>
-        new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        }),
-    );
-
     // The console (served by the gateway) fetches attachments from the vault through presigned URLs;
-    // the portals of the allowed origins upload into quarantine (as the buckets' CORS rules in AWS).
-    const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    // the portal it serves and the portals of the allowed origins upload into quarantine (as the
+    // buckets' CORS rules in AWS).
     await s3.allowCors(s3.buckets.vault, { origins: [apiUrl], methods: ['GET'] });
-    await s3.allowCors(s3.buckets.quarantine, { origins, methods: ['PUT'], headers: UPLOAD_HEADERS });
+    await s3.allowCors(s3.buckets.quarantine, { origins: [apiUrl, ...origins], methods: ['PUT'], headers: UPLOAD_HEADERS });
 
     let controlUrl: string | undefined;
     if (options.testControl) {
@@ -351,12 +355,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
 /**
  * The sender and status page of local confirmation mails. The status page is the citizens'
- * portal's (`LOCAL_STATUS_PAGE_URL`; default: the dev portal on localhost:5173, docs/portal.md).
+ * portal's: the one this stack serves (`<apiUrl>/portal/status`), or `LOCAL_STATUS_PAGE_URL`
+ * for a portal developed elsewhere (docs/portal.md).
  */
-function localMailSettings(): ConfirmationMailSettings {
+function localMailSettings(apiUrl: string): ConfirmationMailSettings {
   return confirmationMailSettings.parse({
     fromAddress: 'keine-antwort@formulare.landkreis.example',
-    statusPageUrl: process.env.LOCAL_STATUS_PAGE_URL ?? 'http://localhost:5173/status',
+    statusPageUrl: process.env.LOCAL_STATUS_PAGE_URL ?? `${apiUrl}${PORTAL_PATH}/status`,
   });
 }
 

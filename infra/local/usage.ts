@@ -18,7 +18,7 @@ Secrets Manager, the HTTP gateway with the Lambda handlers), all on 127.0.0.1. P
   STAGE_FILE=<path>          a stage file elsewhere, instead of STAGE
   FORMS_DIR=schemas/forms    the form definitions to serve
   CORS_ORIGINS=<o1>,<o2>     browser origins allowed by CORS (default: the stage file's corsOrigins)
-  LOCAL_STATUS_PAGE_URL=<url>  the status page that confirmation mails link to (default: the dev portal)
+  LOCAL_STATUS_PAGE_URL=<url>  the status page that confirmation mails link to (default: <apiUrl>/portal/status)
   LOCAL_STATUS_RATE_LIMIT=60 requests a minute per client on GET /status/{reference}
   POWERTOOLS_LOG_LEVEL=WARN  the handlers' log level
   LOCAL_KMS_FAULTS=1         tests only: fault injection on the local KMS (POST /_faults)

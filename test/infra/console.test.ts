@@ -16,8 +16,12 @@ const resourcesOf = (synthesized: Synthesized, type: string): [string, Resource]
   Object.entries(synthesized.template.toJSON().Resources as Record<string, Resource>).filter(([, r]) => r.Type === type);
 const idOf = (synthesized: Synthesized, construct: unknown) => synthesized.stack.getLogicalId((construct as { node: { defaultChild: never } }).node.defaultChild);
 
+/** The console's response headers policy (the portal's distribution has one of its own). */
+const consolePolicy = (synthesized: Synthesized): Resource | undefined =>
+  resourcesOf(synthesized, 'AWS::CloudFront::ResponseHeadersPolicy').find(([, r]) => JSON.stringify(r.Properties).includes('Clerk console'))?.[1];
+
 const cspOf = (synthesized: Synthesized): string => {
-  const policy = resourcesOf(synthesized, 'AWS::CloudFront::ResponseHeadersPolicy')[0]?.[1];
+  const policy = consolePolicy(synthesized);
   const config = policy!.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: { ContentSecurityPolicy: { ContentSecurityPolicy: unknown } } };
   return String(config.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy);
 };
@@ -43,7 +47,7 @@ describe('the clerk console in AWS (issue 17)', () => {
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
     });
-    prod.template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 1);
+    prod.template.resourceCountIs('AWS::CloudFront::OriginAccessControl', 2); // the console's and the portal's
     const policy = resourcesOf(prod, 'AWS::S3::BucketPolicy').find(([, r]) => JSON.stringify(r.Properties.Bucket).includes(bucketId))?.[1];
     const statements = (policy!.Properties.PolicyDocument as { Statement: Record<string, unknown>[] }).Statement;
     const reads = statements.filter((s) => s.Effect === 'Allow');
@@ -54,7 +58,7 @@ describe('the clerk console in AWS (issue 17)', () => {
   });
 
   it('answers with a strict CSP, HSTS, nosniff, no framing and no referrer', () => {
-    const policy = resourcesOf(prod, 'AWS::CloudFront::ResponseHeadersPolicy')[0]?.[1];
+    const policy = consolePolicy(prod);
     const headers = (policy!.Properties.ResponseHeadersPolicyConfig as { SecurityHeadersConfig: Record<string, Record<string, unknown>> }).SecurityHeadersConfig;
     const csp = String(headers.ContentSecurityPolicy!.ContentSecurityPolicy);
     expect(csp).toContain("default-src 'none'");
@@ -156,8 +160,9 @@ describe('the clerk console in AWS (issue 17)', () => {
   });
 
   it('publishes the build and a config.json naming the API, the client and the sign-in domain, with a role that can do only that', () => {
-    prod.template.resourceCountIs('Custom::CDKBucketDeployment', 1);
-    const deployment = resourcesOf(prod, 'Custom::CDKBucketDeployment')[0]![1];
+    prod.template.resourceCountIs('Custom::CDKBucketDeployment', 2); // the console's and the portal's
+    const consoleBucket = idOf(prod, prod.stack.console.bucket);
+    const deployment = resourcesOf(prod, 'Custom::CDKBucketDeployment').find(([, r]) => JSON.stringify(r.Properties.DestinationBucketName).includes(consoleBucket))![1];
     expect(deployment.Properties.Prune).toBe(true);
     // config.json's tokens: the API's URL and the app client's id, filled in at deployment.
     const markers = JSON.stringify(deployment.Properties.SourceMarkers);

@@ -62,7 +62,8 @@ describe('cdk-nag AwsSolutions', () => {
     ].sort();
     expect(ids).toEqual([
       'AwsSolutions-APIG4',
-      // The clerk console's distribution, bucket and upload (infra/constructs/console.ts, reasons there).
+      // The clerk console's and the citizens' portal's distributions, buckets and uploads
+      // (infra/constructs/console.ts, portal.ts, reasons there).
       'AwsSolutions-CFR1',
       'AwsSolutions-CFR2',
       'AwsSolutions-CFR3',
@@ -75,6 +76,8 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM5[Resource::*]',
       // The console's upload role writes its build into its own bucket (infra/constructs/console.ts).
       'AwsSolutions-IAM5[Resource::<ConsoleSite26539DB4.Arn>/*]',
+      // The portal's upload role likewise (infra/constructs/sitePublishing.ts).
+      'AwsSolutions-IAM5[Resource::<PortalSite2367B7D1.Arn>/*]',
       // GuardDuty's scanner role manages the rule GuardDuty names itself (infra/constructs/attachments.ts).
       'AwsSolutions-IAM5[Resource::arn:aws:events:eu-central-1:<AWS::AccountId>:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*]',
       'AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-eu-central-1/*]',

@@ -11,11 +11,14 @@ const LOCAL_SOURCES = join(repoRoot, 'infra', 'local');
 /** The settings the help names: `  NAME=example  what it does`. */
 const inHelp = (): string[] => [...USAGE.matchAll(/^ {2}([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]!);
 
-/** The environment variables the local stack's own code reads (`process.env.X`, `env.X`). */
+/**
+ * The environment variables the local stack's own code reads (`process.env.X`, `env.X`); not those
+ * it sets for the handlers it runs (`process.env.X = …`).
+ */
 function readByTheStack(): string[] {
   const names = new Set<string>();
   for (const file of readdirSync(LOCAL_SOURCES).filter((name) => name.endsWith('.ts'))) {
-    for (const match of readFileSync(join(LOCAL_SOURCES, file), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)\b/g)) names.add(match[1]!);
+    for (const match of readFileSync(join(LOCAL_SOURCES, file), 'utf8').matchAll(/\benv\.([A-Z][A-Z0-9_]+)\b(?!\s*=[^=])/g)) names.add(match[1]!);
   }
   return [...names];
 }

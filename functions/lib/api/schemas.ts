@@ -124,7 +124,12 @@ export const formSchema = z
   .looseObject({ $schema: z.literal('https://json-schema.org/draft/2020-12/schema'), type: z.literal('object') })
   .meta({ description: "JSON Schema (draft 2020-12) of the form's data: render the form from it and pre-validate with it." });
 
-export const formDetail = formSummary.extend({ schema: formSchema });
+/** The portal's pages (form definition's optional `ui`): headings and the top-level properties of each, by pointer. */
+export const formUi = z
+  .object({ pages: z.array(z.object({ title: localized, properties: z.array(z.string()) })) })
+  .meta({ description: "The portal's pages, in order: a heading and the top-level properties (JSON Pointers) of each. Never changes what is valid." });
+
+export const formDetail = formSummary.extend({ schema: formSchema, ui: formUi.optional() });
 
 // ---- cases ------------------------------------------------------------------------------------
 

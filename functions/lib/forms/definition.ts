@@ -15,5 +15,7 @@ export interface FormDefinition {
   retentionDays: number;
   /** Where the citizen's e-mail address stands in the data, for the confirmation mail (forms/confirmation.ts). */
   confirmation?: { emailPointer: string };
+  /** The portal's pages (forms/ui.ts); never changes what is valid. */
+  ui?: { pages: { title: LocalizedText; properties: string[] }[] };
   schema: Record<string, unknown>;
 }

@@ -107,14 +107,26 @@ function structuralIssue(data: unknown, language: Language): ValidationIssue | u
   return undefined;
 }
 
+/** A labelled choice: `oneOf`/`anyOf` whose options each fix one value with `const` (and name it with `title`). */
+const isLabelledChoice = (error: ErrorObject): boolean =>
+  (error.keyword === 'oneOf' || error.keyword === 'anyOf') &&
+  Array.isArray(error.schema) &&
+  error.schema.length > 0 &&
+  error.schema.every((option: unknown) => typeof option === 'object' && option !== null && Object.hasOwn(option, 'const'));
+
 /** Ajv's errors as the issues a citizen reads: pointers into the request body, messages in `language`. */
 export function issuesOf(errors: readonly ErrorObject[], language: Language): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const seen = new Set<string>();
+  // A value outside a labelled choice is one issue, worded as for an `enum`, not one per option.
+  const choices = new Set(errors.filter(isLabelledChoice).map((error) => `${error.instancePath}\u0000${error.schemaPath}`));
   for (const error of errors) {
     // A failing if/then/else is reported by the errors of the branch that failed.
     if (error.keyword === 'if') continue;
-    const issue = { pointer: pointerOf(error), keyword: error.keyword, message: citizenMessage(error, language) };
+    const option = /^(.*)\/\d+\/const$/.exec(error.schemaPath);
+    if (error.keyword === 'const' && option && choices.has(`${error.instancePath}\u0000${option[1]}`)) continue;
+    const message = isLabelledChoice(error) ? citizenMessage({ ...error, keyword: 'enum' }, language) : citizenMessage(error, language);
+    const issue = { pointer: pointerOf(error), keyword: error.keyword, message };
     const key = `${issue.pointer}\u0000${issue.keyword}\u0000${issue.message}`;
     if (seen.has(key)) continue;
     seen.add(key);

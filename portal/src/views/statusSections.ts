@@ -1,0 +1,26 @@
+import type { FunctionComponent } from 'preact';
+
+/**
+ * The sections of the status page below the time line. Room kept for the routes that other work
+ * adds (API.md): the office's messages and the citizen's replies (`GET /status/{reference}/messages`,
+ * *Messages*) and who accessed the data (`GET /status/{reference}/accesses`, *Audit*). Each is a
+ * component that gets the reference, the status token (send it only as the `Status-Token` header)
+ * and the status already loaded; append it here and the page shows it in this order.
+ */
+export interface CaseStatus {
+  reference: string;
+  formId: string;
+  status: string;
+  receivedAt: string;
+  updatedAt: string;
+  /** The status changes, oldest first (API.md); optional here, the page copes without it. */
+  history?: { at: string; status: string }[];
+}
+
+export interface StatusSectionProps {
+  reference: string;
+  token: string;
+  status: CaseStatus;
+}
+
+export const statusSections: FunctionComponent<StatusSectionProps>[] = [];
