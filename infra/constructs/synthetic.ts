@@ -6,6 +6,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { PROBE_RESERVATION, reservationsOf } from '../capacity.ts';
 import type { StageConfig } from '../config.ts';
 
 export interface SyntheticProps {
@@ -66,7 +67,7 @@ export class SyntheticProbe extends Construct {
       logGroup,
       environment: { BASE_URL: props.baseUrl },
       // One probe at a time: a hanging API must not pile probes up.
-      reservedConcurrentExecutions: config.capacity.reservedConcurrency ? 1 : undefined,
+      reservedConcurrentExecutions: reservationsOf(config).get(PROBE_RESERVATION),
     });
     new events.Rule(this, 'EveryMinute', {
       description: 'Runs the synthetic GET /forms probe',
