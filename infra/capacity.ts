@@ -40,3 +40,18 @@ export function reservationsOf(config: StageConfig, table?: FunctionTable): Map<
 export function reservedTotal(config: StageConfig, table?: FunctionTable): number {
   return [...reservationsOf(config, table).values()].reduce((sum, value) => sum + value, 0);
 }
+
+/** Lambda's SQS event source accepts a maximum concurrency from 2 to 1,000. */
+const SQS_MIN_CONCURRENCY = 2;
+const SQS_MAX_CONCURRENCY = 1000;
+
+/**
+ * How many invocations of a queue worker may run at once (the event source's maximum concurrency):
+ * - confirmations: about the account's SES send rate (`confirmationMail.sendRatePerSecond`), one
+ *   batch of mails per invocation and second; a throttled send beyond it is a retry (functions/confirm);
+ * - deliveries: `capacity.deliveryConcurrency` (each invocation may hold a full batch of 50 MiB cases).
+ */
+export function queueWorkerConcurrency(config: StageConfig, queue: 'deliveries' | 'confirmations', batchSize: number): number {
+  const wanted = queue === 'confirmations' ? Math.ceil(config.confirmationMail.sendRatePerSecond / Math.max(1, batchSize)) : config.capacity.deliveryConcurrency;
+  return Math.min(SQS_MAX_CONCURRENCY, Math.max(SQS_MIN_CONCURRENCY, wanted));
+}

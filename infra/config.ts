@@ -66,6 +66,8 @@ const stageConfigSchema = z.object({
      * sum with the account's quota.
      */
     reservedConcurrency: z.object({ submit: z.number().int().min(0), clerkEach: z.number().int().min(0) }).optional(),
+    /** At most this many delivery workers at once (each may hold a batch of large cases in memory). */
+    deliveryConcurrency: z.number().int().min(2).max(1000).default(5),
   }),
   /** AWS Backup: copy every recovery point to this vault in a separate backup account (same region). */
   backup: z.object({ copyToVaultArn: arn('backup').optional() }).default({}),
@@ -87,7 +89,14 @@ const stageConfigSchema = z.object({
     sendRatePerSecond: z.number().positive().default(1),
   }),
   /** Optional custom domain for the API: an ACM certificate in the stage's region and the name. */
-  customDomain: z.object({ domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/), certificateArn: arn('acm') }).optional(),
+  customDomain: z
+    .object({
+      domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/),
+      certificateArn: arn('acm'),
+      /** The name resolves (its CNAME is published): the synthetic probe's alarm notifies only from then on. */
+      dnsReady: z.boolean().default(false),
+    })
+    .optional(),
   /** Tags on every resource (hygiene, cost allocation); protection level after BSI IT-Grundschutz. */
   tags: z.object({
     owner: z.string().min(1),
@@ -114,6 +123,14 @@ const stageConfigSchema = z.object({
           domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/),
           certificateArn: arn('acm').regex(/^arn:aws[a-z-]*:acm:us-east-1:/, 'an ACM certificate in us-east-1 (CloudFront)'),
         })
+        .optional(),
+      /**
+       * A WAF web ACL of scope CLOUDFRONT (it must live in us-east-1) in front of the console
+       * (docs/deploy.md, "Console domain and WAF"): created once per account outside this stack.
+       */
+      webAclArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/, 'a WAFv2 web ACL ARN of scope CLOUDFRONT (us-east-1, global/webacl/...)')
         .optional(),
     })
     .default({}),

@@ -92,6 +92,7 @@ export class FormsStack extends Stack {
       vaultReadOrigins: [this.console.origin],
       maxRetentionDays: longestRetentionDays(),
     });
+    this.console.allowDownloadsFrom(this.attachments.vault);
     this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey });
     this.functions = new Functions(this, 'Functions', {
       config,
@@ -112,6 +113,7 @@ export class FormsStack extends Stack {
     );
     this.keys.restrictCaseKey(caseKeyUsers);
     this.releases = new Releases(this, 'Releases', { config, functions: this.functions.all });
+    this.functions.wireTriggers((fn) => this.releases.aliasOf(fn), this.data, this.queues, this.attachments);
     this.api = new Api(this, 'Api', {
       // API Gateway's own answers (401, WAF 403, 429) keep the stage's origins; preflights and handlers add the console's.
       config: props.config,
@@ -141,11 +143,12 @@ export class FormsStack extends Stack {
       probe: probe.fn,
     });
     this.queues.alarmOnDeadLetters(this.alarms.topic);
+    this.queues.alarmOnAge(this.alarms.topic);
     this.mail.feedbackAlarm.addAlarmAction(new SnsAction(this.alarms.topic));
     this.releases.rollOutWithCanary((handler) => this.alarms.rollbackAlarmsOf(handler));
     new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic: this.alarms.topic });
     new OperationsDashboard(this, 'Dashboard', { stage: config.stage, api: this.api.restApi, functions: this.functions.all, tables, webAclName });
-    this.backups = new Backups(this, 'Backups', { config, tables: [this.data.cases, this.data.events], vaultKey: this.keys.dataKey });
+    this.backups = new Backups(this, 'Backups', { config, tables: [this.data.cases, this.data.events], vaultKey: this.keys.dataKey, topic: this.alarms.topic });
 
     this.console.publish(publicUrl, this.clerks.client);
 

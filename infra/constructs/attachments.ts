@@ -4,6 +4,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { keptIf } from './removal.ts';
 import { BINDING_TAG, BINDING_UNBOUND, UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
 
 export interface AttachmentsProps {
@@ -77,7 +78,7 @@ export class Attachments extends Construct {
 
     this.vault = new s3.Bucket(this, 'Vault', {
       ...common,
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: keptIf(props.retainData),
       lifecycleRules: [
         // A file no submission bound: the verdict worker copies it in tagged so, `keepFiles` re-tags
         // it once bound (API.md: unbound attachments disappear after 24 hours).

@@ -1,17 +1,27 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { keptIf } from './removal.ts';
 import type { StageConfig } from '../config.ts';
+import { runbookReference } from './alarms.ts';
 
 export interface BackupsProps {
   readonly config: StageConfig;
+  /** The operators' alarm topic: failed backup and copy jobs go there. */
+  readonly topic: sns.ITopic;
   /** The tables to back up: cases and events (idempotency records live 24 h and are not worth it). */
   readonly tables: readonly dynamodb.ITable[];
   readonly vaultKey: kms.IKey;
 }
+
+/** The runbook entry of a failed backup or copy job (docs/operations.md). */
+export const BACKUP_JOB_RUNBOOK = 'backup job failed';
 
 /** How long a daily recovery point is kept, here and in the backup account. */
 export const BACKUP_RETENTION = Duration.days(35);
@@ -43,7 +53,42 @@ export class Backups extends Construct {
         // Compliance mode in prod: after the grace period the lock cannot be removed by anyone.
         ...(config.retainData ? { changeableFor: Duration.days(3) } : {}),
       },
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: keptIf(config.retainData),
+    });
+
+    const copyAccount = config.backup.copyToVaultArn?.split(':')[4];
+    if (copyAccount) {
+      // AWS Backup copies a recovery point to another account with the source vault's key: that
+      // account must be allowed to use it for the copy (AWS Backup, "Cross-account backup").
+      props.vaultKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowBackupAccountToCopyRecoveryPoints',
+          principals: [new iam.AccountPrincipal(copyAccount)],
+          actions: ['kms:Decrypt', 'kms:DescribeKey', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Encrypt'],
+          resources: ['*'],
+        }),
+      );
+      props.vaultKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowBackupAccountGrantsForAwsBackup',
+          principals: [new iam.AccountPrincipal(copyAccount)],
+          actions: ['kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+          resources: ['*'],
+          conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        }),
+      );
+    }
+
+    // A failed, aborted or expired backup or copy job pages the operators (a missing copy is otherwise silent).
+    new events.Rule(this, 'JobFailed', {
+      description: `An AWS Backup job or the copy to the backup account failed, was aborted or expired. ${runbookReference(BACKUP_JOB_RUNBOOK)}`,
+      eventPattern: {
+        source: ['aws.backup'],
+        account: [Aws.ACCOUNT_ID],
+        detailType: ['Backup Job State Change', 'Copy Job State Change'],
+        detail: { state: ['FAILED', 'ABORTED', 'EXPIRED'] },
+      },
+      targets: [new targets.SnsTopic(props.topic)],
     });
 
     const copyActions: backup.BackupPlanCopyActionProps[] = config.backup.copyToVaultArn

@@ -236,5 +236,18 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     );
   }
 
+  // The at-rest key only ever through a service (DynamoDB, its streams, S3, Secrets Manager): a
+  // direct call carries no kms:ViaService and is denied, whatever a grant added by a construct (a
+  // stream's read grant names the table's key without a condition) allows.
+  statements.push(
+    new iam.PolicyStatement({
+      sid: 'DataKeyOnlyThroughServices',
+      effect: iam.Effect.DENY,
+      actions: ['kms:*'],
+      resources: [targets.dataKeyArn],
+      conditions: { Null: { 'kms:ViaService': 'true' } },
+    }),
+  );
+
   return statements;
 }
