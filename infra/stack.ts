@@ -144,6 +144,7 @@ export class FormsStack extends Stack {
     });
     this.queues.alarmOnDeadLetters(this.alarms.topic);
     this.queues.alarmOnAge(this.alarms.topic);
+    this.attachments.alarmOnScanProblems(this.alarms.topic);
     this.mail.feedbackAlarm.addAlarmAction(new SnsAction(this.alarms.topic));
     this.releases.rollOutWithCanary((handler) => this.alarms.rollbackAlarmsOf(handler));
     new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic: this.alarms.topic });

@@ -21,7 +21,7 @@ if (args.includes('--help') || args.includes('-h')) {
 // Two administrations' prod files: the fixture's, and a second one as a new account starts (nothing
 // reserved, console domain and WAF; test/infra/fixtures/prod-edge.json).
 const ownStageFile = args.some((arg) => arg.includes('stageFile='));
-const runs: { stage: string; extra: string[] }[] = STAGE_NAMES.flatMap((stage) =>
+const runs = STAGE_NAMES.flatMap((stage): { stage: string; extra: string[] }[] =>
   stage === 'prod' && !ownStageFile
     ? [
         { stage, extra: ['-c', 'stageFile=test/infra/fixtures/prod.json'] },
