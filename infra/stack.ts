@@ -107,7 +107,6 @@ export class FormsStack extends Stack {
     const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey')).map(({ role }) => role);
     const readersOf = (need: 'quarantine' | 'vault') =>
       this.functions.all.filter(({ needs }) => (needs[need] ?? []).includes('s3:GetObject')).map(({ role }) => role);
-    this.attachments.restrictReaders(readersOf('quarantine'), readersOf('vault'));
     this.attachments.restrictVaultTaggers(
       this.functions.all.filter(({ needs }) => (needs.vault ?? []).includes('s3:PutObjectTagging')).map(({ role }) => role),
     );
@@ -149,7 +148,15 @@ export class FormsStack extends Stack {
     this.releases.rollOutWithCanary((handler) => this.alarms.rollbackAlarmsOf(handler));
     new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic: this.alarms.topic });
     new OperationsDashboard(this, 'Dashboard', { stage: config.stage, api: this.api.restApi, functions: this.functions.all, tables, webAclName });
-    this.backups = new Backups(this, 'Backups', { config, tables: [this.data.cases, this.data.events], vaultKey: this.keys.dataKey, topic: this.alarms.topic });
+    this.backups = new Backups(this, 'Backups', {
+      config,
+      tables: [this.data.cases, this.data.events, this.data.attachments],
+      buckets: [this.attachments.vault],
+      vaultKey: this.keys.dataKey,
+      topic: this.alarms.topic,
+    });
+    // AWS Backup reads the vault's objects for its snapshots: it joins the vault's named readers.
+    this.attachments.restrictReaders(readersOf('quarantine'), [...readersOf('vault'), this.backups.role]);
 
     this.console.publish(publicUrl, this.clerks.client);
 

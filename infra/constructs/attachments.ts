@@ -85,12 +85,16 @@ export class Attachments extends Construct {
 
     this.vault = new s3.Bucket(this, 'Vault', {
       ...common,
+      // Versioned: AWS Backup takes only versioned buckets (infra/constructs/backups.ts). A version
+      // the lifecycle replaced goes a day later, so no file outlives its rule by more than that.
+      versioned: true,
       removalPolicy: keptIf(props.retainData),
       lifecycleRules: [
         // A file no submission bound: the verdict worker copies it in tagged so, `keepFiles` re-tags
         // it once bound (API.md: unbound attachments disappear after 24 hours).
         { id: 'vault-unbound', tagFilters: { [BINDING_TAG]: BINDING_UNBOUND }, expiration: Duration.days(1) },
         { id: 'vault-retention', expiration: Duration.days(props.maxRetentionDays + 1) },
+        { id: 'vault-old-versions', noncurrentVersionExpiration: Duration.days(1), expiredObjectDeleteMarker: true },
       ],
       // A CORS rule only lets those pages read the answer to a request that is already allowed: the
       // presigned URL (60 s, one object) stays the authorisation; the bucket policy still names the reader roles.

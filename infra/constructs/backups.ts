@@ -5,6 +5,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { keptIf } from './removal.ts';
@@ -15,8 +16,10 @@ export interface BackupsProps {
   readonly config: StageConfig;
   /** The operators' alarm topic: failed backup and copy jobs go there. */
   readonly topic: sns.ITopic;
-  /** The tables to back up: cases and events (idempotency records live 24 h and are not worth it). */
+  /** The tables to back up: cases, events and attachments (idempotency records live 24 h and are not worth it). */
   readonly tables: readonly dynamodb.ITable[];
+  /** Buckets to back up with the tables: the attachment vault (versioned, as AWS Backup requires). */
+  readonly buckets?: readonly s3.IBucket[];
   readonly vaultKey: kms.IKey;
 }
 
@@ -39,6 +42,8 @@ export const BACKUP_RETENTION = Duration.days(35);
 export class Backups extends Construct {
   readonly vault: backup.BackupVault;
   readonly plan: backup.BackupPlan;
+  /** The role AWS Backup assumes; the vault's bucket policy must let it read (attachments.ts `restrictReaders`). */
+  readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: BackupsProps) {
     super(scope, id);
@@ -114,24 +119,46 @@ export class Backups extends Construct {
         }),
       ],
     });
-    const selection = this.plan.addSelection('Tables', {
-      resources: props.tables.map((table) => backup.BackupResource.fromDynamoDbTable(table)),
-      allowRestores: true,
+    // One role for the selection: AWS Backup's managed policies for backups and restores, and for
+    // S3 the ones AWS documents for buckets (they read objects through S3 with the bucket's key).
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com'),
+      description: `egov-forms ${config.stage}: AWS Backup snapshots the tables and the attachment vault`,
+      managedPolicies: [
+        'service-role/AWSBackupServiceRolePolicyForBackup',
+        'service-role/AWSBackupServiceRolePolicyForRestores',
+        ...((props.buckets ?? []).length > 0 ? ['AWSBackupServiceRolePolicyForS3Backup', 'AWSBackupServiceRolePolicyForS3Restore'] : []),
+      ].map((name) => iam.ManagedPolicy.fromAwsManagedPolicyName(name)),
     });
-    const role = selection.node.tryFindChild('Role');
-    if (role) {
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
-        reason:
-          'AWS Backup assumes this role to snapshot the two tables; AWS maintains the managed backup policy for exactly ' +
-          'that service and it is the documented way to grant it (it holds no data-plane access to items).',
-      });
-      Validations.of(role).acknowledge({
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
-        reason:
-          'Restores (docs/operations.md) run under the same AWS Backup service role; AWS maintains the managed restore ' +
-          'policy for that service. Restores always create new tables and are started by an operator.',
-      });
-    }
+    this.plan.addSelection('Tables', {
+      resources: [
+        ...props.tables.map((table) => backup.BackupResource.fromDynamoDbTable(table)),
+        ...(props.buckets ?? []).map((bucket) => backup.BackupResource.fromArn(bucket.bucketArn)),
+      ],
+      role: this.role,
+    });
+    const role = this.role;
+    Validations.of(role).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup]',
+        reason: 'AWS Backup assumes this role to snapshot the attachment vault; AWS maintains this managed policy for S3 backups (object reads through S3).',
+      },
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore]',
+        reason: 'Restores of the vault run under the same role; AWS maintains this managed policy for S3 restores, started by an operator.',
+      },
+    );
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      reason:
+        'AWS Backup assumes this role to snapshot the tables; AWS maintains the managed backup policy for exactly ' +
+        'that service and it is the documented way to grant it (it holds no data-plane access to items).',
+    });
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
+      reason:
+        'Restores (docs/operations.md) run under the same AWS Backup service role; AWS maintains the managed restore ' +
+        'policy for that service. Restores always create new tables and are started by an operator.',
+    });
   }
 }

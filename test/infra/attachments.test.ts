@@ -143,10 +143,11 @@ describe('who may touch which bucket (identity policies)', () => {
     // Its event source mapping reads the stream (dynamodb:GetRecords and the like); no item.
     const itemActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
     expect(actions.filter((action) => itemActions.some((item) => actionMatches(action, item)))).toEqual([]);
-    // Tagging needs no key; the stream of the (customer-key encrypted) table is read with Decrypt, not through S3.
-    const keyStatements = statements.filter((statement) => statement.Action.some((action) => action.startsWith('kms:')));
+    // Tagging needs no key; the stream of the (customer-key encrypted) table is read with Decrypt, not through S3,
+    // and only through the service: a direct call (no kms:ViaService) is denied (issue 25, point 11).
+    const keyStatements = statements.filter((statement) => statement.Effect === 'Allow' && statement.Action.some((action) => action.startsWith('kms:')));
     expect(keyStatements.flatMap((statement) => statement.Action).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
-    expect(keyStatements.some((statement) => JSON.stringify(statement).includes('kms:ViaService'))).toBe(false);
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: ['kms:*'], Condition: { Null: { 'kms:ViaService': 'true' } } }));
   });
 
   it('keepFiles reads the cases stream, filtered to new file items, retried until the stream drops a record', () => {
@@ -204,8 +205,13 @@ describe('malware scanning', () => {
 
   it('its scan results reach the verdict worker through an EventBridge rule', () => {
     dev.template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Malware Protection Object Scan Result'] },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [dev.stack.getLogicalId(dev.stack.functions.byName('attachmentVerdict').fn.node.defaultChild as never), 'Arn'] } })],
+      EventPattern: {
+        source: ['aws.guardduty'],
+        'detail-type': ['GuardDuty Malware Protection Object Scan Result'],
+        detail: { s3ObjectDetails: { bucketName: [{ Ref: logicalId(dev.stack.attachments.quarantine) }] } },
+      },
+      // Through the live alias (issue 25, point 6).
+      Targets: [Match.objectLike({ Arn: { Ref: dev.stack.getLogicalId(dev.stack.releases.aliasOf(dev.stack.functions.byName('attachmentVerdict')).node.defaultChild as never) } })],
     });
   });
 });

@@ -308,3 +308,56 @@ describe('the console under the authority name, behind a WAF, with access logs (
   });
 });
 
+
+describe('GuardDuty Malware Protection for S3 (point 5)', () => {
+  const scannerStatements = (s: Synthesized) => {
+    const policy = resourcesOf(s)[idOf(s, s.stack.attachments.scannerRole.node.findChild('DefaultPolicy') as never)];
+    return (policy?.Properties.PolicyDocument as { Statement: { Sid: string; Action: unknown; Condition?: unknown }[] }).Statement;
+  };
+
+  it('the scanner role trusts the service as documented and may list the targets of its managed rule', () => {
+    const role = resourcesOf(prod)[idOf(prod, prod.stack.attachments.scannerRole)];
+    expect(role?.Properties.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'malware-protection-plan.guardduty.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    const statements = scannerStatements(prod);
+    const manage = statements.find((statement) => statement.Sid === 'AllowManagedRuleToSendS3EventsToGuardDuty');
+    expect([...(manage?.Action as string[])].sort()).toEqual(['events:DeleteRule', 'events:PutRule', 'events:PutTargets', 'events:RemoveTargets']);
+    expect(manage?.Condition).toEqual({ StringLike: { 'events:ManagedBy': 'malware-protection-plan.guardduty.amazonaws.com' } });
+    const monitor = statements.find((statement) => statement.Sid === 'AllowGuardDutyToMonitorEventBridgeManagedRule');
+    expect([...(monitor?.Action as string[])].sort()).toEqual(['events:DescribeRule', 'events:ListTargetsByRule']);
+    expect(monitor?.Condition).toBeUndefined();
+  });
+
+  it("GuardDuty's reports of stopped scans or failed tagging go to the alarm topic", () => {
+    prod.template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['aws.guardduty'],
+        'detail-type': Match.arrayWith(['GuardDuty Malware Protection Resource Status Error', 'GuardDuty Malware Protection Post Scan Action Failed']),
+      },
+      Targets: [Match.objectLike({ Arn: { Ref: idOf(prod, prod.stack.alarms.topic) } })],
+    });
+  });
+});
+
+describe('files in AWS Backup (point 8)', () => {
+  it('the vault is versioned, and replaced versions go a day later', () => {
+    const vault = resourcesOf(prod)[idOf(prod, prod.stack.attachments.vault)];
+    expect(vault?.Properties.VersioningConfiguration).toEqual({ Status: 'Enabled' });
+    const rules = (vault?.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules).toContainEqual(expect.objectContaining({ Id: 'vault-old-versions', NoncurrentVersionExpiration: { NoncurrentDays: 1 }, Status: 'Enabled' }));
+  });
+
+  it('the backup plan selects the attachments table and the vault, and the vault lets the backup role read', () => {
+    const [[, selection] = []] = ofType(prod, 'AWS::Backup::BackupSelection');
+    const selected = JSON.stringify((selection?.Properties.BackupSelection as { Resources: unknown }).Resources);
+    expect(selected).toContain(idOf(prod, prod.stack.data.attachments));
+    expect(selected).toContain(idOf(prod, prod.stack.attachments.vault));
+    const backupRole = idOf(prod, prod.stack.backups.role);
+    expect(JSON.stringify(resourcesOf(prod)[backupRole]?.Properties.ManagedPolicyArns)).toContain('AWSBackupServiceRolePolicyForS3Backup');
+    const [, policy] = ofType(prod, 'AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties.Bucket).includes(idOf(prod, prod.stack.attachments.vault))) ?? [];
+    const deny = (policy?.Properties.PolicyDocument as { Statement: { Sid?: string; Condition?: unknown }[] }).Statement.find((st) => st.Sid === 'DenyReadingFilesToAllButNamedReaders');
+    expect(JSON.stringify(deny?.Condition)).toContain(`"${backupRole}"`);
+  });
+});
