@@ -9,7 +9,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { keptIf } from './removal.ts';
 import { runbookReference } from './alarms.ts';
-import { BINDING_TAG, BINDING_UNBOUND, UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
+import { BINDING_TAG, BINDING_UNBOUND, UNBOUND_FILE_DAYS, UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
 
 export interface AttachmentsProps {
   readonly stage: string;
@@ -91,8 +91,9 @@ export class Attachments extends Construct {
       removalPolicy: keptIf(props.retainData),
       lifecycleRules: [
         // A file no submission bound: the verdict worker copies it in tagged so, `keepFiles` re-tags
-        // it once bound (API.md: unbound attachments disappear after 24 hours).
-        { id: 'vault-unbound', tagFilters: { [BINDING_TAG]: BINDING_UNBOUND }, expiration: Duration.days(1) },
+        // it once bound. Unreachable after 24 hours (API.md: its ticket is gone); the bytes stay
+        // UNBOUND_FILE_DAYS, so that a stalled keepFiles never lets this rule remove a bound file.
+        { id: 'vault-unbound', tagFilters: { [BINDING_TAG]: BINDING_UNBOUND }, expiration: Duration.days(UNBOUND_FILE_DAYS) },
         { id: 'vault-retention', expiration: Duration.days(props.maxRetentionDays + 1) },
         { id: 'vault-old-versions', noncurrentVersionExpiration: Duration.days(1), expiredObjectDeleteMarker: true },
       ],

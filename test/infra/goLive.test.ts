@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
+import { BINDING_MARGIN_SECONDS, STREAM_RETENTION_SECONDS, UNBOUND_FILE_DAYS, UNBOUND_SECONDS } from '#lib/attachments/upload.ts';
 import { QUEUES } from '#lib/messaging/queues.ts';
 import { QUEUE_NEEDS } from '#lib/runtime/needs.ts';
 import { functionsOf } from '../../functions/functions.ts';
@@ -359,5 +360,19 @@ describe('files in AWS Backup (point 8)', () => {
     const [, policy] = ofType(prod, 'AWS::S3::BucketPolicy').find(([, p]) => JSON.stringify(p.Properties.Bucket).includes(idOf(prod, prod.stack.attachments.vault))) ?? [];
     const deny = (policy?.Properties.PolicyDocument as { Statement: { Sid?: string; Condition?: unknown }[] }).Statement.find((st) => st.Sid === 'DenyReadingFilesToAllButNamedReaders');
     expect(JSON.stringify(deny?.Condition)).toContain(`"${backupRole}"`);
+  });
+});
+
+describe('a stalled keepFiles never lets the unbound rule remove a bound file (point 7)', () => {
+  it('the unbound rule waits past the ticket, the whole stream retention and a day for the operator', () => {
+    const vault = resourcesOf(prod)[idOf(prod, prod.stack.attachments.vault)];
+    const rules = (vault?.Properties.LifecycleConfiguration as { Rules: { Id: string; ExpirationInDays?: number }[] }).Rules;
+    const unbound = rules.find((rule) => rule.Id === 'vault-unbound');
+    // Stalled for the longest time a record can wait (the ticket's life, then the stream's retention):
+    const longestStallDays = (UNBOUND_SECONDS + STREAM_RETENTION_SECONDS) / 86_400;
+    expect(unbound?.ExpirationInDays).toBe(UNBOUND_FILE_DAYS);
+    expect(UNBOUND_FILE_DAYS).toBeGreaterThanOrEqual(Math.ceil(longestStallDays) + 1);
+    // keepFiles' stall pages someone long before: its IteratorAge alarm, in minutes.
+    expect(STREAM_AGE_ALARM.toSeconds()).toBeLessThan(BINDING_MARGIN_SECONDS);
   });
 });
