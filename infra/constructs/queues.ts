@@ -55,24 +55,18 @@ export class Queues extends Construct {
     }
     this.queues = queues;
     this.deadLetters = deadLetters;
-    this.streamFailures = new sqs.Queue(this, 'StreamFailures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.streamFailures.node.defaultChild as Construct).acknowledge({
+    this.streamFailures = this.failureQueue('StreamFailures', 'the stream triggers');
+    this.ruleFailures = this.failureQueue('RuleFailures', 'the rule workers and their asynchronous invocations');
+  }
+
+  /** A queue that is itself a dead-letter destination: alarmed, never consumed, kept 14 days. */
+  private failureQueue(id: string, of: string): sqs.Queue {
+    const queue = new sqs.Queue(this, id, { encryption: sqs.QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    Validations.of(queue.node.defaultChild as Construct).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter destination (of the stream triggers); it is alarmed, not consumed by any function.',
+      reason: `This queue is itself a dead-letter destination (of ${of}); it is alarmed, not consumed by any function.`,
     });
-    this.ruleFailures = new sqs.Queue(this, 'RuleFailures', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
-    Validations.of(this.ruleFailures.node.defaultChild as Construct).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself a dead-letter destination (of the rule workers and their asynchronous invocations); it is alarmed, not consumed.',
-    });
+    return queue;
   }
 
   /**
