@@ -34,6 +34,18 @@ export interface GrantTargets {
   readonly deliveriesDeadLetterQueueArn?: string;
 }
 
+/** What uses the at-rest key's material: denied to function roles unless a service makes the call (kms:ViaService). */
+export const DATA_KEY_MATERIAL = [
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GenerateDataKeyPair',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:CreateGrant',
+] as const;
+
 /** An IAM resource pattern matching exactly the object keys of attachments (attachment ids). */
 export const OBJECT_KEY_PATTERN = '?'.repeat(26);
 
@@ -243,7 +255,7 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     new iam.PolicyStatement({
       sid: 'DataKeyOnlyThroughServices',
       effect: iam.Effect.DENY,
-      actions: ['kms:*'],
+      actions: [...DATA_KEY_MATERIAL],
       resources: [targets.dataKeyArn],
       conditions: { Null: { 'kms:ViaService': 'true' } },
     }),

@@ -10,6 +10,7 @@ import { functionsOf } from '../../functions/functions.ts';
 import { queueWorkerConcurrency } from '../../infra/capacity.ts';
 import { STREAM_AGE_ALARM } from '../../infra/constructs/alarms.ts';
 import { REDACTED_HEADERS } from '../../infra/constructs/firewall.ts';
+import { DATA_KEY_MATERIAL } from '../../infra/constructs/grants.ts';
 import { OLDEST_MESSAGE_ALARM } from '../../infra/constructs/queues.ts';
 import { checkDeployable, loadStageConfig } from '../../infra/config.ts';
 import { PROD_FIXTURE, type Resource, type Synthesized, synthStage } from './synth.ts';
@@ -192,7 +193,7 @@ describe('smaller review points (point 11)', () => {
     expect(statements).toContainEqual(
       expect.objectContaining({
         Effect: 'Deny',
-        Action: 'kms:*',
+        Action: [...DATA_KEY_MATERIAL],
         Resource: { 'Fn::GetAtt': [idOf(prod, prod.stack.keys.dataKey), 'Arn'] },
         Condition: { Null: { 'kms:ViaService': 'true' } },
       }),
