@@ -151,7 +151,7 @@ describe('who may touch which bucket (identity policies)', () => {
     // and only through the service: a direct call (no kms:ViaService) is denied (issue 25, point 11).
     const keyStatements = statements.filter((statement) => statement.Effect === 'Allow' && statement.Action.some((action) => action.startsWith('kms:')));
     expect(keyStatements.flatMap((statement) => statement.Action).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
-    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: [...DATA_KEY_MATERIAL], Condition: { Null: { 'kms:ViaService': 'true' } } }));
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: [...DATA_KEY_MATERIAL].sort(), Condition: { Null: { 'kms:ViaService': 'true' } } }));
   });
 
   it('keepFiles reads the cases stream, filtered to new file items, retried until the stream drops a record', () => {

@@ -193,7 +193,7 @@ describe('smaller review points (point 11)', () => {
     expect(statements).toContainEqual(
       expect.objectContaining({
         Effect: 'Deny',
-        Action: [...DATA_KEY_MATERIAL],
+        Action: [...DATA_KEY_MATERIAL].sort(),
         Resource: { 'Fn::GetAtt': [idOf(prod, prod.stack.keys.dataKey), 'Arn'] },
         Condition: { Null: { 'kms:ViaService': 'true' } },
       }),
