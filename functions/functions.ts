@@ -1,5 +1,5 @@
 import { FILE_PREFIX } from '#lib/cases/tables.ts';
-import type { Needs, QueueNeed } from '#lib/runtime/needs.ts';
+import type { BucketNeed, Needs, QueueNeed } from '#lib/runtime/needs.ts';
 
 /**
  * The function table: every Lambda function of the backend, keyed by its folder under functions/
@@ -50,6 +50,8 @@ export interface RuleTrigger {
   readonly kind: 'rule';
   readonly source: string;
   readonly detailType: string;
+  /** Only events about this bucket of the stack (`detail.s3ObjectDetails.bucketName`). */
+  readonly bucket?: BucketNeed;
 }
 
 /**
@@ -122,7 +124,7 @@ export const functions = {
     needs: { attachments: ['dynamodb:GetItem'] },
   },
   attachmentVerdict: {
-    trigger: { kind: 'rule', source: 'aws.guardduty', detailType: 'GuardDuty Malware Protection Object Scan Result' },
+    trigger: { kind: 'rule', source: 'aws.guardduty', detailType: 'GuardDuty Malware Protection Object Scan Result', bucket: 'quarantine' },
     needs: {
       attachments: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
       quarantine: ['s3:GetObject', 's3:DeleteObject'],

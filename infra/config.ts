@@ -116,8 +116,14 @@ const stageConfigSchema = z.object({
   capacity: z.object({
     /** The peak the stage is sized for (a deadline rush: ~1,000/s for one form, ARCHITECTURE.md). */
     submissionsPerSecond: z.number().int().positive(),
-    /** Reserved Lambda concurrency; leave out where the account's concurrency quota is small (new accounts). */
-    reservedConcurrency: z.object({ submit: z.number().int().positive(), clerkEach: z.number().int().positive() }).optional(),
+    /**
+     * Reserved Lambda concurrency (infra/capacity.ts): 0 (or leaving it out) reserves nothing, which
+     * is where a new account with a small concurrency quota starts; `npm run preflight` compares the
+     * sum with the account's quota.
+     */
+    reservedConcurrency: z.object({ submit: z.number().int().min(0), clerkEach: z.number().int().min(0) }).optional(),
+    /** At most this many delivery workers at once (each may hold a batch of large cases in memory). */
+    deliveryConcurrency: z.number().int().min(2).max(1000).default(5),
   }),
   /** AWS Backup: copy every recovery point to this vault in a separate backup account (same region). */
   backup: z.object({ copyToVaultArn: arn('backup').optional() }).default({}),
@@ -133,9 +139,21 @@ const stageConfigSchema = z.object({
     senderIdentity: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$|^[^@\s]+@([a-z0-9-]+\.)+[a-z]{2,}$/, 'a domain or an e-mail address'),
     fromAddress: z.email(),
     statusPageUrl: z.url({ protocol: /^https$/ }).optional(),
+    /**
+     * The most mails per second the confirmation worker may send: at most the account's SES send
+     * rate (`npm run preflight` compares them). Bounds the worker's concurrency (infra/constructs/functions.ts).
+     */
+    sendRatePerSecond: z.number().positive().default(1),
   }),
   /** Optional custom domain for the API: an ACM certificate in the stage's region and the name. */
-  customDomain: z.object({ domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/), certificateArn: arn('acm') }).optional(),
+  customDomain: z
+    .object({
+      domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/),
+      certificateArn: arn('acm'),
+      /** The name resolves (its CNAME is published): the synthetic probe's alarm notifies only from then on. */
+      dnsReady: z.boolean().default(false),
+    })
+    .optional(),
   /** Tags on every resource (hygiene, cost allocation); protection level after BSI IT-Grundschutz. */
   tags: z.object({
     owner: z.string().min(1),
@@ -152,6 +170,24 @@ const stageConfigSchema = z.object({
         .string()
         .regex(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/)
         .refine((prefix) => !/aws|amazon|cognito/.test(prefix), 'may not contain aws, amazon or cognito')
+        .optional(),
+      /**
+       * The console under the authority's name (CloudFront): the name and an ACM certificate in
+       * us-east-1 (CloudFront takes certificates from there only), issued beforehand.
+       */
+      customDomain: z
+        .object({
+          domainName: z.string().regex(/^([a-z0-9-]+\.)+[a-z]{2,}$/),
+          certificateArn: arn('acm').regex(/^arn:aws[a-z-]*:acm:us-east-1:/, 'an ACM certificate in us-east-1 (CloudFront)'),
+        })
+        .optional(),
+      /**
+       * A WAF web ACL of scope CLOUDFRONT (it must live in us-east-1) in front of the console
+       * (docs/deploy.md, "Console domain and WAF"): created once per account outside this stack.
+       */
+      webAclArn: z
+        .string()
+        .regex(/^arn:aws[a-z-]*:wafv2:us-east-1:\d{12}:global\/webacl\/[\w-]+\/[\w-]+$/, 'a WAFv2 web ACL ARN of scope CLOUDFRONT (us-east-1, global/webacl/...)')
         .optional(),
     })
     .default({}),
@@ -318,6 +354,13 @@ export function checkDeployable(config: StageConfig): StageConfig {
   const problems: string[] = [];
   if (!config.allowedRegions.includes(config.region)) {
     problems.push(`region ${config.region} is not one of the stage's allowedRegions (${config.allowedRegions.join(', ')})`);
+  }
+  const cognitoDomain = config.cognitoEmail?.fromEmail.split('@')[1];
+  if (cognitoDomain !== undefined && cognitoDomain === config.confirmationMail.senderIdentity) {
+    // Cognito needs its identity verified before the stack exists; the stack creates the confirmations' identity.
+    problems.push(
+      `cognitoEmail.fromEmail: its domain ${cognitoDomain} is also confirmationMail.senderIdentity, which the stack creates; verify Cognito's domain yourself and give the confirmation mails a sub-domain of their own (docs/deploy.md, "Go-live checklist")`,
+    );
   }
   if (config.stage === 'prod') {
     for (const placeholder of placeholdersIn(config)) problems.push(`placeholder ${placeholder}: replace it with the authority's real value`);

@@ -104,6 +104,7 @@ export class FormsStack extends Stack {
       vaultReadOrigins: [this.console.origin],
       maxRetentionDays: longestRetentionDays(catalogue, forms),
     });
+    this.console.allowDownloadsFrom(this.attachments.vault);
     this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey, defaultStatusPageUrl: this.portal.statusPageUrl });
     this.functions = new Functions(this, 'Functions', {
       config,
@@ -119,12 +120,12 @@ export class FormsStack extends Stack {
     const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey')).map(({ role }) => role);
     const readersOf = (need: 'quarantine' | 'vault') =>
       this.functions.all.filter(({ needs }) => (needs[need] ?? []).includes('s3:GetObject')).map(({ role }) => role);
-    this.attachments.restrictReaders(readersOf('quarantine'), readersOf('vault'));
     this.attachments.restrictVaultTaggers(
       this.functions.all.filter(({ needs }) => (needs.vault ?? []).includes('s3:PutObjectTagging')).map(({ role }) => role),
     );
     this.keys.restrictCaseKey(caseKeyUsers);
     this.releases = new Releases(this, 'Releases', { config, functions: this.functions.all });
+    this.functions.wireTriggers((fn) => this.releases.aliasOf(fn), this.data, this.queues, this.attachments);
     this.api = new Api(this, 'Api', {
       // API Gateway's own answers (401, WAF 403, 429) keep the stage's origins; preflights and handlers add the console's.
       config: props.config,
@@ -155,11 +156,21 @@ export class FormsStack extends Stack {
       probe: probe.fn,
     });
     this.queues.alarmOnDeadLetters(this.alarms.topic);
+    this.queues.alarmOnAge(this.alarms.topic);
+    this.attachments.alarmOnScanProblems(this.alarms.topic);
     this.mail.feedbackAlarm.addAlarmAction(new SnsAction(this.alarms.topic));
     this.releases.rollOutWithCanary((handler) => this.alarms.rollbackAlarmsOf(handler));
     new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic: this.alarms.topic });
     new OperationsDashboard(this, 'Dashboard', { stage: config.name, api: this.api.restApi, functions: this.functions.all, tables, webAclName });
-    this.backups = new Backups(this, 'Backups', { config, tables: [this.data.cases, this.data.events], vaultKey: this.keys.dataKey });
+    this.backups = new Backups(this, 'Backups', {
+      config,
+      tables: [this.data.cases, this.data.events, this.data.attachments],
+      buckets: [this.attachments.vault],
+      vaultKey: this.keys.dataKey,
+      topic: this.alarms.topic,
+    });
+    // AWS Backup reads the vault's objects for its snapshots: it joins the vault's named readers.
+    this.attachments.restrictReaders(readersOf('quarantine'), [...readersOf('vault'), this.backups.role]);
 
     this.console.publish(publicUrl, this.clerks.client);
     this.portal.publish(publicUrl);

@@ -5,6 +5,7 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -39,6 +40,9 @@ export function runbookReference(kind: string): string {
  */
 export const DEPENDENCY_THROTTLED_MESSAGE = 'dependency throttled';
 
+/** A stream worker this far behind its stream alarms (the stream keeps records 24 hours). */
+export const STREAM_AGE_ALARM = Duration.minutes(15);
+
 /** Below this many requests in five minutes, a 5XX rate says nothing (one error in three requests). */
 export const MIN_REQUESTS_FOR_ERROR_RATE = 50;
 
@@ -63,8 +67,20 @@ export class Alarms extends Construct {
       enforceSSL: true,
     });
     this.topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
+    // Rules of this account only (key alerts, backup jobs): an EventBridge rule of another account
+    // may not publish to the operators' topic, whatever a later statement allows.
+    this.topic.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EventsOfThisAccountOnly',
+        effect: iam.Effect.DENY,
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: { StringNotEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
     const notify = new actions.SnsAction(this.topic);
-    // `rollsBack`: the handler whose canary rollout this alarm stops ('*': every rollout).
+    // `rollsBack`: the handler whose canary rollout this alarm stops.
     const alarm = (alarmId: string, kind: string, alarmProps: cloudwatch.AlarmProps, rollsBack?: string): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         ...alarmProps,
@@ -93,7 +109,7 @@ export class Alarms extends Construct {
       evaluationPeriods: 3,
       datapointsToAlarm: 2,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    }, '*');
+    });
 
     alarm('ApiLatencyP99', 'p99 latency', {
       alarmDescription: 'The slowest 1 % of API requests took more than 3 s in 3 consecutive five-minute periods.',
@@ -121,6 +137,9 @@ export class Alarms extends Construct {
       datapointsToAlarm: 2,
       // No data at all is the worst case: the probe itself is gone.
       treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      // The probe calls the custom domain, which fails until its DNS record exists: the alarm
+      // watches from the first deploy but notifies only once the stage file says the name resolves.
+      actionsEnabled: !config.customDomain || config.customDomain.dnsReady,
     });
 
     alarm('KmsRequestQuota', 'KMS request quota', {
@@ -191,7 +210,7 @@ export class Alarms extends Construct {
       });
     }
 
-    for (const { name, needs, fn, serviceName } of props.functions) {
+    for (const { name, needs, fn, serviceName, trigger } of props.functions) {
       if (needs.caseKey?.includes('kms:Decrypt')) {
         alarm(`${name}IntegrityError`, 'integrity-error', {
           alarmDescription: `A stored case failed authenticated decryption in ${name} (integrity-error): investigate at once.`,
@@ -233,6 +252,18 @@ export class Alarms extends Construct {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }, name);
+      if (trigger.kind === 'stream') {
+        // A stream worker that falls behind: records wait (keepFiles' bindings, dispatch's queues) and
+        // the stream drops what is older than 24 hours.
+        alarm(`${name}IteratorAge`, 'stream iterator age', {
+          alarmDescription: `${name} is more than ${STREAM_AGE_ALARM.toHumanString()} behind its stream of the ${trigger.table} table.`,
+          metric: fn.metric('IteratorAge', { statistic: cloudwatch.Stats.MAXIMUM, period: fiveMinutes }),
+          threshold: STREAM_AGE_ALARM.toMilliseconds(),
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+      }
       alarm(`${name}Throttles`, 'function throttles', {
         alarmDescription: `${name} invocations were throttled (concurrency limit reached).`,
         metric: fn.metricThrottles({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
@@ -255,9 +286,12 @@ export class Alarms extends Construct {
     }
   }
 
-  /** The alarms that stop a rollout of `handler` (releases.ts): its errors and integrity errors, and the API's 5XX rate. */
+  /**
+   * The alarms that stop a rollout of `handler` (releases.ts): its own errors and integrity errors.
+   * Not the API's 5XX rate: one function's canary must not be rolled back for another's failures.
+   */
   rollbackAlarmsOf(handler: string): cloudwatch.Alarm[] {
-    return [...(this.byHandler.get(handler) ?? []), ...(this.byHandler.get('*') ?? [])];
+    return [...(this.byHandler.get(handler) ?? [])];
   }
 }
 

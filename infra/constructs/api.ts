@@ -5,6 +5,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { keptIf } from './removal.ts';
 import type { StageConfig } from '../config.ts';
 import { ApiDomain } from './domain.ts';
 import { Firewall } from './firewall.ts';
@@ -47,7 +48,7 @@ export class Api extends Construct {
     super(scope, id);
     const { config } = props;
 
-    const removalPolicy = config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = keptIf(config.retainData);
     const accessLogs = new logs.LogGroup(this, 'AccessLogs', {
       retention: config.logRetentionDays,
       encryptionKey: props.logKey,

@@ -1,10 +1,15 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as guardduty from 'aws-cdk-lib/aws-guardduty';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
-import { BINDING_TAG, BINDING_UNBOUND, UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
+import { keptIf } from './removal.ts';
+import { runbookReference } from './alarms.ts';
+import { BINDING_TAG, BINDING_UNBOUND, UNBOUND_FILE_DAYS, UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
 
 export interface AttachmentsProps {
   readonly stage: string;
@@ -26,6 +31,9 @@ export interface AttachmentsProps {
 const VALIDATION_OBJECT = 'malware-protection-resource-validation-object';
 /** GuardDuty names the EventBridge rule it manages for a protected bucket with this prefix. */
 const GUARDDUTY_RULE_PREFIX = 'DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3';
+
+/** The runbook entry of GuardDuty's reports about the quarantine's scans (docs/operations.md). */
+export const SCAN_PROBLEM_RUNBOOK = 'malware scans stopped';
 
 /** GuardDuty's own service principal for Malware Protection for S3. */
 const GUARDDUTY_PRINCIPAL = 'malware-protection-plan.guardduty.amazonaws.com';
@@ -77,12 +85,17 @@ export class Attachments extends Construct {
 
     this.vault = new s3.Bucket(this, 'Vault', {
       ...common,
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      // Versioned: AWS Backup takes only versioned buckets (infra/constructs/backups.ts). A version
+      // the lifecycle replaced goes a day later, so no file outlives its rule by more than that.
+      versioned: true,
+      removalPolicy: keptIf(props.retainData),
       lifecycleRules: [
         // A file no submission bound: the verdict worker copies it in tagged so, `keepFiles` re-tags
-        // it once bound (API.md: unbound attachments disappear after 24 hours).
-        { id: 'vault-unbound', tagFilters: { [BINDING_TAG]: BINDING_UNBOUND }, expiration: Duration.days(1) },
+        // it once bound. Unreachable after 24 hours (API.md: its ticket is gone); the bytes stay
+        // UNBOUND_FILE_DAYS, so that a stalled keepFiles never lets this rule remove a bound file.
+        { id: 'vault-unbound', tagFilters: { [BINDING_TAG]: BINDING_UNBOUND }, expiration: Duration.days(UNBOUND_FILE_DAYS) },
         { id: 'vault-retention', expiration: Duration.days(props.maxRetentionDays + 1) },
+        { id: 'vault-old-versions', noncurrentVersionExpiration: Duration.days(1), expiredObjectDeleteMarker: true },
       ],
       // A CORS rule only lets those pages read the answer to a request that is already allowed: the
       // presigned URL (60 s, one object) stays the authorisation; the bucket policy still names the reader roles.
@@ -104,17 +117,28 @@ export class Attachments extends Construct {
     // GuardDuty Malware Protection for S3 assumes this role to read and tag new objects and to
     // manage the EventBridge rule it needs (names fixed by GuardDuty).
     const stack = Stack.of(this);
+    // Trust and permissions as AWS documents them for Malware Protection for S3 ("Create or update
+    // IAM role policy"): the trust names the service alone; the managed-rule actions that take the
+    // `events:ManagedBy` condition carry it, DescribeRule and ListTargetsByRule (which GuardDuty
+    // uses to watch its rule) have it not, since they do not support that key.
     this.scannerRole = new iam.Role(this, 'ScannerRole', {
-      assumedBy: new iam.ServicePrincipal(GUARDDUTY_PRINCIPAL).withConditions({ StringEquals: { 'aws:SourceAccount': stack.account } }),
+      assumedBy: new iam.ServicePrincipal(GUARDDUTY_PRINCIPAL),
       description: `egov-forms ${props.stage}: GuardDuty Malware Protection scans the attachment quarantine`,
     });
     const managedRule = stack.formatArn({ service: 'events', resource: 'rule', resourceName: `${GUARDDUTY_RULE_PREFIX}*` });
     this.scannerRole.addToPrincipalPolicy(
       new iam.PolicyStatement({
-        sid: 'ManageScanRule',
-        actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets', 'events:DescribeRule'],
+        sid: 'AllowManagedRuleToSendS3EventsToGuardDuty',
+        actions: ['events:PutRule', 'events:DeleteRule', 'events:PutTargets', 'events:RemoveTargets'],
         resources: [managedRule],
         conditions: { StringLike: { 'events:ManagedBy': GUARDDUTY_PRINCIPAL } },
+      }),
+    );
+    this.scannerRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'AllowGuardDutyToMonitorEventBridgeManagedRule',
+        actions: ['events:DescribeRule', 'events:ListTargetsByRule'],
+        resources: [managedRule],
       }),
     );
     this.scannerRole.addToPrincipalPolicy(
@@ -163,6 +187,26 @@ export class Attachments extends Construct {
       actions: { tagging: { status: 'ENABLED' } },
     });
     this.malwareProtection.node.addDependency(this.scannerRole);
+  }
+
+  /**
+   * GuardDuty's own reports that scans stopped or tagging failed on the quarantine (the plan's
+   * status turned Warning or Error, a post-scan action failed) go to the operators: uploads would
+   * otherwise wait for a verdict that never comes.
+   */
+  alarmOnScanProblems(topic: sns.ITopic): events.Rule {
+    return new events.Rule(this, 'ScanProblems', {
+      description: `GuardDuty Malware Protection reports a problem with the quarantine's scans: uploads get no verdict. ${runbookReference(SCAN_PROBLEM_RUNBOOK)}`,
+      eventPattern: {
+        source: ['aws.guardduty'],
+        detailType: [
+          'GuardDuty Malware Protection Resource Status Warning',
+          'GuardDuty Malware Protection Resource Status Error',
+          'GuardDuty Malware Protection Post Scan Action Failed',
+        ],
+      },
+      targets: [new targets.SnsTopic(topic)],
+    });
   }
 
   /**

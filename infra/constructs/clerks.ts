@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { keptIf } from './removal.ts';
 import type { StageConfig } from '../config.ts';
 
 export interface ClerksProps {
@@ -73,7 +74,7 @@ export class Clerks extends Construct {
           }
         : {}),
       deletionProtection: config.retainData,
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: keptIf(config.retainData),
     });
 
     for (const office of config.offices) {
@@ -113,7 +114,7 @@ export class Clerks extends Construct {
       logGroupName: `/aws/vendedlogs/egov-forms-${config.name}/cognito`,
       retention: config.logRetentionDays,
       encryptionKey: props.logKey,
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: keptIf(config.retainData),
     });
     new cognito.CfnLogDeliveryConfiguration(this, 'EventLogDelivery', {
       userPoolId: this.userPool.userPoolId,

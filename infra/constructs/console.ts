@@ -1,7 +1,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Duration, Names, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Lazy, Names, RemovalPolicy, Stack, Stage, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
@@ -12,6 +13,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
+import { keptIf } from './removal.ts';
 import { buildConsoleInto } from '../../console/build.ts';
 import { consoleCsp } from '../local/console.ts';
 import type { StageConfig } from '../config.ts';
@@ -51,7 +53,11 @@ export class Console extends Construct {
   readonly url: string;
   readonly signInUrl: string;
 
+  /** CloudFront's standard access logs of the distribution. */
+  readonly accessLogs: s3.Bucket;
+
   private readonly props: ConsoleProps;
+  private vaultEndpoint?: string;
 
   constructor(scope: Construct, id: string, props: ConsoleProps) {
     super(scope, id);
@@ -85,9 +91,10 @@ export class Console extends Construct {
     const apiOrigin = config.customDomain ? `https://${config.customDomain.domainName}` : `https://*.execute-api.${region}.amazonaws.com`;
     // Attachment downloads: the console fetches the vault's presigned GET URLs, which the functions'
     // S3 client (path-style, functions/lib/attachments/s3.ts) addresses to the region's S3 endpoint.
-    // Host only: a path naming the vault bucket would make the distribution depend on the bucket,
-    // whose CORS rule depends on the distribution's domain (a cycle).
-    const vaultOrigin = s3RegionalOrigin(region);
+    // With a custom domain the CSP names the vault bucket's path (`allowDownloadsFrom`); without one
+    // only the host, since the vault's CORS rule names the distribution's domain and the bucket's
+    // name in this policy would make the distribution depend on the bucket (a cycle).
+    const vaultOrigin = Lazy.string({ produce: () => this.vaultEndpoint ?? s3RegionalOrigin(region) });
     const headers = new cloudfront.ResponseHeadersPolicy(this, 'SecurityHeaders', {
       comment: 'Clerk console: strict CSP, HSTS, nosniff, no framing, no referrer',
       securityHeadersBehavior: {
@@ -99,8 +106,33 @@ export class Console extends Construct {
       },
     });
 
+    // Access logs of the distribution (CloudFront's standard logs need a bucket that accepts its ACL
+    // grant); kept as long as every other log of the stage.
+    this.accessLogs = new s3.Bucket(this, 'AccessLogs', {
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      enforceSSL: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      lifecycleRules: [{ id: 'log-retention', expiration: Duration.days(config.logRetentionDays) }],
+      removalPolicy: keptIf(config.retainData),
+    });
+    Validations.of(this.accessLogs).acknowledge({ id: 'AwsSolutions-S1', reason: 'This bucket is itself the access log of the console distribution.' });
+    const customDomain = config.console.customDomain;
+
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: `egov-forms ${config.name}: clerk console`,
+      enableLogging: true,
+      logBucket: this.accessLogs,
+      logFilePrefix: 'console/',
+      logIncludesCookies: false,
+      ...(customDomain
+        ? {
+            domainNames: [customDomain.domainName],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', customDomain.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+      ...(config.console.webAclArn ? { webAclId: config.console.webAclArn } : {}),
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
@@ -113,18 +145,39 @@ export class Console extends Construct {
         compress: true,
       },
     });
-    Validations.of(this.distribution).acknowledge(
-      { id: 'AwsSolutions-CFR1', reason: 'Clerks may work from anywhere (home office, travel); the console is static and every API call needs a Cognito ID token.' },
-      { id: 'AwsSolutions-CFR2', reason: 'The distribution serves only the static build; the API and the user pool, which hold the data and the sign-in, have web ACLs of their own.' },
-      { id: 'AwsSolutions-CFR3', reason: 'Requests for the static build carry no data; what clerks do is logged by the API (access logs, events).' },
-      {
+    Validations.of(this.distribution).acknowledge({
+      id: 'AwsSolutions-CFR1',
+      reason: 'Clerks may work from anywhere (home office, travel); the console is static and every API call needs a Cognito ID token.',
+    });
+    if (!config.console.webAclArn) {
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason: 'No console.webAclArn in this stage (dev): the distribution serves only the static build; API and user pool have web ACLs of their own.',
+      });
+    }
+    if (!customDomain) {
+      Validations.of(this.distribution).acknowledge({
         id: 'AwsSolutions-CFR4',
-        reason:
-          'The console is served on its cloudfront.net name, whose default certificate has a fixed security policy; a custom console domain with a TLS 1.2 policy is a stage setting still to add (docs: README, Clerk console).',
-      },
-    );
-    this.origin = `https://${this.distribution.distributionDomainName}`;
+        reason: 'No console.customDomain in this stage: the cloudfront.net name has a default certificate with a fixed security policy. With a custom domain the policy is TLSv1.2_2021.',
+      });
+    }
+    this.origin = customDomain ? `https://${customDomain.domainName}` : `https://${this.distribution.distributionDomainName}`;
     this.url = `${this.origin}/`;
+    if (customDomain) {
+      new CfnOutput(this, 'DomainTarget', {
+        value: this.distribution.distributionDomainName,
+        description: `Point the console's name ${customDomain.domainName} at this (CNAME or Route 53 alias)`,
+      }).overrideLogicalId('ConsoleDomainTarget');
+    }
+  }
+
+  /**
+   * Names the vault bucket's path in the CSP's connect-src (downloads) instead of the region's whole
+   * S3 endpoint. Only with a custom domain: the vault's CORS rule then names that domain, not the
+   * distribution, so the distribution may depend on the bucket without a cycle.
+   */
+  allowDownloadsFrom(vault: s3.IBucket): void {
+    if (this.props.config.console.customDomain) this.vaultEndpoint = `${s3RegionalOrigin(Stack.of(this).region)}/${vault.bucketName}/`;
   }
 
   /** Lets the clerks' app client sign in through managed login (code + PKCE) with the console as callback. */

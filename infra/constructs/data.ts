@@ -1,7 +1,7 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { keptIf } from './removal.ts';
 import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
 import { LIST_PROJECTION, casesTable, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
 import { attachmentsTable } from '#lib/attachments/tables.ts';
@@ -60,7 +60,7 @@ export class Data extends Construct {
       encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: props.key,
       deletionProtection: props.retainData,
-      removalPolicy: props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: keptIf(props.retainData),
     };
 
     const peak = props.submissionsPerSecond;

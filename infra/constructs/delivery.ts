@@ -1,7 +1,8 @@
-import { CfnOutput, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Validations } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { keptIf } from './removal.ts';
 import { DELIVERY_BACKOFF } from '#lib/delivery/backoff.ts';
 import { parseDestinations } from '#lib/delivery/destinations.ts';
 import { readDestinationKey, type StageConfig } from '../config.ts';
@@ -41,7 +42,7 @@ export class Delivery extends Construct {
         description: `egov-forms ${config.name}: signs deliveries to the back-office system of ${office} (HMAC-SHA512)`,
         encryptionKey: props.secretKey,
         generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
-        removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        removalPolicy: keptIf(config.retainData),
       });
       Validations.of(secret).acknowledge({
         id: 'AwsSolutions-SMG4',

@@ -1,8 +1,9 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { keptIf } from './removal.ts';
 import type { StageConfig } from '../config.ts';
 
 export interface FirewallProps {
@@ -16,15 +17,17 @@ export interface FirewallProps {
 }
 
 /**
- * Headers WAF logs must never keep: a clerk's bearer token, the citizen's idempotency key
- * (whoever holds it can read the answer of the submission it keyed) and his status token.
- */
 /** Name of a stage's API web ACL (also the `WebACL` dimension of its metrics). */
 export function webAclNameOf(stage: string): string {
   return `egov-forms-${stage}`;
 }
 
-export const REDACTED_HEADERS = ['authorization', 'idempotency-key', 'status-token'] as const;
+/**
+ * Headers WAF logs must never keep: a clerk's bearer token, any cookie (a portal's or the sign-in
+ * domain's session), the citizen's idempotency key (whoever holds it can read the answer of the
+ * submission it keyed) and his status token.
+ */
+export const REDACTED_HEADERS = ['authorization', 'cookie', 'idempotency-key', 'status-token'] as const;
 
 /**
  * Sampled requests are off everywhere: WAF would keep full requests, bearer tokens included, for
@@ -216,7 +219,7 @@ export class Firewall extends Construct {
       logGroupName: `aws-waf-logs-${name}`,
       retention: config.logRetentionDays,
       encryptionKey: props.logKey,
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: keptIf(config.retainData),
     });
     for (const [logId, acl] of [
       ['ApiLogging', this.webAcl],

@@ -1,16 +1,19 @@
 import * as path from 'node:path';
-import { Annotations, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { keptIf } from './removal.ts';
 import { has, type Needs } from '#lib/runtime/needs.ts';
 import { CONFIG_OF_NEED, type ConfigName } from '#lib/runtime/config.ts';
 import { functionsOf, type FunctionTable, type NamedFunction, type StreamFilter, type Trigger } from '../../functions/functions.ts';
+import { queueWorkerConcurrency } from '../capacity.ts';
 import type { StageConfig } from '../config.ts';
 import type { FormsOffering } from '#lib/forms/public.ts';
 import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
@@ -123,10 +126,12 @@ function describe(trigger: Trigger): string {
  */
 export class Functions extends Construct {
   readonly all: readonly DeployedFunction[];
+  private readonly config: StageConfig;
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
     const { config, data, keys, queues, mail } = props;
+    this.config = config;
     const region = Stack.of(this).region;
 
     this.all = functionsOf(props.table).map((spec) => {
@@ -136,7 +141,7 @@ export class Functions extends Construct {
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
         retention: config.logRetentionDays,
         encryptionKey: keys.dataKey,
-        removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+        removalPolicy: keptIf(config.retainData),
       });
 
       // An own role instead of the default one: the default attaches the AWS-managed
@@ -197,7 +202,6 @@ export class Functions extends Construct {
           ...(trigger.kind === 'http' ? { CORS_ALLOWED_ORIGINS: config.corsOrigins.join(',') } : {}),
         },
       });
-      this.wireTrigger(name, trigger, fn, data, queues);
 
       const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
       if (defaultPolicy) {
@@ -213,8 +217,16 @@ export class Functions extends Construct {
     });
   }
 
-  /** Workers get their trigger here; HTTP routes are wired by the Api construct. */
-  private wireTrigger(name: string, trigger: Trigger, fn: nodejs.NodejsFunction, data: Data, queues: Queues): void {
+  /**
+   * Workers get their triggers here, HTTP routes from the Api construct; both call `targetOf(fn)`,
+   * the function's `live` alias (releases.ts), so that a canary rollout shifts a worker's event
+   * source mapping and rule with its alias as it shifts the API's routes.
+   */
+  wireTriggers(targetOf: (fn: DeployedFunction) => lambda.Alias, data: Data, queues: Queues, buckets: Attachments): void {
+    for (const deployed of this.all) this.wireTrigger(deployed.name, deployed.trigger, targetOf(deployed), data, queues, buckets);
+  }
+
+  private wireTrigger(name: string, trigger: Trigger, fn: lambda.Alias, data: Data, queues: Queues, buckets: Attachments): void {
     switch (trigger.kind) {
       case 'http':
         return;
@@ -240,16 +252,27 @@ export class Functions extends Construct {
         return;
       case 'rule':
         new events.Rule(this, `${name}Rule`, {
-          eventPattern: { source: [trigger.source], detailType: [trigger.detailType] },
-          targets: [new targets.LambdaFunction(fn)],
+          eventPattern: {
+            source: [trigger.source],
+            detailType: [trigger.detailType],
+            // Only events about this stack's own bucket (GuardDuty reports every protected bucket of the account).
+            ...(trigger.bucket ? { detail: { s3ObjectDetails: { bucketName: [buckets[trigger.bucket].bucketName] } } } : {}),
+          },
+          // An event EventBridge could not hand to the function lands in the rule-failures queue (alarmed).
+          targets: [new targets.LambdaFunction(fn, { deadLetterQueue: queues.ruleFailures, maxEventAge: Duration.hours(24), retryAttempts: 185 })],
         });
-        // The rule invokes the function unqualified (its permission is on the function, which is
-        // what the warning asks about): a worker's events are not routed through the canary alias.
-        Annotations.of(fn).acknowledgeWarning('@aws-cdk/aws-lambda:addPermissionsToVersionOrAlias', 'rule targets invoke the unqualified function');
+        // An event the function failed on after Lambda's two retries lands there too, never silently.
+        fn.configureAsyncInvoke({ onFailure: new destinations.SqsDestination(queues.ruleFailures), retryAttempts: 2, maxEventAge: Duration.hours(6) });
         return;
       case 'queue':
         // Grants the role what consuming needs (receive, delete, attributes) on this queue only.
-        fn.addEventSource(new sources.SqsEventSource(queues.queues[trigger.queue], { batchSize: trigger.batchSize ?? 10, reportBatchItemFailures: true }));
+        fn.addEventSource(
+          new sources.SqsEventSource(queues.queues[trigger.queue], {
+            batchSize: trigger.batchSize ?? 10,
+            reportBatchItemFailures: true,
+            maxConcurrency: queueWorkerConcurrency(this.config, trigger.queue, trigger.batchSize ?? 10),
+          }),
+        );
         return;
     }
   }

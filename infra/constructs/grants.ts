@@ -35,6 +35,18 @@ export interface GrantTargets {
   readonly deliveriesDeadLetterQueueArn?: string;
 }
 
+/** What uses the at-rest key's material: denied to function roles unless a service makes the call (kms:ViaService). */
+export const DATA_KEY_MATERIAL = [
+  'kms:Decrypt',
+  'kms:Encrypt',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GenerateDataKeyPair',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:CreateGrant',
+] as const;
+
 /** An IAM resource pattern matching exactly the object keys of attachments (attachment ids). */
 export const OBJECT_KEY_PATTERN = '?'.repeat(26);
 
@@ -258,6 +270,19 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
       }),
     );
   }
+
+  // The at-rest key only ever through a service (DynamoDB, its streams, S3, Secrets Manager): a
+  // direct call carries no kms:ViaService and is denied, whatever a grant added by a construct (a
+  // stream's read grant names the table's key without a condition) allows.
+  statements.push(
+    new iam.PolicyStatement({
+      sid: 'DataKeyOnlyThroughServices',
+      effect: iam.Effect.DENY,
+      actions: [...DATA_KEY_MATERIAL],
+      resources: [targets.dataKeyArn],
+      conditions: { Null: { 'kms:ViaService': 'true' } },
+    }),
+  );
 
   return statements;
 }

@@ -1,9 +1,10 @@
-import { ArnFormat, DefaultStackSynthesizer, Duration, Fn, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, DefaultStackSynthesizer, Duration, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { keptIf } from './removal.ts';
 import type { CaseKeyAction } from '#lib/runtime/needs.ts';
 
 export interface KeysProps {
@@ -45,7 +46,7 @@ export class Keys extends Construct {
 
   constructor(scope: Construct, id: string, props: KeysProps) {
     super(scope, id);
-    const removalPolicy = props.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removalPolicy = keptIf(props.retainData);
     const pendingWindow = props.retainData ? Duration.days(30) : Duration.days(7);
 
     this.caseKey = new kms.Key(this, 'CaseKey', {

@@ -96,7 +96,7 @@ export class Portal extends Construct {
 
     const domain = config.portal?.domain;
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
-      comment: `egov-forms ${config.stage}: citizens' portal`,
+      comment: `egov-forms ${config.name}: citizens' portal`,
       defaultRootObject: 'index.html',
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,

@@ -3,6 +3,7 @@ import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
+import { reservedConcurrencyOf } from '../capacity.ts';
 import type { StageConfig } from '../config.ts';
 import type { DeployedFunction } from './functions.ts';
 
@@ -22,7 +23,7 @@ export const LIVE_ALIAS = 'live';
  *   5 minutes, then all of it, rolled back automatically when one of the given alarms fires;
  * - with `capacity.reservedConcurrency`, the submit function is capped (a public flood cannot take
  *   the whole account) and every clerk function has its own reserved share (it cannot be starved).
- *   The other public functions share the unreserved rest.
+ *   The other public functions share the unreserved rest. 0 reserves nothing (infra/capacity.ts).
  */
 export class Releases extends Construct {
   private readonly aliases = new Map<string, lambda.Alias>();
@@ -30,12 +31,11 @@ export class Releases extends Construct {
 
   constructor(scope: Construct, id: string, props: ReleasesProps) {
     super(scope, id);
-    const reserved = props.config.capacity.reservedConcurrency;
-    for (const { name, trigger, fn } of props.functions) {
+    for (const deployed of props.functions) {
+      const { name, fn } = deployed;
       const alias = new lambda.Alias(this, `${name}Live`, { aliasName: LIVE_ALIAS, version: fn.currentVersion });
       this.aliases.set(name, alias);
-      const clerkRoute = trigger.kind === 'http' && trigger.access === 'clerk';
-      const concurrency = !reserved ? undefined : name === 'submit' ? reserved.submit : clerkRoute ? reserved.clerkEach : undefined;
+      const concurrency = reservedConcurrencyOf(props.config, deployed);
       if (concurrency !== undefined) (fn.node.defaultChild as lambda.CfnFunction).reservedConcurrentExecutions = concurrency;
     }
     if (props.config.canaryDeployments) {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,6 +6,8 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { keptIf } from './removal.ts';
+import { PROBE_RESERVATION, reservationsOf } from '../capacity.ts';
 import type { StageConfig } from '../config.ts';
 
 export interface SyntheticProps {
@@ -45,7 +47,7 @@ export class SyntheticProbe extends Construct {
     const logGroup = new logs.LogGroup(this, 'Logs', {
       retention: config.logRetentionDays,
       encryptionKey: props.logKey,
-      removalPolicy: config.retainData ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: keptIf(config.retainData),
     });
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
@@ -66,7 +68,7 @@ export class SyntheticProbe extends Construct {
       logGroup,
       environment: { BASE_URL: props.baseUrl },
       // One probe at a time: a hanging API must not pile probes up.
-      reservedConcurrentExecutions: config.capacity.reservedConcurrency ? 1 : undefined,
+      reservedConcurrentExecutions: reservationsOf(config).get(PROBE_RESERVATION),
     });
     new events.Rule(this, 'EveryMinute', {
       description: 'Runs the synthetic GET /forms probe',

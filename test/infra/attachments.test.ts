@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
+import { UNBOUND_FILE_DAYS } from '#lib/attachments/upload.ts';
+import { DATA_KEY_MATERIAL } from '../../infra/constructs/grants.ts';
 import { routes, functions } from '../../functions/functions.ts';
 import { type Resource, type Synthesized, actionMatches, resourceRefersTo, statementsOfRole, synthStage } from './synth.ts';
 
@@ -68,15 +70,16 @@ describe('the attachment buckets', () => {
       Rules: [expect.objectContaining({ Status: 'Enabled', ExpirationInDays: 1, AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })],
     });
     const rules = (resources[vault()]!.Properties.LifecycleConfiguration as { Rules: { ExpirationInDays: number; TagFilters?: unknown }[] }).Rules;
-    const untagged = rules.filter((rule) => rule.TagFilters === undefined);
+    // (The versions rule removes replaced versions only: issue 25, point 8.)
+    const untagged = rules.filter((rule) => rule.TagFilters === undefined && rule.ExpirationInDays !== undefined);
     expect(untagged).toHaveLength(1);
     expect(untagged[0]!.ExpirationInDays).toBeGreaterThan(1);
   });
 
-  it('vault: files still tagged unbound expire after one day (API.md: unbound attachments disappear after 24 hours)', () => {
+  it('vault: files still tagged unbound expire after UNBOUND_FILE_DAYS (unreachable after 24 hours; fail-safe against a stalled keepFiles)', () => {
     const rules = (resources[vault()]!.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
     expect(rules.filter((rule) => rule.TagFilters !== undefined)).toEqual([
-      { Id: 'vault-unbound', Status: 'Enabled', ExpirationInDays: 1, TagFilters: [{ Key: 'binding', Value: 'unbound' }] },
+      { Id: 'vault-unbound', Status: 'Enabled', ExpirationInDays: UNBOUND_FILE_DAYS, TagFilters: [{ Key: 'binding', Value: 'unbound' }] },
     ]);
   });
 
@@ -102,14 +105,15 @@ describe('the attachment buckets', () => {
     for (const route of routes) if (route.handler !== 'attachmentVerdict') expect(allowed).not.toContain(`"${roleOf(route.handler)}"`);
   });
 
-  it('vault: the bucket policy denies reading files to all but the clerk download path and the delivery worker', () => {
+  it('vault: the bucket policy denies reading files to all but the clerk download path, the delivery worker and AWS Backup', () => {
     const deny = bucketPolicyOf(vault()).find((statement) => statement.Sid === 'DenyReadingFilesToAllButNamedReaders');
     expect(deny).toMatchObject({ Effect: 'Deny', Action: OBJECT_READS });
-    // Exactly these two roles, no other principal.
+    // Exactly these roles, no other principal (the backup role snapshots the vault: issue 25, point 8).
     const allowed = deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn'] as { 'Fn::GetAtt': [string, string] }[];
     expect(allowed.map((arn) => arn['Fn::GetAtt']).sort()).toEqual([
       [roleOf('deliver'), 'Arn'],
       [roleOf('downloadAttachment'), 'Arn'],
+      [logicalId(dev.stack.backups.role), 'Arn'],
     ].sort());
     const serialized = JSON.stringify(allowed);
     for (const name of Object.keys(functions)) {
@@ -143,10 +147,11 @@ describe('who may touch which bucket (identity policies)', () => {
     // Its event source mapping reads the stream (dynamodb:GetRecords and the like); no item.
     const itemActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
     expect(actions.filter((action) => itemActions.some((item) => actionMatches(action, item)))).toEqual([]);
-    // Tagging needs no key; the stream of the (customer-key encrypted) table is read with Decrypt, not through S3.
-    const keyStatements = statements.filter((statement) => statement.Action.some((action) => action.startsWith('kms:')));
+    // Tagging needs no key; the stream of the (customer-key encrypted) table is read with Decrypt, not through S3,
+    // and only through the service: a direct call (no kms:ViaService) is denied (issue 25, point 11).
+    const keyStatements = statements.filter((statement) => statement.Effect === 'Allow' && statement.Action.some((action) => action.startsWith('kms:')));
     expect(keyStatements.flatMap((statement) => statement.Action).sort()).toEqual(['kms:Decrypt', 'kms:DescribeKey']);
-    expect(keyStatements.some((statement) => JSON.stringify(statement).includes('kms:ViaService'))).toBe(false);
+    expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Action: [...DATA_KEY_MATERIAL].sort(), Condition: { Null: { 'kms:ViaService': 'true' } } }));
   });
 
   it('keepFiles reads the cases stream, filtered to new file items, retried until the stream drops a record', () => {
@@ -204,8 +209,13 @@ describe('malware scanning', () => {
 
   it('its scan results reach the verdict worker through an EventBridge rule', () => {
     dev.template.hasResourceProperties('AWS::Events::Rule', {
-      EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Malware Protection Object Scan Result'] },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [dev.stack.getLogicalId(dev.stack.functions.byName('attachmentVerdict').fn.node.defaultChild as never), 'Arn'] } })],
+      EventPattern: {
+        source: ['aws.guardduty'],
+        'detail-type': ['GuardDuty Malware Protection Object Scan Result'],
+        detail: { s3ObjectDetails: { bucketName: [{ Ref: logicalId(dev.stack.attachments.quarantine) }] } },
+      },
+      // Through the live alias (issue 25, point 6).
+      Targets: [Match.objectLike({ Arn: { Ref: dev.stack.getLogicalId(dev.stack.releases.aliasOf(dev.stack.functions.byName('attachmentVerdict')).node.defaultChild as never) } })],
     });
   });
 });

@@ -64,7 +64,7 @@ describe('data, keys and retention', () => {
 
   it('prod retains tables, keys, secret and user pool and protects tables and user pool from deletion', () => {
     for (const type of ['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::Cognito::UserPool']) {
-      for (const resource of ofType(prod, type)) expect({ type, policy: resource.DeletionPolicy }).toEqual({ type, policy: 'Retain' });
+      for (const resource of ofType(prod, type)) expect({ type, policy: resource.DeletionPolicy }).toEqual({ type, policy: 'RetainExceptOnCreate' });
     }
     for (const table of ofType(prod, 'AWS::DynamoDB::Table')) expect(table.Properties.DeletionProtectionEnabled).toBe(true);
     prod.template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });

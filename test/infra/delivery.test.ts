@@ -123,9 +123,12 @@ describe('delivery infrastructure', () => {
     const fn = resources()[logicalId(deliver.fn)]!;
     const queue = resources()[logicalId(dev.stack.queues.queues.deliveries)]!;
     expect(fn.Properties.Timeout).toBe(30);
-    expect(queue.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(fn.Properties.Timeout as number);
+    // Six times the timeout, as AWS advises (issue 25, point 9).
+    expect(queue.Properties.VisibilityTimeout as number).toBeGreaterThanOrEqual(6 * (fn.Properties.Timeout as number));
+    // The mapping invokes the live alias (issue 25, point 6).
+    const alias = logicalId(dev.stack.releases.aliasOf(deliver) as never);
     const mappings = Object.values(resources()).filter(
-      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.FunctionName).includes(logicalId(deliver.fn)),
+      (r) => r.Type === 'AWS::Lambda::EventSourceMapping' && JSON.stringify(r.Properties.FunctionName).includes(`"${alias}"`),
     );
     expect(mappings).toHaveLength(1);
     expect(JSON.stringify(mappings[0]!.Properties.EventSourceArn)).toContain(logicalId(dev.stack.queues.queues.deliveries));

@@ -39,7 +39,7 @@ describe('WAF (issue 12, point 9; issue 18, points 2 and 3)', () => {
       expect(JSON.stringify(config.Properties.LogDestinationConfigs)).toContain(`":log-group:",{"Ref":"${groupId}"}`);
       expect(JSON.stringify(config.Properties.LogDestinationConfigs)).not.toContain(':*');
     }
-    expect([...REDACTED_HEADERS]).toEqual(['authorization', 'idempotency-key', 'status-token']);
+    expect([...REDACTED_HEADERS]).toEqual(['authorization', 'cookie', 'idempotency-key', 'status-token']);
   });
 
   it('limits submissions per IP tightly, clerk routes per bearer token, and exempts preflights and the district egress from the per-IP limit', () => {

@@ -66,9 +66,11 @@ describe('cdk-nag AwsSolutions', () => {
       // (infra/constructs/console.ts, portal.ts, reasons there).
       'AwsSolutions-CFR1',
       'AwsSolutions-CFR2',
-      'AwsSolutions-CFR3',
       'AwsSolutions-CFR4',
       'AwsSolutions-COG4',
+      // AWS Backup snapshots the attachment vault with AWS's managed S3 policies (infra/constructs/backups.ts).
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Backup]',
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',

@@ -24,11 +24,15 @@ beforeAll(() => {
 
 const logicalId = (name: string): string =>
   synthesized.stack.getLogicalId(synthesized.stack.functions.byName(name).fn.node.defaultChild as never);
+/** A worker's trigger invokes its live alias (issue 25, point 6): a canary shifts it with the alias. */
+const aliasId = (name: string): string =>
+  synthesized.stack.getLogicalId(synthesized.stack.releases.aliasOf(synthesized.stack.functions.byName(name)).node.defaultChild as never);
+const mappedAlias = (name: string) => ({ 'Fn::Join': ['', [{ 'Fn::Select': [6, { 'Fn::Split': [':', { Ref: aliasId(name) }] }] }, ':live']] });
 
 describe('workers from the function table', () => {
   it('a stream worker is fed by the stream of its table, which then has one (new images only)', () => {
     synthesized.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalId('listEvents') },
+      FunctionName: mappedAlias('listEvents'),
       BatchSize: 5,
       StartingPosition: 'TRIM_HORIZON',
       BisectBatchOnFunctionError: true,
@@ -49,11 +53,11 @@ describe('workers from the function table', () => {
   it('a scheduled worker runs on its schedule, a rule worker on its event pattern', () => {
     synthesized.template.hasResourceProperties('AWS::Events::Rule', {
       ScheduleExpression: 'rate(1 hour)',
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId('openapi'), 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { Ref: aliasId('openapi') } })],
     });
     synthesized.template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: { source: ['aws.guardduty'], 'detail-type': ['GuardDuty Malware Protection Object Scan Result'] },
-      Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [logicalId('listForms'), 'Arn'] } })],
+      Targets: [Match.objectLike({ Arn: { Ref: aliasId('listForms') } })],
     });
   });
 
@@ -63,7 +67,7 @@ describe('workers from the function table', () => {
     expect(deliveries).toBeDefined();
     const queueId = deliveries?.[0] ?? '';
     synthesized.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: logicalId('getCase') },
+      FunctionName: mappedAlias('getCase'),
       BatchSize: 4,
       EventSourceArn: { 'Fn::GetAtt': [queueId, 'Arn'] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],

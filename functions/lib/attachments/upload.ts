@@ -19,6 +19,18 @@ export const UNBOUND_SECONDS = 24 * 60 * 60;
  */
 export const BINDING_MARGIN_SECONDS = 60 * 60;
 
+/** DynamoDB keeps a stream record 24 hours; a stream worker that stalls longer loses it to StreamFailures. */
+export const STREAM_RETENTION_SECONDS = 24 * 60 * 60;
+
+/**
+ * Days after which the vault's lifecycle removes a file still tagged unbound. Fail-safe against a
+ * stalled `keepFiles` (issue 25, point 7): a file bound at the last moment of its ticket (24 hours)
+ * stays while the worker retries until the stream drops the record (24 hours more), and a further
+ * day for the operator to re-tag it from StreamFailures (docs/operations.md, "Alarm: dead letters").
+ * Through the API an unbound file is gone after 24 hours all the same: its ticket has expired.
+ */
+export const UNBOUND_FILE_DAYS = Math.ceil((UNBOUND_SECONDS + STREAM_RETENTION_SECONDS) / 86_400) + 1;
+
 /**
  * The vault object tag that tells the lifecycle which files to remove: the verdict worker copies a
  * clean file in as `unbound`; `keepFiles` re-tags it `bound` once a submission bound it (after

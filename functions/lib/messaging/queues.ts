@@ -37,7 +37,8 @@ export function deliveriesMaxReceiveCount(policy: BackoffPolicy): number {
 export const QUEUES: Readonly<Record<QueueNeed, QueueSettings>> = {
   deliveries: {
     description: "cases to deliver to their office's back-office system",
-    visibilityTimeoutSeconds: 60,
+    // Six times the deliver function's timeout (30 s), as AWS advises for a Lambda-triggered queue.
+    visibilityTimeoutSeconds: 180,
     // Exponential backoff (the worker's retryAfter) for at least 24 hours, then the dead-letter queue (API.md).
     // The worker dead-letters a delivery itself once the retry period is over (functions/deliver/);
     // the queue's own redrive only catches a worker that keeps crashing.
