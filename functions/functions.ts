@@ -94,14 +94,14 @@ export const functions = {
   listCases: { trigger: http('GET', '/cases', 'clerk'), needs: { cases: ['dynamodb:Query'], hmacSecret: true } },
   getCase: {
     trigger: http('GET', '/cases/{caseId}', 'clerk'),
-    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'], attachmentKey: ['kms:Decrypt'] },
+    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem', 'dynamodb:Query'], attachmentKey: ['kms:Decrypt'] },
   },
   updateCase: {
     trigger: http('PATCH', '/cases/{caseId}', 'clerk'),
     needs: {
       caseKey: ['kms:Decrypt'],
       cases: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      events: ['dynamodb:PutItem'],
+      events: ['dynamodb:PutItem', 'dynamodb:Query'],
     },
   },
   listEvents: {
@@ -141,7 +141,7 @@ export const functions = {
   },
   downloadAttachment: {
     trigger: http('GET', '/cases/{caseId}/attachments/{attachmentId}', 'clerk'),
-    needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:PutItem'], vault: ['s3:GetObject'] },
+    needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:PutItem', 'dynamodb:Query'], vault: ['s3:GetObject'] },
   },
   /** Citizens' status: reads the reference claim and the case summary (projected), derives the token; never decrypts. */
   getStatus: { trigger: http('GET', '/status/{reference}', 'public'), needs: { cases: ['dynamodb:GetItem'], hmacSecret: true } },
@@ -166,7 +166,7 @@ export const functions = {
     needs: {
       caseKey: ['kms:Decrypt'],
       caseDelivery: true,
-      events: ['dynamodb:PutItem'],
+      events: ['dynamodb:PutItem', 'dynamodb:Query'],
       destinations: true,
       deliveries: ['sqs:ChangeMessageVisibility'],
       deliveriesDeadLetters: ['sqs:SendMessage'],
@@ -184,7 +184,7 @@ export const functions = {
   },
   exportCases: {
     trigger: http('GET', '/cases/export', 'clerk'),
-    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'], forms: true },
+    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem', 'dynamodb:Query'], forms: true },
   },
 } as const satisfies Record<string, FunctionSpec>;
 

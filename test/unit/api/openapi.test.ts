@@ -5,7 +5,8 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { buildOpenApiDocument, openApiJson } from '#lib/api/openapi.ts';
 import type * as api from '#lib/api/schemas.ts';
-import type { CaseEvent, CaseSummary } from '#lib/cases/model.ts';
+import type { CaseSummary } from '#lib/cases/model.ts';
+import type { ChainedEvent } from '#lib/audit/chain.ts';
 import { routes } from '../../../functions/functions.ts';
 import { handler as openapiHandler } from '../../../functions/openapi/handler.ts';
 import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
@@ -118,7 +119,7 @@ const CONTRACT: Record<string, { success: string; problems: string[] }> = {
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameTypes: [
   Same<z.infer<typeof api.caseSummary>, CaseSummary>,
-  Same<z.infer<typeof api.caseEvent>, CaseEvent>,
+  Same<z.infer<typeof api.caseEvent>, ChainedEvent>,
   Same<z.infer<typeof api.caseStatus>, CaseSummary['status']>,
 ] = [true, true, true];
 
