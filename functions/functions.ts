@@ -186,6 +186,11 @@ export const functions = {
     trigger: http('GET', '/cases/export', 'clerk'),
     needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem', 'dynamodb:Query'], forms: true },
   },
+  /**
+   * Seals the audit trail every 5 minutes (API.md, *Audit*): a signed RFC 6962 Merkle root over the
+   * events since the last checkpoint, into the Object Lock bucket. The only user of the audit key.
+   */
+  checkpoint: { trigger: { kind: 'schedule', expression: 'rate(5 minutes)' }, needs: { auditCheckpoints: true }, timeoutSeconds: 60 },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;

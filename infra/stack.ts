@@ -9,6 +9,7 @@ import { loadCheckedCatalogue } from './formPatterns.ts';
 import { FORMS_SOURCE_DIR } from './forms.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Attachments } from './constructs/attachments.ts';
+import { Audit } from './constructs/audit.ts';
 import { Api } from './constructs/api.ts';
 import { Backups } from './constructs/backups.ts';
 import { Clerks } from './constructs/clerks.ts';
@@ -59,6 +60,7 @@ export class FormsStack extends Stack {
   readonly attachments: Attachments;
   readonly mail: Mail;
   readonly console: Console;
+  readonly audit: Audit;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
@@ -93,6 +95,7 @@ export class FormsStack extends Stack {
       maxRetentionDays: longestRetentionDays(),
     });
     this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey });
+    this.audit = new Audit(this, 'Audit', { stage: config.stage, maxRetentionDays: longestRetentionDays(), retainData: config.retainData });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
@@ -102,7 +105,9 @@ export class FormsStack extends Stack {
       queues: this.queues,
       attachments: this.attachments,
       mail: this.mail,
+      audit: this.audit,
     });
+    this.audit.restrictSigners(this.functions.all.filter(({ needs }) => has(needs, 'auditCheckpoints')).map(({ role }) => role));
     const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey')).map(({ role }) => role);
     const readersOf = (need: 'quarantine' | 'vault') =>
       this.functions.all.filter(({ needs }) => (needs[need] ?? []).includes('s3:GetObject')).map(({ role }) => role);
@@ -151,6 +156,9 @@ export class FormsStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: publicUrl, description: 'Base URL of the API (API.md)' });
     new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The clerk console (Cognito managed login)' });
+    new CfnOutput(this, 'AuditKeyArn', { value: this.audit.key.keyArn, description: 'The audit key: kms get-public-key verifies checkpoints (npm run audit)' });
+    new CfnOutput(this, 'CheckpointBucketName', { value: this.audit.bucket.bucketName, description: 'Signed audit checkpoints (Object Lock, compliance mode)' });
+    new CfnOutput(this, 'EventsTableName', { value: this.data.events.tableName, description: 'The hash-chained events (npm run audit)' });
     new CfnOutput(this, 'UserPoolId', { value: this.clerks.userPool.userPoolId, description: 'Cognito user pool of the clerks' });
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.clerks.client.userPoolClientId,

@@ -32,6 +32,8 @@ export interface GrantTargets {
   readonly destinationSecretArns?: readonly string[];
   /** The deliveries' dead-letter queue. */
   readonly deliveriesDeadLetterQueueArn?: string;
+  /** The audit key, the checkpoint objects and the events table's time index (infra/constructs/audit.ts). */
+  readonly audit?: { readonly keyArn: string; readonly checkpointObjectsArn: string; readonly bucketArn: string; readonly timeIndexArn: string };
 }
 
 /** An IAM resource pattern matching exactly the object keys of attachments (attachment ids). */
@@ -233,6 +235,24 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
         // Only from the stage's sender address, whatever else the identity (a domain) would allow.
         conditions: { StringEquals: { 'ses:FromAddress': targets.mail.fromAddress } },
       }),
+    );
+  }
+
+  if (needs.auditCheckpoints && targets.audit) {
+    const { keyArn, checkpointObjectsArn, bucketArn, timeIndexArn } = targets.audit;
+    statements.push(
+      new iam.PolicyStatement({ sid: 'SignCheckpoints', actions: ['kms:Sign'], resources: [keyArn] }),
+      // The time index only: the worker never reads a case's events by case.
+      new iam.PolicyStatement({ sid: 'EventsByTime', actions: ['dynamodb:Query'], resources: [timeIndexArn] }),
+      new iam.PolicyStatement({
+        sid: 'DataKeyViaDynamoDBForEventsByTime',
+        actions: ['kms:Decrypt'],
+        resources: [targets.dataKeyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${targets.region}.amazonaws.com` } },
+      }),
+      // Create-only writes (the bucket policy refuses any other) and reading back the latest.
+      new iam.PolicyStatement({ sid: 'WriteCheckpoints', actions: ['s3:PutObject', 's3:GetObject'], resources: [checkpointObjectsArn] }),
+      new iam.PolicyStatement({ sid: 'ListCheckpoints', actions: ['s3:ListBucket'], resources: [bucketArn] }),
     );
   }
 

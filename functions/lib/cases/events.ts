@@ -26,8 +26,18 @@ type Item = Record<string, AttributeValue>;
 /** How often a writer links again after losing the race for a `seq` (50 concurrent reads of one case need up to 50). */
 const MAX_LINK_ATTEMPTS = 100;
 
-/** The chain moved on between reading its head and writing the event after it. */
-export class ChainContentionError extends Error {}
+/**
+ * The chain moved on between reading its head and writing the event after it: another event holds
+ * its `seq`. `holder` is that event's hash when DynamoDB returned it (the same as ours: this very
+ * write, sent again by the SDK after its answer was lost).
+ */
+export class ChainContentionError extends Error {
+  readonly holder: string | undefined;
+  constructor(holder: string | undefined, options?: ErrorOptions) {
+    super('seq taken', options);
+    this.holder = holder;
+  }
+}
 
 export function eventPut(tableName: string, caseId: string, event: CaseEvent, expiresAt: number, link: ChainLink): Put {
   const item: Item = {
@@ -44,7 +54,7 @@ export function eventPut(tableName: string, caseId: string, event: CaseEvent, ex
   if (event.from) item.from = { S: event.from };
   if (event.to) item.to = { S: event.to };
   if (event.detail) item.detail = { S: event.detail };
-  return { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(eventId)' };
+  return { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(eventId)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' };
 }
 
 /** An event item as stored, read back (also what `npm run audit` reads). */
@@ -64,8 +74,8 @@ export function readEvent(item: Item): ChainedEvent {
 
 const conditionFailed = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
-/** A short random pause before linking again, growing with the attempts, so that racing writers spread out. */
-const pause = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(5 * attempt, 50)));
+/** A random pause before linking again ("full jitter", growing with the attempts), so that racing writers spread out. */
+const pause = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 20)));
 
 export function createEventLog(ddb: DynamoDBClient, tableName: string) {
   /** The chain's last event (`seq`, `hash`), strongly consistent; undefined for a case without events. */
@@ -106,18 +116,53 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
    * it is recorded. `write` throws ChainContentionError when the event's `seq` was taken.
    */
   async function linked(caseId: string, event: CaseEvent, write: (link: ChainLink) => Promise<void>): Promise<ChainLink> {
+    return inTurn(caseId, async (known) => {
+      let after = known ?? (await head(caseId));
     for (let attempt = 1; ; attempt++) {
-      const link = nextLink(caseId, event, await head(caseId));
+      const link = nextLink(caseId, event, after);
       try {
         await write(link);
         return link;
       } catch (error) {
         if (!(error instanceof ChainContentionError)) throw error;
-        if (await holds(caseId, link)) return link;
+        if (error.holder === undefined ? await holds(caseId, link) : error.holder === link.hash) return link;
         if (attempt >= MAX_LINK_ATTEMPTS) throw error;
         await pause(attempt);
+        // The event that took the seq is the one to link after (DynamoDB returned it); without
+        // it, the head is read again.
+        after = error.holder === undefined ? await head(caseId) : { seq: link.seq, hash: error.holder };
       }
     }
+    });
+  }
+
+  /**
+   * Appends of this process to one case take turns, each starting from the link the one before
+   * wrote (no head read, no lost race among themselves); other processes' writers still race
+   * through the condition. The turns of a case are forgotten once none is waiting.
+   */
+  const turns = new Map<string, { tail: Promise<unknown>; last?: ChainLink; waiting: number }>();
+  function inTurn(caseId: string, work: (known: ChainLink | undefined) => Promise<ChainLink>): Promise<ChainLink> {
+    const turn = turns.get(caseId) ?? { tail: Promise.resolve(), waiting: 0 };
+    turns.set(caseId, turn);
+    turn.waiting += 1;
+    const mine = turn.tail.then(
+      () => work(turn.last),
+      () => work(undefined),
+    );
+    turn.tail = mine.then(
+      (link) => {
+        turn.last = link;
+      },
+      () => {
+        turn.last = undefined;
+      },
+    );
+    void turn.tail.then(() => {
+      turn.waiting -= 1;
+      if (turn.waiting === 0 && turns.get(caseId) === turn) turns.delete(caseId);
+    });
+    return mine;
   }
 
   return {
@@ -132,7 +177,8 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
         try {
           await ddb.send(new PutItemCommand(eventPut(tableName, caseId, event, expiresAt, link)));
         } catch (error) {
-          throw conditionFailed(error) ? new ChainContentionError('seq taken', { cause: error }) : error;
+          if (!conditionFailed(error)) throw error;
+          throw new ChainContentionError((error as { Item?: Item }).Item?.hash?.S, { cause: error });
         }
       });
     },
@@ -150,7 +196,7 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
           const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
           const onlyTheEvent =
             reasons[items.length]?.Code === 'ConditionalCheckFailed' && reasons.every((reason, index) => index === items.length || !reason.Code || reason.Code === 'None');
-          throw onlyTheEvent ? new ChainContentionError('seq taken', { cause: error }) : error;
+          throw onlyTheEvent ? new ChainContentionError(reasons[items.length]?.Item?.hash?.S, { cause: error }) : error;
         }
       });
     },
