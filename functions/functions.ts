@@ -145,6 +145,11 @@ export const functions = {
   },
   /** Citizens' status: reads the reference claim and the case summary (projected), derives the token; never decrypts. */
   getStatus: { trigger: http('GET', '/status/{reference}', 'public'), needs: { cases: ['dynamodb:GetItem'], hmacSecret: true } },
+  /** Citizens' view of who accessed their data: the case's events (never decrypts), with the status token. */
+  getAccesses: {
+    trigger: http('GET', '/status/{reference}/accesses', 'public'),
+    needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true },
+  },
   /**
    * The citizen's confirmation mail: decrypts the case (recorded first) to read the address, derives
    * the status token, sends through SES; may set a failed message's visibility (backoff).

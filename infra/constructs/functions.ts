@@ -251,6 +251,7 @@ export class Functions extends Construct {
         return;
       case 'schedule':
         new events.Rule(this, `${name}Schedule`, { schedule: events.Schedule.expression(trigger.expression), targets: [new targets.LambdaFunction(fn)] });
+        Annotations.of(fn).acknowledgeWarning('@aws-cdk/aws-lambda:addPermissionsToVersionOrAlias', 'schedule targets invoke the unqualified function');
         return;
       case 'rule':
         new events.Rule(this, `${name}Rule`, {

@@ -87,7 +87,7 @@ export function signingOperations(key: SigningKey): [string, Operation][] {
       const found = keyOf(body);
       const message = messageOf(body);
       const signature = typeof body['Signature'] === 'string' ? Buffer.from(body['Signature'], 'base64') : Buffer.alloc(0);
-      let valid = false;
+      let valid: boolean;
       try {
         valid = verify('sha256', message, { key: createPublicKey(found.privateKey), dsaEncoding: 'der' }, signature);
       } catch {
