@@ -158,6 +158,7 @@ export class FormsStack extends Stack {
     new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The clerk console (Cognito managed login)' });
     new CfnOutput(this, 'AuditKeyArn', { value: this.audit.key.keyArn, description: 'The audit key: kms get-public-key verifies checkpoints (npm run audit)' });
     new CfnOutput(this, 'CheckpointBucketName', { value: this.audit.bucket.bucketName, description: 'Signed audit checkpoints (Object Lock, compliance mode)' });
+    new CfnOutput(this, 'CasesTableName', { value: this.data.cases.tableName, description: 'The cases (npm run audit -- report reads their office)' });
     new CfnOutput(this, 'EventsTableName', { value: this.data.events.tableName, description: 'The hash-chained events (npm run audit)' });
     new CfnOutput(this, 'UserPoolId', { value: this.clerks.userPool.userPoolId, description: 'Cognito user pool of the clerks' });
     new CfnOutput(this, 'UserPoolClientId', {

@@ -252,6 +252,8 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
       }),
       // Create-only writes (the bucket policy refuses any other) and reading back the latest.
       new iam.PolicyStatement({ sid: 'WriteCheckpoints', actions: ['s3:PutObject', 's3:GetObject'], resources: [checkpointObjectsArn] }),
+      // The worker finds checkpoints by name, never lists; without ListBucket, S3 would answer a
+      // name not (yet) taken with 403 instead of 404.
       new iam.PolicyStatement({ sid: 'ListCheckpoints', actions: ['s3:ListBucket'], resources: [bucketArn] }),
     );
   }

@@ -83,7 +83,7 @@ describe('the per-case hash chain', () => {
     expect(chain.filter((event) => event.type === 'case.viewed' && event.actor === 'alice')).toHaveLength(50);
     const verdict = verifyAudit({ checkpoints: [], chains: new Map([[caseId, chain]]), now: new Date() });
     expect(verdict.findings).toEqual([]);
-    expect(verdict.pending).toBe(chain.length);
+    expect(verdict.unsealed).toBe(chain.length);
   });
 
   it('keeps a status change and concurrent reads in one chain (the change\'s transaction links again when a read took its seq)', async () => {

@@ -9,7 +9,7 @@ export const checkpointSettings = z.strictObject({
   eventsTable: z.string().min(1),
   bucket: z.string().min(1),
   keyId: z.string().min(1),
-  intervalMinutes: z.int().min(1).max(60),
+  intervalMinutes: z.int().min(5).max(60).refine((minutes) => minutes % 5 === 0, 'a multiple of 5 minutes (the checkpoint grid)'),
 });
 export type CheckpointSettings = z.infer<typeof checkpointSettings>;
 
@@ -17,3 +17,6 @@ export const readCheckpointSettings = (json: string): CheckpointSettings => chec
 
 /** The stacks' default checkpoint interval (API.md: every 5 minutes). */
 export const CHECKPOINT_INTERVAL_MINUTES = 5;
+
+/** Checkpoints start and end on this grid (intervals are multiples of it): found by name, never by listing. */
+export const CHECKPOINT_GRID_MS = 5 * 60_000;

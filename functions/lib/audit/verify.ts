@@ -53,8 +53,8 @@ export interface Verdict {
   readonly retained: number;
   /** Stored events whose chain link and checkpoint (when they have one) hold. */
   readonly verified: number;
-  /** Stored events after the last checkpoint: their chain is checked, their checkpoint is to come. */
-  readonly pending: number;
+  /** Stored events in no checkpoint (after the last, or before the first): only their chain is checked. */
+  readonly unsealed: number;
   readonly checkpoints: number;
 }
 
@@ -130,13 +130,12 @@ export function verifyAudit(input: { checkpoints: readonly LoadedCheckpoint[]; c
     }
   });
   const checkpointed = (at: string) => windows.some((window) => at >= window.from && at < window.to);
-  const lastCheckpointed = trusted.at(-1)?.checkpoint.to;
   const expired = (leaf: CheckpointLeaf) => leaf.expiresAt * 1000 <= input.now.getTime();
 
   // 3. Each case's chain as stored, against its own links and against the checkpoints.
   let retained = 0;
   let verified = 0;
-  let pending = 0;
+  let unsealed = 0;
   const accounted = new Set<string>();
   const event = (caseId: string, seq: number) => `${caseId}#${seq}`;
   for (const [caseId, events] of input.chains) {
@@ -166,8 +165,8 @@ export function verifyAudit(input: { checkpoints: readonly LoadedCheckpoint[]; c
         report('event-altered', `altered (its hash is not the one checkpoint ${leaf.checkpoint} signed)`);
       } else if (!leaf && checkpointed(stored.at) && inTime(stored.at)) {
         report('event-inserted', 'inserted (its time lies in a signed checkpoint that does not hold it)');
-      } else if (!leaf && (lastCheckpointed === undefined || stored.at >= lastCheckpointed)) {
-        pending += 1;
+      } else if (!leaf) {
+        unsealed += 1;
       } else if (inTime(stored.at)) {
         verified += 1;
       }
@@ -183,5 +182,5 @@ export function verifyAudit(input: { checkpoints: readonly LoadedCheckpoint[]; c
       else findings.push({ kind: 'event-deleted', caseId, seq, message: `case ${caseId}, event ${seq}: deleted (checkpoint ${leaf.checkpoint} holds it, the store does not)` });
     }
   }
-  return { findings, retained, verified, pending, checkpoints: trusted.length };
+  return { findings, retained, verified, unsealed, checkpoints: trusted.length };
 }
