@@ -115,9 +115,9 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
    * Links `event` to the chain's head and writes it with `write`, again after a lost race, until
    * it is recorded. `write` throws ChainContentionError when the event's `seq` was taken.
    */
-  async function linked(caseId: string, event: CaseEvent, write: (link: ChainLink) => Promise<void>): Promise<ChainLink> {
+  async function linked(caseId: string, event: CaseEvent, write: (link: ChainLink) => Promise<void>, headRead?: Promise<ChainLink | undefined>): Promise<ChainLink> {
     return inTurn(caseId, async (known) => {
-      let after = known ?? (await head(caseId));
+      let after = known ?? (await (headRead ?? head(caseId)));
     for (let attempt = 1; ; attempt++) {
       const link = nextLink(caseId, event, after);
       try {
@@ -171,8 +171,12 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
 
     head,
 
-    /** Appends one event to the case's chain; resolves once it is recorded (exactly once). */
-    async append(caseId: string, event: CaseEvent, expiresAt: number): Promise<void> {
+    /**
+     * Appends one event to the case's chain; resolves once it is recorded (exactly once).
+     * `headRead`: the chain's head, read earlier by the caller (`head`, e.g. while it loaded the
+     * case), so the append costs one call; a head that moved on meanwhile only costs a retry.
+     */
+    async append(caseId: string, event: CaseEvent, expiresAt: number, headRead?: Promise<ChainLink | undefined>): Promise<void> {
       await linked(caseId, event, async (link) => {
         try {
           await ddb.send(new PutItemCommand(eventPut(tableName, caseId, event, expiresAt, link)));
@@ -180,7 +184,7 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
           if (!conditionFailed(error)) throw error;
           throw new ChainContentionError((error as { Item?: Item }).Item?.hash?.S, { cause: error });
         }
-      });
+      }, headRead);
     },
 
     /**
