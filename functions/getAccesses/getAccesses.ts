@@ -1,14 +1,12 @@
 import { citizenAccesses } from '#lib/api/audit.ts';
-import { reference as referenceShape, statusHeaders } from '#lib/api/schemas.ts';
 import { accessesOf } from '#lib/audit/accesses.ts';
 import { officeDisplayName, type OfficeNames } from '#lib/audit/officeNames.ts';
 import type { EventLog } from '#lib/cases/events.ts';
 import type { CaseEvent } from '#lib/cases/model.ts';
 import { preferredLanguage } from '#lib/http/language.ts';
-import { parseRequest } from '#lib/http/parse.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
-import { ProblemError } from '#lib/http/problem.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
+import { citizenCaseOf } from '#lib/status/citizenCase.ts';
 import type { StatusLookup } from '#lib/status/lookup.ts';
 import type { StatusTokens } from '#lib/status/token.ts';
 
@@ -18,9 +16,6 @@ export interface GetAccessesDeps {
   events: Pick<EventLog, 'page'>;
   officeNames: OfficeNames;
 }
-
-const notFound = () =>
-  new ProblemError('not-found', { detail: { de: 'Kein Vorgang zu diesem Aktenzeichen und Status-Token.', en: 'No case for this reference and status token.' } });
 
 /** Events read per Query; a case's accesses are a few dozen. */
 const PAGE = 500;
@@ -33,12 +28,8 @@ const PAGE = 500;
  */
 export function createGetAccesses(deps: GetAccessesDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
-    const headers = parseRequest(statusHeaders, event.headers, 'header');
-    const asked = referenceShape.safeParse(event.pathParameters?.reference);
-    const caseId = asked.success ? await deps.lookup.caseOf(asked.data) : undefined;
-    if (!(await deps.tokens.matches(caseId, headers['status-token'])) || caseId === undefined) throw notFound();
-    const summary = await deps.lookup.summaryOf(caseId);
-    if (!summary) throw notFound();
+    const summary = await citizenCaseOf(deps, event);
+    const caseId = summary.caseId;
     const events: CaseEvent[] = [];
     let after: string | undefined;
     for (;;) {
