@@ -109,6 +109,10 @@ const CONTRACT: Record<string, { success: string; problems: string[] }> = {
     success: '200',
     problems: ['400 malformed-request', '404 not-found', '429 rate-limited', '500 integrity-error', '503 unavailable'],
   },
+  'GET /status/{reference}/accesses': {
+    success: '200',
+    problems: ['400 malformed-request', '404 not-found', '429 rate-limited', '500 integrity-error', '503 unavailable'],
+  },
   'GET /cases/export': {
     success: '200',
     problems: ['400 malformed-request', '401 unauthorized', '403 forbidden', '404 not-found', '429 rate-limited', '503 unavailable'],
