@@ -5,6 +5,7 @@ import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
 import { startLocalStack } from '../infra/local/stack.ts';
 import { callsPerOperation, type Clients, type CallsResult } from './calls.ts';
 import { clerkPaths, type ClerkPathsResult, type Handler, type Handlers } from './clerkPaths.ts';
+import { auditChainBench, type AuditChainResult } from './auditChain.ts';
 import { coldStart, type ColdStartResult } from './coldStart.ts';
 import { exportBench, type ExportResult } from './export.ts';
 import { deliveryBench, type DeliveryBenchResult } from './delivery.ts';
@@ -20,7 +21,7 @@ import { throughput, type ThroughputResult } from './throughput.ts';
  * bench/results.json. Never part of `npm test`.
  */
 
-const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'calls', 'memory', 'export', 'delivery', 'attachments'];
+const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'auditChain', 'calls', 'memory', 'export', 'delivery', 'attachments'];
 const USAGE = `usage: npm run bench [-- --quick] [-- ${BENCHMARKS.join(' ')}]
 
 Runs the benchmarks named (all by default; several minutes, --quick for fewer rounds), prints one
@@ -41,7 +42,7 @@ const only = args.filter((arg) => !arg.startsWith('--'));
 const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
 const log = (line: string): void => console.error(line);
 
-const TARGETS = { init: 1.3, publicInit: 2, bundle: 1.5, throughput: 0.6, throughputWrites: 0.8, validation: 1.1, list: 1.5, read: 1.5, readSequence: 1.3 } as const;
+const TARGETS = { init: 1.3, publicInit: 2, bundle: 1.5, throughput: 0.6, throughputWrites: 0.8, validation: 1.1, list: 1.5, read: 1.5, readSequence: 1.3, auditChain: 1.05 } as const;
 
 interface Results {
   startedAt: string;
@@ -52,6 +53,7 @@ interface Results {
   requestCpu?: RequestCpuResult[];
   throughput?: ThroughputResult[];
   clerkPaths?: ClerkPathsResult;
+  auditChain?: AuditChainResult;
   calls?: CallsResult[];
   memory?: { nodeBaselineBytes: number; functions: MemoryResult[] };
   export?: ExportResult;
@@ -75,7 +77,7 @@ if (wanted('requestCpu')) {
   results.requestCpu = await requestCpu({ rounds: quick ? 11 : 41, sampleMs: 25, log });
 }
 
-if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('memory') || wanted('export') || wanted('delivery') || wanted('attachments')) {
+if (wanted('throughput') || wanted('clerkPaths') || wanted('auditChain') || wanted('calls') || wanted('memory') || wanted('export') || wanted('delivery') || wanted('attachments')) {
   const dataDir = mkdtempSync(join(tmpdir(), 'egov-bench-'));
   log('starting a local stack (DynamoDB Local, local KMS, gateway) …');
   // Without the stream and queue workers: in AWS they do not share the routes' CPU.
@@ -92,6 +94,10 @@ if (wanted('throughput') || wanted('clerkPaths') || wanted('calls') || wanted('m
     if (wanted('clerkPaths')) {
       log('clerk paths …');
       results.clerkPaths = await clerkPaths({ stack: stack.info, ...clients, handlers, cases: 10_000, pairs: quick ? 7 : 21, callsPerSample: 5, log });
+    }
+    if (wanted('auditChain')) {
+      log('audit chain …');
+      results.auditChain = await auditChainBench({ stack: stack.info, ...clients, handlers, pairs: quick ? 7 : 21, callsPerSample: 5, log });
     }
     if (wanted('calls')) {
       log('calls per operation …');
@@ -234,6 +240,17 @@ if (results.clerkPaths) {
           ['case read (3 notes) vs Query, then Decrypt ∥ PutItem', `${fmt(readSequence.subject)} / ${fmt(readSequence.floor)} ms`, `${pct(readSequence.ratio)} ${holds(readSequence.ratio.median <= TARGETS.readSequence)}`],
           ['case read (3 notes) vs GetItem + Decrypt (first round\'s floor, for continuity)', `${fmt(read.subject)} / ${fmt(read.floor)} ms`, `${pct(read.ratio)} ${holds(read.ratio.median <= TARGETS.read)}`],
         ],
+      ),
+  );
+}
+
+if (results.auditChain) {
+  const { read, callsPerSample } = results.auditChain;
+  sections.push(
+    `### What the audit hash chain adds to a case read, mean of ${callsPerSample} calls per sample (target: ≤ ${TARGETS.auditChain}×)\n\n` +
+      table(
+        ['path', 'subject / floor', 'ratio (p25–p75, n)'],
+        [['case read (3 notes), case.viewed chained (head Query, conditional PutItem) vs unchained (conditional PutItem)', `${fmt(read.subject)} / ${fmt(read.floor)} ms`, `${pct(read.ratio)} ${holds(read.ratio.median <= TARGETS.auditChain)}`]],
       ),
   );
 }

@@ -96,14 +96,14 @@ export const functions = {
   listCases: { trigger: http('GET', '/cases', 'clerk'), needs: { cases: ['dynamodb:Query'], hmacSecret: true } },
   getCase: {
     trigger: http('GET', '/cases/{caseId}', 'clerk'),
-    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'], attachmentKey: ['kms:Decrypt'] },
+    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem', 'dynamodb:Query'], attachmentKey: ['kms:Decrypt'] },
   },
   updateCase: {
     trigger: http('PATCH', '/cases/{caseId}', 'clerk'),
     needs: {
       caseKey: ['kms:Decrypt'],
       cases: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-      events: ['dynamodb:PutItem'],
+      events: ['dynamodb:PutItem', 'dynamodb:Query'],
     },
   },
   listEvents: {
@@ -143,10 +143,15 @@ export const functions = {
   },
   downloadAttachment: {
     trigger: http('GET', '/cases/{caseId}/attachments/{attachmentId}', 'clerk'),
-    needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:PutItem'], vault: ['s3:GetObject'] },
+    needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:PutItem', 'dynamodb:Query'], vault: ['s3:GetObject'] },
   },
   /** Citizens' status: reads the reference claim and the case summary (projected), derives the token; never decrypts. */
   getStatus: { trigger: http('GET', '/status/{reference}', 'public'), needs: { cases: ['dynamodb:GetItem'], hmacSecret: true } },
+  /** Citizens' view of who accessed their data: the case's events (never decrypts), with the status token. */
+  getAccesses: {
+    trigger: http('GET', '/status/{reference}/accesses', 'public'),
+    needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true },
+  },
   /**
    * The citizen's confirmation mail: decrypts the case (recorded first) to read the address, derives
    * the status token, sends through SES; may set a failed message's visibility (backoff); claims
@@ -170,7 +175,7 @@ export const functions = {
     needs: {
       caseKey: ['kms:Decrypt'],
       caseDelivery: true,
-      events: ['dynamodb:PutItem'],
+      events: ['dynamodb:PutItem', 'dynamodb:Query'],
       destinations: true,
       deliveries: ['sqs:ChangeMessageVisibility'],
       deliveriesDeadLetters: ['sqs:SendMessage'],
@@ -188,8 +193,13 @@ export const functions = {
   },
   exportCases: {
     trigger: http('GET', '/cases/export', 'clerk'),
-    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem'], forms: true },
+    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem', 'dynamodb:Query'], forms: true },
   },
+  /**
+   * Seals the audit trail every 5 minutes (API.md, *Audit*): a signed RFC 6962 Merkle root over the
+   * events since the last checkpoint, into the Object Lock bucket. The only user of the audit key.
+   */
+  checkpoint: { trigger: { kind: 'schedule', expression: 'rate(5 minutes)' }, needs: { auditCheckpoints: true }, timeoutSeconds: 60 },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;

@@ -11,6 +11,7 @@ import { loadCheckedCatalogue } from './formPatterns.ts';
 import { FORMS_SOURCE_DIR, offeringOf } from './forms.ts';
 import { Alarms } from './constructs/alarms.ts';
 import { Attachments } from './constructs/attachments.ts';
+import { Audit } from './constructs/audit.ts';
 import { Api } from './constructs/api.ts';
 import { Backups } from './constructs/backups.ts';
 import { Clerks } from './constructs/clerks.ts';
@@ -64,6 +65,7 @@ export class FormsStack extends Stack {
   readonly mail: Mail;
   readonly console: Console;
   readonly portal: Portal;
+  readonly audit: Audit;
 
   constructor(scope: Construct, id: string, props: FormsStackProps) {
     super(scope, id, props);
@@ -106,6 +108,7 @@ export class FormsStack extends Stack {
     });
     this.console.allowDownloadsFrom(this.attachments.vault);
     this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey, defaultStatusPageUrl: this.portal.statusPageUrl });
+    this.audit = new Audit(this, 'Audit', { stage: config.name, maxRetentionDays: longestRetentionDays(catalogue, forms), retainData: config.retainData });
     this.functions = new Functions(this, 'Functions', {
       config,
       table,
@@ -116,7 +119,9 @@ export class FormsStack extends Stack {
       queues: this.queues,
       attachments: this.attachments,
       mail: this.mail,
+      audit: this.audit,
     });
+    this.audit.restrictSigners(this.functions.all.filter(({ needs }) => has(needs, 'auditCheckpoints')).map(({ role }) => role));
     const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey')).map(({ role }) => role);
     const readersOf = (need: 'quarantine' | 'vault') =>
       this.functions.all.filter(({ needs }) => (needs[need] ?? []).includes('s3:GetObject')).map(({ role }) => role);
@@ -178,6 +183,10 @@ export class FormsStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: publicUrl, description: 'Base URL of the API (API.md)' });
     new CfnOutput(this, 'PortalUrl', { value: this.portal.url, description: "The citizens' portal (API.md, Citizens' portal)" });
     new CfnOutput(this, 'ConsoleUrl', { value: this.console.url, description: 'The clerk console (Cognito managed login)' });
+    new CfnOutput(this, 'AuditKeyArn', { value: this.audit.key.keyArn, description: 'The audit key: kms get-public-key verifies checkpoints (npm run audit)' });
+    new CfnOutput(this, 'CheckpointBucketName', { value: this.audit.bucket.bucketName, description: 'Signed audit checkpoints (Object Lock, compliance mode)' });
+    new CfnOutput(this, 'CasesTableName', { value: this.data.cases.tableName, description: 'The cases (npm run audit -- report reads their office)' });
+    new CfnOutput(this, 'EventsTableName', { value: this.data.events.tableName, description: 'The hash-chained events (npm run audit)' });
     new CfnOutput(this, 'UserPoolId', { value: this.clerks.userPool.userPoolId, description: 'Cognito user pool of the clerks' });
     new CfnOutput(this, 'UserPoolClientId', {
       value: this.clerks.client.userPoolClientId,

@@ -36,7 +36,13 @@ function valueOf<T>(settled: PromiseSettledResult<T>): T {
 export function createGetCase(deps: GetCaseDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
     const clerk = clerkOf(event);
-    const stored = await deps.cases.loadFor(clerk, caseIdOf(event));
+    const caseId = caseIdOf(event);
+    // The chain's head is read while the case loads, so that recording the read below costs one
+    // write only (issue 30: the chain adds one Query, off the critical path). Not used if the
+    // clerk may not see the case; swallowed then, so it cannot fail the 404.
+    const headRead = deps.events.head(caseId);
+    headRead.catch(() => undefined);
+    const stored = await deps.cases.loadFor(clerk, caseId);
     const { summary, envelope, notes, expiresAt } = stored;
 
     const [decrypted, files, recorded] = await Promise.allSettled([
@@ -48,7 +54,7 @@ export function createGetCase(deps: GetCaseDeps) {
         };
       }),
       openCaseFiles(deps.kms, deps.attachmentKeyId ?? deps.caseKeyId, summary, stored.files),
-      deps.events.append(summary.caseId, { at: new Date().toISOString(), type: 'case.viewed', actor: clerk.sub }, expiresAt),
+      deps.events.append(summary.caseId, { at: new Date().toISOString(), type: 'case.viewed', actor: clerk.sub }, expiresAt, headRead),
     ]);
     const opened = valueOf(decrypted);
     const attachments = valueOf(files);

@@ -92,6 +92,15 @@ export class Data extends Construct {
       timeToLiveAttribute: eventsTable.ttlAttribute,
       ...streamOf('events'),
     });
+    // Events by hour and shard, for the checkpoint worker and the auditor (tables.ts, timeIndex):
+    // every event once more, so it is sized like the table.
+    this.events.addGlobalSecondaryIndex({
+      indexName: eventsTable.timeIndex.name,
+      partitionKey: { name: eventsTable.timeIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: eventsTable.timeIndex.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.ALL,
+      ...sizedFor(peak * WRITE_UNITS_PER_SUBMISSION.events),
+    });
 
     this.idempotency = new dynamodb.Table(this, 'Idempotency', {
       ...common,

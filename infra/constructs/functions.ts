@@ -23,6 +23,9 @@ import type { Attachments } from './attachments.ts';
 import type { Keys } from './keys.ts';
 import type { Queues } from './queues.ts';
 import type { Mail } from './mail.ts';
+import type { Audit } from './audit.ts';
+import { CHECKPOINT_INTERVAL_MINUTES, type CheckpointSettings } from '#lib/audit/settings.ts';
+import { eventsTable } from '#lib/cases/tables.ts';
 
 export interface FunctionsProps {
   readonly config: StageConfig;
@@ -37,6 +40,8 @@ export interface FunctionsProps {
   readonly attachments: Attachments;
   /** The confirmation mail's identity, configuration set and settings (mail.ts). */
   readonly mail: Mail;
+  /** The audit key and checkpoint bucket (audit.ts), for the checkpoint worker. */
+  readonly audit?: Audit;
 }
 
 export interface DeployedFunction extends NamedFunction {
@@ -55,7 +60,7 @@ const FUNCTION_TIMEOUT = Duration.seconds(10);
  * only when the function has the need: a function that may not touch a table does not even learn
  * its name.
  */
-export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues, files: Attachments, mail: Mail): Partial<Record<ConfigName, string>> {
+export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues, files: Attachments, mail: Mail, audit?: Audit): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
     deliveries: queues.queues.deliveries.queueUrl,
     confirmations: queues.queues.confirmations.queueUrl,
@@ -74,6 +79,9 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queu
     caseConfirmation: data.cases.tableName,
     destinations: DESTINATIONS_FILE_IN_LAMBDA,
     deliveriesDeadLetters: queues.deadLetters.deliveries.queueUrl,
+    auditCheckpoints: audit
+      ? JSON.stringify({ eventsTable: data.events.tableName, bucket: audit.bucket.bucketName, keyId: audit.key.keyArn, intervalMinutes: CHECKPOINT_INTERVAL_MINUTES } satisfies CheckpointSettings)
+      : '',
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -167,6 +175,16 @@ export class Functions extends Construct {
         mail: { identityArn: mail.identity.emailIdentityArn, configurationSetArn: mail.configurationSetArn, fromAddress: mail.settings.fromAddress },
         destinationSecretArns: props.delivery?.secretArns ?? [],
         deliveriesDeadLetterQueueArn: queues.deadLetters.deliveries.queueArn,
+        ...(props.audit
+          ? {
+              audit: {
+                keyArn: props.audit.key.keyArn,
+                checkpointObjectsArn: props.audit.checkpointObjectsArn(),
+                bucketArn: props.audit.bucket.bucketArn,
+                timeIndexArn: `${data.events.tableArn}/index/${eventsTable.timeIndex.name}`,
+              },
+            }
+          : {}),
       })) {
         role.addToPrincipalPolicy(statement);
       }
@@ -190,7 +208,7 @@ export class Functions extends Construct {
           needs.destinations && props.delivery ? [{ name: path.basename(DESTINATIONS_FILE_IN_LAMBDA), content: props.delivery.destinationsFile }] : [],
         ),
         environment: {
-          ...handlerConfig(needs, data, keys, queues, props.attachments, mail),
+          ...handlerConfig(needs, data, keys, queues, props.attachments, mail, props.audit),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.name),
           POWERTOOLS_LOG_LEVEL: config.logLevel,
@@ -248,6 +266,7 @@ export class Functions extends Construct {
         );
         return;
       case 'schedule':
+        // A run that fails is caught up by the next: each covers everything since the last checkpoint.
         new events.Rule(this, `${name}Schedule`, { schedule: events.Schedule.expression(trigger.expression), targets: [new targets.LambdaFunction(fn)] });
         return;
       case 'rule':

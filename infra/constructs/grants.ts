@@ -33,6 +33,8 @@ export interface GrantTargets {
   readonly destinationSecretArns?: readonly string[];
   /** The deliveries' dead-letter queue. */
   readonly deliveriesDeadLetterQueueArn?: string;
+  /** The audit key, the checkpoint objects and the events table's time index (infra/constructs/audit.ts). */
+  readonly audit?: { readonly keyArn: string; readonly checkpointObjectsArn: string; readonly bucketArn: string; readonly timeIndexArn: string };
 }
 
 /** What uses the at-rest key's material: denied to function roles unless a service makes the call (kms:ViaService). */
@@ -283,6 +285,25 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
       conditions: { Null: { 'kms:ViaService': 'true' } },
     }),
   );
+  if (needs.auditCheckpoints && targets.audit) {
+    const { keyArn, checkpointObjectsArn, bucketArn, timeIndexArn } = targets.audit;
+    statements.push(
+      new iam.PolicyStatement({ sid: 'SignCheckpoints', actions: ['kms:Sign'], resources: [keyArn] }),
+      // The time index only: the worker never reads a case's events by case.
+      new iam.PolicyStatement({ sid: 'EventsByTime', actions: ['dynamodb:Query'], resources: [timeIndexArn] }),
+      new iam.PolicyStatement({
+        sid: 'DataKeyViaDynamoDBForEventsByTime',
+        actions: ['kms:Decrypt'],
+        resources: [targets.dataKeyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${targets.region}.amazonaws.com` } },
+      }),
+      // Create-only writes (the bucket policy refuses any other) and reading back the latest.
+      new iam.PolicyStatement({ sid: 'WriteCheckpoints', actions: ['s3:PutObject', 's3:GetObject'], resources: [checkpointObjectsArn] }),
+      // The worker finds checkpoints by name, never lists; without ListBucket, S3 would answer a
+      // name not (yet) taken with 403 instead of 404.
+      new iam.PolicyStatement({ sid: 'ListCheckpoints', actions: ['s3:ListBucket'], resources: [bucketArn] }),
+    );
+  }
 
   return statements;
 }

@@ -179,6 +179,18 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
         AttributeDefinitions: [
           { AttributeName: eventsTable.partitionKey, AttributeType: 'S' as const },
           { AttributeName: eventsTable.sortKey, AttributeType: 'S' as const },
+          { AttributeName: eventsTable.timeIndex.partitionKey, AttributeType: 'S' as const },
+          { AttributeName: eventsTable.timeIndex.sortKey, AttributeType: 'S' as const },
+        ],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: eventsTable.timeIndex.name,
+            KeySchema: [
+              { AttributeName: eventsTable.timeIndex.partitionKey, KeyType: 'HASH' as const },
+              { AttributeName: eventsTable.timeIndex.sortKey, KeyType: 'RANGE' as const },
+            ],
+            Projection: { ProjectionType: 'ALL' as const },
+          },
         ],
       },
     },
@@ -214,9 +226,12 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
     }
     // Data kept under .local/ by an older version of the tables (an index that lacks an attribute
     // lists now need) would fail quietly: say so instead.
-    const outdated = (Table?.GlobalSecondaryIndexes ?? []).filter(
-      (index) => !LIST_PROJECTION.every((name) => index.Projection?.NonKeyAttributes?.includes(name)),
-    );
+    const indexes = Table?.GlobalSecondaryIndexes ?? [];
+    const outdated = [
+      ...(TableName === names.cases ? indexes.filter((index) => !LIST_PROJECTION.every((name) => index.Projection?.NonKeyAttributes?.includes(name))) : []),
+      // Events from before the hash chain (no time index, no `seq`) cannot be verified.
+      ...(TableName === names.events && !indexes.some((index) => index.IndexName === eventsTable.timeIndex.name) ? [{ IndexName: eventsTable.timeIndex.name }] : []),
+    ];
     if (outdated.length > 0) {
       throw new Error(`${TableName} was created by an older version of this project (index ${outdated[0]?.IndexName}); remove the local data (rm -rf .local/dynamodb) and start again`);
     }

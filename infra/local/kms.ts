@@ -54,6 +54,8 @@ export interface LocalKms {
   keyId: string;
   keyArn: string;
   aliasName: string;
+  /** The asymmetric audit key (ECC_NIST_P256, SIGN_VERIFY) the checkpoint worker signs with. */
+  auditKeyArn: string;
   /** ARN of the HMAC secret. */
   secretId: string;
   /** The only credentials whose signatures it accepts (`<dataDir>/credentials.json`). */
@@ -219,6 +221,7 @@ export async function startLocalKms(options: LocalKmsOptions): Promise<LocalKms>
     url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
     keyId: state.key.keyId,
     keyArn: state.key.arn,
+    auditKeyArn: state.signingKey.arn,
     aliasName: state.aliasName,
     secretId: state.secret.arn,
     credentials,

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { openCiphertext, parseCiphertext, sealCiphertext } from './kmsCiphertext.ts';
 import type { EncryptionContext } from './kmsCiphertext.ts';
 import { ACCOUNT_ID } from './kmsState.ts';
+import { signingOperations } from './kmsSigning.ts';
 import type { KmsKey, LocalState } from './kmsState.ts';
 
 export class AwsError extends Error {
@@ -94,6 +95,7 @@ export function createServices(state: LocalState, extraSecrets: readonly ExtraSe
       if (!key || !plaintext) throw invalidCiphertext();
       return { KeyId: key.arn, Plaintext: plaintext.toString('base64'), EncryptionAlgorithm: 'SYMMETRIC_DEFAULT' };
     }],
+    ...signingOperations(state.signingKey),
     ['DescribeKey', (body) => {
       const key = findKey(stringField(body, 'KeyId', true));
       return {

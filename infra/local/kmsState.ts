@@ -1,9 +1,10 @@
-// What the local KMS keeps on disk: the customer-managed key and the HMAC secret, created on first
+// What the local KMS keeps on disk: the customer-managed key, the audit signing key and the HMAC secret, created on first
 // start under <dataDir>/kms (0700, files 0600) and never rewritten, so a restart still decrypts
 // everything it encrypted before.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, link, mkdir, open, readFile, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { loadSigningKey, type SigningKey } from './kmsSigning.ts';
 
 export const ACCOUNT_ID = '000000000000';
 export const ALIAS_NAME = 'alias/egov-forms-cases';
@@ -28,6 +29,8 @@ export interface HmacSecret {
 
 export interface LocalState {
   key: KmsKey;
+  /** The asymmetric audit key the checkpoint worker signs with (kmsSigning.ts). */
+  signingKey: SigningKey;
   aliasName: string;
   aliasArn: string;
   secret: HmacSecret;
@@ -75,6 +78,7 @@ export async function loadState(dataDir: string, region: string): Promise<LocalS
   const references = new Set([key.keyId, key.arn, ALIAS_NAME, aliasArn]);
   return {
     key,
+    signingKey: await loadSigningKey(dataDir, region),
     aliasName: ALIAS_NAME,
     aliasArn,
     secret: {
@@ -93,7 +97,7 @@ export async function loadState(dataDir: string, region: string): Promise<LocalS
  * appears whole or not at all, and unlike a rename it never replaces a file that a concurrently
  * starting instance created first (losing key material would make its ciphertexts unreadable).
  */
-async function loadOrCreate<T>(file: string, parse: (json: unknown) => T, create: () => T): Promise<T> {
+export async function loadOrCreate<T>(file: string, parse: (json: unknown) => T, create: () => T): Promise<T> {
   const read = async (): Promise<T> => {
     await chmod(file, 0o600);
     const text = await readFile(file, 'utf8');

@@ -17,7 +17,9 @@ export interface RateLimit {
 export function localRateLimits(env: NodeJS.ProcessEnv = process.env): Record<string, RateLimit> {
   const status = env.LOCAL_STATUS_RATE_LIMIT;
   if (status !== undefined && !/^[1-9][0-9]{0,5}$/.test(status)) throw new Error('LOCAL_STATUS_RATE_LIMIT must be a positive integer (requests per minute)');
-  return { getStatus: { limit: status ? Number(status) : 60, windowMs: 60_000 } };
+  const statusRule = { limit: status ? Number(status) : 60, windowMs: 60_000 };
+  // Every citizen route under /status/ (the WAF rule matches them all): a limiter of its own each.
+  return { getStatus: statusRule, getAccesses: statusRule };
 }
 
 export interface RateLimiter {

@@ -40,9 +40,11 @@ const AWSAccount = require('@20minutes/s3rver/lib/models/account') as { DUMMY_AC
 export interface LocalBuckets {
   quarantine: string;
   vault: string;
+  /** The audit checkpoints: locked as Object Lock in compliance mode locks them in AWS (no delete, create-only writes). */
+  checkpoints: string;
 }
 
-export const LOCAL_BUCKETS: LocalBuckets = { quarantine: 'egov-forms-quarantine', vault: 'egov-forms-vault' };
+export const LOCAL_BUCKETS: LocalBuckets = { quarantine: 'egov-forms-quarantine', vault: 'egov-forms-vault', checkpoints: 'egov-forms-checkpoints' };
 
 export interface LocalS3 {
   endpoint: string;
@@ -105,7 +107,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     silent: true,
     directory,
     vhostBuckets: false,
-    configureBuckets: [{ name: buckets.quarantine }, { name: buckets.vault }],
+    configureBuckets: [{ name: buckets.quarantine }, { name: buckets.vault }, { name: buckets.checkpoints }],
   });
   const header = (ctx: KoaContext, name: string): string | undefined => {
     const value = ctx.headers[name];
@@ -120,6 +122,11 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     const [bucket, ...keyParts] = ctx.path.slice(1).split('/');
     const key = decodeURIComponent(keyParts.join('/'));
     const isPut = ctx.method === 'PUT' && bucket !== undefined && key !== '' && header(ctx, 'x-amz-copy-source') === undefined;
+    // The checkpoint bucket's lock (infra/constructs/audit.ts): nothing is deleted, nothing overwritten.
+    if (bucket === buckets.checkpoints && key !== '') {
+      if (ctx.method === 'DELETE' || (ctx.method === 'POST' && 'delete' in ctx.query)) throw new S3Error('AccessDenied', 'Access Denied (checkpoints are locked)');
+      if (ctx.method === 'PUT' && header(ctx, 'if-none-match') !== '*') throw new S3Error('AccessDenied', 'Access Denied (checkpoints are written create-only, with If-None-Match: *)');
+    }
     if (isPut && header(ctx, 'if-none-match') === '*' && (await server.store.existsObject(bucket, key))) {
       throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: 'If-None-Match' });
     }

@@ -32,6 +32,8 @@ import { createLocalEventBus, ruleWorkersOf, type RuleHandler, type RuleWorker }
 import { startLocalS3, type LocalBuckets } from './s3.ts';
 import { createScanner } from './scanner.ts';
 import { createRateLimiter, localRateLimits } from './rateLimit.ts';
+import { scheduledWorkersOf, startSchedules, type ScheduledHandler, type ScheduledWorker } from './schedules.ts';
+import { CHECKPOINT_INTERVAL_MINUTES, type CheckpointSettings } from '#lib/audit/settings.ts';
 
 export const REGION = 'eu-central-1';
 
@@ -49,6 +51,8 @@ export interface StackInfo {
   s3Endpoint: string;
   buckets: LocalBuckets;
   caseKeyArn: string;
+  /** The audit key (ECC_NIST_P256) the checkpoint worker signs with; `npm run audit` verifies with its public key. */
+  auditKeyArn: string;
   hmacSecretId: string;
   /** The local SQS (queues.ts, sqs.ts) and each queue's URL and dead-letter queue. */
   sqsEndpoint: string;
@@ -213,6 +217,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       QUARANTINE_BUCKET: s3.buckets.quarantine,
       VAULT_BUCKET: s3.buckets.vault,
       ATTACHMENT_KEY_ID: kms.keyArn,
+      AUDIT_CHECKPOINTS: JSON.stringify({
+        eventsTable: LOCAL_TABLES.events,
+        bucket: s3.buckets.checkpoints,
+        keyId: kms.auditKeyArn,
+        intervalMinutes: CHECKPOINT_INTERVAL_MINUTES,
+      } satisfies CheckpointSettings),
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       CASES_TABLE: LOCAL_TABLES.cases,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
@@ -296,6 +306,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const worker of ruleWorkersOf(functionTable)) {
       ruleWorkers.push({ ...worker, invoke: ((await import(worker.module)) as { handler: RuleHandler }).handler });
     }
+    // Workers on a schedule (the audit checkpoints) run here at their rate, as EventBridge runs them.
+    if (runWorkers) {
+      const scheduled: ScheduledWorker[] = [];
+      for (const worker of scheduledWorkersOf(functionTable)) {
+        scheduled.push({ ...worker, invoke: ((await import(worker.module)) as { handler: ScheduledHandler }).handler });
+      }
+      const schedules = startSchedules(scheduled);
+      stoppers.push(() => schedules.stop());
+    }
     const bus = createLocalEventBus(ruleWorkers, { region: REGION });
     onObjectCreated = createScanner({ bus, protectedBucket: s3.buckets.quarantine, region: REGION });
     stoppers.push(() => bus.idle());
@@ -334,6 +353,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       s3Endpoint: s3.endpoint,
       buckets: { ...s3.buckets },
       caseKeyArn: kms.keyArn,
+      auditKeyArn: kms.auditKeyArn,
       hmacSecretId: kms.secretId,
       sqsEndpoint: sqs.endpoint,
       queues: sqs.queues,

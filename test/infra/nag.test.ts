@@ -76,6 +76,8 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
       'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
       'AwsSolutions-IAM5[Resource::*]',
+      // The checkpoint worker writes checkpoints by name (infra/constructs/audit.ts).
+      'AwsSolutions-IAM5[Resource::<AuditCheckpoints71B9CCD4.Arn>/checkpoints/*]',
       // The console's upload role writes its build into its own bucket (infra/constructs/console.ts).
       'AwsSolutions-IAM5[Resource::<ConsoleSite26539DB4.Arn>/*]',
       // The portal's upload role likewise (infra/constructs/sitePublishing.ts).
@@ -84,7 +86,8 @@ describe('cdk-nag AwsSolutions', () => {
       'AwsSolutions-IAM5[Resource::arn:aws:events:eu-central-1:<AWS::AccountId>:rule/DO-NOT-DELETE-AmazonGuardDutyMalwareProtectionS3*]',
       'AwsSolutions-IAM5[Resource::arn:aws:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-eu-central-1/*]',
       'AwsSolutions-L1',
-      // Attachment buckets: reads are audit events, not server access logs (infra/constructs/attachments.ts).
+      // Attachment buckets: reads are audit events, not server access logs (infra/constructs/attachments.ts);
+      // the checkpoint bucket: create-only, locked evidence (infra/constructs/audit.ts).
       'AwsSolutions-S1',
       'AwsSolutions-SMG4',
       'AwsSolutions-SQS3',

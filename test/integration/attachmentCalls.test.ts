@@ -53,7 +53,7 @@ describe('calls per attachment operation', () => {
     expect(clients.calls).toEqual({ kms: ['GenerateDataKeyCommand'], dynamodb: ['PutItemCommand'], s3: [] });
   });
 
-  it('a download makes two GetItems (case, file) and the event write, no KMS call; its presigned GET is signed without a call', async () => {
+  it('a download makes two GetItems (case, file), the chain head Query and the event write, no KMS call; its presigned GET is signed without a call', async () => {
     const clients = countingClients();
     const { tables, buckets } = stackInfo();
     const events = createEventLog(clients.dynamodb, tables.events);
@@ -72,7 +72,8 @@ describe('calls per attachment operation', () => {
       lambdaContext,
     );
     expect(answer.statusCode).toBe(200);
-    expect(clients.calls).toEqual({ kms: [], dynamodb: ['GetItemCommand', 'GetItemCommand', 'PutItemCommand'], s3: [] });
+    // The two reads, the chain's head (issue 30), the case.attachment_viewed write.
+    expect(clients.calls).toEqual({ kms: [], dynamodb: ['GetItemCommand', 'GetItemCommand', 'QueryCommand', 'PutItemCommand'], s3: [] });
   });
 
   it('keeping a bound file makes one PutObjectTagging and nothing else', async () => {

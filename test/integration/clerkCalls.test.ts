@@ -52,13 +52,13 @@ function getCaseHandler(clients: ReturnType<typeof countingClients>, failEvents 
 const readEvent = () => apiEvent({ resource: '/cases/{caseId}', pathParameters: { caseId }, clerk: { sub: 'alice', offices: ['ordnungsamt'] } });
 
 describe('calls per clerk operation', () => {
-  it('a case read with three notes makes one KMS Decrypt, one Query and one event write', async () => {
+  it('a case read with three notes makes one KMS Decrypt, one Query of the case, one of its chain\'s head and one event write', async () => {
     const clients = countingClients();
     const answer = await getCaseHandler(clients)(readEvent(), lambdaContext);
     expect(answer.statusCode).toBe(200);
     expect(JSON.parse(answer.body).notes.map((note: { text: string }) => note.text)).toEqual(['Erste Notiz', 'Zweite Notiz', 'Dritte Notiz']);
     expect(clients.calls.kms).toEqual(['DecryptCommand']);
-    expect(clients.calls.dynamodb).toEqual(['QueryCommand', 'PutItemCommand']);
+    expect(clients.calls.dynamodb).toEqual(['QueryCommand', 'QueryCommand', 'PutItemCommand']);
   });
 
   it('a list page makes no KMS call and only Queries', async () => {
@@ -99,7 +99,7 @@ describe('audited reading', () => {
     const answer = await getCaseHandler(clients)(readEvent(), lambdaContext);
     expect(answer.statusCode).toBe(200);
     expect(clients.calls.kms).toEqual(['DecryptCommand']);
-    expect(clients.calls.dynamodb).toEqual(['QueryCommand', 'PutItemCommand']);
+    expect(clients.calls.dynamodb).toEqual(['QueryCommand', 'QueryCommand', 'PutItemCommand']);
   });
 
   it('answers 503 without any data when the case.viewed event cannot be recorded', async () => {

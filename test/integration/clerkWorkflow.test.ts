@@ -38,7 +38,9 @@ describe('clerk flow: submit → list → read → in_review with note → event
     // The workers that follow a receipt (confirmation, delivery) add their own events as system:<worker>.
     const flow = events.body.items.filter((event: { actor: string }) => !event.actor.startsWith('system:'));
     expect(flow.map((event: { type: string }) => event.type)).toEqual(['case.received', 'case.viewed', 'case.status_changed', 'case.viewed']);
-    expect(flow[2]).toEqual({ at: changed.body.updatedAt, type: 'case.status_changed', actor: 'alice', from: 'received', to: 'in_review' });
+    expect(flow[2]).toEqual({ at: changed.body.updatedAt, type: 'case.status_changed', actor: 'alice', from: 'received', to: 'in_review', seq: expect.any(Number), hash: expect.any(String) });
+    // Every event in the case's hash chain, in order (API.md, Audit).
+    expect(events.body.items.map((event: { seq: number }) => event.seq)).toEqual(events.body.items.map((_: unknown, index: number) => index + 1));
     expect(flow[1].actor).toBe('alice');
     expect(events.text).not.toContain(marker);
 

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { ProblemSlug } from '#lib/http/problem.ts';
 import * as api from './schemas.ts';
+import * as audit from './audit.ts';
 
 /**
  * What the OpenAPI document says that code cannot: a summary and description per handler, the
@@ -92,6 +93,7 @@ export const COMPONENTS: Record<string, { readonly shape: z.ZodType; readonly de
   CaseAttachment: { shape: api.caseAttachment, description: 'A file of a case, with its decrypted name.' },
   AttachmentDownload: { shape: api.attachmentDownload, description: 'A short-lived download URL.' },
   CitizenStatus: { shape: api.citizenStatus, description: "Where a citizen's application stands: status and times only." },
+  CitizenAccesses: { shape: audit.citizenAccesses, description: "Who accessed a citizen's application data: offices by display name, or `system`." },
   StatusToken: { shape: api.statusTokenHeader, description: 'The `statusToken` of the submission\'s `201`.' },
 };
 
@@ -310,6 +312,23 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       },
       { slug: 'rate-limited', when: 'Too many status requests from this client; retry after `Retry-After` seconds (locally) or a few minutes.' },
       { slug: 'integrity-error', when: 'The stored case item is damaged (its summary is missing or malformed).' },
+      { slug: 'unavailable', when: 'DynamoDB or the secret store failed; retry later.' },
+    ],
+  },
+  getAccesses: {
+    tag: 'status',
+    summary: "A citizen asks who accessed his application's data",
+    description:
+      'Every access to the plaintext of the case with this reference, oldest first, for the holder of its status token: ' +
+      "a clerk's view, file view or export (by the office's display name), the handover to the office's own system, " +
+      'and the confirmation mail (`system`). Never a clerk\'s name. Read from the hash-chained events; rate-limited like `GET /status`.',
+    statusToken: true,
+    success: { status: 200, component: 'CitizenAccesses', description: 'The accesses.', cacheControl: 'no-store' },
+    problems: [
+      { slug: 'malformed-request', when: 'The `Status-Token` header is missing.' },
+      { slug: 'not-found', when: "Unknown or malformed reference, or a token that is not this case's: the same answer for both." },
+      { slug: 'rate-limited', when: 'Too many status requests from this client.' },
+      { slug: 'integrity-error', when: 'The stored case item is damaged.' },
       { slug: 'unavailable', when: 'DynamoDB or the secret store failed; retry later.' },
     ],
   },

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { CASE_STATUSES, DELIVERY_STATES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES, type CaseEvent, type CaseSummary } from '#lib/cases/model.ts';
+import { CASE_STATUSES, DELIVERY_STATES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES, type CaseSummary } from '#lib/cases/model.ts';
+import type { ChainedEvent } from '#lib/audit/chain.ts';
 import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 import { ATTACHMENT_ID, MEDIA_TYPES } from '#lib/attachments/fields.ts';
@@ -218,9 +219,11 @@ export const caseEvent = z.object({
   from: caseStatus.optional(),
   to: caseStatus.optional(),
   detail: z.string().optional().meta({ description: 'What the event concerns beyond the case, never citizen data: for `case.attachment_viewed` the `attachmentId`.' }),
+  seq: z.int().min(1).meta({ description: 'The event\'s place in the case\'s hash chain: 1, 2, … (API.md, *Audit*).' }),
+  hash: z.string().meta({ description: 'base64url SHA-256 of the RFC 8785 canonical JSON of `{ prev, seq, caseId, type, actor, at, detail, from, to }` (absent members left out; `prev` is the previous event\'s hash, `""` for the first).' }),
 });
 
-const eventIsTheDomainEvent: Same<z.infer<typeof caseEvent>, CaseEvent> = true;
+const eventIsTheDomainEvent: Same<z.infer<typeof caseEvent>, ChainedEvent> = true;
 void eventIsTheDomainEvent;
 
 export const eventPage = z.object({

@@ -1,58 +1,215 @@
-import { PutItemCommand, QueryCommand, type AttributeValue, type DynamoDBClient, type Put } from '@aws-sdk/client-dynamodb';
-import { monotonicFactory } from 'ulid';
+import {
+  PutItemCommand,
+  QueryCommand,
+  TransactionCanceledException,
+  TransactWriteItemsCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+  type Put,
+  type TransactWriteItem,
+} from '@aws-sdk/client-dynamodb';
+import { nextLink, type ChainedEvent, type ChainLink } from '#lib/audit/chain.ts';
+import { eventIdOf, timeIndexKeys } from '#lib/audit/chainKeys.ts';
 import type { CaseEvent, CaseStatus } from './model.ts';
 
 /**
- * The append-only audit trail of a case, in the events table: every write is a conditional put of
- * a new ULID-keyed item, oldest first by construction.
+ * The append-only, hash-chained audit trail of a case, in the events table (API.md, *Audit*).
+ * Every event is written by `append` (alone) or `appendWithin` (in a transaction with other
+ * items), or as a case's first event by `first`: each reads the chain's head, links the event to
+ * it (`seq`, `hash`, audit/chain.ts) and puts it under the key of its `seq` on the condition that
+ * no event holds that `seq` yet, so concurrent writers cannot fork the chain; the loser re-reads
+ * the head and links again.
  */
-const newEventId = monotonicFactory();
 
 type Item = Record<string, AttributeValue>;
 
-export function eventPut(tableName: string, caseId: string, event: CaseEvent, expiresAt: number): Put {
+/** How often a writer links again after losing the race for a `seq` (50 concurrent reads of one case need up to 50). */
+const MAX_LINK_ATTEMPTS = 100;
+
+/**
+ * The chain moved on between reading its head and writing the event after it: another event holds
+ * its `seq`. `holder` is that event's hash when DynamoDB returned it (the same as ours: this very
+ * write, sent again by the SDK after its answer was lost).
+ */
+export class ChainContentionError extends Error {
+  readonly holder: string | undefined;
+  constructor(holder: string | undefined, options?: ErrorOptions) {
+    super('seq taken', options);
+    this.holder = holder;
+  }
+}
+
+export function eventPut(tableName: string, caseId: string, event: CaseEvent, expiresAt: number, link: ChainLink): Put {
   const item: Item = {
     caseId: { S: caseId },
-    eventId: { S: newEventId(Date.parse(event.at)) },
+    eventId: { S: eventIdOf(link.seq) },
+    seq: { N: String(link.seq) },
+    hash: { S: link.hash },
     at: { S: event.at },
     type: { S: event.type },
     actor: { S: event.actor },
     expiresAt: { N: String(expiresAt) },
   };
+  for (const [name, value] of Object.entries(timeIndexKeys(caseId, link.seq, event.at))) item[name] = { S: value };
   if (event.from) item.from = { S: event.from };
   if (event.to) item.to = { S: event.to };
   if (event.detail) item.detail = { S: event.detail };
-  return { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(eventId)' };
+  return { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(eventId)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' };
 }
 
-function readEvent(item: Item): CaseEvent {
-  const event: CaseEvent = { at: item.at?.S ?? '', type: (item.type?.S ?? '') as CaseEvent['type'], actor: item.actor?.S ?? '' };
+/** An event item as stored, read back (also what `npm run audit` reads). */
+export function readEvent(item: Item): ChainedEvent {
+  const event: ChainedEvent = {
+    at: item.at?.S ?? '',
+    type: (item.type?.S ?? '') as CaseEvent['type'],
+    actor: item.actor?.S ?? '',
+    seq: Number(item.seq?.N ?? 0),
+    hash: item.hash?.S ?? '',
+  };
   if (item.from?.S) event.from = item.from.S as CaseStatus;
   if (item.to?.S) event.to = item.to.S as CaseStatus;
   if (item.detail?.S) event.detail = item.detail.S;
   return event;
 }
 
-export function createEventLog(ddb: DynamoDBClient, tableName: string) {
-  return {
-    put: (caseId: string, event: CaseEvent, expiresAt: number): Put => eventPut(tableName, caseId, event, expiresAt),
+const conditionFailed = (error: unknown): boolean => error instanceof Error && error.name === 'ConditionalCheckFailedException';
 
-    async append(caseId: string, event: CaseEvent, expiresAt: number): Promise<void> {
+/** A random pause before linking again ("full jitter", growing with the attempts), so that racing writers spread out. */
+const pause = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 20)));
+
+export function createEventLog(ddb: DynamoDBClient, tableName: string) {
+  /** The chain's last event (`seq`, `hash`), strongly consistent; undefined for a case without events. */
+  async function head(caseId: string): Promise<ChainLink | undefined> {
+    const result = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'caseId = :caseId',
+        ExpressionAttributeValues: { ':caseId': { S: caseId } },
+        ProjectionExpression: 'seq, #hash',
+        ExpressionAttributeNames: { '#hash': 'hash' },
+        ScanIndexForward: false,
+        ConsistentRead: true,
+        Limit: 1,
+      }),
+    );
+    const item = result.Items?.[0];
+    return item && { seq: Number(item.seq?.N ?? 0), hash: item.hash?.S ?? '' };
+  }
+
+  /** Whether the event at `link.seq` is this very event (an SDK retry of a write whose answer was lost). */
+  async function holds(caseId: string, link: ChainLink): Promise<boolean> {
+    const result = await ddb.send(
+      new QueryCommand({
+        TableName: tableName,
+        KeyConditionExpression: 'caseId = :caseId AND eventId = :eventId',
+        ExpressionAttributeValues: { ':caseId': { S: caseId }, ':eventId': { S: eventIdOf(link.seq) } },
+        ProjectionExpression: '#hash',
+        ExpressionAttributeNames: { '#hash': 'hash' },
+        ConsistentRead: true,
+      }),
+    );
+    return result.Items?.[0]?.hash?.S === link.hash;
+  }
+
+  /**
+   * Links `event` to the chain's head and writes it with `write`, again after a lost race, until
+   * it is recorded. `write` throws ChainContentionError when the event's `seq` was taken.
+   */
+  async function linked(caseId: string, event: CaseEvent, write: (link: ChainLink) => Promise<void>, headRead?: Promise<ChainLink | undefined>): Promise<ChainLink> {
+    return inTurn(caseId, async (known) => {
+      let after = known ?? (await (headRead ?? head(caseId)));
+    for (let attempt = 1; ; attempt++) {
+      const link = nextLink(caseId, event, after);
       try {
-        await ddb.send(new PutItemCommand(eventPut(tableName, caseId, event, expiresAt)));
+        await write(link);
+        return link;
       } catch (error) {
-        // The event id is new to this call: if it exists, the SDK retried an attempt that had
-        // been written (its answer timed out). The event is recorded, once.
-        if (error instanceof Error && error.name === 'ConditionalCheckFailedException') return;
-        throw error;
+        if (!(error instanceof ChainContentionError)) throw error;
+        if (error.holder === undefined ? await holds(caseId, link) : error.holder === link.hash) return link;
+        if (attempt >= MAX_LINK_ATTEMPTS) throw error;
+        await pause(attempt);
+        // The event that took the seq is the one to link after (DynamoDB returned it); without
+        // it, the head is read again.
+        after = error.holder === undefined ? await head(caseId) : { seq: link.seq, hash: error.holder };
       }
+    }
+    });
+  }
+
+  /**
+   * Appends of this process to one case take turns, each starting from the link the one before
+   * wrote (no head read, no lost race among themselves); other processes' writers still race
+   * through the condition. The turns of a case are forgotten once none is waiting.
+   */
+  const turns = new Map<string, { tail: Promise<unknown>; last?: ChainLink; waiting: number }>();
+  function inTurn(caseId: string, work: (known: ChainLink | undefined) => Promise<ChainLink>): Promise<ChainLink> {
+    const turn = turns.get(caseId) ?? { tail: Promise.resolve(), waiting: 0 };
+    turns.set(caseId, turn);
+    turn.waiting += 1;
+    const mine = turn.tail.then(
+      () => work(turn.last),
+      () => work(undefined),
+    );
+    turn.tail = mine.then(
+      (link) => {
+        turn.last = link;
+      },
+      () => {
+        turn.last = undefined;
+      },
+    );
+    void turn.tail.then(() => {
+      turn.waiting -= 1;
+      if (turn.waiting === 0 && turns.get(caseId) === turn) turns.delete(caseId);
+    });
+    return mine;
+  }
+
+  return {
+    /** The put of a case's first event (`seq` 1), for the transaction that creates the case. */
+    first: (caseId: string, event: CaseEvent, expiresAt: number): Put => eventPut(tableName, caseId, event, expiresAt, nextLink(caseId, event, undefined)),
+
+    head,
+
+    /**
+     * Appends one event to the case's chain; resolves once it is recorded (exactly once).
+     * `headRead`: the chain's head, read earlier by the caller (`head`, e.g. while it loaded the
+     * case), so the append costs one call; a head that moved on meanwhile only costs a retry.
+     */
+    async append(caseId: string, event: CaseEvent, expiresAt: number, headRead?: Promise<ChainLink | undefined>): Promise<void> {
+      await linked(caseId, event, async (link) => {
+        try {
+          await ddb.send(new PutItemCommand(eventPut(tableName, caseId, event, expiresAt, link)));
+        } catch (error) {
+          if (!conditionFailed(error)) throw error;
+          throw new ChainContentionError((error as { Item?: Item }).Item?.hash?.S, { cause: error });
+        }
+      }, headRead);
     },
 
     /**
-     * One page of a case's events, oldest first, after the event id `after`: one Query for one
-     * entry more than the page holds, so "is there more?" is known exactly.
+     * Appends one event in one transaction with `items` (all or nothing). A lost race for the
+     * event's `seq` links it again; any other cancellation (an item's own condition) is thrown as
+     * DynamoDB's TransactionCanceledException, whose reasons index `items` as given.
      */
-    async page(caseId: string, limit: number, after?: string): Promise<{ items: CaseEvent[]; last: string | undefined; more: boolean }> {
+    async appendWithin(caseId: string, event: CaseEvent, expiresAt: number, items: readonly TransactWriteItem[]): Promise<void> {
+      await linked(caseId, event, async (link) => {
+        try {
+          await ddb.send(new TransactWriteItemsCommand({ TransactItems: [...items, { Put: eventPut(tableName, caseId, event, expiresAt, link) }] }));
+        } catch (error) {
+          const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
+          const onlyTheEvent =
+            reasons[items.length]?.Code === 'ConditionalCheckFailed' && reasons.every((reason, index) => index === items.length || !reason.Code || reason.Code === 'None');
+          throw onlyTheEvent ? new ChainContentionError(reasons[items.length]?.Item?.hash?.S, { cause: error }) : error;
+        }
+      });
+    },
+
+    /**
+     * One page of a case's events, oldest first (in chain order), after the event id `after`: one
+     * Query for one entry more than the page holds, so "is there more?" is known exactly.
+     */
+    async page(caseId: string, limit: number, after?: string): Promise<{ items: ChainedEvent[]; last: string | undefined; more: boolean }> {
       const result = await ddb.send(
         new QueryCommand({
           TableName: tableName,

@@ -167,7 +167,7 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
               TransactItems: [
                 { Put: { ...notExists, Item: caseItem(summary, input.envelope, input.expiresAt, input.authenticate(summary)) } },
                 { Put: { ...notExists, Item: reference } },
-                { Put: events.put(summary.caseId, { at: input.receivedAt, type: 'case.received', actor: CITIZEN_ACTOR, to: 'received' }, input.expiresAt) },
+                { Put: events.first(summary.caseId, { at: input.receivedAt, type: 'case.received', actor: CITIZEN_ACTOR, to: 'received' }, input.expiresAt) },
                 ...alsoWrite(summary),
               ],
             }),
@@ -200,8 +200,8 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
 
     /**
      * Applies a clerk's change if the case is still at the version and status it was read at
-     * (optimistic locking): the new status and version, the renewed MAC, its event and the
-     * optional sealed note, all or nothing.
+     * (optimistic locking): the new status and version, the renewed MAC, its event (linked to the
+     * case's chain) and the optional sealed note, all or nothing.
      */
     async change(current: StoredCase, change: CaseChange): Promise<CaseSummary> {
       const { summary } = current;
@@ -236,7 +236,6 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
             ExpressionAttributeValues: values,
           },
         },
-        { Put: events.put(summary.caseId, event, current.expiresAt) },
       ];
       if (change.note) {
         items.push({
@@ -244,7 +243,7 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
         });
       }
       try {
-        await ddb.send(new TransactWriteItemsCommand({ TransactItems: items }));
+        await events.appendWithin(summary.caseId, event, current.expiresAt, items);
       } catch (error) {
         if (cancelledBy(error, 0)) throw new StaleCaseError('case changed meanwhile');
         throw error;

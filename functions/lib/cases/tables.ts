@@ -93,6 +93,14 @@ export const idempotencyTable = {
 export const eventsTable = {
   logicalName: 'events',
   partitionKey: 'caseId',
+  /** The event's `seq`, zero-padded (audit/chainKeys.ts): a case's events sort in chain order. */
   sortKey: 'eventId',
   ttlAttribute: 'expiresAt',
+  /**
+   * Every event by the hour it happened in, for the checkpoint worker and `npm run audit` (events
+   * since the last checkpoint without Scan): partition `<yyyy-mm-ddThh>#<shard>` (a case's events
+   * all in one of `shards` shards, so that a deadline rush spreads over them), sort key
+   * `<at>#<caseId>#<eventId>`. docs/data-model.md gives the rate it holds.
+   */
+  timeIndex: { name: 'byHour', partitionKey: 'auditBucket', sortKey: 'auditSk', shards: 8 },
 } as const;

@@ -24,6 +24,7 @@ export const CONFIG_OF_NEED = {
   quarantine: 'QUARANTINE_BUCKET',
   vault: 'VAULT_BUCKET',
   confirmationMail: 'CONFIRMATION_MAIL',
+  auditCheckpoints: 'AUDIT_CHECKPOINTS',
 } as const satisfies Record<keyof Needs, string>;
 
 export type ConfigName = (typeof CONFIG_OF_NEED)[keyof Needs];

@@ -68,6 +68,12 @@ export interface Needs {
    * configuration set only (infra/constructs/mail.ts); learns sender, configuration set and status page URL.
    */
   readonly confirmationMail?: true;
+  /**
+   * Seals the audit trail (functions/checkpoint): Query on the events table's time index only (not
+   * the table), kms:Sign with the audit key, and writing (never deleting) checkpoint objects in
+   * the Object Lock bucket, with reading and listing them to find the latest.
+   */
+  readonly auditCheckpoints?: true;
 }
 
 /** The table needs, one per DynamoDB table of functions/lib/cases/tables.ts. */

@@ -5,7 +5,8 @@ import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z } from 'zod';
 import { buildOpenApiDocument, openApiJson } from '#lib/api/openapi.ts';
 import type * as api from '#lib/api/schemas.ts';
-import type { CaseEvent, CaseSummary } from '#lib/cases/model.ts';
+import type { CaseSummary } from '#lib/cases/model.ts';
+import type { ChainedEvent } from '#lib/audit/chain.ts';
 import { routes } from '../../../functions/functions.ts';
 import { handler as openapiHandler } from '../../../functions/openapi/handler.ts';
 import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
@@ -108,6 +109,10 @@ const CONTRACT: Record<string, { success: string; problems: string[] }> = {
     success: '200',
     problems: ['400 malformed-request', '404 not-found', '429 rate-limited', '500 integrity-error', '503 unavailable'],
   },
+  'GET /status/{reference}/accesses': {
+    success: '200',
+    problems: ['400 malformed-request', '404 not-found', '429 rate-limited', '500 integrity-error', '503 unavailable'],
+  },
   'GET /cases/export': {
     success: '200',
     problems: ['400 malformed-request', '401 unauthorized', '403 forbidden', '404 not-found', '429 rate-limited', '503 unavailable'],
@@ -118,7 +123,7 @@ const CONTRACT: Record<string, { success: string; problems: string[] }> = {
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const sameTypes: [
   Same<z.infer<typeof api.caseSummary>, CaseSummary>,
-  Same<z.infer<typeof api.caseEvent>, CaseEvent>,
+  Same<z.infer<typeof api.caseEvent>, ChainedEvent>,
   Same<z.infer<typeof api.caseStatus>, CaseSummary['status']>,
 ] = [true, true, true];
 

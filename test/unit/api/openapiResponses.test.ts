@@ -265,7 +265,7 @@ describe('the clerk routes answer as documented', () => {
       loadFor: async (clerk: Clerk, id: string) =>
         visibleTo(clerk, id === CASE_ID ? { ...current, notes: [{ noteId: 'N1', at: noteAt, actor: 'alice', sealed: sealedNote }], files: [] } : undefined),
     } as unknown as CaseStore;
-    const events = { append: async () => undefined } as unknown as EventLog;
+    const events = { head: async () => undefined, append: async () => undefined } as unknown as EventLog;
     const getCase = httpRoute(createGetCase({ cases, events, kms, caseKeyId: localKms.keyArn }));
     const read = (caseId: string) => getCase(event({ resource: '/cases/{caseId}', clerk: ALICE, pathParameters: { caseId } }), context);
 
@@ -311,9 +311,12 @@ describe('the clerk routes answer as documented', () => {
   });
 
   it('GET /cases/{caseId}/events: the events as the event log reads them', async () => {
+    let seq = 0;
     const item = (type: string, extra: Record<string, { S: string }> = {}) => ({
       caseId: { S: CASE_ID },
-      eventId: { S: 'E' },
+      eventId: { S: String(++seq).padStart(10, '0') },
+      seq: { N: String(seq) },
+      hash: { S: `hash-${seq}` },
       at: { S: '2026-11-27T13:35:10.123Z' },
       type: { S: type },
       actor: { S: 'citizen' },

@@ -72,7 +72,7 @@ function world(stored: LoadedCase | undefined, mailer?: Partial<Mailer>) {
       order.push(`event:${event.type}`);
       events.push(event);
     },
-    page: async () => ({ items: [...events], last: undefined, more: false }),
+    page: async () => ({ items: events.map((event, index) => ({ ...event, seq: index + 1, hash: `h${index + 1}` })), last: undefined, more: false }),
   };
   // The case item's claim, with DynamoDB's conditional semantics (confirmationClaim.ts).
   let claim: { state: string; id?: string } | undefined;
