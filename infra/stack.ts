@@ -103,7 +103,7 @@ export class FormsStack extends Stack {
       attachments: this.attachments,
       mail: this.mail,
     });
-    const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey')).map(({ role }) => role);
+    const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey') || has(needs, 'messageKey')).map(({ role }) => role);
     const readersOf = (need: 'quarantine' | 'vault') =>
       this.functions.all.filter(({ needs }) => (needs[need] ?? []).includes('s3:GetObject')).map(({ role }) => role);
     this.attachments.restrictReaders(readersOf('quarantine'), readersOf('vault'));

@@ -1,6 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CASE_CONTEXT_KEYS, CASE_PURPOSE } from '#lib/crypto/envelope.ts';
 import { ATTACHMENT_CONTEXT_KEYS, ATTACHMENT_PURPOSE } from '#lib/attachments/sealing.ts';
+import { MESSAGE_CONTEXT_KEYS, MESSAGE_PURPOSE } from '#lib/messages/sealing.ts';
 import { BUCKET_NEEDS, QUEUE_NEEDS, TABLE_NEEDS, type BucketNeed, type Needs, type QueueNeed, type TableNeed } from '#lib/runtime/needs.ts';
 
 /**
@@ -94,6 +95,35 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     );
   }
 
+  const messageKey = needs.messageKey ?? [];
+  if (messageKey.length > 0) {
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'CaseKeyWithMessageContextOnly',
+        actions: [...messageKey],
+        resources: [targets.caseKeyArn],
+        conditions: {
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...MESSAGE_CONTEXT_KEYS] },
+          Null: Object.fromEntries(MESSAGE_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
+          StringEquals: { 'kms:EncryptionContext:purpose': MESSAGE_PURPOSE },
+        },
+      }),
+    );
+  }
+
+  const casePartitions = needs.casePartitions ?? [];
+  if (casePartitions.length > 0) {
+    // By key only: the table, never an index; reference claims and case partitions, nothing else.
+    statements.push(
+      new iam.PolicyStatement({
+        sid: 'CasePartitionsByKey',
+        actions: [...casePartitions],
+        resources: [targets.tables.cases.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*', 'REF#*'] } },
+      }),
+    );
+  }
+
   const bucketActions: string[] = [];
   for (const need of BUCKET_NEEDS) {
     const actions = needs[need] ?? [];
@@ -155,7 +185,11 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     );
   }
 
-  const tableActions: string[] = [...TABLE_NEEDS.flatMap((need) => needs[need] ?? []), ...(needs.caseDelivery ? ['dynamodb:UpdateItem'] : [])];
+  const tableActions: string[] = [
+    ...TABLE_NEEDS.flatMap((need) => needs[need] ?? []),
+    ...casePartitions,
+    ...(needs.caseDelivery ? ['dynamodb:UpdateItem'] : []),
+  ];
   if (tableActions.length > 0) {
     // DynamoDB uses the at-rest key with the caller's rights: decrypting the table key on every
     // access, encrypting on writes. Only through DynamoDB, never as a direct KMS call.

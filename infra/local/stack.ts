@@ -27,7 +27,7 @@ import { createTokenVerifier } from './tokens.ts';
 import { createLocalEventBus, ruleWorkersOf, type RuleHandler, type RuleWorker } from './rules.ts';
 import { startLocalS3, type LocalBuckets } from './s3.ts';
 import { createScanner } from './scanner.ts';
-import { createRateLimiter, localRateLimits } from './rateLimit.ts';
+import { localRateLimits, rateLimitersOf } from './rateLimit.ts';
 
 export const REGION = 'eu-central-1';
 
@@ -200,6 +200,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       QUARANTINE_BUCKET: s3.buckets.quarantine,
       VAULT_BUCKET: s3.buckets.vault,
       ATTACHMENT_KEY_ID: kms.keyArn,
+      MESSAGE_KEY_ID: kms.keyArn,
+      CASE_PARTITIONS_TABLE: LOCAL_TABLES.cases,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       CONFIRMATION_MAIL: JSON.stringify(localMailSettings()),
       CASES_TABLE: LOCAL_TABLES.cases,
@@ -268,7 +270,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       verifyToken: await createTokenVerifier(options.dataDir),
       local: { '/health': () => ({ status: 'ok' }) },
       cors: corsPolicy(origins),
-      rateLimits: Object.fromEntries(Object.entries(localRateLimits()).map(([handler, rule]) => [handler, createRateLimiter(rule)])),
+      rateLimits: rateLimitersOf(localRateLimits()),
       site: createConsoleSite(options.dataDir, [s3.endpoint]),
     });
     await new Promise<void>((resolve, reject) => {

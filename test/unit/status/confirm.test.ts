@@ -59,6 +59,8 @@ async function storedCase(form = confirming!, withAddress = true): Promise<{ sto
     mac: key.mac(summaryMessage(summary, expiresAt, [])),
     notes: [],
     files: [],
+    messages: [],
+    messageFiles: [],
   }));
   return { stored, address, marker };
 }
