@@ -361,6 +361,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       { slug: 'malformed-request', when: 'A member is missing, malformed or unknown.' },
       { slug: 'validation-failed', when: 'The type (`/mediaType`) or size (`/size`) is not allowed.' },
       NOT_FOUND_CASE,
+      { slug: 'integrity-error', when: 'The stored case item is damaged.' },
     ],
   },
   citizenMessages: {
@@ -390,6 +391,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       { slug: 'malformed-request', when: 'The `Status-Token` header is missing.' },
       { slug: 'not-found', when: 'Unknown reference, wrong token, an unknown id, a file of another case or of the submitted form: the same answer.' },
       { slug: 'rate-limited', when: 'Too many status requests from this client.' },
+      { slug: 'integrity-error', when: 'The stored case item is damaged.' },
     ],
   },
   citizenReply: {
@@ -407,6 +409,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       NF_CITIZEN,
       { slug: 'validation-failed', when: `The text is longer than 4,000 characters (\`/text\`), the case has ${MAX_REPLIES} replies already, or a file is not a clean, unbound file uploaded for this case (\`/attachments/<i>\`).` },
       { slug: 'rate-limited', when: 'Too many status requests from this client.' },
+      { slug: 'integrity-error', when: 'The stored case item is damaged.' },
     ],
   },
   replyTicket: {
@@ -423,6 +426,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       NF_CITIZEN,
       { slug: 'validation-failed', when: 'The type (`/mediaType`) or size (`/size`) is not allowed.' },
       { slug: 'rate-limited', when: 'Too many status requests from this client.' },
+      { slug: 'integrity-error', when: 'The stored case item is damaged.' },
     ],
   },
   exportCases: {
