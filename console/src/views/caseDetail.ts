@@ -5,6 +5,7 @@ import { html } from '../html.ts';
 import { eventLabel, formatTime, language, statusLabel, t } from '../i18n.ts';
 import { objectView } from '../schemaView.ts';
 import { allowedTransitions, MAX_NOTE_CHARS, type CaseStatus } from '../../../functions/lib/cases/model.ts';
+import { MessagesSection, type CaseMessage } from './messages.ts';
 
 interface Attachment {
   attachmentId: string;
@@ -45,6 +46,7 @@ interface CaseDetail {
   data: Record<string, unknown>;
   notes: { at: string; actor: string; text: string }[];
   attachments?: Attachment[];
+  messages?: CaseMessage[];
 }
 
 interface FormDetail {
@@ -64,7 +66,7 @@ interface CaseEvent {
 
 type Message = { kind: 'success' | 'danger' | 'warning'; text: string; reload?: boolean };
 
-/** One case: summary, data by its form's schema, attachments, notes, workflow and history. */
+/** One case: summary, data by its form's schema, attachments, notes, messages, workflow and history. */
 export function CaseDetailView({ caseId }: { caseId: string }) {
   const [found, setFound] = useState<{ detail: CaseDetail; form: FormDetail } | undefined>();
   const [events, setEvents] = useState<CaseEvent[]>([]);
@@ -131,7 +133,7 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
   // fetched from there (CSP connect-src and the vault's CORS rule allow exactly that), checked
   // against its SHA-256 and saved under its decrypted name, which never appears in a URL (it would
   // land in request logs). The console stays open, so the timeline shows the recorded view.
-  const download = async (attachment: Attachment) => {
+  const download = async (attachment: Pick<Attachment, 'attachmentId' | 'fileName' | 'mediaType' | 'sha256'>) => {
     setMessage(undefined);
     try {
       const { url } = await getJson<{ url: string }>(`/cases/${caseId}/attachments/${attachment.attachmentId}`);
@@ -172,8 +174,8 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
   const targets = allowedTransitions(detail.status);
   const left = MAX_NOTE_CHARS - note.length;
   // The events name a viewed file by its id; the clerk knows it by its (decrypted) name.
-  const fileNameOf = (attachmentId: string): string =>
-    detail.attachments?.find((attachment) => attachment.attachmentId === attachmentId)?.fileName ?? attachmentId;
+  const files = [...(detail.attachments ?? []), ...(detail.messages ?? []).flatMap((item) => item.attachments)];
+  const fileNameOf = (attachmentId: string): string => files.find((attachment) => attachment.attachmentId === attachmentId)?.fileName ?? attachmentId;
 
   return html`<section class="kern-container case" aria-labelledby="case-title">
     <p><a class="kern-link" href="#/">${t('backToList')}</a></p>
@@ -226,6 +228,12 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
             ${detail.notes.map((item, index) => html`<li key=${index}><p class="kern-body kern-body--small">${formatTime(item.at)} ${t('by')} ${item.actor}</p><p class="kern-body note-text">${item.text}</p></li>`)}
           </ul>`}
     </section>
+    <${MessagesSection} caseId=${caseId} formId=${detail.formId} version=${detail.version} messages=${detail.messages ?? []}
+      onSent=${async () => {
+        await load();
+        setMessage({ kind: 'success', text: t('messageSent') });
+      }}
+      onFailure=${fail} download=${download} />
     <section aria-labelledby="workflow-title">
       <h2 id="workflow-title" class="kern-heading-medium">${t('workflow')}</h2>
       <div class="kern-form-input">
@@ -255,7 +263,7 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
           (item, index) => html`<li key=${index}>
             <time datetime=${item.at}>${formatTime(item.at)}</time>: <strong>${eventLabel(item.type)}</strong>
             ${item.from && item.to ? ` (${statusLabel(item.from)} → ${statusLabel(item.to)})` : ''}
-            ${item.type === 'case.attachment_viewed' && item.detail ? ` (${fileNameOf(item.detail)})` : ''} ${t('by')} ${item.actor}
+            ${(item.type === 'case.attachment_viewed' || item.type === 'case.decision_downloaded') && item.detail ? ` (${fileNameOf(item.detail)})` : ''} ${t('by')} ${item.actor}
           </li>`,
         )}
       </ol>
