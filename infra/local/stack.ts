@@ -285,11 +285,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         }),
     );
 
-    // The console (served by the gateway) fetches attachments from the vault through presigned URLs;
-    // the portals of the allowed origins upload into quarantine (as the buckets' CORS rules in AWS).
+    // The console (served by the gateway) fetches attachments from the vault through presigned URLs
+    // and uploads the files of its messages; the portals of the allowed origins upload into
+    // quarantine (as the buckets' CORS rules in AWS).
     const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     await s3.allowCors(s3.buckets.vault, { origins: [apiUrl], methods: ['GET'] });
-    await s3.allowCors(s3.buckets.quarantine, { origins, methods: ['PUT'], headers: UPLOAD_HEADERS });
+    await s3.allowCors(s3.buckets.quarantine, { origins: [...origins, apiUrl], methods: ['PUT'], headers: UPLOAD_HEADERS });
 
     let controlUrl: string | undefined;
     if (options.testControl) {
