@@ -61,51 +61,24 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     }),
   ];
 
-  const caseKey = needs.caseKey ?? [];
-  if (caseKey.length > 0) {
+  // The case key, each use with its own encryption context: case data, attachment metadata, messages.
+  const keyUses = [
+    { sid: 'CaseKeyWithCaseContextOnly', actions: needs.caseKey ?? [], keys: CASE_CONTEXT_KEYS, purpose: CASE_CONTEXT_PURPOSE },
+    { sid: 'CaseKeyWithAttachmentContextOnly', actions: needs.attachmentKey ?? [], keys: ATTACHMENT_CONTEXT_KEYS, purpose: ATTACHMENT_PURPOSE },
+    { sid: 'CaseKeyWithMessageContextOnly', actions: needs.messageKey ?? [], keys: MESSAGE_CONTEXT_KEYS, purpose: MESSAGE_PURPOSE },
+  ];
+  for (const use of keyUses.filter((candidate) => candidate.actions.length > 0)) {
     statements.push(
       new iam.PolicyStatement({
-        sid: 'CaseKeyWithCaseContextOnly',
-        actions: [...caseKey],
+        sid: use.sid,
+        actions: [...use.actions],
         resources: [targets.caseKeyArn],
         conditions: {
           // ForAllValues allows no other key but is satisfied by an empty context: the Null
           // checks make each key required, and the purpose is pinned by value.
-          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...CASE_CONTEXT_KEYS] },
-          Null: Object.fromEntries(CASE_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
-          StringEquals: { 'kms:EncryptionContext:purpose': CASE_CONTEXT_PURPOSE },
-        },
-      }),
-    );
-  }
-
-  const attachmentKey = needs.attachmentKey ?? [];
-  if (attachmentKey.length > 0) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'CaseKeyWithAttachmentContextOnly',
-        actions: [...attachmentKey],
-        resources: [targets.caseKeyArn],
-        conditions: {
-          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...ATTACHMENT_CONTEXT_KEYS] },
-          Null: Object.fromEntries(ATTACHMENT_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
-          StringEquals: { 'kms:EncryptionContext:purpose': ATTACHMENT_PURPOSE },
-        },
-      }),
-    );
-  }
-
-  const messageKey = needs.messageKey ?? [];
-  if (messageKey.length > 0) {
-    statements.push(
-      new iam.PolicyStatement({
-        sid: 'CaseKeyWithMessageContextOnly',
-        actions: [...messageKey],
-        resources: [targets.caseKeyArn],
-        conditions: {
-          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...MESSAGE_CONTEXT_KEYS] },
-          Null: Object.fromEntries(MESSAGE_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
-          StringEquals: { 'kms:EncryptionContext:purpose': MESSAGE_PURPOSE },
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...use.keys] },
+          Null: Object.fromEntries(use.keys.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
+          StringEquals: { 'kms:EncryptionContext:purpose': use.purpose },
         },
       }),
     );

@@ -5,6 +5,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { until } from '../support/waiting.ts';
 import { call, clerkToken, stackInfo } from '../support/api.ts';
 import { formCatalogue, sampleOf } from '../support/forms.ts';
 import { leaksIn, newMarker, plantMarkers } from '../support/markers.ts';
@@ -16,17 +17,6 @@ interface CaughtMail {
 }
 
 const form = formCatalogue().list().find((candidate) => candidate.confirmation);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 async function mailsTo(address: string): Promise<CaughtMail[]> {
   const response = await fetch(stackInfo().mailUrl);

@@ -4,6 +4,7 @@
 // token, another case's file, the 21st reply, oversized text, wrong status, If-Match. Nothing of a
 // message in plaintext in any table or log line (planted markers).
 import { beforeAll, describe, expect, it } from '@jest/globals';
+import { until } from '../support/waiting.ts';
 import { call, clerkToken, stackInfo, type Answer } from '../support/api.ts';
 import { formCatalogue, sampleOf } from '../support/forms.ts';
 import { newMarker, plantMarkers } from '../support/markers.ts';
@@ -23,17 +24,6 @@ interface Submitted {
 }
 
 const form = formCatalogue().list().find((candidate) => candidate.confirmation);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(250);
-  }
-}
 
 async function mailsTo(address: string): Promise<CaughtMail[]> {
   const store = (await (await fetch(stackInfo().mailUrl)).json()) as { emails: CaughtMail[] };

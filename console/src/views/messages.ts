@@ -2,16 +2,7 @@ import { useState } from 'preact/hooks';
 import { ApiProblem, getJson, request } from '../api.ts';
 import { html } from '../html.ts';
 import { formatTime, t } from '../i18n.ts';
-import { MAX_MESSAGE_CHARS, MESSAGE_KINDS, type MessageKind } from '../../../functions/lib/messages/model.ts';
-
-/** A message file as the case read names it. */
-export interface MessageFile {
-  attachmentId: string;
-  fileName: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
-}
+import { MAX_MESSAGE_CHARS, MESSAGE_KINDS, type MessageFile, type MessageKind } from '../../../functions/lib/messages/model.ts';
 
 export interface CaseMessage {
   messageId: string;
