@@ -2,9 +2,8 @@ import { TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/c
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { MEDIA_TYPES, type MediaType } from '#lib/attachments/fields.ts';
-import { presignUpload } from '#lib/attachments/presign.ts';
+import { issueTicket } from '#lib/attachments/ticketIssue.ts';
 import type { AttachmentStore, Ticket } from '#lib/attachments/store.ts';
-import { UNBOUND_SECONDS, UPLOAD_SECONDS } from '#lib/attachments/upload.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
 import { newId } from '#lib/cases/store.ts';
 import { ProblemError } from '#lib/http/problem.ts';
@@ -54,23 +53,18 @@ export async function issueMessageTicket(deps: MessageTicketDeps, summary: CaseS
   const now = (deps.now ?? (() => new Date()))();
   const attachmentId = newId(now.getTime());
   const meta = await sealMessage(deps.kms, deps.messageKeyId, { caseId: summary.caseId, office: summary.office, itemId: attachmentId }, { fileName: body.fileName, sha256: body.sha256 });
-  const mediaType = body.mediaType as MediaType;
-  await deps.attachments.putTicket({
+  const ticket = {
     attachmentId,
     formId: summary.formId,
     formVersion: summary.formVersion,
     office: summary.office,
     field: MESSAGE_FILE_FIELD[author],
     forCase: summary.caseId,
-    mediaType,
+    mediaType: body.mediaType as MediaType,
     size: body.size,
     meta,
-    status: 'awaiting-upload',
-    createdAt: now.toISOString(),
-    expiresAt: Math.floor(now.getTime() / 1000) + UNBOUND_SECONDS,
-  });
-  const upload = await presignUpload(deps.s3, { bucket: deps.quarantineBucket, attachmentId, mediaType, size: body.size, sha256: body.sha256, expiresInSeconds: UPLOAD_SECONDS });
-  return { attachmentId, status: 'awaiting-upload' as const, upload: { method: 'PUT' as const, ...upload, expiresAt: new Date(now.getTime() + UPLOAD_SECONDS * 1000).toISOString() } };
+  };
+  return issueTicket(deps, ticket, body.sha256, now);
 }
 
 type Refusal = 'unknown' | 'not-clean' | 'rejected' | 'expired' | 'bound' | 'twice' | 'too-many';
