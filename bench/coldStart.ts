@@ -36,7 +36,7 @@ type ClientName = keyof typeof SDK_CLIENTS;
 export function clientsFor(needs: Needs): ClientName[] {
   const clients: ClientName[] = [];
   if (TABLE_NEEDS.some((need) => has(needs, need)) || has(needs, 'caseDelivery')) clients.push('dynamodb');
-  if (has(needs, 'caseKey') || has(needs, 'attachmentKey')) clients.push('kms');
+  if (has(needs, 'caseKey') || has(needs, 'attachmentKey') || has(needs, 'messageKey')) clients.push('kms');
   // Signing secrets of the destinations are in Secrets Manager too.
   if (has(needs, 'hmacSecret') || has(needs, 'destinations')) clients.push('secretsManager');
   if (BUCKET_NEEDS.some((need) => has(needs, need))) clients.push('s3');

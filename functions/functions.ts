@@ -1,4 +1,5 @@
 import { FILE_PREFIX } from '#lib/cases/tables.ts';
+import { REPLY_PREFIX } from '#lib/messages/items.ts';
 import type { BucketNeed, Needs, QueueNeed } from '#lib/runtime/needs.ts';
 
 /**
@@ -96,7 +97,7 @@ export const functions = {
   listCases: { trigger: http('GET', '/cases', 'clerk'), needs: { cases: ['dynamodb:Query'], hmacSecret: true } },
   getCase: {
     trigger: http('GET', '/cases/{caseId}', 'clerk'),
-    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem', 'dynamodb:Query'], attachmentKey: ['kms:Decrypt'] },
+    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem', 'dynamodb:Query'], attachmentKey: ['kms:Decrypt'], messageKey: ['kms:Decrypt'] },
   },
   updateCase: {
     trigger: http('PATCH', '/cases/{caseId}', 'clerk'),
@@ -190,6 +191,60 @@ export const functions = {
     // base64url body make one such delivery peak at about 1.0-1.2 GiB RSS (measured with Node 24,
     // docs/delivery.md), five of a batch at once about 2.4 GiB. 3008 MB holds a full batch.
     memoryMb: 3008,
+  },
+  /**
+   * A clerk's message to the citizen (request, information, decision), as PATCH with If-Match: the
+   * case's key renews the summary MAC; the message is sealed under the message context, with the
+   * names of its files (read from their tickets, sealed under the same context).
+   */
+  sendMessage: {
+    trigger: http('POST', '/cases/{caseId}/messages', 'clerk'),
+    needs: {
+      caseKey: ['kms:Decrypt'],
+      messageKey: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      cases: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+      events: ['dynamodb:PutItem', 'dynamodb:Query'],
+      attachments: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+    },
+  },
+  /** An upload ticket for a file of a clerk's message (the decision PDF): the file name sealed under the message context. */
+  messageTicket: {
+    trigger: http('POST', '/cases/{caseId}/attachments', 'clerk'),
+    needs: { cases: ['dynamodb:GetItem'], attachments: ['dynamodb:PutItem'], messageKey: ['kms:GenerateDataKey'], quarantine: ['s3:PutObject'] },
+  },
+  /** The citizen reads the office's messages and his replies: decrypts messages only (message context), never form data or notes. */
+  citizenMessages: {
+    trigger: http('GET', '/status/{reference}/messages', 'public'),
+    needs: { casePartitions: ['dynamodb:GetItem', 'dynamodb:Query'], hmacSecret: true, messageKey: ['kms:Decrypt'] },
+  },
+  /** A download URL of a file of a message or reply; a decision's file is recorded as `case.decision_downloaded`. Decrypts nothing. */
+  citizenDownload: {
+    trigger: http('GET', '/status/{reference}/attachments/{attachmentId}', 'public'),
+    needs: { casePartitions: ['dynamodb:GetItem'], hmacSecret: true, events: ['dynamodb:PutItem', 'dynamodb:Query'], vault: ['s3:GetObject'] },
+  },
+  /** The citizen's reply: sealed under the message context, written beside the case (never onto the case item), its files bound. */
+  citizenReply: {
+    trigger: http('POST', '/status/{reference}/replies', 'public'),
+    needs: {
+      casePartitions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+      hmacSecret: true,
+      events: ['dynamodb:PutItem', 'dynamodb:Query'],
+      attachments: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      messageKey: ['kms:GenerateDataKey', 'kms:Decrypt'],
+    },
+  },
+  /** An upload ticket for a file of the citizen's reply, behind the status token. */
+  replyTicket: {
+    trigger: http('POST', '/status/{reference}/attachments', 'public'),
+    needs: { casePartitions: ['dynamodb:GetItem'], hmacSecret: true, attachments: ['dynamodb:PutItem'], messageKey: ['kms:GenerateDataKey'], quarantine: ['s3:PutObject'] },
+  },
+  /**
+   * A reply moves a case in `needs_info` back to `in_review` (the reply route may not open the
+   * case's key, which renews the summary MAC): new reply items of the cases table's stream.
+   */
+  acceptReply: {
+    trigger: { kind: 'stream', table: 'cases', batchSize: 10, only: { eventName: 'INSERT', skBeginsWith: REPLY_PREFIX } },
+    needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query', 'dynamodb:UpdateItem'], events: ['dynamodb:PutItem', 'dynamodb:Query'] },
   },
   exportCases: {
     trigger: http('GET', '/cases/export', 'clerk'),

@@ -122,7 +122,7 @@ export class FormsStack extends Stack {
       audit: this.audit,
     });
     this.audit.restrictSigners(this.functions.all.filter(({ needs }) => has(needs, 'auditCheckpoints')).map(({ role }) => role));
-    const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey')).map(({ role }) => role);
+    const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey') || has(needs, 'messageKey')).map(({ role }) => role);
     const readersOf = (need: 'quarantine' | 'vault') =>
       this.functions.all.filter(({ needs }) => (needs[need] ?? []).includes('s3:GetObject')).map(({ role }) => role);
     this.attachments.restrictVaultTaggers(

@@ -2,10 +2,9 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { attachmentTicketRequest } from '#lib/api/schemas.ts';
 import { attachmentSpecAt, type MediaType } from '#lib/attachments/fields.ts';
-import { presignUpload } from '#lib/attachments/presign.ts';
 import { sealMeta } from '#lib/attachments/sealing.ts';
 import type { AttachmentStore } from '#lib/attachments/store.ts';
-import { UNBOUND_SECONDS, UPLOAD_SECONDS } from '#lib/attachments/upload.ts';
+import { issueTicket } from '#lib/attachments/ticketIssue.ts';
 import { newId } from '#lib/cases/store.ts';
 import type { FormCatalogue } from '#lib/forms/catalogue.ts';
 import { preferredLanguage, type Language } from '#lib/http/language.ts';
@@ -53,29 +52,7 @@ export function createAttachmentTicket(deps: AttachmentTicketDeps) {
     const attachmentId = newId(now.getTime());
     const context = { attachmentId, formId: form.id, office: form.office };
     const meta = await sealMeta(deps.kms, deps.attachmentKeyId, context, { fileName: body.fileName, sha256: body.sha256 });
-    const mediaType = body.mediaType as MediaType;
-    await deps.attachments.putTicket({
-      attachmentId,
-      formId: form.id,
-      formVersion: form.version,
-      office: form.office,
-      field: body.field,
-      mediaType,
-      size: body.size,
-      meta,
-      status: 'awaiting-upload',
-      createdAt: now.toISOString(),
-      expiresAt: Math.floor(now.getTime() / 1000) + UNBOUND_SECONDS,
-    });
-    const upload = await presignUpload(deps.s3, {
-      bucket: deps.quarantineBucket,
-      attachmentId,
-      mediaType,
-      size: body.size,
-      sha256: body.sha256,
-      expiresInSeconds: UPLOAD_SECONDS,
-    });
-    const expiresAt = new Date(now.getTime() + UPLOAD_SECONDS * 1000).toISOString();
-    return json(201, { attachmentId, status: 'awaiting-upload', upload: { method: 'PUT', ...upload, expiresAt } }, { noStore: true });
+    const ticket = { attachmentId, formId: form.id, formVersion: form.version, office: form.office, field: body.field, mediaType: body.mediaType as MediaType, size: body.size, meta };
+    return json(201, await issueTicket(deps, ticket, body.sha256, now), { noStore: true });
   };
 }

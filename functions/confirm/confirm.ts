@@ -2,19 +2,20 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { ulid } from 'ulid';
 import type { EventLog } from '#lib/cases/events.ts';
 import { contextOf, verifyStoredCase } from '#lib/cases/integrity.ts';
-import { CONFIRMATION_ACTOR } from '#lib/cases/model.ts';
+import { CONFIRMATION_ACTOR, type CaseEvent } from '#lib/cases/model.ts';
 import type { CaseStore } from '#lib/cases/store.ts';
 import { withDataKey } from '#lib/crypto/envelope.ts';
 import type { FormCatalogue } from '#lib/forms/catalogue.ts';
 import { addressAt } from '#lib/forms/confirmation.ts';
 import type { ConfirmationClaims } from '#lib/status/confirmationClaim.ts';
-import { confirmationMail, statusLink } from '#lib/status/confirmationMail.ts';
+import { confirmationMail, newsMail, statusLink } from '#lib/status/confirmationMail.ts';
 import type { Mailer } from '#lib/status/mailer.ts';
 import type { StatusTokens } from '#lib/status/token.ts';
 
-/** What the `confirmations` queue carries: ids only, never data. */
+/** What the `confirmations` queue carries: ids only, never data; a message id for the news mail after an office's message. */
 export interface ConfirmationMessage {
   caseId: string;
+  messageId?: string;
 }
 
 /** Which delivery of the message this is; on the last one a failure is recorded before it is dead-lettered. */
@@ -49,15 +50,22 @@ const PERMANENT = new Set(['MessageRejected', 'BadRequestException']);
  * settle the claim and, if the settle won, record `case.confirmation_sent`: one mail and one
  * event per case. A failure gives the claim up and throws so that the queue retries; on the last
  * attempt it is first recorded as `case.confirmation_failed`. The address is never logged or stored.
+ * A message with a message id is the news mail after an office's message: the same path without
+ * the claim, the news text instead of the confirmation, recorded as `case.citizen_notified` naming
+ * the message; a copy that arrives after it is on record sends nothing (two copies handled at the
+ * very same moment may both send: the claim covers the confirmation only).
  */
 export function createConfirmation(deps: ConfirmDeps) {
   const now = () => (deps.now ?? (() => new Date()))().toISOString();
 
-  async function alreadySent(caseId: string): Promise<boolean> {
+  /** Whether the mail is on record: the confirmation, or the news of this message (`case.citizen_notified` naming it). */
+  async function alreadySent(caseId: string, messageId: string | undefined): Promise<boolean> {
+    const sent = (event: CaseEvent): boolean =>
+      messageId === undefined ? event.type === 'case.confirmation_sent' : event.type === 'case.citizen_notified' && event.detail === messageId;
     let after: string | undefined;
     for (;;) {
       const page = await deps.events.page(caseId, 500, after);
-      if (page.items.some((event) => event.type === 'case.confirmation_sent')) return true;
+      if (page.items.some(sent)) return true;
       if (!page.more) return false;
       after = page.last;
     }
@@ -70,13 +78,18 @@ export function createConfirmation(deps: ConfirmDeps) {
     const form = deps.forms.get(summary.formId, summary.formVersion);
     const pointer = form?.confirmation?.emailPointer;
     if (!form || !pointer) return 'no-confirmation';
-    if (await alreadySent(summary.caseId)) return 'already-sent';
-    const claimId = ulid();
-    if (!(await deps.claims.claim(summary.caseId, claimId))) return 'duplicate';
+    const news = message.messageId;
+    if (await alreadySent(summary.caseId, news)) return 'already-sent';
+    // The confirmation is claimed (one copy of a duplicated message wins); a news mail is not.
+    const claimId = news === undefined ? ulid() : undefined;
+    if (claimId !== undefined && !(await deps.claims.claim(summary.caseId, claimId))) return 'duplicate';
+    const settle = async (outcome: 'sent' | 'rejected' | 'no-address'): Promise<boolean> =>
+      claimId === undefined ? true : deps.claims.settle(summary.caseId, claimId, outcome);
 
     const fail = async (error: unknown): Promise<never> => {
-      await deps.claims.release(summary.caseId, claimId);
-      if (attempt.lastAttempt) {
+      if (claimId !== undefined) await deps.claims.release(summary.caseId, claimId);
+      // A news mail that never went out leaves the message where it is: the citizen still sees it on the status page.
+      if (attempt.lastAttempt && news === undefined) {
         await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_failed', actor: CONFIRMATION_ACTOR }, expiresAt);
       }
       throw error;
@@ -90,15 +103,15 @@ export function createConfirmation(deps: ConfirmDeps) {
         return addressAt(JSON.parse(key.open('data', envelope).toString('utf8')), pointer);
       });
       if (address === undefined) {
-        await deps.claims.settle(summary.caseId, claimId, 'no-address');
+        await settle('no-address');
         return 'no-address';
       }
       const link = statusLink(deps.statusPageUrl, summary.reference, await deps.tokens.issue(summary.caseId));
       try {
-        await deps.mailer.send({ to: address, ...confirmationMail(form, summary, link) });
+        await deps.mailer.send({ to: address, ...(news === undefined ? confirmationMail(form, summary, link) : newsMail(form, summary, link)) });
       } catch (error) {
         if (error instanceof Error && PERMANENT.has(error.name)) {
-          if (await deps.claims.settle(summary.caseId, claimId, 'rejected')) {
+          if (news === undefined && (await settle('rejected'))) {
             await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_failed', actor: CONFIRMATION_ACTOR }, expiresAt);
           }
           return 'rejected';
@@ -109,8 +122,12 @@ export function createConfirmation(deps: ConfirmDeps) {
       return fail(error);
     }
     // The mail is out. The event follows a won settle only: a copy that took over an expired lease records it itself.
-    if (await deps.claims.settle(summary.caseId, claimId, 'sent')) {
-      await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_sent', actor: CONFIRMATION_ACTOR }, expiresAt);
+    if (await settle('sent')) {
+      const sent: CaseEvent =
+        news === undefined
+          ? { at: now(), type: 'case.confirmation_sent', actor: CONFIRMATION_ACTOR }
+          : { at: now(), type: 'case.citizen_notified', actor: CONFIRMATION_ACTOR, detail: news };
+      await deps.events.append(summary.caseId, sent, expiresAt);
     }
     return 'sent';
   };

@@ -6,6 +6,7 @@ import { createCaseStore } from '#lib/cases/store.ts';
 import { secretHmac } from '#lib/crypto/hmac.ts';
 import { readFormCatalogue } from '#lib/forms/reading.ts';
 import { queueWorker, receiveCountOf, retryAfter } from '#lib/messaging/batch.ts';
+import type { CaseMessage } from '#lib/messaging/message.ts';
 import { QUEUES } from '#lib/messaging/queues.ts';
 import { dynamodb, kms, secretsManager } from '#lib/runtime/clients.ts';
 import { readConfig } from '#lib/runtime/config.ts';
@@ -34,7 +35,7 @@ const confirm = createConfirmation({
 });
 
 /** One confirmation per message; a failure comes back with exponential backoff (30 s, 1 min, 2 min, ...). */
-async function handleOne(message: { caseId: string }, record: SQSRecord): Promise<void> {
+async function handleOne(message: CaseMessage, record: SQSRecord): Promise<void> {
   const attempt = receiveCountOf(record);
   try {
     const outcome = await confirm(message, { lastAttempt: attempt >= maxReceiveCount });

@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { getCaseFile } from '#lib/attachments/caseFiles.ts';
+import { hasCaseFile } from '#lib/attachments/caseFiles.ts';
 import { ATTACHMENT_ID } from '#lib/attachments/fields.ts';
 import { presignDownload } from '#lib/attachments/presign.ts';
 import { DOWNLOAD_SECONDS } from '#lib/attachments/upload.ts';
@@ -25,7 +25,7 @@ const notFound = () => new ProblemError('not-found', { detail: { de: 'Datei unbe
 
 /**
  * GET /cases/{caseId}/attachments/{attachmentId}: a download URL of a file of a case the clerk
- * may see, valid for 60 seconds. The view is recorded (`case.attachment_viewed`) before the URL
+ * may see (of the form, or of a message or reply), valid for 60 seconds. The view is recorded (`case.attachment_viewed`) before the URL
  * leaves; if it cannot be recorded, no URL leaves.
  */
 export function createDownloadAttachment(deps: DownloadAttachmentDeps) {
@@ -35,8 +35,7 @@ export function createDownloadAttachment(deps: DownloadAttachmentDeps) {
     const attachmentId = event.pathParameters?.attachmentId ?? '';
     const stored = visibleTo(clerk, await deps.cases.get(caseId));
     if (!ATTACHMENT_ID.test(attachmentId)) throw notFound();
-    const file = await getCaseFile(deps.dynamodb, deps.casesTable, caseId, attachmentId);
-    if (!file) throw notFound();
+    if (!(await hasCaseFile(deps.dynamodb, deps.casesTable, caseId, attachmentId))) throw notFound();
 
     const now = (deps.now ?? (() => new Date()))();
     await deps.events.append(caseId, { at: now.toISOString(), type: 'case.attachment_viewed', actor: clerk.sub, detail: attachmentId }, stored.expiresAt);

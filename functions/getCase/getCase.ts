@@ -7,6 +7,7 @@ import { withDataKey } from '#lib/crypto/envelope.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
 import { openCaseFiles } from '#lib/attachments/caseMetadata.ts';
+import { openMessages } from '#lib/messages/reading.ts';
 
 export interface GetCaseDeps {
   cases: CaseStore;
@@ -15,6 +16,8 @@ export interface GetCaseDeps {
   caseKeyId: string;
   /** The key of the attachment metadata (the case key, another context); default: `caseKeyId`. */
   attachmentKeyId?: string;
+  /** The key of messages (the case key, the message context); default: `caseKeyId`. */
+  messageKeyId?: string;
 }
 
 /** The outcome a settled step leads to: its value, or its reason thrown. */
@@ -45,7 +48,7 @@ export function createGetCase(deps: GetCaseDeps) {
     const stored = await deps.cases.loadFor(clerk, caseId);
     const { summary, envelope, notes, expiresAt } = stored;
 
-    const [decrypted, files, recorded] = await Promise.allSettled([
+    const [decrypted, files, messages, recorded] = await Promise.allSettled([
       withDataKey(deps.kms, deps.caseKeyId, contextOf(summary), envelope, (key) => {
         verifyStoredCase(key, stored, notes);
         return {
@@ -54,11 +57,13 @@ export function createGetCase(deps: GetCaseDeps) {
         };
       }),
       openCaseFiles(deps.kms, deps.attachmentKeyId ?? deps.caseKeyId, summary, stored.files),
+      openMessages(deps.kms, deps.messageKeyId ?? deps.caseKeyId, summary, stored.messages),
       deps.events.append(summary.caseId, { at: new Date().toISOString(), type: 'case.viewed', actor: clerk.sub }, expiresAt, headRead),
     ]);
     const opened = valueOf(decrypted);
     const attachments = valueOf(files);
+    const conversation = valueOf(messages);
     valueOf(recorded);
-    return json(200, { ...summary, data: opened.data, notes: opened.notes, attachments }, { noStore: true, headers: { ETag: `"${summary.version}"` } });
+    return json(200, { ...summary, data: opened.data, notes: opened.notes, attachments, messages: conversation }, { noStore: true, headers: { ETag: `"${summary.version}"` } });
   };
 }

@@ -10,5 +10,5 @@ const config = readConfig(functions.getCase.needs);
 const events = createEventLog(dynamodb, config.EVENTS_TABLE);
 
 export const handler = httpRoute(
-  createGetCase({ cases: createCaseStore(dynamodb, config.CASES_TABLE, events), events, kms, caseKeyId: config.CASE_KEY_ID, attachmentKeyId: config.ATTACHMENT_KEY_ID }),
+  createGetCase({ cases: createCaseStore(dynamodb, config.CASES_TABLE, events), events, kms, caseKeyId: config.CASE_KEY_ID, attachmentKeyId: config.ATTACHMENT_KEY_ID, messageKeyId: config.MESSAGE_KEY_ID }),
 );

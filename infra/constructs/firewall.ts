@@ -174,8 +174,9 @@ export class Firewall extends Construct {
         ),
         managed(5, 'AWSManagedRulesKnownBadInputsRuleSet'),
         {
-          // Citizens' status lookups: a token guessed per request must stay hopeless, and each
-          // refusal cheap. Per IP, tighter than the general limit; the route is GET only.
+          // Citizens' status lookups, messages, replies and their files: a token guessed per
+          // request must stay hopeless, and each refusal cheap. Per IP, tighter than the general
+          // limit; every method (replies and their tickets are POSTs).
           name: 'RateLimitStatusPerIp',
           priority: 6,
           action: rateLimited('rateLimited'),
@@ -183,7 +184,7 @@ export class Firewall extends Construct {
             rateBasedStatement: {
               limit: waf.statusRequestsPerIpPer5Min,
               aggregateKeyType: 'IP',
-              scopeDownStatement: { andStatement: { statements: [methodIs('GET'), uriContains('/status/')] } },
+              scopeDownStatement: uriContains('/status/'),
             },
           },
           visibilityConfig: visibility('RateLimitStatusPerIp'),

@@ -72,6 +72,8 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queu
     forms: FORMS_DIR_IN_LAMBDA,
     attachments: data.attachments.tableName,
     attachmentKey: keys.caseKey.keyArn,
+    messageKey: keys.caseKey.keyArn,
+    casePartitions: data.cases.tableName,
     quarantine: files.quarantine.bucketName,
     vault: files.vault.bucketName,
     confirmationMail: JSON.stringify(mail.settings),
@@ -188,7 +190,7 @@ export class Functions extends Construct {
       })) {
         role.addToPrincipalPolicy(statement);
       }
-      keys.confineCaseKeyUse(role, [...new Set([...(needs.caseKey ?? []), ...(needs.attachmentKey ?? [])])], name);
+      keys.confineCaseKeyUse(role, [...new Set([...(needs.caseKey ?? []), ...(needs.attachmentKey ?? []), ...(needs.messageKey ?? [])])], name);
 
       const fn = new nodejs.NodejsFunction(this, name, {
         description: describe(trigger),

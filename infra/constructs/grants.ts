@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { CASE_CONTEXT_KEYS, CASE_PURPOSE } from '#lib/crypto/envelope.ts';
 import { ATTACHMENT_CONTEXT_KEYS, ATTACHMENT_PURPOSE } from '#lib/attachments/sealing.ts';
 import { CONFIRMATION_CLAIM_ATTRIBUTES } from '#lib/status/confirmationClaim.ts';
+import { MESSAGE_CONTEXT_KEYS, MESSAGE_PURPOSE } from '#lib/messages/sealing.ts';
 import { BUCKET_NEEDS, QUEUE_NEEDS, TABLE_NEEDS, type BucketNeed, type Needs, type QueueNeed, type TableNeed } from '#lib/runtime/needs.ts';
 
 /**
@@ -78,36 +79,38 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
     }),
   ];
 
-  const caseKey = needs.caseKey ?? [];
-  if (caseKey.length > 0) {
+  // The case key, each use with its own encryption context: case data, attachment metadata, messages.
+  const keyUses = [
+    { sid: 'CaseKeyWithCaseContextOnly', actions: needs.caseKey ?? [], keys: CASE_CONTEXT_KEYS, purpose: CASE_CONTEXT_PURPOSE },
+    { sid: 'CaseKeyWithAttachmentContextOnly', actions: needs.attachmentKey ?? [], keys: ATTACHMENT_CONTEXT_KEYS, purpose: ATTACHMENT_PURPOSE },
+    { sid: 'CaseKeyWithMessageContextOnly', actions: needs.messageKey ?? [], keys: MESSAGE_CONTEXT_KEYS, purpose: MESSAGE_PURPOSE },
+  ];
+  for (const use of keyUses.filter((candidate) => candidate.actions.length > 0)) {
     statements.push(
       new iam.PolicyStatement({
-        sid: 'CaseKeyWithCaseContextOnly',
-        actions: [...caseKey],
+        sid: use.sid,
+        actions: [...use.actions],
         resources: [targets.caseKeyArn],
         conditions: {
           // ForAllValues allows no other key but is satisfied by an empty context: the Null
           // checks make each key required, and the purpose is pinned by value.
-          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...CASE_CONTEXT_KEYS] },
-          Null: Object.fromEntries(CASE_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
-          StringEquals: { 'kms:EncryptionContext:purpose': CASE_CONTEXT_PURPOSE },
+          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...use.keys] },
+          Null: Object.fromEntries(use.keys.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
+          StringEquals: { 'kms:EncryptionContext:purpose': use.purpose },
         },
       }),
     );
   }
 
-  const attachmentKey = needs.attachmentKey ?? [];
-  if (attachmentKey.length > 0) {
+  const casePartitions = needs.casePartitions ?? [];
+  if (casePartitions.length > 0) {
+    // By key only: the table, never an index; reference claims and case partitions, nothing else.
     statements.push(
       new iam.PolicyStatement({
-        sid: 'CaseKeyWithAttachmentContextOnly',
-        actions: [...attachmentKey],
-        resources: [targets.caseKeyArn],
-        conditions: {
-          'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...ATTACHMENT_CONTEXT_KEYS] },
-          Null: Object.fromEntries(ATTACHMENT_CONTEXT_KEYS.map((key) => [`kms:EncryptionContext:${key}`, 'false'])),
-          StringEquals: { 'kms:EncryptionContext:purpose': ATTACHMENT_PURPOSE },
-        },
+        sid: 'CasePartitionsByKey',
+        actions: [...casePartitions],
+        resources: [targets.tables.cases.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*', 'REF#*'] } },
       }),
     );
   }
@@ -191,6 +194,7 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
 
   const tableActions: string[] = [
     ...TABLE_NEEDS.flatMap((need) => needs[need] ?? []),
+    ...casePartitions,
     ...(needs.caseDelivery || needs.caseConfirmation ? ['dynamodb:UpdateItem'] : []),
   ];
   if (tableActions.length > 0) {

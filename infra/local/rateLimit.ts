@@ -1,3 +1,5 @@
+import { routes, type Route } from '../../functions/functions.ts';
+
 /**
  * The local stand-in for the WAF rate rules of routes that need one (infra/constructs/firewall.ts):
  * a fixed window per client address and route, answered with the same `429 rate-limited` problem
@@ -11,15 +13,28 @@ export interface RateLimit {
 }
 
 /**
- * Per handler of the function table. `LOCAL_STATUS_RATE_LIMIT` (requests per minute) overrides the
- * status route's limit, e.g. for a test that provokes the 429.
+ * Per handler of the function table: the citizens' routes under `/status/` (status, messages,
+ * replies, their files) share one rule object, and so one limiter per client, as the WAF rule
+ * `RateLimitStatusPerIp` counts every request whose path contains `/status/`.
+ * `LOCAL_STATUS_RATE_LIMIT` (requests per minute) overrides the limit, e.g. for a test that
+ * provokes the 429.
  */
-export function localRateLimits(env: NodeJS.ProcessEnv = process.env): Record<string, RateLimit> {
+export function localRateLimits(env: NodeJS.ProcessEnv = process.env, table: readonly Pick<Route, 'handler' | 'path'>[] = routes): Record<string, RateLimit> {
   const status = env.LOCAL_STATUS_RATE_LIMIT;
   if (status !== undefined && !/^[1-9][0-9]{0,5}$/.test(status)) throw new Error('LOCAL_STATUS_RATE_LIMIT must be a positive integer (requests per minute)');
-  const statusRule = { limit: status ? Number(status) : 60, windowMs: 60_000 };
-  // Every citizen route under /status/ (the WAF rule matches them all): a limiter of its own each.
-  return { getStatus: statusRule, getAccesses: statusRule };
+  const rule: RateLimit = { limit: status ? Number(status) : 60, windowMs: 60_000 };
+  return Object.fromEntries(table.filter((route) => route.path.startsWith('/status/')).map((route) => [route.handler, rule]));
+}
+
+/** One limiter per rule object: handlers that share a rule share their clients' counts. */
+export function rateLimitersOf(rules: Record<string, RateLimit>): Record<string, RateLimiter> {
+  const limiters = new Map<RateLimit, RateLimiter>();
+  return Object.fromEntries(
+    Object.entries(rules).map(([handler, rule]) => {
+      if (!limiters.has(rule)) limiters.set(rule, createRateLimiter(rule));
+      return [handler, limiters.get(rule)!];
+    }),
+  );
 }
 
 export interface RateLimiter {

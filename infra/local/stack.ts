@@ -31,7 +31,7 @@ import { createTokenVerifier } from './tokens.ts';
 import { createLocalEventBus, ruleWorkersOf, type RuleHandler, type RuleWorker } from './rules.ts';
 import { startLocalS3, type LocalBuckets } from './s3.ts';
 import { createScanner } from './scanner.ts';
-import { createRateLimiter, localRateLimits } from './rateLimit.ts';
+import { localRateLimits, rateLimitersOf } from './rateLimit.ts';
 import { scheduledWorkersOf, startSchedules, type ScheduledHandler, type ScheduledWorker } from './schedules.ts';
 import { CHECKPOINT_INTERVAL_MINUTES, type CheckpointSettings } from '#lib/audit/settings.ts';
 
@@ -223,6 +223,8 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         keyId: kms.auditKeyArn,
         intervalMinutes: CHECKPOINT_INTERVAL_MINUTES,
       } satisfies CheckpointSettings),
+      MESSAGE_KEY_ID: kms.keyArn,
+      CASE_PARTITIONS_TABLE: LOCAL_TABLES.cases,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       CASES_TABLE: LOCAL_TABLES.cases,
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
@@ -251,7 +253,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       verifyToken: await createTokenVerifier(options.dataDir),
       local: { '/health': () => ({ status: 'ok' }) },
       cors: corsPolicy(origins),
-      rateLimits: Object.fromEntries(Object.entries(localRateLimits()).map(([handler, rule]) => [handler, createRateLimiter(rule)])),
+      rateLimits: rateLimitersOf(localRateLimits()),
       sites: [createConsoleSite(options.dataDir, [s3.endpoint]), createPortalSite([s3.endpoint])],
     });
     await new Promise<void>((resolve, reject) => {

@@ -18,7 +18,8 @@ const vault = () => logicalId(dev.stack.attachments.vault);
 const roleOf = (name: string): string => dev.stack.getLogicalId(dev.stack.functions.byName(name).role.node.defaultChild as never);
 const OBJECT_READS = ['s3:GetObject', 's3:GetObjectVersion'];
 /** Who reads clean files: clerks' downloads, and the delivery worker (the files travel with the case). */
-const VAULT_READERS: readonly string[] = ['downloadAttachment', 'deliver'];
+/** The clerk download, the delivery worker, and the citizen's download of the files of his messages (presigned GETs). */
+const VAULT_READERS: readonly string[] = ['downloadAttachment', 'deliver', 'citizenDownload'];
 
 /** Does any allow statement of the role grant one of `actions` on objects of the bucket? */
 function mayOnBucket(role: string, bucket: string, actions: readonly string[]): boolean {
@@ -105,16 +106,12 @@ describe('the attachment buckets', () => {
     for (const route of routes) if (route.handler !== 'attachmentVerdict') expect(allowed).not.toContain(`"${roleOf(route.handler)}"`);
   });
 
-  it('vault: the bucket policy denies reading files to all but the clerk download path, the delivery worker and AWS Backup', () => {
+  it('vault: the bucket policy denies reading files to all but the clerk and citizen download paths, the delivery worker and AWS Backup', () => {
     const deny = bucketPolicyOf(vault()).find((statement) => statement.Sid === 'DenyReadingFilesToAllButNamedReaders');
     expect(deny).toMatchObject({ Effect: 'Deny', Action: OBJECT_READS });
     // Exactly these roles, no other principal (the backup role snapshots the vault: issue 25, point 8).
     const allowed = deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn'] as { 'Fn::GetAtt': [string, string] }[];
-    expect(allowed.map((arn) => arn['Fn::GetAtt']).sort()).toEqual([
-      [roleOf('deliver'), 'Arn'],
-      [roleOf('downloadAttachment'), 'Arn'],
-      [logicalId(dev.stack.backups.role), 'Arn'],
-    ].sort());
+    expect(allowed.map((arn) => arn['Fn::GetAtt']).sort()).toEqual([...VAULT_READERS.map((name) => [roleOf(name), 'Arn']), [logicalId(dev.stack.backups.role), 'Arn']].sort());
     const serialized = JSON.stringify(allowed);
     for (const name of Object.keys(functions)) {
       expect({ name, reads: serialized.includes(`"${roleOf(name)}"`) }).toEqual({ name, reads: VAULT_READERS.includes(name) });
@@ -123,7 +120,7 @@ describe('the attachment buckets', () => {
 });
 
 describe('who may touch which bucket (identity policies)', () => {
-  it('only the verdict worker may read quarantine; only the download path and the delivery worker may read the vault', () => {
+  it('only the verdict worker may read quarantine; only the download paths and the delivery worker may read the vault', () => {
     for (const name of Object.keys(functions)) {
       expect({ name, quarantine: mayOnBucket(roleOf(name), quarantine(), OBJECT_READS) }).toEqual({ name, quarantine: name === 'attachmentVerdict' });
       expect({ name, vault: mayOnBucket(roleOf(name), vault(), OBJECT_READS) }).toEqual({ name, vault: VAULT_READERS.includes(name) });

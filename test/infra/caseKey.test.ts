@@ -28,9 +28,9 @@ describe('the case key obeys its own policy (issue 12, point 8)', () => {
     expect(deny).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' } });
     expect(asArray(deny?.Action).sort()).toEqual([...CASE_KEY_CRYPTO].sort());
     const allowed = JSON.stringify(deny?.Condition?.ArnNotEquals?.['aws:PrincipalArn']);
-    // The case key also wraps attachment metadata (file names), with its own context.
-    const usesKey = ({ needs }: { needs: { caseKey?: readonly unknown[]; attachmentKey?: readonly unknown[] } }) =>
-      Boolean(needs.caseKey?.length) || Boolean(needs.attachmentKey?.length);
+    // The case key also wraps attachment metadata (file names) and messages, each with its own context.
+    const usesKey = ({ needs }: { needs: { caseKey?: readonly unknown[]; attachmentKey?: readonly unknown[]; messageKey?: readonly unknown[] } }) =>
+      Boolean(needs.caseKey?.length) || Boolean(needs.attachmentKey?.length) || Boolean(needs.messageKey?.length);
     const users = prod.stack.functions.all.filter(usesKey);
     const others = prod.stack.functions.all.filter((fn) => !usesKey(fn));
     expect(users.length).toBeGreaterThan(0);
@@ -92,7 +92,7 @@ describe('alerts on the case key (issue 12, point 8)', () => {
     const or = JSON.stringify(detail.$or);
     expect(or).toContain('{"userIdentity":{"type":[{"anything-but":"AssumedRole"}]}}');
     for (const { needs, role } of prod.stack.functions.all) {
-      if (needs.caseKey?.length || needs.attachmentKey?.length) expect(or).toContain(`"${idOf(role)}"`);
+      if (needs.caseKey?.length || needs.attachmentKey?.length || needs.messageKey?.length) expect(or).toContain(`"${idOf(role)}"`);
       else expect(or).not.toContain(`"${idOf(role)}"`);
     }
     expect(or).not.toContain(idOf(prod.stack.keys.breakGlassRole));

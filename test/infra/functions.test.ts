@@ -62,6 +62,8 @@ describe('functions', () => {
         ...(route.needs.forms ? ['FORMS_DIR'] : []),
         ...(route.needs.attachments?.length ? ['ATTACHMENTS_TABLE'] : []),
         ...(route.needs.attachmentKey?.length ? ['ATTACHMENT_KEY_ID'] : []),
+        ...(route.needs.messageKey?.length ? ['MESSAGE_KEY_ID'] : []),
+        ...(route.needs.casePartitions?.length ? ['CASE_PARTITIONS_TABLE'] : []),
         ...(route.needs.quarantine?.length ? ['QUARANTINE_BUCKET'] : []),
         ...(route.needs.vault?.length ? ['VAULT_BUCKET'] : []),
       ];

@@ -98,10 +98,12 @@ describe('least privilege', () => {
         attachments: dev.stack.data.attachments,
       };
       for (const need of TABLE_NEEDS) {
-        expect({ [need]: actionsOn(statements, logicalId(tables[need]), 'dynamodb') }).toEqual({ [need]: [...(route.needs[need] ?? [])].sort() });
+        // The cases table by key only (casePartitions) is the cases table too.
+        const expected = new Set([...(route.needs[need] ?? []), ...(need === 'cases' ? (route.needs.casePartitions ?? []) : [])]);
+        expect({ [need]: actionsOn(statements, logicalId(tables[need]), 'dynamodb') }).toEqual({ [need]: [...expected].sort() });
       }
-      // Case data and attachment metadata are both wrapped by the case key, each with its own context.
-      const caseKeyActions = new Set([...(route.needs.caseKey ?? []), ...(route.needs.attachmentKey ?? [])]);
+      // Case data, attachment metadata and messages are all wrapped by the case key, each with its own context.
+      const caseKeyActions = new Set([...(route.needs.caseKey ?? []), ...(route.needs.attachmentKey ?? []), ...(route.needs.messageKey ?? [])]);
       expect(actionsOn(statements, logicalId(dev.stack.keys.caseKey), 'kms')).toEqual([...caseKeyActions].sort());
       expect(actionsOn(statements, logicalId(dev.stack.keys.hmacSecret), 'secretsmanager')).toEqual(
         route.needs.hmacSecret ? ['secretsmanager:GetSecretValue'] : [],
@@ -117,10 +119,15 @@ describe('least privilege', () => {
     expect(grants.length).toBeGreaterThan(0);
     // Each grant pins one of the two contexts the case key is used with: case data, or attachment
     // metadata (file names; test/infra/attachments.test.ts checks that one).
-    const caseGrants = grants.filter((grant) => grant.Condition?.StringEquals?.['kms:EncryptionContext:purpose'] !== 'attachment-meta');
+    const purposeOf = (grant: Statement) => grant.Condition?.StringEquals?.['kms:EncryptionContext:purpose'];
+    const caseGrants = grants.filter((grant) => purposeOf(grant) !== 'attachment-meta' && purposeOf(grant) !== 'message');
     expect(caseGrants.length).toBeGreaterThan(0);
-    for (const grant of grants.filter((candidate) => !caseGrants.includes(candidate))) {
+    for (const grant of grants.filter((candidate) => purposeOf(candidate) === 'attachment-meta')) {
       expect(grant.Condition?.['ForAllValues:StringEquals']).toEqual({ 'kms:EncryptionContextKeys': ['attachmentId', 'formId', 'office', 'purpose'] });
+    }
+    // Messages (test below): the case, the item, the office and the purpose.
+    for (const grant of grants.filter((candidate) => purposeOf(candidate) === 'message')) {
+      expect(grant.Condition?.['ForAllValues:StringEquals']).toEqual({ 'kms:EncryptionContextKeys': ['caseId', 'itemId', 'office', 'purpose'] });
     }
     for (const grant of caseGrants) {
       expect(grant.Condition).toEqual({
@@ -134,6 +141,51 @@ describe('least privilege', () => {
         },
         StringEquals: { 'kms:EncryptionContext:purpose': 'case-data' },
       });
+    }
+  });
+
+  it('a public route may use the case key only with the message purpose: messages, never form data, notes or file names', () => {
+    const caseKey = logicalId(dev.stack.keys.caseKey);
+    const publicRoutes = routes.filter((route) => route.access === 'public');
+    const decrypting = publicRoutes.filter((route) =>
+      statementsOfRole(dev.template, roleOf(route.handler)).some(
+        (s) => s.Effect === 'Allow' && s.Action.some((a) => actionMatches(a, 'kms:Decrypt')) && resourceRefersTo(s, caseKey),
+      ),
+    );
+    // The citizens' message routes decrypt (the check can fail: there are such roles) ...
+    expect(decrypting.map((route) => route.handler)).toEqual(expect.arrayContaining(['citizenMessages', 'citizenReply']));
+    for (const route of decrypting) {
+      for (const grant of statementsOfRole(dev.template, roleOf(route.handler)).filter(
+        (s) => s.Effect === 'Allow' && s.Action.some((a) => actionMatches(a, 'kms:Decrypt')) && resourceRefersTo(s, caseKey),
+      )) {
+        // ... each grant with exactly the message context, the purpose pinned by value.
+        expect({ route: route.handler, condition: grant.Condition }).toEqual({
+          route: route.handler,
+          condition: {
+            'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['caseId', 'itemId', 'office', 'purpose'] },
+            Null: {
+              'kms:EncryptionContext:caseId': 'false',
+              'kms:EncryptionContext:itemId': 'false',
+              'kms:EncryptionContext:office': 'false',
+              'kms:EncryptionContext:purpose': 'false',
+            },
+            StringEquals: { 'kms:EncryptionContext:purpose': 'message' },
+          },
+        });
+      }
+    }
+  });
+
+  it('the citizens\' routes read the cases table by key only: no index, only reference claims and case partitions', () => {
+    const cases = logicalId(dev.stack.data.cases);
+    for (const route of routes.filter((candidate) => candidate.needs.casePartitions?.length)) {
+      const onCases = statementsOfRole(dev.template, roleOf(route.handler)).filter((s) => s.Effect === 'Allow' && s.Action.some((a) => a.startsWith('dynamodb:')) && resourceRefersTo(s, cases));
+      expect(onCases.length).toBeGreaterThan(0);
+      for (const statement of onCases) {
+        expect(JSON.stringify(statement.Resource)).not.toContain('index');
+        expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*', 'REF#*'] } });
+        expect(statement.Action).not.toContain('dynamodb:UpdateItem');
+      }
     }
   });
 

@@ -14,7 +14,7 @@ const logicalId = (s: Synthesized, construct: { node: { defaultChild?: unknown }
   s.stack.getLogicalId((construct.node.defaultChild ?? construct) as CfnResource);
 
 describe('status route in AWS', () => {
-  it('has a rate rule of its own: GET /status/ per client IP, at the stage\'s limit, answered with the rate-limited problem', () => {
+  it('has a rate rule of its own: every request to /status/ (status, messages, replies, their files) per client IP, at the stage\'s limit, answered with the rate-limited problem', () => {
     const acl = Object.values(prod.template.toJSON().Resources as Record<string, Resource>).find(
       (r) => r.Type === 'AWS::WAFv2::WebACL' && r.Properties.Name === 'egov-forms-kreis-bergstrasse-prod',
     );
@@ -22,7 +22,8 @@ describe('status route in AWS', () => {
     const rule = rules.find((r) => r.Name === 'RateLimitStatusPerIp');
     expect(rule?.Statement.RateBasedStatement).toMatchObject({ Limit: 60, AggregateKeyType: 'IP' });
     const scope = JSON.stringify(rule?.Statement.RateBasedStatement.ScopeDownStatement);
-    expect(scope).toContain('"SearchString":"GET"');
+    // Replies and their tickets are POSTs: the rule counts every method.
+    expect(scope).not.toContain('"SearchString":"GET"');
     expect(scope).toContain('"SearchString":"/status/"');
     expect(rule?.Action).toEqual({ Block: { CustomResponse: { ResponseCode: 429, CustomResponseBodyKey: 'rateLimited' } } });
     expect(new Set(rules.map((r) => r.Priority)).size).toBe(rules.length);

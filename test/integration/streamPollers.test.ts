@@ -55,6 +55,7 @@ describe('stream pollers of the local stack', () => {
     expect(streamWorkersOf(functions, { cases: 'c', events: 'e' })).toEqual([
       { name: 'dispatch', tableName: 'e', batchSize: 25, only: undefined, module: '../../functions/dispatch/handler.ts' },
       { name: 'keepFiles', tableName: 'c', batchSize: 25, only: { eventName: 'INSERT', skBeginsWith: 'CASE#FILE#' }, module: '../../functions/keepFiles/handler.ts' },
+      { name: 'acceptReply', tableName: 'c', batchSize: 10, only: { eventName: 'INSERT', skBeginsWith: 'CASE#REPLY#' }, module: '../../functions/acceptReply/handler.ts' },
     ]);
     const table: FunctionTable = { ...functions, listEvents: { trigger: { kind: 'stream', table: 'events', batchSize: 5 }, needs: {} } };
     expect(streamWorkersOf(table, { cases: 'c', events: 'e' })).toContainEqual({ name: 'listEvents', tableName: 'e', batchSize: 5, module: '../../functions/listEvents/handler.ts' });

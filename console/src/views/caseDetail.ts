@@ -10,6 +10,7 @@ import { downloadName } from '../../../functions/lib/attachments/downloadName.ts
 import { AttachmentFile, type Attachment } from './attachmentFile.ts';
 import { CaseHistory } from './caseHistory.ts';
 import { allowedTransitions, MAX_NOTE_CHARS, type CaseStatus } from '../../../functions/lib/cases/model.ts';
+import { MessagesSection, type CaseMessage } from './messages.ts';
 
 const base64Sha256 = async (bytes: ArrayBuffer): Promise<string> => {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
@@ -40,6 +41,7 @@ interface CaseDetail {
   data: Record<string, unknown>;
   notes: { at: string; actor: string; text: string }[];
   attachments?: Attachment[];
+  messages?: CaseMessage[];
 }
 
 interface FormDetail {
@@ -66,7 +68,7 @@ class DownloadFailure extends Error {
 
 type Message = { kind: 'success' | 'danger' | 'warning'; key?: StringKey; text?: string; suffix?: string; reload?: boolean };
 
-/** One case: summary, data by its form's schema, attachments, notes, workflow and history. */
+/** One case: summary, data by its form's schema, attachments, notes, messages, workflow and history. */
 export function CaseDetailView({ caseId }: { caseId: string }) {
   const [found, setFound] = useState<{ detail: CaseDetail; form: FormDetail } | undefined>();
   const [events, setEvents] = useState<CaseEvent[]>([]);
@@ -134,7 +136,7 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
   // fetched from there (CSP connect-src and the vault's CORS rule allow exactly that), checked
   // against its SHA-256 and saved under its decrypted name, which never appears in a URL (it would
   // land in request logs). The console stays open, so the timeline shows the recorded view.
-  const download = async (attachment: Attachment) => {
+  const download = async (attachment: Pick<Attachment, 'attachmentId' | 'fileName' | 'mediaType' | 'sha256'>) => {
     setMessage(undefined);
     try {
       const { url } = await getJson<{ url: string }>(`/cases/${caseId}/attachments/${attachment.attachmentId}`);
@@ -176,8 +178,8 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
   const targets = allowedTransitions(detail.status);
   const left = MAX_NOTE_CHARS - note.length;
   // The events name a viewed file by its id; the clerk knows it by its (decrypted) name.
-  const fileNameOf = (attachmentId: string): string =>
-    detail.attachments?.find((attachment) => attachment.attachmentId === attachmentId)?.fileName ?? attachmentId;
+  const files = [...(detail.attachments ?? []), ...(detail.messages ?? []).flatMap((item) => item.attachments)];
+  const fileNameOf = (attachmentId: string): string => files.find((attachment) => attachment.attachmentId === attachmentId)?.fileName ?? attachmentId;
   // A file field of the data shows the file (name, type, size, download), never its internal id.
   const fileView = (attachmentId: string) => {
     const attachment = detail.attachments?.find((each) => each.attachmentId === attachmentId);
@@ -218,6 +220,12 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
             ${detail.notes.map((item, index) => html`<li key=${index}><p class="kern-body kern-body--small">${formatTime(item.at)} ${t('by')} ${item.actor}</p><p class="kern-body note-text">${item.text}</p></li>`)}
           </ul>`}
     </section>
+    <${MessagesSection} caseId=${caseId} formId=${detail.formId} version=${detail.version} messages=${detail.messages ?? []}
+      onSent=${async () => {
+        await load();
+        setMessage({ kind: 'success', text: t('messageSent') });
+      }}
+      onFailure=${fail} download=${download} />
     <section aria-labelledby="workflow-title">
       <h2 id="workflow-title" class="kern-heading-medium">${t('workflow')}</h2>
       <div class="kern-form-input">

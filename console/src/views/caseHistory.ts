@@ -16,7 +16,7 @@ export function CaseHistory({ events, fileNameOf }: { events: CaseEvent[]; fileN
         return html`<li key=${index} data-type=${event.type} data-count=${count}>
           <time datetime=${event.at}>${time}</time>: <strong>${eventLabel(event.type)}</strong>
           ${event.from && event.to ? ` (${statusLabel(event.from)} → ${statusLabel(event.to)})` : ''}
-          ${event.type === 'case.attachment_viewed' && event.detail ? ` (${fileNameOf(event.detail)})` : ''} – ${actorLabel(event.actor)}${count > 1 ? `, ${count} ${t('timesViewed')}` : ''}
+          ${(event.type === 'case.attachment_viewed' || event.type === 'case.decision_downloaded') && event.detail ? ` (${fileNameOf(event.detail)})` : ''} – ${actorLabel(event.actor)}${count > 1 ? `, ${count} ${t('timesViewed')}` : ''}
         </li>`;
       })}
     </ol>

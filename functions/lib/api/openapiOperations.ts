@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { ProblemSlug } from '#lib/http/problem.ts';
 import * as api from './schemas.ts';
 import * as audit from './audit.ts';
+import { MAX_REPLIES } from '#lib/messages/model.ts';
 
 /**
  * What the OpenAPI document says that code cannot: a summary and description per handler, the
@@ -95,6 +96,15 @@ export const COMPONENTS: Record<string, { readonly shape: z.ZodType; readonly de
   CitizenStatus: { shape: api.citizenStatus, description: "Where a citizen's application stands: status and times only." },
   CitizenAccesses: { shape: audit.citizenAccesses, description: "Who accessed a citizen's application data: offices by display name, or `system`." },
   StatusToken: { shape: api.statusTokenHeader, description: 'The `statusToken` of the submission\'s `201`.' },
+  MessageKind: { shape: api.messageKind },
+  AnyMessageKind: { shape: api.anyMessageKind },
+  MessageRequest: { shape: api.messageRequest, description: "A clerk's message to the citizen." },
+  ReplyRequest: { shape: api.replyRequest, description: "A citizen's reply." },
+  MessageTicketRequest: { shape: api.messageTicketRequest, description: 'A file about to be uploaded for a message or a reply.' },
+  CitizenMessageFile: { shape: api.citizenMessageFile, description: 'A file of a message, with its decrypted name.' },
+  CitizenMessage: { shape: api.citizenMessage, description: 'A message of the office or a reply of the citizen, as the citizen reads it.' },
+  CitizenMessages: { shape: api.citizenMessages },
+  CaseMessage: { shape: api.caseMessage, description: 'A message of the office or a reply of the citizen, as a clerk reads it.' },
 };
 
 export const FORM_DATA_DESCRIPTION =
@@ -106,6 +116,11 @@ export const PATH_PARAMETERS: Record<string, { readonly component: string; reado
   caseId: { component: 'CaseId', description: 'Id of the case; an id that is not a ULID is `404`, like an unknown one.' },
   attachmentId: { component: 'AttachmentId', description: 'Id of the attachment (from its ticket); an id that is not a ULID is `404`.' },
   reference: { component: 'Reference', description: 'The case reference of the submission\'s `201`; a malformed one is `404`, like an unknown one.' },
+};
+
+const NF_CITIZEN: ProblemCase = {
+  slug: 'not-found',
+  when: "Unknown or malformed reference, or a token that is not this case's: the same answer, so that neither can be told from the other.",
 };
 
 const NOT_FOUND_CASE: ProblemCase = {
@@ -330,6 +345,107 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       { slug: 'rate-limited', when: 'Too many status requests from this client.' },
       { slug: 'integrity-error', when: 'The stored case item is damaged.' },
       { slug: 'unavailable', when: 'DynamoDB or the secret store failed; retry later.' },
+    ],
+  },
+  sendMessage: {
+    tag: 'cases',
+    summary: 'Write a message to the citizen',
+    description:
+      'A request (moves `in_review` to `needs_info`), an information, or the decision (needs `approved` or `rejected`), with files ' +
+      'uploaded through `POST /cases/{caseId}/attachments` (each `clean`). Text and file names are stored encrypted under the ' +
+      'message context. Recorded as `case.message_sent` (and `case.status_changed` for a request); the citizen is told by ' +
+      'e-mail that there is news, if the form names his address. Requires `If-Match` with the current `ETag`.',
+    ifMatch: true,
+    body: { component: 'MessageRequest', description: 'Kind, text (1 to 4,000 characters) and optionally the ids of uploaded files.' },
+    success: { status: 201, component: 'CaseSummary', description: 'The case after the message; `ETag` is its new version.', cacheControl: 'no-store', etag: true },
+    problems: [
+      { slug: 'malformed-request', when: 'The body is not a JSON object with a known `kind`, a non-empty `text` and optionally `attachments` (ids).' },
+      { slug: 'validation-failed', when: 'The text is longer than 4,000 characters (pointer `/text`), or a file is not a clean, unbound file uploaded for this case (pointer `/attachments/<i>`).' },
+      NOT_FOUND_CASE,
+      { slug: 'invalid-transition', when: 'A request while the case is not `in_review`, or a decision while it is neither `approved` nor `rejected`.' },
+      { slug: 'precondition-failed', when: '`If-Match` does not match the current version (the answer then carries the current `ETag`).' },
+      { slug: 'precondition-required', when: '`If-Match` is missing.' },
+      { slug: 'integrity-error', when: 'The stored case is damaged or was changed outside the API; nothing was changed.' },
+    ],
+  },
+  messageTicket: {
+    tag: 'cases',
+    summary: 'Get an upload ticket for a file of a message',
+    description:
+      'As `POST /forms/{formId}/attachments`, without a field: a PDF, JPEG or PNG of at most 20 MiB for a message of this case. ' +
+      'Poll `GET /forms/{formId}/attachments/{attachmentId}` (the case\'s form) until `clean`.',
+    body: { component: 'MessageTicketRequest', description: 'The file\'s name, media type, size and SHA-256 (base64).' },
+    success: { status: 201, component: 'AttachmentTicket', description: 'The ticket with the upload instruction.', cacheControl: 'no-store' },
+    problems: [
+      { slug: 'malformed-request', when: 'A member is missing, malformed or unknown.' },
+      { slug: 'validation-failed', when: 'The type (`/mediaType`) or size (`/size`) is not allowed.' },
+      NOT_FOUND_CASE,
+      { slug: 'integrity-error', when: 'The stored case item is damaged.' },
+    ],
+  },
+  citizenMessages: {
+    tag: 'status',
+    summary: 'A citizen reads the messages of his application',
+    description:
+      "The office's messages and the citizen's replies, oldest first, for the holder of the case's status token. Never names " +
+      'the clerk. Rate-limited per client, as `GET /status/{reference}`.',
+    statusToken: true,
+    success: { status: 200, component: 'CitizenMessages', description: 'The messages.', cacheControl: 'no-store' },
+    problems: [
+      { slug: 'malformed-request', when: 'The `Status-Token` header is missing.' },
+      NF_CITIZEN,
+      { slug: 'rate-limited', when: 'Too many status requests from this client.' },
+      { slug: 'integrity-error', when: 'A stored message is damaged.' },
+    ],
+  },
+  citizenDownload: {
+    tag: 'status',
+    summary: 'A citizen downloads a file of a message',
+    description:
+      'A presigned GET of a file of one of the case\'s messages or replies, valid for at most 60 seconds. The decision\'s file ' +
+      'is recorded as `case.decision_downloaded` before the URL is answered.',
+    statusToken: true,
+    success: { status: 200, component: 'AttachmentDownload', description: 'The download URL.', cacheControl: 'no-store' },
+    problems: [
+      { slug: 'malformed-request', when: 'The `Status-Token` header is missing.' },
+      { slug: 'not-found', when: 'Unknown reference, wrong token, an unknown id, a file of another case or of the submitted form: the same answer.' },
+      { slug: 'rate-limited', when: 'Too many status requests from this client.' },
+      { slug: 'integrity-error', when: 'The stored case item is damaged.' },
+    ],
+  },
+  citizenReply: {
+    tag: 'status',
+    summary: 'A citizen replies',
+    description:
+      'Text and files uploaded through `POST /status/{reference}/attachments` (each `clean`). Recorded as `case.reply_received`; ' +
+      'a case in `needs_info` moves back to `in_review` within seconds (the status change is recorded as `case.status_changed` ' +
+      `by \`citizen\`). At most ${MAX_REPLIES} replies per case.`,
+    statusToken: true,
+    body: { component: 'ReplyRequest', description: 'Text (1 to 4,000 characters) and optionally the ids of uploaded files.' },
+    success: { status: 201, component: 'CitizenMessage', description: 'The reply as stored.', cacheControl: 'no-store' },
+    problems: [
+      { slug: 'malformed-request', when: 'The `Status-Token` header is missing, or the body is not `{ text, attachments? }`.' },
+      NF_CITIZEN,
+      { slug: 'validation-failed', when: `The text is longer than 4,000 characters (\`/text\`), the case has ${MAX_REPLIES} replies already, or a file is not a clean, unbound file uploaded for this case (\`/attachments/<i>\`).` },
+      { slug: 'rate-limited', when: 'Too many status requests from this client.' },
+      { slug: 'integrity-error', when: 'The stored case item is damaged.' },
+    ],
+  },
+  replyTicket: {
+    tag: 'status',
+    summary: 'Get an upload ticket for a file of a reply',
+    description:
+      'As `POST /forms/{formId}/attachments`, without a field, behind the status token: a PDF, JPEG or PNG of at most 20 MiB. ' +
+      'Poll `GET /forms/{formId}/attachments/{attachmentId}` (the case\'s form) until `clean`.',
+    statusToken: true,
+    body: { component: 'MessageTicketRequest', description: 'The file\'s name, media type, size and SHA-256 (base64).' },
+    success: { status: 201, component: 'AttachmentTicket', description: 'The ticket with the upload instruction.', cacheControl: 'no-store' },
+    problems: [
+      { slug: 'malformed-request', when: 'The `Status-Token` header is missing, or a member is missing, malformed or unknown.' },
+      NF_CITIZEN,
+      { slug: 'validation-failed', when: 'The type (`/mediaType`) or size (`/size`) is not allowed.' },
+      { slug: 'rate-limited', when: 'Too many status requests from this client.' },
+      { slug: 'integrity-error', when: 'The stored case item is damaged.' },
     ],
   },
   exportCases: {

@@ -6,6 +6,7 @@ import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 import { ATTACHMENT_ID, MEDIA_TYPES } from '#lib/attachments/fields.ts';
 import { plainObject, SLUG_PATTERN, ULID_PATTERN } from './patterns.ts';
 import { ATTACHMENT_STATUSES, REJECTION_REASONS } from '#lib/attachments/model.ts';
+import { MAX_MESSAGE_CHARS, MAX_MESSAGE_FILES, MAX_REPLIES, MESSAGE_KINDS, REPLY_KIND } from '#lib/messages/model.ts';
 
 /**
  * Request and response shapes of API.md. Handlers parse untrusted input with these; the OpenAPI
@@ -204,10 +205,47 @@ export const attachmentDownload = z.object({
   expiresAt: timestamp,
 });
 
+// ---- messages between office and citizen -------------------------------------------------------
+
+export const messageKind = z.enum(MESSAGE_KINDS).meta({ description: '`request` (moves `in_review` to `needs_info`), `information`, or `decision` (needs `approved` or `rejected`).' });
+const messageText = z.string().trim().min(1).meta({ description: `At most ${MAX_MESSAGE_CHARS} characters (else 422, pointer \`/text\`); stored encrypted.` });
+const messageAttachmentIds = z
+  .array(attachmentId)
+  .max(100)
+  .meta({ description: `Ids of files uploaded for this case through its attachment tickets, each \`clean\`; at most ${MAX_MESSAGE_FILES}.` });
+
+/** `POST /cases/{caseId}/messages`. */
+export const messageRequest = z.strictObject({ text: messageText, kind: messageKind, attachments: messageAttachmentIds.optional() });
+/** `POST /status/{reference}/replies`. */
+export const replyRequest = z.strictObject({ text: messageText, attachments: messageAttachmentIds.optional() });
+/** `POST /cases/{caseId}/attachments` and `POST /status/{reference}/attachments`: a file for a message (no field). */
+export const messageTicketRequest = attachmentTicketRequest.omit({ field: true });
+
+export const anyMessageKind = z.enum([...MESSAGE_KINDS, REPLY_KIND]).meta({ description: 'The office\'s kinds, or `reply` for a citizen\'s reply.' });
+export const citizenMessageFile = z.object({ attachmentId, fileName: z.string(), mediaType, size: z.int().min(1) });
+/** One message or reply as the citizen sees it (API.md): never the clerk. */
+export const citizenMessage = z.object({
+  at: timestamp,
+  from: z.enum(['office', 'citizen']),
+  kind: anyMessageKind,
+  text: z.string(),
+  attachments: z.array(citizenMessageFile),
+});
+export const citizenMessages = z.object({
+  items: z.array(citizenMessage).meta({ description: `The office's messages and the citizen's replies, oldest first (at most ${MAX_REPLIES} replies).` }),
+});
+/** One message or reply as a clerk sees it in the case. */
+export const caseMessage = citizenMessage.extend({
+  messageId: caseId.meta({ description: 'ULID of the message.' }),
+  actor,
+  attachments: z.array(citizenMessageFile.extend({ sha256 })),
+});
+
 export const caseDetail = caseSummary.extend({
   data: formData,
   notes: z.array(caseNote).meta({ description: 'Notes of status changes, oldest first.' }),
   attachments: z.array(caseAttachment).meta({ description: 'The files bound to the case, with their decrypted names.' }),
+  messages: z.array(caseMessage).meta({ description: "The office's messages and the citizen's replies, oldest first, decrypted." }),
 });
 
 export const eventType = z.enum(EVENT_TYPES);

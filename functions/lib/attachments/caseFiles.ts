@@ -66,8 +66,13 @@ export function readCaseFile(item: Item): CaseFile {
   };
 }
 
-/** One attachment of a case, by key (strongly consistent), if the case has it. */
-export async function getCaseFile(ddb: DynamoDBClient, tableName: string, caseId: string, attachmentId: string): Promise<CaseFile | undefined> {
-  const result = await ddb.send(new GetItemCommand({ TableName: tableName, Key: caseFileKey(caseId, attachmentId), ConsistentRead: true }));
-  return result.Item ? readCaseFile(result.Item) : undefined;
+/**
+ * Whether the case has this file, by key (strongly consistent): a file of the submitted form or of
+ * one of its messages and replies (messages/items.ts), which a clerk downloads alike.
+ */
+export async function hasCaseFile(ddb: DynamoDBClient, tableName: string, caseId: string, attachmentId: string): Promise<boolean> {
+  const result = await ddb.send(
+    new GetItemCommand({ TableName: tableName, Key: caseFileKey(caseId, attachmentId), ProjectionExpression: 'attachmentId', ConsistentRead: true }),
+  );
+  return result.Item?.attachmentId?.S === attachmentId;
 }

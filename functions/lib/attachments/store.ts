@@ -36,6 +36,8 @@ export interface Ticket {
   /** Epoch seconds: the ticket (and an unbound file) is gone after this (TTL). */
   expiresAt: number;
   caseId?: string;
+  /** A message's file (messages/tickets.ts): the case whose message or reply alone may bind it. */
+  forCase?: string;
 }
 
 type Item = Record<string, AttributeValue>;
@@ -71,6 +73,7 @@ function ticketItem(ticket: Ticket): Item {
     createdAt: { S: ticket.createdAt },
     expiresAt: { N: String(ticket.expiresAt) },
     ...(ticket.caseId ? { caseId: { S: ticket.caseId } } : {}),
+    ...(ticket.forCase ? { forCase: { S: ticket.forCase } } : {}),
   };
 }
 
@@ -99,6 +102,7 @@ function readTicket(item: Item): Ticket {
     createdAt: s('createdAt'),
     expiresAt: n('expiresAt'),
     ...(item.caseId?.S ? { caseId: item.caseId.S } : {}),
+    ...(item.forCase?.S ? { forCase: item.forCase.S } : {}),
   };
 }
 

@@ -112,27 +112,39 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
   }
 
   /**
-   * Links `event` to the chain's head and writes it with `write`, again after a lost race, until
-   * it is recorded. `write` throws ChainContentionError when the event's `seq` was taken.
+   * Links `events` (one, or several written together) to the chain's head, one after the other, and
+   * writes them with `write`, again after a lost race, until they are recorded; resolves with the
+   * last link. `write` throws ChainContentionError when the first event's `seq` was taken.
    */
-  async function linked(caseId: string, event: CaseEvent, write: (link: ChainLink) => Promise<void>, headRead?: Promise<ChainLink | undefined>): Promise<ChainLink> {
+  async function linked(
+    caseId: string,
+    events: readonly CaseEvent[],
+    write: (links: ChainLink[]) => Promise<void>,
+    headRead?: Promise<ChainLink | undefined>,
+  ): Promise<ChainLink> {
+    const linkAll = (after: ChainLink | undefined): ChainLink[] => {
+      const links: ChainLink[] = [];
+      for (const event of events) links.push(nextLink(caseId, event, links.at(-1) ?? after));
+      return links;
+    };
     return inTurn(caseId, async (known) => {
       let after = known ?? (await (headRead ?? head(caseId)));
-    for (let attempt = 1; ; attempt++) {
-      const link = nextLink(caseId, event, after);
-      try {
-        await write(link);
-        return link;
-      } catch (error) {
-        if (!(error instanceof ChainContentionError)) throw error;
-        if (error.holder === undefined ? await holds(caseId, link) : error.holder === link.hash) return link;
-        if (attempt >= MAX_LINK_ATTEMPTS) throw error;
-        await pause(attempt);
-        // The event that took the seq is the one to link after (DynamoDB returned it); without
-        // it, the head is read again.
-        after = error.holder === undefined ? await head(caseId) : { seq: link.seq, hash: error.holder };
+      for (let attempt = 1; ; attempt++) {
+        const links = linkAll(after);
+        const [firstLink] = links as [ChainLink];
+        try {
+          await write(links);
+          return links.at(-1)!;
+        } catch (error) {
+          if (!(error instanceof ChainContentionError)) throw error;
+          if (error.holder === undefined ? await holds(caseId, firstLink) : error.holder === firstLink.hash) return links.at(-1)!;
+          if (attempt >= MAX_LINK_ATTEMPTS) throw error;
+          await pause(attempt);
+          // The event that took the seq is the one to link after (DynamoDB returned it); without
+          // it, the head is read again.
+          after = error.holder === undefined ? await head(caseId) : { seq: firstLink.seq, hash: error.holder };
+        }
       }
-    }
     });
   }
 
@@ -177,9 +189,9 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
      * case), so the append costs one call; a head that moved on meanwhile only costs a retry.
      */
     async append(caseId: string, event: CaseEvent, expiresAt: number, headRead?: Promise<ChainLink | undefined>): Promise<void> {
-      await linked(caseId, event, async (link) => {
+      await linked(caseId, [event], async ([link]) => {
         try {
-          await ddb.send(new PutItemCommand(eventPut(tableName, caseId, event, expiresAt, link)));
+          await ddb.send(new PutItemCommand(eventPut(tableName, caseId, event, expiresAt, link!)));
         } catch (error) {
           if (!conditionFailed(error)) throw error;
           throw new ChainContentionError((error as { Item?: Item }).Item?.hash?.S, { cause: error });
@@ -188,19 +200,23 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
     },
 
     /**
-     * Appends one event in one transaction with `items` (all or nothing). A lost race for the
-     * event's `seq` links it again; any other cancellation (an item's own condition) is thrown as
-     * DynamoDB's TransactionCanceledException, whose reasons index `items` as given.
+     * Appends one event, or several in this order, in one transaction with `items` (all or
+     * nothing). A lost race for the events' `seq`s links them again; any other cancellation (an
+     * item's own condition) is thrown as DynamoDB's TransactionCanceledException, whose reasons
+     * index `items` as given.
      */
-    async appendWithin(caseId: string, event: CaseEvent, expiresAt: number, items: readonly TransactWriteItem[]): Promise<void> {
-      await linked(caseId, event, async (link) => {
+    async appendWithin(caseId: string, event: CaseEvent | readonly CaseEvent[], expiresAt: number, items: readonly TransactWriteItem[]): Promise<void> {
+      const events: readonly CaseEvent[] = Array.isArray(event) ? event : [event as CaseEvent];
+      await linked(caseId, events, async (links) => {
+        const puts = events.map((each, index) => ({ Put: eventPut(tableName, caseId, each, expiresAt, links[index]!) }));
         try {
-          await ddb.send(new TransactWriteItemsCommand({ TransactItems: [...items, { Put: eventPut(tableName, caseId, event, expiresAt, link) }] }));
+          await ddb.send(new TransactWriteItemsCommand({ TransactItems: [...items, ...puts] }));
         } catch (error) {
           const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : [];
-          const onlyTheEvent =
-            reasons[items.length]?.Code === 'ConditionalCheckFailed' && reasons.every((reason, index) => index === items.length || !reason.Code || reason.Code === 'None');
-          throw onlyTheEvent ? new ChainContentionError(reasons[items.length]?.Item?.hash?.S, { cause: error }) : error;
+          // Only the chain moved on: the first event's seq is taken, nothing else failed.
+          const onlyTheChain =
+            reasons[items.length]?.Code === 'ConditionalCheckFailed' && reasons.every((reason, index) => index >= items.length || !reason.Code || reason.Code === 'None');
+          throw onlyTheChain ? new ChainContentionError(reasons[items.length]?.Item?.hash?.S, { cause: error }) : error;
         }
       });
     },

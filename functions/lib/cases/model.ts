@@ -53,6 +53,10 @@ export const EVENT_TYPES = [
   'case.delivery_failed',
   'case.confirmation_sent',
   'case.confirmation_failed',
+  'case.message_sent',
+  'case.reply_received',
+  'case.citizen_notified',
+  'case.decision_downloaded',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -62,7 +66,11 @@ export interface CaseEvent {
   actor: string;
   from?: CaseStatus;
   to?: CaseStatus;
-  /** What the event concerns beyond the case, never citizen data: the attachment id of `case.attachment_viewed`. */
+  /**
+   * What the event concerns beyond the case, never citizen data: the attachment id of
+   * `case.attachment_viewed` and `case.decision_downloaded`, the message id of `case.message_sent`,
+   * `case.reply_received` and `case.citizen_notified`.
+   */
   detail?: string;
 }
 

@@ -15,6 +15,7 @@ import { caseItem, caseItemKey, casePartition, listKeys, noteItem, NOTE_PREFIX, 
 import { CITIZEN_ACTOR, type CaseEvent, type CaseStatus, type CaseSummary } from './model.ts';
 import { newReference } from './reference.ts';
 import { FILE_PREFIX, SUMMARY_ATTRIBUTES } from './tables.ts';
+import { byMessageId, isMessageFile, isMessageItem, readCaseMessage, type StoredMessage } from '#lib/messages/items.ts';
 
 
 export const newId = monotonicFactory();
@@ -50,8 +51,16 @@ export interface StoredCase {
   mac: Uint8Array;
 }
 
-/** A case's attachments are items of its partition too (attachments/caseFiles.ts), kept raw here. */
-export type LoadedCase = StoredCase & { notes: StoredNote[]; files: Record<string, AttributeValue>[] };
+/**
+ * A case's attachments are items of its partition too (attachments/caseFiles.ts), kept raw here;
+ * `files` are the submitted form's, `messageFiles` those of messages and replies (messages/items.ts).
+ */
+export type LoadedCase = StoredCase & {
+  notes: StoredNote[];
+  files: Record<string, AttributeValue>[];
+  messages: StoredMessage[];
+  messageFiles: Record<string, AttributeValue>[];
+};
 
 /** A clerk's change: a new status (or the same, for a note alone), an optional note, and the next summary's MAC. */
 export interface CaseChange {
@@ -61,6 +70,17 @@ export interface CaseChange {
   note?: { noteId: string; sealed: SealedPart };
   /** The MAC of the summary after the change, over the notes after it. */
   mac: Uint8Array;
+  /** The events to record instead of the status change (or note) the change would record (a message records its own). */
+  events?: CaseEvent[];
+  /** Items written in the same transaction, after the case, its events and the note (a message and its files). */
+  alsoWrite?: TransactWriteItem[];
+}
+
+/** The event a change records by itself: the status change, or a note added. */
+export function changeEvent(summary: CaseSummary, change: Pick<CaseChange, 'to' | 'at' | 'actor'>): CaseEvent {
+  return change.to === summary.status
+    ? { at: change.at, type: 'case.note_added', actor: change.actor }
+    : { at: change.at, type: 'case.status_changed', actor: change.actor, from: summary.status, to: change.to };
 }
 
 /** The case changed (version or status) between reading it and writing the change. */
@@ -112,6 +132,8 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
     let found: StoredCase | undefined;
     const notes: StoredNote[] = [];
     const files: Record<string, AttributeValue>[] = [];
+    const messages: StoredMessage[] = [];
+    const messageFiles: Record<string, AttributeValue>[] = [];
     let startKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await ddb.send(
@@ -127,12 +149,14 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
         const sk = item.sk?.S ?? '';
         if (sk === 'CASE') found = readCaseItem(caseId, item);
         else if (sk.startsWith(NOTE_PREFIX)) notes.push(readNoteItem(caseId, item));
-        else if (sk.startsWith(FILE_PREFIX)) files.push(item);
+        else if (sk.startsWith(FILE_PREFIX)) (isMessageFile(item) ? messageFiles : files).push(item);
+        else if (isMessageItem(sk)) messages.push(readCaseMessage(caseId, item));
       }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     const current = live(found);
-    return current && { ...current, notes, files };
+    messages.sort(byMessageId);
+    return current && { ...current, notes, files, messages, messageFiles };
   }
 
   return {
@@ -221,10 +245,7 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
         values[`:${attribute}`] = value;
         sets.push(`#${attribute} = :${attribute}`);
       }
-      const event: CaseEvent =
-        change.to === summary.status
-          ? { at: change.at, type: 'case.note_added', actor: change.actor }
-          : { at: change.at, type: 'case.status_changed', actor: change.actor, from: summary.status, to: change.to };
+      const recorded = change.events ?? [changeEvent(summary, change)];
       const items: TransactWriteItem[] = [
         {
           Update: {
@@ -242,8 +263,9 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
           Put: { ...notExists, Item: noteItem(summary.caseId, change.note.noteId, change.at, change.actor, change.note.sealed, current.expiresAt) },
         });
       }
+      items.push(...(change.alsoWrite ?? []));
       try {
-        await events.appendWithin(summary.caseId, event, current.expiresAt, items);
+        await events.appendWithin(summary.caseId, recorded, current.expiresAt, items);
       } catch (error) {
         if (cancelledBy(error, 0)) throw new StaleCaseError('case changed meanwhile');
         throw error;

@@ -5,13 +5,15 @@
  */
 export interface CaseMessage {
   readonly caseId: string;
+  /** A message of the office to tell the citizen of (the confirmations queue's news mail); absent for a receipt. */
+  readonly messageId?: string;
 }
 
 const CASE_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
-export function caseMessageBody(caseId: string): string {
-  if (!CASE_ID.test(caseId)) throw new Error('A case message carries a ULID case id');
-  return JSON.stringify({ caseId } satisfies CaseMessage);
+export function caseMessageBody(caseId: string, messageId?: string): string {
+  if (!CASE_ID.test(caseId) || (messageId !== undefined && !CASE_ID.test(messageId))) throw new Error('A case message carries a ULID case id (and message id)');
+  return JSON.stringify((messageId === undefined ? { caseId } : { caseId, messageId }) satisfies CaseMessage);
 }
 
 /** Thrown for a body that is not a case message: such a message can never succeed. */
@@ -27,9 +29,11 @@ export function parseCaseMessage(body: string): CaseMessage {
     throw new MalformedMessageError('The message body is not JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new MalformedMessageError('The message body is not an object');
-  const { caseId, ...rest } = parsed as Record<string, unknown>;
+  const { caseId, messageId, ...rest } = parsed as Record<string, unknown>;
   if (typeof caseId !== 'string' || !CASE_ID.test(caseId) || Object.keys(rest).length > 0) {
     throw new MalformedMessageError('The message body is not {"caseId": "<ULID>"}');
   }
-  return { caseId };
+  if (messageId === undefined) return { caseId };
+  if (typeof messageId !== 'string' || !CASE_ID.test(messageId)) throw new MalformedMessageError('The message body names no ULID message id');
+  return { caseId, messageId };
 }

@@ -21,6 +21,8 @@ export const CONFIG_OF_NEED = {
   confirmations: 'CONFIRMATIONS_QUEUE_URL',
   attachments: 'ATTACHMENTS_TABLE',
   attachmentKey: 'ATTACHMENT_KEY_ID',
+  messageKey: 'MESSAGE_KEY_ID',
+  casePartitions: 'CASE_PARTITIONS_TABLE',
   quarantine: 'QUARANTINE_BUCKET',
   vault: 'VAULT_BUCKET',
   confirmationMail: 'CONFIRMATION_MAIL',

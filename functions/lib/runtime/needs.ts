@@ -19,6 +19,10 @@ export type QueueAction = 'sqs:SendMessage' | 'sqs:ChangeMessageVisibility';
 export type AttachmentsTableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
 /** KMS operations on the case key for attachment metadata (restricted to the attachment encryption context). */
 export type AttachmentKeyAction = 'kms:GenerateDataKey' | 'kms:Decrypt';
+/** KMS operations on the case key for messages (restricted to the message encryption context). */
+export type MessageKeyAction = 'kms:GenerateDataKey' | 'kms:Decrypt';
+/** Key-bound actions on the cases table's reference claims and case partitions (no index, no update). */
+export type CasePartitionAction = 'dynamodb:GetItem' | 'dynamodb:Query' | 'dynamodb:PutItem';
 /**
  * S3 object actions on one bucket. `s3:PutObject` is also what a presigned PUT needs from its
  * signer; reading metadata (HEAD) is part of `s3:GetObject`; `s3:PutObjectTagging` sets an
@@ -59,6 +63,16 @@ export interface Needs {
   readonly attachments?: readonly AttachmentsTableAction[];
   /** KMS operations on the case key with the attachment-metadata context (file names). */
   readonly attachmentKey?: readonly AttachmentKeyAction[];
+  /**
+   * KMS operations on the case key with the message context (purpose `message`,
+   * functions/lib/messages/sealing.ts): what is addressed to the citizen, and nothing else.
+   */
+  readonly messageKey?: readonly MessageKeyAction[];
+  /**
+   * The cases table by key only, never a list index: reference claims and case partitions (a case,
+   * its messages and its files). What the citizens' message routes read and add to a case.
+   */
+  readonly casePartitions?: readonly CasePartitionAction[];
   /** Object actions on the quarantine bucket (uploads before their scan). */
   readonly quarantine?: readonly BucketAction[];
   /** Object actions on the vault bucket (files that were scanned clean). */

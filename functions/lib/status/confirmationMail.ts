@@ -52,3 +52,37 @@ export function confirmationMail(
   ].join('\n');
   return { subject, text };
 }
+
+/**
+ * The citizen's news mail after an office's message (API.md, "Messages between office and
+ * citizen"): that there is news on the application, with the status link where the message waits;
+ * never the message's kind or content, nor anything of the form's data.
+ */
+export function newsMail(form: Pick<FormDefinition, 'title'>, summary: Pick<CaseSummary, 'reference'>, link: string): { subject: string; text: string } {
+  const subject = `Neuigkeiten zu Ihrem Antrag / News on your application: ${form.title.de} (${summary.reference})`;
+  const text = [
+    'Guten Tag,',
+    '',
+    `es gibt Neuigkeiten zu Ihrem Antrag „${form.title.de}“ (Aktenzeichen ${summary.reference}): Die Behörde hat Ihnen eine Nachricht geschrieben.`,
+    '',
+    'Sie lesen sie hier:',
+    link,
+    'Bitte geben Sie diesen Link nicht weiter: Wer ihn kennt, sieht den Bearbeitungsstand und die Nachrichten.',
+    '',
+    'Diese E-Mail wurde automatisch erstellt; bitte antworten Sie nicht darauf.',
+    '',
+    '— English —',
+    '',
+    'Hello,',
+    '',
+    `there is news on your application "${form.title.en}" (reference ${summary.reference}): the office has sent you a message.`,
+    '',
+    'You can read it here:',
+    link,
+    'Please do not share this link: whoever has it can see the status and the messages.',
+    '',
+    'This e-mail was generated automatically; please do not reply to it.',
+    '',
+  ].join('\n');
+  return { subject, text };
+}

@@ -16,11 +16,16 @@ export interface StatusLookup {
   summaryOf(caseId: string): Promise<CaseSummary | undefined>;
 }
 
+/** The lookup of the routes that also write about the case: the summary with its expiry (what a record about it expires with). */
+export interface CaseLookup extends StatusLookup {
+  liveCaseOf(caseId: string): Promise<{ summary: CaseSummary; expiresAt: number } | undefined>;
+}
+
 const SUMMARY_NAMES = Object.fromEntries([...SUMMARY_ATTRIBUTES, 'expiresAt'].map((name) => [`#${name}`, name]));
 
-export function createStatusLookup(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()): StatusLookup {
+export function createStatusLookup(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()): CaseLookup {
   const live = (expiresAt: string | undefined): boolean => Number(expiresAt) * 1000 > now().getTime();
-  return {
+  const lookup: CaseLookup = {
     async caseOf(reference) {
       const result = await ddb.send(
         new GetItemCommand({
@@ -35,6 +40,10 @@ export function createStatusLookup(ddb: DynamoDBClient, tableName: string, now: 
     },
 
     async summaryOf(caseId) {
+      return (await lookup.liveCaseOf(caseId))?.summary;
+    },
+
+    async liveCaseOf(caseId) {
       const result = await ddb.send(
         new GetItemCommand({
           TableName: tableName,
@@ -52,7 +61,8 @@ export function createStatusLookup(ddb: DynamoDBClient, tableName: string, now: 
         throw new IntegrityError(`damaged item: ${(error as Error).message}`, caseId);
       }
       if (summary.caseId !== caseId) throw new IntegrityError('damaged item: stored item names another case', caseId);
-      return summary;
+      return { summary, expiresAt: Number(result.Item.expiresAt?.N) };
     },
   };
+  return lookup;
 }

@@ -113,6 +113,43 @@ const CONTRACT: Record<string, { success: string; problems: string[] }> = {
     success: '200',
     problems: ['400 malformed-request', '404 not-found', '429 rate-limited', '500 integrity-error', '503 unavailable'],
   },
+  'POST /cases/{caseId}/messages': {
+    success: '201',
+    problems: [
+      '400 malformed-request',
+      '401 unauthorized',
+      '404 not-found',
+      '409 invalid-transition',
+      '412 precondition-failed',
+      '413 payload-too-large',
+      '415 unsupported-media-type',
+      '422 validation-failed',
+      '428 precondition-required',
+      '429 rate-limited',
+      '500 integrity-error',
+      '503 unavailable',
+    ],
+  },
+  'POST /cases/{caseId}/attachments': {
+    success: '201',
+    problems: ['400 malformed-request', '401 unauthorized', '404 not-found', '413 payload-too-large', '415 unsupported-media-type', '422 validation-failed', '429 rate-limited', '500 integrity-error', '503 unavailable'],
+  },
+  'GET /status/{reference}/messages': {
+    success: '200',
+    problems: ['400 malformed-request', '404 not-found', '429 rate-limited', '500 integrity-error', '503 unavailable'],
+  },
+  'GET /status/{reference}/attachments/{attachmentId}': {
+    success: '200',
+    problems: ['400 malformed-request', '404 not-found', '429 rate-limited', '500 integrity-error', '503 unavailable'],
+  },
+  'POST /status/{reference}/replies': {
+    success: '201',
+    problems: ['400 malformed-request', '404 not-found', '413 payload-too-large', '415 unsupported-media-type', '422 validation-failed', '429 rate-limited', '500 integrity-error', '503 unavailable'],
+  },
+  'POST /status/{reference}/attachments': {
+    success: '201',
+    problems: ['400 malformed-request', '404 not-found', '413 payload-too-large', '415 unsupported-media-type', '422 validation-failed', '429 rate-limited', '500 integrity-error', '503 unavailable'],
+  },
   'GET /cases/export': {
     success: '200',
     problems: ['400 malformed-request', '401 unauthorized', '403 forbidden', '404 not-found', '429 rate-limited', '503 unavailable'],
@@ -238,7 +275,7 @@ describe('the OpenAPI document', () => {
       .filter((route) => operationOf(route.method, route.path).requestBody !== undefined)
       .map((route) => route.handler)
       .sort();
-    expect(bodies).toEqual(['attachmentTicket', 'submit', 'updateCase']);
+    expect(bodies).toEqual(['attachmentTicket', 'citizenReply', 'messageTicket', 'replyTicket', 'sendMessage', 'submit', 'updateCase']);
     expect(operationOf('POST', '/forms/{formId}/submissions').requestBody).toMatchObject({
       required: true,
       content: { 'application/json': { schema: { $ref: '#/components/schemas/SubmissionRequest' } } },

@@ -263,7 +263,7 @@ describe('the clerk routes answer as documented', () => {
     let current: StoredCase = storedWithNote;
     const cases = {
       loadFor: async (clerk: Clerk, id: string) =>
-        visibleTo(clerk, id === CASE_ID ? { ...current, notes: [{ noteId: 'N1', at: noteAt, actor: 'alice', sealed: sealedNote }], files: [] } : undefined),
+        visibleTo(clerk, id === CASE_ID ? { ...current, notes: [{ noteId: 'N1', at: noteAt, actor: 'alice', sealed: sealedNote }], files: [], messages: [], messageFiles: [] } : undefined),
     } as unknown as CaseStore;
     const events = { head: async () => undefined, append: async () => undefined } as unknown as EventLog;
     const getCase = httpRoute(createGetCase({ cases, events, kms, caseKeyId: localKms.keyArn }));

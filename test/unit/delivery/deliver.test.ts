@@ -41,6 +41,8 @@ beforeAll(async () => {
     mac: key.mac(summaryMessage(summary, expiresAt, [])),
     notes: [],
     files: [],
+    messages: [],
+    messageFiles: [],
   }));
 });
 

@@ -59,6 +59,8 @@ async function storedCase(form = confirming!, withAddress = true): Promise<{ sto
     mac: key.mac(summaryMessage(summary, expiresAt, [])),
     notes: [],
     files: [],
+    messages: [],
+    messageFiles: [],
   }));
   return { stored, address, marker };
 }
@@ -240,5 +242,48 @@ describe('confirmation worker', () => {
     const { confirm, sent } = world(stored);
     expect(await confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).toBe('no-address');
     expect(sent).toEqual([]);
+  });
+});
+
+describe('news mail after an office\'s message (same worker, a message id on the queue)', () => {
+  const MESSAGE_A = '01JD3ZMAAAAAAAAAAAAAAAAAAA';
+  const MESSAGE_B = '01JD3ZMBBBBBBBBBBBBBBBBBBB';
+
+  it('tells of news with the status link, never the content, and records case.citizen_notified naming the message', async () => {
+    const { stored, address, marker } = await storedCase();
+    const { confirm, events, sent } = world(stored);
+    expect(await confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_A }, { lastAttempt: false })).toBe('sent');
+    expect(sent).toHaveLength(1);
+    const mail = sent[0]!;
+    expect(mail.to).toBe(address);
+    expect(mail.subject).toMatch(/^Neuigkeiten .* News on your application/);
+    const token = await tokens.issue(stored.summary.caseId);
+    expect(mail.text).toContain(`https://formulare.example.de/status?reference=${stored.summary.reference}#token=${token}`);
+    expect(mail.text).not.toContain(marker);
+    expect(events.map((event) => [event.type, event.actor, event.detail])).toEqual([
+      ['case.viewed', 'system:confirmation', undefined],
+      ['case.citizen_notified', 'system:confirmation', MESSAGE_A],
+    ]);
+  });
+
+  it('sends once per message however often the queue hands the message in, and again for the next message', async () => {
+    const { stored } = await storedCase();
+    const { confirm, sent } = world(stored);
+    const duplicates = await Promise.all([1, 2].map(() => confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_A }, { lastAttempt: false })));
+    // Two deliveries at once may both pass the check before either records; handed in again afterwards, none sends.
+    expect(await confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_A }, { lastAttempt: false })).toBe('already-sent');
+    expect(duplicates.filter((outcome) => outcome === 'sent').length).toBeGreaterThanOrEqual(1);
+    const before = sent.length;
+    expect(await confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_B }, { lastAttempt: false })).toBe('sent');
+    expect(sent.length).toBe(before + 1);
+    // The confirmation of receipt is its own mail, not taken for a news mail.
+    expect(await confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).toBe('sent');
+  });
+
+  it('records no confirmation failure for a news mail that failed for good', async () => {
+    const { stored } = await storedCase();
+    const { confirm, events } = world(stored, { send: async () => Promise.reject(Object.assign(new Error('down'), { name: 'ServiceUnavailable' })) });
+    await expect(confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_A }, { lastAttempt: true })).rejects.toThrow('down');
+    expect(events.map((event) => event.type)).toEqual(['case.viewed']);
   });
 });

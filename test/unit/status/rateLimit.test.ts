@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createRateLimiter, localRateLimits } from '../../../infra/local/rateLimit.ts';
+import { createRateLimiter, localRateLimits, rateLimitersOf } from '../../../infra/local/rateLimit.ts';
 
 describe('local rate limiter', () => {
   it('lets a client make `limit` requests per window, then names the seconds to wait', () => {
@@ -30,5 +30,17 @@ describe('local rate limiter', () => {
     expect(localRateLimits({}).getStatus?.limit).toBeGreaterThan(0);
     expect(localRateLimits({ LOCAL_STATUS_RATE_LIMIT: '5' }).getStatus).toEqual({ limit: 5, windowMs: 60_000 });
     expect(() => localRateLimits({ LOCAL_STATUS_RATE_LIMIT: '0' })).toThrow(/LOCAL_STATUS_RATE_LIMIT/);
+  });
+});
+
+describe('the citizens\' routes share one limit per client', () => {
+  it('counts every route under /status/ (status, messages, replies, their files) against one limiter, as the WAF rule does', () => {
+    const rules = localRateLimits({ LOCAL_STATUS_RATE_LIMIT: '2' });
+    expect(Object.keys(rules)).toEqual(expect.arrayContaining(['getStatus', 'citizenMessages', 'citizenReply', 'citizenDownload', 'replyTicket']));
+    const limiters = rateLimitersOf(rules);
+    expect(limiters.getStatus!.take('a')).toBeUndefined();
+    expect(limiters.citizenMessages!.take('a')).toBeUndefined();
+    expect(limiters.citizenReply!.take('a')).toBeGreaterThan(0);
+    expect(limiters.getStatus!.take('b')).toBeUndefined();
   });
 });
