@@ -18,6 +18,7 @@ import { Data } from './constructs/data.ts';
 import { Delivery } from './constructs/delivery.ts';
 import { webAclNameOf } from './constructs/firewall.ts';
 import { Functions } from './constructs/functions.ts';
+import { signInConfigOf } from './constructs/signIn.ts';
 import { KeyWatch } from './constructs/keyWatch.ts';
 import { Keys } from './constructs/keys.ts';
 import { Queues } from './constructs/queues.ts';
@@ -102,6 +103,7 @@ export class FormsStack extends Stack {
       queues: this.queues,
       attachments: this.attachments,
       mail: this.mail,
+      signIn: signInConfigOf(this, config),
     });
     const caseKeyUsers = this.functions.all.filter(({ needs }) => has(needs, 'caseKey') || has(needs, 'attachmentKey')).map(({ role }) => role);
     const readersOf = (need: 'quarantine' | 'vault') =>

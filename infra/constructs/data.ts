@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
 import { LIST_PROJECTION, casesTable, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
 import { attachmentsTable } from '#lib/attachments/tables.ts';
+import { signInsTable } from '#lib/bundid/tables.ts';
 
 export interface DataProps {
   /** The at-rest key (see keys.ts), not the case-envelope key. */
@@ -49,6 +50,8 @@ export class Data extends Construct {
   readonly idempotency: dynamodb.Table;
   /** Upload tickets and their verdicts (functions/lib/attachments/tables.ts). */
   readonly attachments: dynamodb.Table;
+  /** BundID sign-ins in flight and used assertion ids (functions/lib/bundid/tables.ts). */
+  readonly signIns: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
@@ -107,6 +110,14 @@ export class Data extends Construct {
       ...sizedFor(peak * 3),
       partitionKey: { name: attachmentsTable.partitionKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: attachmentsTable.ttlAttribute,
+    });
+
+    // Two small writes and one delete per sign-in; a fraction of the submissions at most.
+    this.signIns = new dynamodb.Table(this, 'SignIns', {
+      ...common,
+      ...sizedFor(peak),
+      partitionKey: { name: signInsTable.partitionKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: signInsTable.ttlAttribute,
     });
   }
 

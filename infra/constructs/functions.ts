@@ -12,13 +12,14 @@ import { has, type Needs } from '#lib/runtime/needs.ts';
 import { CONFIG_OF_NEED, type ConfigName } from '#lib/runtime/config.ts';
 import { functionsOf, type FunctionTable, type NamedFunction, type StreamFilter, type Trigger } from '../../functions/functions.ts';
 import type { StageConfig } from '../config.ts';
-import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
+import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, SIGN_IN_SETTINGS_FILE_IN_LAMBDA, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
 import type { Attachments } from './attachments.ts';
 import type { Keys } from './keys.ts';
 import type { Queues } from './queues.ts';
 import type { Mail } from './mail.ts';
+import { SIGN_IN_OFF } from '#lib/bundid/settings.ts';
 
 export interface FunctionsProps {
   readonly config: StageConfig;
@@ -31,6 +32,14 @@ export interface FunctionsProps {
   readonly attachments: Attachments;
   /** The confirmation mail's identity, configuration set and settings (mail.ts). */
   readonly mail: Mail;
+  /** BundID (stage `bundid`, infra/constructs/signIn.ts). */
+  readonly signIn?: SignInConfig;
+}
+
+/** The stage's BundID settings (JSON, shipped with the sign-in functions), and the ARN of the SP key's secret; none: sign-in is off. */
+export interface SignInConfig {
+  readonly settings?: string;
+  readonly keySecretArn?: string;
 }
 
 export interface DeployedFunction extends NamedFunction {
@@ -49,7 +58,15 @@ const FUNCTION_TIMEOUT = Duration.seconds(10);
  * only when the function has the need: a function that may not touch a table does not even learn
  * its name.
  */
-export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues, files: Attachments, mail: Mail): Partial<Record<ConfigName, string>> {
+export function handlerConfig(
+  needs: Needs,
+  data: Data,
+  keys: Keys,
+  queues: Queues,
+  files: Attachments,
+  mail: Mail,
+  signIn: SignInConfig = {},
+): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
     deliveries: queues.queues.deliveries.queueUrl,
     confirmations: queues.queues.confirmations.queueUrl,
@@ -67,6 +84,9 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queu
     caseDelivery: data.cases.tableName,
     destinations: DESTINATIONS_FILE_IN_LAMBDA,
     deliveriesDeadLetters: queues.deadLetters.deliveries.queueUrl,
+    signIns: data.signIns.tableName,
+    bundid: signIn.settings === undefined ? SIGN_IN_OFF : SIGN_IN_SETTINGS_FILE_IN_LAMBDA,
+    bundidKey: signIn.keySecretArn ?? SIGN_IN_OFF,
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -148,6 +168,7 @@ export class Functions extends Construct {
           events: { tableArn: data.events.tableArn, indexArns: [] },
           idempotency: { tableArn: data.idempotency.tableArn, indexArns: [] },
           attachments: { tableArn: data.attachments.tableArn, indexArns: [] },
+          signIns: { tableArn: data.signIns.tableArn, indexArns: [] },
         },
         buckets: { quarantine: props.attachments.quarantine.bucketArn, vault: props.attachments.vault.bucketArn },
         caseKeyArn: keys.caseKey.keyArn,
@@ -158,6 +179,7 @@ export class Functions extends Construct {
         mail: { identityArn: mail.identity.emailIdentityArn, configurationSetArn: mail.configurationSetArn, fromAddress: mail.settings.fromAddress },
         destinationSecretArns: props.delivery?.secretArns ?? [],
         deliveriesDeadLetterQueueArn: queues.deadLetters.deliveries.queueArn,
+        ...(props.signIn?.keySecretArn ? { bundidKeySecretArn: props.signIn.keySecretArn } : {}),
       })) {
         role.addToPrincipalPolicy(statement);
       }
@@ -176,12 +198,12 @@ export class Functions extends Construct {
         role,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
-        bundling: bundlingFor(
-          needs.forms === true,
-          needs.destinations && props.delivery ? [{ name: path.basename(DESTINATIONS_FILE_IN_LAMBDA), content: props.delivery.destinationsFile }] : [],
-        ),
+        bundling: bundlingFor(needs.forms === true, [
+          ...(needs.destinations && props.delivery ? [{ name: path.basename(DESTINATIONS_FILE_IN_LAMBDA), content: props.delivery.destinationsFile }] : []),
+          ...(needs.bundid && props.signIn?.settings !== undefined ? [{ name: path.basename(SIGN_IN_SETTINGS_FILE_IN_LAMBDA), content: props.signIn.settings }] : []),
+        ]),
         environment: {
-          ...handlerConfig(needs, data, keys, queues, props.attachments, mail),
+          ...handlerConfig(needs, data, keys, queues, props.attachments, mail, props.signIn),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.stage),
           POWERTOOLS_LOG_LEVEL: config.logLevel,

@@ -32,6 +32,8 @@ export interface GrantTargets {
   readonly destinationSecretArns?: readonly string[];
   /** The deliveries' dead-letter queue. */
   readonly deliveriesDeadLetterQueueArn?: string;
+  /** The secret of BundID's service-provider signing key (stage `bundid.sp.keySecretName`). */
+  readonly bundidKeySecretArn?: string;
 }
 
 /** An IAM resource pattern matching exactly the object keys of attachments (attachment ids). */
@@ -203,6 +205,23 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
           StringEquals: {
             'kms:ViaService': `secretsmanager.${targets.region}.amazonaws.com`,
             'kms:EncryptionContext:SecretARN': [...destinationSecrets],
+          },
+        },
+      }),
+    );
+  }
+
+  if (needs.bundidKey && targets.bundidKeySecretArn) {
+    statements.push(
+      new iam.PolicyStatement({ sid: 'ReadBundidSigningKey', actions: ['secretsmanager:GetSecretValue'], resources: [targets.bundidKeySecretArn] }),
+      new iam.PolicyStatement({
+        sid: 'DataKeyViaSecretsManagerForBundid',
+        actions: ['kms:Decrypt'],
+        resources: [targets.dataKeyArn],
+        conditions: {
+          StringEquals: {
+            'kms:ViaService': `secretsmanager.${targets.region}.amazonaws.com`,
+            'kms:EncryptionContext:SecretARN': targets.bundidKeySecretArn,
           },
         },
       }),

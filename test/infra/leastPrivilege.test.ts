@@ -96,6 +96,7 @@ describe('least privilege', () => {
         events: dev.stack.data.events,
         idempotency: dev.stack.data.idempotency,
         attachments: dev.stack.data.attachments,
+        signIns: dev.stack.data.signIns,
       };
       for (const need of TABLE_NEEDS) {
         expect({ [need]: actionsOn(statements, logicalId(tables[need]), 'dynamodb') }).toEqual({ [need]: [...(route.needs[need] ?? [])].sort() });
