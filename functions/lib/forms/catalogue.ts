@@ -3,6 +3,7 @@ import type { ValidateFunction } from 'ajv/dist/2020.js';
 import metaSchema from '../../../schemas/form-definition.schema.json' with { type: 'json' };
 import { describeMetaSchemaError, explainSchemaProblem, xMessageProblem } from './authoring.ts';
 import { emailPointerProblem } from './confirmation.ts';
+import { prefillProblem } from './authentication.ts';
 import type { FormDefinition } from './definition.ts';
 import { FormDefinitionError, readFormCatalogue, type DefinitionChecks, type FormCatalogue } from './reading.ts';
 import { compileFormSchema, createFormSchemaAjv, issuesOf } from './validation.ts';
@@ -60,6 +61,8 @@ function createChecks(): DefinitionChecks {
       checkExamples(file, definition.schema, validateData);
       const pointerProblem = definition.confirmation && emailPointerProblem(definition.schema, definition.confirmation.emailPointer);
       if (pointerProblem) throw new FormDefinitionError(file, pointerProblem);
+      const prefill = prefillProblem(definition);
+      if (prefill) throw new FormDefinitionError(file, prefill);
     },
   };
 }

@@ -27,6 +27,23 @@ function resolve(root: Json, node: Json, seen = new Set<Json>()): Json {
 }
 
 /**
+ * The subschema a pointer into the data names (each token a declared property, through
+ * `properties`, local `$ref`s followed), or where the path breaks off.
+ */
+export function schemaAt(schema: Json, pointer: string): { node: Json } | { missing: string } {
+  let node: Json = resolve(schema, schema);
+  let at = '';
+  for (const token of pointerTokens(pointer)) {
+    const properties = node.properties;
+    const next = isObject(properties) ? properties[token] : undefined;
+    at += `/${token}`;
+    if (!isObject(next)) return { missing: at };
+    node = resolve(schema, next);
+  }
+  return { node };
+}
+
+/**
  * Why the pointer does not name an e-mail field of the schema, or undefined when it does: each
  * token must be a declared property (through `properties`, local `$ref`s followed), ending at
  * `"type": "string"` with `"format": "email"`.

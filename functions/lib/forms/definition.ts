@@ -15,5 +15,10 @@ export interface FormDefinition {
   retentionDays: number;
   /** Where the citizen's e-mail address stands in the data, for the confirmation mail (forms/confirmation.ts). */
   confirmation?: { emailPointer: string };
+  /**
+   * The form needs a citizen signed in with BundID at this level or higher (API.md, *Citizen
+   * sign-in*); `prefill` maps data pointers to the released attributes a portal fills them from.
+   */
+  authentication?: { level: 'low' | 'substantial' | 'high'; prefill?: Record<string, string> };
   schema: Record<string, unknown>;
 }

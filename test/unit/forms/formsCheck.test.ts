@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORMS_DIR, FORMS_LOCK, formCatalogue } from '../../support/forms.ts';
@@ -93,9 +93,10 @@ describe('npm run forms:check', () => {
 
   it('fails on a form of an office without a clerk group, naming the stage, the file and the configuration to change', () => {
     const { formsDir, lockFile } = workspace();
-    const file = join(formsDir, 'wohngeld', 'v2.json');
-    writeJson(file, { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), version: 2, office: 'bauamt' });
-    writeJson(join(formsDir, 'wohngeld', 'v1.json'), { ...readJson(join(formsDir, 'wohngeld', 'v1.json')), office: 'bauamt' });
+    // Every version of the form moves (a form's versions share one office), the latest is named.
+    const versions = readdirSync(join(formsDir, 'wohngeld')).sort((a, b) => Number(a.slice(1, -5)) - Number(b.slice(1, -5)));
+    for (const version of versions) writeJson(join(formsDir, 'wohngeld', version), { ...readJson(join(formsDir, 'wohngeld', version)), office: 'bauamt' });
+    const file = join(formsDir, 'wohngeld', versions.at(-1) ?? '');
     const { problems } = checkForms({ formsDir, lockFile, update: false });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^stage dev: Forms of offices without a clerk group/);
