@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { ATTRIBUTE_NAMES, TRUST_LEVELS } from '#lib/bundid/levels.ts';
 import { CASE_STATUSES, DELIVERY_STATES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES, type CaseEvent, type CaseSummary } from '#lib/cases/model.ts';
 import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
@@ -189,8 +190,21 @@ export const attachmentDownload = z.object({
   expiresAt: timestamp,
 });
 
+/** Who signed in to submit a form that needs sign-in (API.md, *Citizen sign-in*). */
+export const caseAuthentication = z
+  .object({
+    provider: z.literal('bundid'),
+    level: z.enum(TRUST_LEVELS).meta({ description: "The trust level BundID achieved: `STORK-QAA-Level-1`, `-3`, `-4`." }),
+    attributes: z
+      .object(Object.fromEntries(ATTRIBUTE_NAMES.map((name) => [name, z.string().optional()])))
+      .meta({ description: 'The attributes BundID released, by name.' }),
+    authenticatedAt: z.iso.datetime().meta({ description: 'When BundID authenticated the citizen.' }),
+  })
+  .meta({ description: 'The identity of the citizen who signed in with BundID to submit; absent for forms without sign-in.' });
+
 export const caseDetail = caseSummary.extend({
   data: formData,
+  authentication: caseAuthentication.optional(),
   notes: z.array(caseNote).meta({ description: 'Notes of status changes, oldest first.' }),
   attachments: z.array(caseAttachment).meta({ description: 'The files bound to the case, with their decrypted names.' }),
 });

@@ -1,6 +1,6 @@
 import { errors, jwtVerify, SignJWT } from 'jose';
 import type { Hmac } from '#lib/crypto/hmac.ts';
-import { citizenIdentityShape, type CitizenIdentity } from './identity.ts';
+import { identityOf, type CitizenIdentity } from './identity.ts';
 
 /**
  * The citizen token (API.md, *Citizen sign-in*): a JWT (HS256) the stack signs with a key derived
@@ -46,14 +46,7 @@ export function citizenTokens(hmac: Hmac, now: () => Date = () => new Date()): C
           maxTokenAge: CITIZEN_TOKEN_TTL_SECONDS,
           currentDate: now(),
         });
-        const parsed = citizenIdentityShape.safeParse({
-          provider: payload.provider,
-          sub: payload.sub,
-          level: payload.level,
-          attributes: payload.attributes,
-          authenticatedAt: payload.authenticatedAt,
-        });
-        return parsed.success ? parsed.data : undefined;
+        return identityOf(payload);
       } catch (error) {
         // A secret that cannot be read is a dependency failure (503), not a bad token.
         if (error instanceof errors.JOSEError) return undefined;
