@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
-import { LIST_PROJECTION, casesTable, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
+import { LIST_PROJECTION, casesTable, citizenIndex, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
 import { attachmentsTable } from '#lib/attachments/tables.ts';
 import { signInsTable } from '#lib/bundid/tables.ts';
 
@@ -87,6 +87,15 @@ export class Data extends Construct {
       });
     }
 
+    // A signed-in citizen's cases (GET /me/cases): sparse, few writes (forms that need sign-in only).
+    this.cases.addGlobalSecondaryIndex({
+      indexName: citizenIndex.name,
+      partitionKey: { name: citizenIndex.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: citizenIndex.sortKey, type: dynamodb.AttributeType.STRING },
+      projectionType: dynamodb.ProjectionType.INCLUDE,
+      nonKeyAttributes: [...LIST_PROJECTION],
+    });
+
     this.events = new dynamodb.Table(this, 'Events', {
       ...common,
       ...sizedFor(peak * WRITE_UNITS_PER_SUBMISSION.events),
@@ -127,6 +136,6 @@ export class Data extends Construct {
 
   /** ARNs of the cases table's indexes, named one by one so that no grant needs `index/*`. */
   casesIndexArns(): string[] {
-    return casesTable.indexes.map((index) => `${this.cases.tableArn}/index/${index.name}`);
+    return [...casesTable.indexes, citizenIndex].map((index) => `${this.cases.tableArn}/index/${index.name}`);
   }
 }

@@ -44,6 +44,8 @@ function samlOf(settings: SignInSettings, options: { privateKey?: string; reques
     idpIssuer: settings.idp.entityId,
     audience: settings.sp.entityId,
     authnRequestBinding: 'HTTP-POST',
+    // The HTTP-POST binding carries the request base64 only (deflate belongs to HTTP-Redirect).
+    skipRequestCompression: true,
     ...(options.privateKey ? { privateKey: options.privateKey, signatureAlgorithm: 'sha256' as const, digestAlgorithm: 'sha256' } : {}),
     ...(options.requestId ? { generateUniqueId: () => options.requestId ?? '' } : {}),
     authnContext: [STORK_LEVEL[options.level ?? 'low']],

@@ -39,7 +39,12 @@ export type SignInSettings = z.infer<typeof signInSettingsShape>;
 
 export const SIGN_IN_OFF = 'off';
 
-/** The settings of the file `setting` names; undefined when sign-in is `off`. Invalid settings fail the cold start. */
-export function signInSettings(setting: string): SignInSettings | undefined {
-  return setting === SIGN_IN_OFF ? undefined : signInSettingsShape.parse(JSON.parse(readFileSync(setting, 'utf8')));
+/**
+ * The settings of the file `setting` names, read on first use and kept; undefined when sign-in is
+ * `off`. Read on first use, not at cold start: the local stack writes the file once its gateway
+ * listens and knows its own URL (the ACS). Invalid settings fail every request (a 5xx and an error log).
+ */
+export function signInSettings(setting: string): () => SignInSettings | undefined {
+  let settings: SignInSettings | undefined;
+  return () => (setting === SIGN_IN_OFF ? undefined : (settings ??= signInSettingsShape.parse(JSON.parse(readFileSync(setting, 'utf8')))));
 }
