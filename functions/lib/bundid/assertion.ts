@@ -43,7 +43,7 @@ export interface AcceptedSignIn {
 function libraryFailure(error: unknown): SignInFailure {
   const message = error instanceof Error ? error.message : '';
   if (/audience/i.test(message)) return 'wrong-audience';
-  if (/expired|NotBefore|NotOnOrAfter|too early|too late|max(imum)? age/i.test(message)) return 'expired';
+  if (/expired|not yet valid|NotBefore|NotOnOrAfter|max(imum)? age/i.test(message)) return 'expired';
   if (/SAML provider returned .*(AuthnFailed|RequestDenied|NoPassive)/i.test(message)) return 'cancelled';
   return 'invalid-signature';
 }
