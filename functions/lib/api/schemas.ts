@@ -288,6 +288,11 @@ export const citizenStatus = z.strictObject({
 });
 export type CitizenStatus = z.infer<typeof citizenStatus>;
 
+/** GET /auth/bundid/login's query, as the handler reads it (it answers a page, not a problem, for anything else). */
+export const signInQuery = z.object({ level: z.enum(TRUST_LEVELS), returnTo: z.string().min(1).max(512) });
+/** GET /me/cases. */
+export const myCases = z.object({ items: z.array(citizenStatus) });
+
 export const healthResponse = z.object({ status: z.literal('ok') });
 
 /** The OpenAPI document itself, as `GET /openapi.json` answers it. */
