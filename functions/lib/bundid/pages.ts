@@ -13,12 +13,19 @@ const escape = (value: string): string =>
   value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
 
 const AUTO_SUBMIT = 'document.forms[0].submit();';
-/** What the route's Content-Security-Policy adds for these pages. */
+/**
+ * What the route's Content-Security-Policy changes for these pages: the one script by its hash,
+ * forms may post (to BundID), the sandbox allows exactly that. No `upgrade-insecure-requests`: the
+ * page loads nothing, and the local test IdP is plain http on 127.0.0.1 (settings.ts allows http
+ * only there), where an upgrade would break the post.
+ */
 export const SIGN_IN_PAGE_CSP = {
   'script-src': `'sha256-${createHash('sha256').update(AUTO_SUBMIT).digest('base64')}'`,
   'form-action': '*',
   'base-uri': "'none'",
-};
+  sandbox: 'allow-scripts allow-forms',
+  'upgrade-insecure-requests': false,
+} as const;
 
 function page(statusCode: number, title: string, body: string, headers: Record<string, string> = {}): HttpResult {
   return {

@@ -16,7 +16,7 @@ export type HttpEvent<TBody = unknown> = Omit<APIGatewayProxyEvent, 'body'> & { 
  */
 export function httpRoute<TBody = null>(
   handler: (event: HttpEvent<TBody>) => Promise<HttpResult>,
-  options: { jsonBody?: boolean; contentSecurityPolicy?: Record<string, string> } = {},
+  options: { jsonBody?: boolean; contentSecurityPolicy?: Record<string, string | false> } = {},
 ) {
   const chain = middy<APIGatewayProxyEvent, HttpResult>(handler as unknown as (event: APIGatewayProxyEvent) => Promise<HttpResult>)
     .use(requestId())
