@@ -37,6 +37,8 @@ const strings = {
   apply: { de: 'Anwenden', en: 'Apply' },
   reference: { de: 'Aktenzeichen', en: 'Reference' },
   receivedAt: { de: 'Eingang', en: 'Received' },
+  identity: { de: 'Identität', en: 'Identity' },
+  identifiedPerson: { de: 'Laut BundID', en: 'According to BundID' },
   updatedAt: { de: 'Geändert', en: 'Updated' },
   noCases: { de: 'Keine Vorgänge gefunden.', en: 'No cases found.' },
   casesCaption: { de: 'Vorgänge, neueste zuerst', en: 'Cases, newest first' },
@@ -120,6 +122,13 @@ const EVENT_LABELS: Record<string, Record<Language, string>> = {
   'case.confirmation_failed': { de: 'Eingangsbestätigung fehlgeschlagen', en: 'Confirmation failed' },
 };
 
+/** BundID's trust levels, as eIDAS names them in German and English. */
+const TRUST_LEVEL_LABELS: Record<string, Record<Language, string>> = {
+  low: { de: 'niedrig', en: 'low' },
+  substantial: { de: 'substantiell', en: 'substantial' },
+  high: { de: 'hoch', en: 'high' },
+};
+
 let current: Language = 'de';
 const listeners = new Set<() => void>();
 
@@ -139,6 +148,11 @@ export function onLanguageChange(listener: () => void): () => void {
 export const t = (key: StringKey): string => strings[key][current];
 export const statusLabel = (status: string): string => STATUS_LABELS[status]?.[current] ?? status;
 export const eventLabel = (type: string): string => EVENT_LABELS[type]?.[current] ?? type;
+/** A case submitted after sign-in: "identifiziert über BundID, Vertrauensniveau substantiell". */
+export const identifiedVia = (level: string): string => {
+  const label = TRUST_LEVEL_LABELS[level]?.[current] ?? level;
+  return current === 'de' ? `identifiziert über BundID, Vertrauensniveau ${label}` : `identified via BundID, level ${label}`;
+};
 
 export function formatTime(iso: string): string {
   const date = new Date(iso);

@@ -81,6 +81,36 @@ describe('sign-in with BundID in the browser', () => {
     }
   });
 
+  it('shows the clerk in the console who signed in: "identifiziert über BundID, Vertrauensniveau substantiell", and in English', async () => {
+    const form = signedForm();
+    const page = await chromium.context.newPage();
+    try {
+      await signInThroughBrowser(page, 'substantial', 'substantial', `/portal/forms/${form.id}`);
+      const token = new URLSearchParams(new URL(page.url()).hash.slice(1)).get('token')!;
+      plantMarkers([token]);
+      const submitted = await call('POST', `/forms/${form.id}/submissions`, {
+        body: { data: sampleOf(form.id) },
+        headers: { Authorization: `Bearer ${token}`, 'Idempotency-Key': `browser-console-${randomUUID()}` },
+      });
+      expect(submitted.status).toBe(201);
+      await page.goto(`${stackInfo().apiUrl}/console/`);
+      await page.getByLabel('Kennung').fill('bundid-console-clerk');
+      await page.getByLabel(form.office).check();
+      await page.getByRole('button', { name: 'Anmelden' }).click();
+      await page.getByText('Angemeldet als').waitFor();
+      await page.goto(`${stackInfo().apiUrl}/console/#/cases/${submitted.body.caseId}`);
+      await page.getByRole('heading', { name: new RegExp(submitted.body.reference) }).waitFor();
+      const identity = TEST_IDENTITIES.find((candidate) => candidate.level === 'substantial')!;
+      await page.getByText('identifiziert über BundID, Vertrauensniveau substantiell').waitFor();
+      await page.getByText(`${identity.attributes.givenName} ${identity.attributes.surname}`).waitFor();
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByText('identified via BundID, level substantial').waitFor();
+    } finally {
+      await page.close();
+    }
+  });
+
   it('ends a low identity for a substantial form on a page that says why, with no token', async () => {
     const page = await chromium.context.newPage();
     try {

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiProblem, getJson, request, SessionExpired } from '../api.ts';
 import { readDraft, writeDraft } from '../drafts.ts';
 import { html } from '../html.ts';
-import { eventLabel, formatTime, language, statusLabel, t } from '../i18n.ts';
+import { eventLabel, formatTime, identifiedVia, language, statusLabel, t } from '../i18n.ts';
 import { objectView } from '../schemaView.ts';
 import { allowedTransitions, MAX_NOTE_CHARS, type CaseStatus } from '../../../functions/lib/cases/model.ts';
 
@@ -45,6 +45,8 @@ interface CaseDetail {
   data: Record<string, unknown>;
   notes: { at: string; actor: string; text: string }[];
   attachments?: Attachment[];
+  /** The citizen's identity, for forms that need sign-in with BundID. */
+  authentication?: { provider: string; level: string; attributes: Record<string, string | undefined>; authenticatedAt: string };
 }
 
 interface FormDetail {
@@ -191,6 +193,17 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
           [t('office'), detail.office],
           [t('formVersion'), String(detail.formVersion)],
           [t('version'), String(detail.version)],
+          ...(detail.authentication
+            ? [
+                [t('identity'), identifiedVia(detail.authentication.level)],
+                [
+                  t('identifiedPerson'),
+                  [detail.authentication.attributes.givenName, detail.authentication.attributes.surname, detail.authentication.attributes.birthdate && `(${detail.authentication.attributes.birthdate})`]
+                    .filter(Boolean)
+                    .join(' '),
+                ],
+              ]
+            : []),
         ].map(
           ([key, value]) => html`<div class="kern-description-list-item" key=${key}>
             <dt class="kern-description-list-item__key">${key}</dt><dd class="kern-description-list-item__value" data-field=${key}>${value}</dd>
