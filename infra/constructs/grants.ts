@@ -212,19 +212,10 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
   }
 
   if (needs.bundidKey && targets.bundidKeySecretArn) {
+    // The operator creates this secret (docs/deploy.md) under Secrets Manager's AWS-managed key,
+    // whose policy lets the account's principals decrypt through Secrets Manager: no KMS grant here.
     statements.push(
       new iam.PolicyStatement({ sid: 'ReadBundidSigningKey', actions: ['secretsmanager:GetSecretValue'], resources: [targets.bundidKeySecretArn] }),
-      new iam.PolicyStatement({
-        sid: 'DataKeyViaSecretsManagerForBundid',
-        actions: ['kms:Decrypt'],
-        resources: [targets.dataKeyArn],
-        conditions: {
-          StringEquals: {
-            'kms:ViaService': `secretsmanager.${targets.region}.amazonaws.com`,
-            'kms:EncryptionContext:SecretARN': targets.bundidKeySecretArn,
-          },
-        },
-      }),
     );
   }
 

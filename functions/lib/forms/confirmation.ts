@@ -49,16 +49,11 @@ export function schemaAt(schema: Json, pointer: string): { node: Json } | { miss
  * `"type": "string"` with `"format": "email"`.
  */
 export function emailPointerProblem(schema: Json, pointer: string): string | undefined {
-  let node: Json = resolve(schema, schema);
-  let at = '';
-  for (const token of pointerTokens(pointer)) {
-    const properties = node.properties;
-    const next = isObject(properties) ? properties[token] : undefined;
-    at += `/${token}`;
-    if (!isObject(next)) return `confirmation.emailPointer "${pointer}": the schema declares no property ${at} (in "properties", local $refs followed)`;
-    node = resolve(schema, next);
-  }
+  const found = schemaAt(schema, pointer);
+  if ('missing' in found) return `confirmation.emailPointer "${pointer}": the schema declares no property ${found.missing} (in "properties", local $refs followed)`;
+  const { node } = found;
   if (node.type !== 'string' || node.format !== 'email') {
+    const at = pointer.length > 0 ? pointerTokens(pointer).map((token) => `/${token}`).join('') : '';
     return `confirmation.emailPointer "${pointer}" must name a string property with "format": "email"; ${at} has type ${JSON.stringify(node.type) ?? '(none)'} and format ${JSON.stringify(node.format) ?? '(none)'}`;
   }
   return undefined;
