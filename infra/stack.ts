@@ -1,7 +1,7 @@
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import { casesTable } from '#lib/cases/tables.ts';
+import { casesTable, citizenIndex } from '#lib/cases/tables.ts';
 import { has } from '#lib/runtime/needs.ts';
 import { functions as functionTable, type FunctionTable } from '../functions/functions.ts';
 import type { StageConfig } from './config.ts';
@@ -127,10 +127,11 @@ export class FormsStack extends Stack {
     const publicUrl = config.customDomain ? `https://${config.customDomain.domainName}/` : this.api.restApi.url;
     const probe = new SyntheticProbe(this, 'Synthetic', { config, baseUrl: publicUrl, logKey: this.keys.dataKey });
     const tables = [
-      { id: 'Cases', table: this.data.cases, indexNames: casesTable.indexes.map((index) => index.name) },
+      { id: 'Cases', table: this.data.cases, indexNames: [...casesTable.indexes, citizenIndex].map((index) => index.name) },
       { id: 'Events', table: this.data.events, indexNames: [] },
       { id: 'Idempotency', table: this.data.idempotency, indexNames: [] },
       { id: 'Attachments', table: this.data.attachments, indexNames: [] },
+      { id: 'SignIns', table: this.data.signIns, indexNames: [] },
     ];
     const webAclName = webAclNameOf(config.stage);
     this.alarms = new Alarms(this, 'Alarms', {

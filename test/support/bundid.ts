@@ -7,6 +7,8 @@ import { TEST_IDENTITIES } from '../../infra/local/bundidIdp.ts';
 import type { SignInSettings } from '../../functions/lib/bundid/settings.ts';
 import type { TrustLevel } from '../../functions/lib/bundid/levels.ts';
 import { stackInfo } from './api.ts';
+import { formOf } from './forms.ts';
+import { plantMarkers } from './markers.ts';
 
 /**
  * Sign-ins against the running local stack without a browser: start one at the login route (its
@@ -92,4 +94,16 @@ export async function signIn(identityLevel: TrustLevel = 'substantial', requeste
   const acs = await postAcs(answer(login.requestId ?? '', { identity: identityAt(identityLevel) }), login.cookie);
   if (!acs.token) throw new Error(`sign-in failed: ${acs.status} ${acs.reason ?? acs.html.slice(0, 200)}`);
   return acs.token;
+}
+
+/**
+ * What a submission of a form's latest version needs beyond its body: nothing, or, for a form
+ * that needs sign-in, a citizen token at the form's level (signed in now, planted as a marker).
+ */
+export async function citizenHeadersFor(formId: string): Promise<Record<string, string>> {
+  const level = formOf(formId).authentication?.level;
+  if (!level) return {};
+  const token = await signIn(level);
+  plantMarkers([token]);
+  return { Authorization: `Bearer ${token}` };
 }
