@@ -246,6 +246,19 @@ export const functions = {
     trigger: { kind: 'stream', table: 'cases', batchSize: 10, only: { eventName: 'INSERT', skBeginsWith: REPLY_PREFIX } },
     needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query', 'dynamodb:UpdateItem'], events: ['dynamodb:PutItem', 'dynamodb:Query'] },
   },
+  /** Citizen sign-in with BundID (API.md, *Citizen sign-in*): starts a sign-in, bound to the browser; signs the AuthnRequest. */
+  bundidLogin: {
+    trigger: http('GET', '/auth/bundid/login', 'public'),
+    needs: { signIns: ['dynamodb:PutItem'], hmacSecret: true, bundid: true, bundidKey: true },
+  },
+  bundidMetadata: { trigger: http('GET', '/auth/bundid/metadata', 'public'), needs: { bundid: true } },
+  /** BundID's answer: consumes the browser's request (one-time), records the assertion id (one-time), issues the citizen token. */
+  bundidAcs: {
+    trigger: http('POST', '/auth/bundid/acs', 'public'),
+    needs: { signIns: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], hmacSecret: true, bundid: true },
+  },
+  /** A signed-in citizen's cases: the citizen index only (projected summaries); never decrypts. */
+  myCases: { trigger: http('GET', '/me/cases', 'public'), needs: { cases: ['dynamodb:Query'], hmacSecret: true } },
   exportCases: {
     trigger: http('GET', '/cases/export', 'clerk'),
     needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem', 'dynamodb:Query'], forms: true },

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { urlProblem } from '../functions/lib/delivery/addresses.ts';
 import { publicJwkShape } from '../functions/lib/delivery/jwe.ts';
 import { SLUG_PATTERN } from '../functions/lib/api/patterns.ts';
+import { signInSettingsShape, type SignInSettings } from '../functions/lib/bundid/settings.ts';
 
 /**
  * Stage configuration: one committed JSON file per administration and stage,
@@ -221,6 +222,27 @@ const stageConfigSchema = z.object({
       }),
     )
     .default({}),
+  /**
+   * Citizen sign-in with BundID (docs/deploy.md, *BundID*): BundID's identity provider as its
+   * metadata names it (entity id, HTTP-POST SingleSignOnService, signing certificate files), this
+   * service provider as registered in BundID's self-service portal (entity id, ACS URL, the
+   * certificate file of its signing key, and the name of the Secrets Manager secret that holds
+   * the key, PEM), the portal that sign-ins return to, and what BundID shows the citizen. Without
+   * it the sign-in routes answer 404 and forms that need sign-in cannot be submitted.
+   */
+  bundid: z
+    .strictObject({
+      idp: z.strictObject({ entityId: z.string().min(1), ssoUrl: z.url({ protocol: /^https$/ }), certificateFiles: z.array(z.string().min(1)).min(1) }),
+      sp: z.strictObject({
+        entityId: z.string().min(1),
+        acsUrl: z.url({ protocol: /^https$/ }),
+        certificateFile: z.string().min(1),
+        keySecretName: z.string().regex(/^[A-Za-z0-9/_+=.@-]{1,512}$/),
+      }),
+      portalUrl: z.url({ protocol: /^https$/ }),
+      display: z.strictObject({ organisationName: z.string().min(1), onlineServiceId: z.string().min(1) }),
+    })
+    .optional(),
 });
 
 /** One administration's stage: the parsed file, its name (the file's, without `.json`) and where it was read. */
@@ -310,7 +332,34 @@ export function loadStageConfig(context: ContextReader): StageConfig {
     destination.publicKeyFile = resolve(dirname(file), destination.publicKeyFile);
     readDestinationKey(destination.publicKeyFile, `destinations.${office}.publicKeyFile`);
   }
+  if (parsed.data.bundid) {
+    const { bundid } = parsed.data;
+    bundid.idp.certificateFiles = bundid.idp.certificateFiles.map((certificate) => resolve(dirname(file), certificate));
+    bundid.sp.certificateFile = resolve(dirname(file), bundid.sp.certificateFile);
+    signInSettingsOf(parsed.data); // an unreadable certificate stops the synth here, naming the file
+  }
   return { ...parsed.data, name, file };
+}
+
+/** The BundID settings the sign-in functions read (`BUNDID`), from the stage's files; undefined without `bundid`. */
+export function signInSettingsOf(config: Pick<StageConfig, 'bundid'>): SignInSettings | undefined {
+  const { bundid } = config;
+  if (!bundid) return undefined;
+  const read = (file: string, setting: string): string => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (error) {
+      throw new Error(`bundid.${setting}: cannot read ${file}: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  const settings = signInSettingsShape.safeParse({
+    idp: { entityId: bundid.idp.entityId, ssoUrl: bundid.idp.ssoUrl, certificates: bundid.idp.certificateFiles.map((file) => read(file, 'idp.certificateFiles')) },
+    sp: { entityId: bundid.sp.entityId, acsUrl: bundid.sp.acsUrl, certificate: read(bundid.sp.certificateFile, 'sp.certificateFile') },
+    portalUrl: bundid.portalUrl.endsWith('/') ? bundid.portalUrl : `${bundid.portalUrl}/`,
+    display: bundid.display,
+  });
+  if (!settings.success) throw new Error(`bundid: ${settings.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`);
+  return settings.data;
 }
 
 /** Reads and checks a destination's public key file (RSA >= 3072 bits, `kid`, no private parts); throws naming the file. */

@@ -40,6 +40,8 @@ const strings = {
   apply: { de: 'Anwenden', en: 'Apply' },
   reference: { de: 'Aktenzeichen', en: 'Reference' },
   receivedAt: { de: 'Eingang', en: 'Received' },
+  identity: { de: 'Identität', en: 'Identity' },
+  identifiedPerson: { de: 'Laut BundID', en: 'According to BundID' },
   updatedAt: { de: 'Geändert', en: 'Updated' },
   noCases: { de: 'Keine Vorgänge gefunden.', en: 'No cases found.' },
   casesCaption: { de: 'Vorgänge, neueste zuerst', en: 'Cases, newest first' },
@@ -131,7 +133,19 @@ const STATUS_LABELS: Record<string, Record<Language, string>> = {
   closed: { de: 'Abgeschlossen', en: 'Closed' },
 };
 
+/** BundID's trust levels, as eIDAS names them in German and English. */
+const TRUST_LEVEL_LABELS: Record<string, Record<Language, string>> = {
+  low: { de: 'niedrig', en: 'low' },
+  substantial: { de: 'substantiell', en: 'substantial' },
+  high: { de: 'hoch', en: 'high' },
+};
+
 export const t: (key: StringKey) => string = translator(strings);
 export const statusLabel = (status: string): string => STATUS_LABELS[status]?.[language()] ?? status;
 export const eventLabel = (type: string): string => eventLabelIn(type, language());
 export const actorLabel = (actor: string): string => actorLabelIn(actor, language());
+/** A case submitted after sign-in: "identifiziert über BundID, Vertrauensniveau substantiell". */
+export const identifiedVia = (level: string): string => {
+  const label = TRUST_LEVEL_LABELS[level]?.[language()] ?? level;
+  return language() === 'de' ? `identifiziert über BundID, Vertrauensniveau ${label}` : `identified via BundID, level ${label}`;
+};

@@ -1,6 +1,7 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { EventLog } from '#lib/cases/events.ts';
 import { contextOf, verifyStoredCase } from '#lib/cases/integrity.ts';
+import { openIdentity } from '#lib/cases/identity.ts';
 import type { CaseStore } from '#lib/cases/store.ts';
 import { withDataKey } from '#lib/crypto/envelope.ts';
 import { checkedAddress, type Resolver } from '#lib/delivery/addresses.ts';
@@ -76,15 +77,15 @@ export function createDeliver(deps: DeliverDeps) {
     let status: number | undefined;
     let reason: string;
     try {
-      const data = await withDataKey(deps.kms, deps.caseKeyId, contextOf(summary), envelope, (key) => {
+      const { data, authentication } = await withDataKey(deps.kms, deps.caseKeyId, contextOf(summary), envelope, (key) => {
         verifyStoredCase(key, stored, notes);
-        return JSON.parse(key.open('data', envelope).toString('utf8')) as unknown;
+        return { data: JSON.parse(key.open('data', envelope).toString('utf8')) as unknown, authentication: openIdentity(key, stored.identity) };
       });
       // The decryption is on record before the plaintext leaves this function (encrypted or not),
       // and before the file names are decrypted and the files read.
       await deps.events.append(caseId, { at: now().toISOString(), type: 'case.viewed', actor: DELIVERY_ACTOR }, expiresAt);
 
-      const payload = buildPayload(summary, data, await deps.attachments(summary, files));
+      const payload = buildPayload(summary, data, await deps.attachments(summary, files), authentication);
       const body = await encryptFor(destination.publicKey, Buffer.from(JSON.stringify(payload), 'utf8'));
       const timestamp = String(Math.floor(now().getTime() / 1000));
       const secret = await deps.signingSecrets(destination.signingSecretId);

@@ -2,6 +2,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { caseIdOf, clerkOf } from '#lib/cases/access.ts';
 import type { EventLog } from '#lib/cases/events.ts';
 import { contextOf, verifyStoredCase } from '#lib/cases/integrity.ts';
+import { openIdentity } from '#lib/cases/identity.ts';
 import type { CaseStore } from '#lib/cases/store.ts';
 import { withDataKey } from '#lib/crypto/envelope.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
@@ -53,6 +54,7 @@ export function createGetCase(deps: GetCaseDeps) {
         verifyStoredCase(key, stored, notes);
         return {
           data: JSON.parse(key.open('data', envelope).toString('utf8')) as unknown,
+          authentication: openIdentity(key, stored.identity),
           notes: notes.map((note) => ({ at: note.at, actor: note.actor, text: key.open(`note:${note.noteId}`, note.sealed).toString('utf8') })),
         };
       }),
@@ -64,6 +66,7 @@ export function createGetCase(deps: GetCaseDeps) {
     const attachments = valueOf(files);
     const conversation = valueOf(messages);
     valueOf(recorded);
-    return json(200, { ...summary, data: opened.data, notes: opened.notes, attachments, messages: conversation }, { noStore: true, headers: { ETag: `"${summary.version}"` } });
+    const authentication = opened.authentication ? { authentication: opened.authentication } : {};
+    return json(200, { ...summary, data: opened.data, ...authentication, notes: opened.notes, attachments, messages: conversation }, { noStore: true, headers: { ETag: `"${summary.version}"` } });
   };
 }

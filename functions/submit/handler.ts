@@ -9,6 +9,7 @@ import { httpRoute } from '#lib/http/pipeline.ts';
 import { createIdempotencyStore } from '#lib/submissions/idempotency.ts';
 import { createAttachmentStore } from '#lib/attachments/store.ts';
 import { statusTokens } from '#lib/status/token.ts';
+import { citizenTokens } from '#lib/bundid/token.ts';
 import { createSubmit } from './submit.ts';
 
 const config = readConfig(functions.submit.needs);
@@ -27,6 +28,7 @@ export const handler = httpRoute(
     attachments: { store: createAttachmentStore(dynamodb, config.ATTACHMENTS_TABLE), casesTable: config.CASES_TABLE },
     idempotency: createIdempotencyStore(dynamodb, config.IDEMPOTENCY_TABLE, hmac),
     statusTokens: statusTokens(hmac),
+    citizenTokens: citizenTokens(hmac),
   }),
   { jsonBody: true },
 );

@@ -15,6 +15,9 @@ import { json, type HttpResult } from '#lib/http/response.ts';
 import { submissionOf } from './request.ts';
 import type { IdempotencyStore } from '#lib/submissions/idempotency.ts';
 import type { StatusTokens } from '#lib/status/token.ts';
+import type { CitizenTokens } from '#lib/bundid/token.ts';
+import { citizenOf } from '#lib/bundid/citizen.ts';
+import { sealIdentity } from '#lib/cases/identity.ts';
 
 export interface SubmitDeps {
   forms: FormCatalogue;
@@ -27,6 +30,8 @@ export interface SubmitDeps {
   attachments?: { store: AttachmentStore; casesTable: string };
   /** Derives the citizen's status token; never stored, so a replay derives it again. */
   statusTokens: StatusTokens;
+  /** Verifies citizen tokens; without it, forms that need sign-in cannot be submitted (401). */
+  citizenTokens?: CitizenTokens;
   now?: () => Date;
 }
 
@@ -47,6 +52,8 @@ export function createSubmit(deps: SubmitDeps) {
     if (!form) {
       throw new ProblemError('not-found', { detail: { de: 'Formular oder Version unbekannt.', en: 'Unknown form or form version.' } });
     }
+    // A form that needs sign-in: the citizen token first (401, 403), before anything is read.
+    const identity = form.authentication ? await citizenOf(deps.citizenTokens, event.headers, form.authentication.level) : undefined;
     const language = preferredLanguage(event.headers['accept-language']);
     const issues = deps.validator.validate(form, body.data, language);
     if (issues.length > 0) throw new ProblemError('validation-failed', { errors: issues });
@@ -55,7 +62,9 @@ export function createSubmit(deps: SubmitDeps) {
     const key = body.idempotencyKey;
     let claim: { pk: string; owner: string } | undefined;
     if (key !== undefined) {
-      const outcome = await deps.idempotency.claim(form.id, key, JSON.stringify(event.body), now);
+      // Signed in, the key is the citizen's own: another citizen's same key and body is no replay of it.
+      const request = identity ? JSON.stringify({ body: event.body, citizen: identity.sub }) : JSON.stringify(event.body);
+      const outcome = await deps.idempotency.claim(form.id, key, request, now);
       if (outcome.kind === 'replay') {
         // The stored answer holds no token (it would be plaintext at rest): derive it again.
         const original = JSON.parse(outcome.response) as Omit<SubmissionResponse, 'statusToken'>;
@@ -87,7 +96,14 @@ export function createSubmit(deps: SubmitDeps) {
       const firstFileItem = 3 + (claim ? 1 : 0);
       const stored = await sealNewCase(deps.kms, deps.caseKeyId, context, Buffer.from(JSON.stringify(body.data), 'utf8'), (envelope, key) =>
         deps.cases.putNew(
-          { ...context, receivedAt: now.toISOString(), expiresAt, envelope, authenticate: (summary) => key.mac(summaryMessage(summary, expiresAt, [])) },
+          {
+            ...context,
+            receivedAt: now.toISOString(),
+            expiresAt,
+            envelope,
+            authenticate: (summary) => key.mac(summaryMessage(summary, expiresAt, [], identity !== undefined)),
+            ...(identity ? { identity: { sealed: sealIdentity(key, identity), citizen: identity.sub } } : {}),
+          },
           (summary) => [
             ...(claim ? [deps.idempotency.completion(claim.pk, claim.owner, JSON.stringify(answer(summary)))] : []),
             ...(binding?.items(caseId, expiresAt) ?? []),

@@ -70,7 +70,7 @@ export function createUpdateCase(deps: UpdateCaseDeps) {
       const notesAfter = note ? [...notes, { noteId: note.noteId, at, actor: clerk.sub }] : notes;
       return {
         note: note && { noteId: note.noteId, sealed: key.seal(`note:${note.noteId}`, Buffer.from(note.text, 'utf8')) },
-        mac: key.mac(summaryMessage(nextSummary(summary, { to, at }), current.expiresAt, notesAfter)),
+        mac: key.mac(summaryMessage(nextSummary(summary, { to, at }), current.expiresAt, notesAfter, current.identity !== undefined)),
       };
     });
 

@@ -12,6 +12,8 @@ export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const FORMS_DIR_IN_LAMBDA = '/var/task/forms';
 /** Where the delivery destinations file lands inside the function that ships it (infra/constructs/delivery.ts). */
 export const DESTINATIONS_FILE_IN_LAMBDA = '/var/task/destinations.json';
+/** Where a sign-in function finds the stage's BundID settings (functions/lib/bundid/settings.ts). */
+export const SIGN_IN_SETTINGS_FILE_IN_LAMBDA = '/var/task/bundid.json';
 
 /** A file written into a function's bundle: its name there and its content. */
 export interface ShippedFile {

@@ -3,8 +3,9 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { keptIf } from './removal.ts';
 import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
-import { LIST_PROJECTION, casesTable, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
+import { LIST_PROJECTION, casesTable, citizenIndex, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
 import { attachmentsTable } from '#lib/attachments/tables.ts';
+import { signInsTable } from '#lib/bundid/tables.ts';
 
 export interface DataProps {
   /** The at-rest key (see keys.ts), not the case-envelope key. */
@@ -49,6 +50,8 @@ export class Data extends Construct {
   readonly idempotency: dynamodb.Table;
   /** Upload tickets and their verdicts (functions/lib/attachments/tables.ts). */
   readonly attachments: dynamodb.Table;
+  /** BundID sign-ins in flight and used assertion ids (functions/lib/bundid/tables.ts). */
+  readonly signIns: dynamodb.Table;
 
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
@@ -72,7 +75,9 @@ export class Data extends Construct {
       timeToLiveAttribute: casesTable.ttlAttribute,
       ...streamOf('cases'),
     });
-    for (const index of casesTable.indexes) {
+    // The office lists' indexes take every submission's summary (sized for the peak); the citizen
+    // index (GET /me/cases) only those of forms that need sign-in.
+    for (const index of [...casesTable.indexes, citizenIndex]) {
       this.cases.addGlobalSecondaryIndex({
         indexName: index.name,
         partitionKey: { name: index.partitionKey, type: dynamodb.AttributeType.STRING },
@@ -80,7 +85,7 @@ export class Data extends Construct {
         // The list answers from the index alone; the envelope never leaves the base table.
         projectionType: dynamodb.ProjectionType.INCLUDE,
         nonKeyAttributes: [...LIST_PROJECTION],
-        ...sizedFor(peak * WRITE_UNITS_PER_SUBMISSION.casesIndex),
+        ...(index === citizenIndex ? {} : sizedFor(peak * WRITE_UNITS_PER_SUBMISSION.casesIndex)),
       });
     }
 
@@ -117,6 +122,14 @@ export class Data extends Construct {
       partitionKey: { name: attachmentsTable.partitionKey, type: dynamodb.AttributeType.STRING },
       timeToLiveAttribute: attachmentsTable.ttlAttribute,
     });
+
+    // Two small writes and one delete per sign-in; a fraction of the submissions at most.
+    this.signIns = new dynamodb.Table(this, 'SignIns', {
+      ...common,
+      ...sizedFor(peak),
+      partitionKey: { name: signInsTable.partitionKey, type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: signInsTable.ttlAttribute,
+    });
   }
 
   tableOf(name: 'cases' | 'events'): dynamodb.Table {
@@ -125,6 +138,6 @@ export class Data extends Construct {
 
   /** ARNs of the cases table's indexes, named one by one so that no grant needs `index/*`. */
   casesIndexArns(): string[] {
-    return casesTable.indexes.map((index) => `${this.cases.tableArn}/index/${index.name}`);
+    return [...casesTable.indexes, citizenIndex].map((index) => `${this.cases.tableArn}/index/${index.name}`);
   }
 }

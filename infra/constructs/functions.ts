@@ -16,7 +16,7 @@ import { functionsOf, type FunctionTable, type NamedFunction, type StreamFilter,
 import { queueWorkerConcurrency } from '../capacity.ts';
 import type { StageConfig } from '../config.ts';
 import type { FormsOffering } from '#lib/forms/public.ts';
-import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, bundlingFor } from './bundling.ts';
+import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, SIGN_IN_SETTINGS_FILE_IN_LAMBDA, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
 import type { Attachments } from './attachments.ts';
@@ -26,6 +26,7 @@ import type { Mail } from './mail.ts';
 import type { Audit } from './audit.ts';
 import { CHECKPOINT_INTERVAL_MINUTES, type CheckpointSettings } from '#lib/audit/settings.ts';
 import { eventsTable } from '#lib/cases/tables.ts';
+import { SIGN_IN_OFF } from '#lib/bundid/settings.ts';
 
 export interface FunctionsProps {
   readonly config: StageConfig;
@@ -42,6 +43,14 @@ export interface FunctionsProps {
   readonly mail: Mail;
   /** The audit key and checkpoint bucket (audit.ts), for the checkpoint worker. */
   readonly audit?: Audit;
+  /** BundID (stage `bundid`, infra/constructs/signIn.ts). */
+  readonly signIn?: SignInConfig;
+}
+
+/** The stage's BundID settings (JSON, shipped with the sign-in functions), and the ARN of the SP key's secret; none: sign-in is off. */
+export interface SignInConfig {
+  readonly settings?: string;
+  readonly keySecretArn?: string;
 }
 
 export interface DeployedFunction extends NamedFunction {
@@ -60,7 +69,16 @@ const FUNCTION_TIMEOUT = Duration.seconds(10);
  * only when the function has the need: a function that may not touch a table does not even learn
  * its name.
  */
-export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queues, files: Attachments, mail: Mail, audit?: Audit): Partial<Record<ConfigName, string>> {
+export function handlerConfig(
+  needs: Needs,
+  data: Data,
+  keys: Keys,
+  queues: Queues,
+  files: Attachments,
+  mail: Mail,
+  audit?: Audit,
+  signIn: SignInConfig = {},
+): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
     deliveries: queues.queues.deliveries.queueUrl,
     confirmations: queues.queues.confirmations.queueUrl,
@@ -84,6 +102,9 @@ export function handlerConfig(needs: Needs, data: Data, keys: Keys, queues: Queu
     auditCheckpoints: audit
       ? JSON.stringify({ eventsTable: data.events.tableName, bucket: audit.bucket.bucketName, keyId: audit.key.keyArn, intervalMinutes: CHECKPOINT_INTERVAL_MINUTES } satisfies CheckpointSettings)
       : '',
+    signIns: data.signIns.tableName,
+    bundid: signIn.settings === undefined ? SIGN_IN_OFF : SIGN_IN_SETTINGS_FILE_IN_LAMBDA,
+    bundidKey: signIn.keySecretArn ?? SIGN_IN_OFF,
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -167,6 +188,7 @@ export class Functions extends Construct {
           events: { tableArn: data.events.tableArn, indexArns: [] },
           idempotency: { tableArn: data.idempotency.tableArn, indexArns: [] },
           attachments: { tableArn: data.attachments.tableArn, indexArns: [] },
+          signIns: { tableArn: data.signIns.tableArn, indexArns: [] },
         },
         buckets: { quarantine: props.attachments.quarantine.bucketArn, vault: props.attachments.vault.bucketArn },
         caseKeyArn: keys.caseKey.keyArn,
@@ -187,6 +209,7 @@ export class Functions extends Construct {
               },
             }
           : {}),
+        ...(props.signIn?.keySecretArn ? { bundidKeySecretArn: props.signIn.keySecretArn } : {}),
       })) {
         role.addToPrincipalPolicy(statement);
       }
@@ -205,12 +228,12 @@ export class Functions extends Construct {
         role,
         logGroup,
         tracing: lambda.Tracing.ACTIVE,
-        bundling: bundlingFor(
-          needs.forms === true ? props.forms : undefined,
-          needs.destinations && props.delivery ? [{ name: path.basename(DESTINATIONS_FILE_IN_LAMBDA), content: props.delivery.destinationsFile }] : [],
-        ),
+        bundling: bundlingFor(needs.forms === true ? props.forms : undefined, [
+          ...(needs.destinations && props.delivery ? [{ name: path.basename(DESTINATIONS_FILE_IN_LAMBDA), content: props.delivery.destinationsFile }] : []),
+          ...(needs.bundid && props.signIn?.settings !== undefined ? [{ name: path.basename(SIGN_IN_SETTINGS_FILE_IN_LAMBDA), content: props.signIn.settings }] : []),
+        ]),
         environment: {
-          ...handlerConfig(needs, data, keys, queues, props.attachments, mail, props.audit),
+          ...handlerConfig(needs, data, keys, queues, props.attachments, mail, props.audit, props.signIn),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.name),
           POWERTOOLS_LOG_LEVEL: config.logLevel,

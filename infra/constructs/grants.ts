@@ -36,6 +36,8 @@ export interface GrantTargets {
   readonly deliveriesDeadLetterQueueArn?: string;
   /** The audit key, the checkpoint objects and the events table's time index (infra/constructs/audit.ts). */
   readonly audit?: { readonly keyArn: string; readonly checkpointObjectsArn: string; readonly bucketArn: string; readonly timeIndexArn: string };
+  /** The secret of BundID's service-provider signing key (stage `bundid.sp.keySecretName`). */
+  readonly bundidKeySecretArn?: string;
 }
 
 /** What uses the at-rest key's material: denied to function roles unless a service makes the call (kms:ViaService). */
@@ -247,6 +249,14 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
           },
         },
       }),
+    );
+  }
+
+  if (needs.bundidKey && targets.bundidKeySecretArn) {
+    // The operator creates this secret (docs/deploy.md) under Secrets Manager's AWS-managed key,
+    // whose policy lets the account's principals decrypt through Secrets Manager: no KMS grant here.
+    statements.push(
+      new iam.PolicyStatement({ sid: 'ReadBundidSigningKey', actions: ['secretsmanager:GetSecretValue'], resources: [targets.bundidKeySecretArn] }),
     );
   }
 

@@ -10,7 +10,8 @@ import {
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
-import { casesTable, eventsTable, idempotencyTable, LIST_PROJECTION } from '#lib/cases/tables.ts';
+import { casesTable, citizenIndex, eventsTable, idempotencyTable, LIST_PROJECTION } from '#lib/cases/tables.ts';
+import { signInsTable } from '#lib/bundid/tables.ts';
 import { attachmentsTable } from '#lib/attachments/tables.ts';
 import type { LocalCredentials } from './credentials.ts';
 import { launchDynamoDbLocal, type Binding } from './dynamodbLauncher.ts';
@@ -129,6 +130,7 @@ export interface TableNames {
   events: string;
   idempotency: string;
   attachments: string;
+  signIns: string;
 }
 
 export const LOCAL_TABLES: TableNames = {
@@ -136,6 +138,7 @@ export const LOCAL_TABLES: TableNames = {
   events: 'egov-forms-events',
   idempotency: 'egov-forms-idempotency',
   attachments: 'egov-forms-attachments',
+  signIns: 'egov-forms-sign-ins',
 };
 
 /** Creates the tables of functions/lib/cases/tables.ts if they are absent (a restart keeps the data). */
@@ -144,10 +147,18 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
     [casesTable.partitionKey, 'S'],
     [casesTable.sortKey, 'S'],
   ]);
-  for (const index of casesTable.indexes) {
+  for (const index of [...casesTable.indexes, citizenIndex]) {
     attributes.set(index.partitionKey, 'S');
     attributes.set(index.sortKey, 'S');
   }
+  const indexDefinition = (index: { name: string; partitionKey: string; sortKey: string }) => ({
+    IndexName: index.name,
+    KeySchema: [
+      { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+      { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+    ],
+    Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...LIST_PROJECTION] },
+  });
   const definitions = [
     {
       TableName: names.cases,
@@ -158,14 +169,7 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
           { AttributeName: casesTable.sortKey, KeyType: 'RANGE' as const },
         ],
         AttributeDefinitions: [...attributes].map(([AttributeName, AttributeType]) => ({ AttributeName, AttributeType: AttributeType as 'S' })),
-        GlobalSecondaryIndexes: casesTable.indexes.map((index) => ({
-          IndexName: index.name,
-          KeySchema: [
-            { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
-            { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
-          ],
-          Projection: { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...LIST_PROJECTION] },
-        })),
+        GlobalSecondaryIndexes: [...casesTable.indexes, citizenIndex].map(indexDefinition),
       },
     },
     {
@@ -203,6 +207,14 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
       },
     },
     {
+      TableName: names.signIns,
+      ttl: signInsTable.ttlAttribute,
+      input: {
+        KeySchema: [{ AttributeName: signInsTable.partitionKey, KeyType: 'HASH' as const }],
+        AttributeDefinitions: [{ AttributeName: signInsTable.partitionKey, AttributeType: 'S' as const }],
+      },
+    },
+    {
       TableName: names.attachments,
       ttl: attachmentsTable.ttlAttribute,
       input: {
@@ -223,6 +235,19 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames = L
     // A table kept under .local/ from before its first stream worker gets its stream now.
     if (streamed.has(TableName) && !Table?.StreamSpecification?.StreamEnabled) {
       await client.send(new UpdateTableCommand({ TableName, StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' } }));
+    }
+    // Cases kept under .local/ from before the citizen index (GET /me/cases) get it now.
+    if (TableName === names.cases && !(Table?.GlobalSecondaryIndexes ?? []).some((index) => index.IndexName === citizenIndex.name)) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName,
+          AttributeDefinitions: [
+            { AttributeName: citizenIndex.partitionKey, AttributeType: 'S' },
+            { AttributeName: citizenIndex.sortKey, AttributeType: 'S' },
+          ],
+          GlobalSecondaryIndexUpdates: [{ Create: indexDefinition(citizenIndex) }],
+        }),
+      );
     }
     // Data kept under .local/ by an older version of the tables (an index that lacks an attribute
     // lists now need) would fail quietly: say so instead.

@@ -34,6 +34,8 @@ import { createScanner } from './scanner.ts';
 import { localRateLimits, rateLimitersOf } from './rateLimit.ts';
 import { scheduledWorkersOf, startSchedules, type ScheduledHandler, type ScheduledWorker } from './schedules.ts';
 import { CHECKPOINT_INTERVAL_MINUTES, type CheckpointSettings } from '#lib/audit/settings.ts';
+import { loadOrCreateSamlKey, startLocalBundid, type LocalBundid } from './bundidIdp.ts';
+import { signInSettingsShape, type SignInSettings } from '../../functions/lib/bundid/settings.ts';
 
 export const REGION = 'eu-central-1';
 
@@ -46,7 +48,9 @@ export interface StackInfo {
   dynamodbBinding: 'loopback' | 'all-interfaces';
   kmsEndpoint: string;
   region: string;
-  tables: { cases: string; events: string; idempotency: string; attachments: string };
+  tables: { cases: string; events: string; idempotency: string; attachments: string; signIns: string };
+  /** The BundID-like test IdP (bundidIdp.ts): its SSO page and metadata; the SP's metadata is `<apiUrl>/auth/bundid/metadata`. */
+  bundid: { idpUrl: string; idpMetadataUrl: string };
   /** The S3-compatible store (s3rver, SigV4-checking) and its buckets. */
   s3Endpoint: string;
   buckets: LocalBuckets;
@@ -175,14 +179,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
 
     // Delivery destinations of `npm run receiver` (destinations.ts): the worker's file and signing secrets.
     const destinations = writeLocalDestinationsFile(options.dataDir, options.deliveryBackoff);
+    // BundID: the test IdP, and the service provider's signing key, served as the secret AWS would hold.
+    const bundid = await startLocalBundid(options.dataDir);
+    stoppers.push(bundid.close);
+    const spKey = loadOrCreateSamlKey(options.dataDir, 'sp', 'egov-forms service provider (local)');
     const kms = await startLocalKms({
       dataDir: options.dataDir,
       port: 0,
       region: REGION,
       faults: options.kmsFaults ?? false,
-      extraSecrets: destinations.secrets,
+      extraSecrets: [...destinations.secrets, { name: LOCAL_SP_KEY_SECRET, secretString: spKey.privateKeyPem }],
     });
     stoppers.push(kms.close);
+    const signInSettingsFile = join(options.dataDir, 'bundid', 'settings.json');
     const sqs = await startLocalSqs({
       dataDir: options.dataDir,
       region: REGION,
@@ -230,6 +239,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       IDEMPOTENCY_TABLE: LOCAL_TABLES.idempotency,
       EVENTS_TABLE: LOCAL_TABLES.events,
       ATTACHMENTS_TABLE: LOCAL_TABLES.attachments,
+      SIGN_INS_TABLE: LOCAL_TABLES.signIns,
+      BUNDID: signInSettingsFile,
+      BUNDID_SP_KEY_SECRET_ID: LOCAL_SP_KEY_SECRET,
       CASE_KEY_ID: kms.keyArn,
       HMAC_SECRET_ID: kms.secretId,
       FORMS_DIR: shippedForms,
@@ -324,6 +336,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // The console (served by the gateway) fetches attachments from the vault through presigned URLs;
     // the portal it serves and the portals of the allowed origins upload into quarantine (as the
     // buckets' CORS rules in AWS).
+    // Now that the API knows its URL: the SP's settings (read by the sign-in handlers on first use),
+    // and its registration with the test IdP, as BundID's self-service portal would hold it.
+    const signIn = localSignInSettings(apiUrl, bundid, spKey.certificate);
+    writeFileSync(signInSettingsFile, `${JSON.stringify(signIn, null, 2)}\n`);
+    bundid.register({ entityId: signIn.sp.entityId, acsUrl: signIn.sp.acsUrl, certificate: spKey.certificate });
     await s3.allowCors(s3.buckets.vault, { origins: [apiUrl], methods: ['GET'] });
     await s3.allowCors(s3.buckets.quarantine, { origins: [apiUrl, ...origins], methods: ['PUT'], headers: UPLOAD_HEADERS });
 
@@ -352,6 +369,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       kmsEndpoint: kms.url,
       region: REGION,
       tables: { ...LOCAL_TABLES },
+      bundid: { idpUrl: bundid.url, idpMetadataUrl: `${bundid.url}/metadata` },
       s3Endpoint: s3.endpoint,
       buckets: { ...s3.buckets },
       caseKeyArn: kms.keyArn,
@@ -373,6 +391,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stop();
     throw error;
   }
+}
+
+/** The name under which the local Secrets Manager serves the SP's signing key. */
+export const LOCAL_SP_KEY_SECRET = 'egov-forms/local/bundid/sp-key';
+
+/** The local sign-in: the test IdP, this API as the SP, the portal under `<apiUrl>/portal/`. */
+function localSignInSettings(apiUrl: string, idp: LocalBundid, spCertificate: string): SignInSettings {
+  return signInSettingsShape.parse({
+    idp: { entityId: idp.entityId, ssoUrl: idp.ssoUrl, certificates: [idp.key.certificate] },
+    sp: { entityId: `${apiUrl}/auth/bundid/metadata`, acsUrl: `${apiUrl}/auth/bundid/acs`, certificate: spCertificate },
+    portalUrl: `${apiUrl}/portal/`,
+    display: { organisationName: 'Kreis Bergstraße (lokal)', onlineServiceId: 'local-egov-forms' },
+  });
 }
 
 /**

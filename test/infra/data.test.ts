@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
-import { LIST_PROJECTION, casesTable } from '#lib/cases/tables.ts';
+import { LIST_PROJECTION, casesTable, citizenIndex } from '#lib/cases/tables.ts';
 import { functionsOf } from '../../functions/functions.ts';
 import { TABLE_NEEDS } from '#lib/runtime/needs.ts';
 import { type Resource, type Synthesized, synthStage } from './synth.ts';
@@ -30,13 +30,13 @@ describe('data, keys and retention', () => {
     }
   });
 
-  it('the cases table has the four list indexes projecting only the summary attributes', () => {
+  it('the cases table has the four list indexes and the citizen index, projecting only the summary attributes', () => {
     dev.template.hasResourceProperties('AWS::DynamoDB::Table', {
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
       ],
-      GlobalSecondaryIndexes: casesTable.indexes.map((index) => ({
+      GlobalSecondaryIndexes: [...casesTable.indexes, citizenIndex].map((index) => ({
         IndexName: index.name,
         KeySchema: [
           { AttributeName: index.partitionKey, KeyType: 'HASH' },

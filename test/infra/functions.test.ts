@@ -66,6 +66,9 @@ describe('functions', () => {
         ...(route.needs.casePartitions?.length ? ['CASE_PARTITIONS_TABLE'] : []),
         ...(route.needs.quarantine?.length ? ['QUARANTINE_BUCKET'] : []),
         ...(route.needs.vault?.length ? ['VAULT_BUCKET'] : []),
+        ...(route.needs.signIns?.length ? ['SIGN_INS_TABLE'] : []),
+        ...(route.needs.bundid ? ['BUNDID'] : []),
+        ...(route.needs.bundidKey ? ['BUNDID_SP_KEY_SECRET_ID'] : []),
       ];
       const handlerSettings = Object.values(CONFIG_OF_NEED) as string[];
       expect(Object.keys(variables).filter((name) => handlerSettings.includes(name)).sort()).toEqual(expected.sort());

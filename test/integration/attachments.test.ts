@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectTaggingCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { call, clerkToken, dynamodb, fixture, stackInfo } from '../support/api.ts';
+import { citizenHeadersFor } from '../support/bundid.ts';
 import { newMarker, plantMarkers } from '../support/markers.ts';
 import { submit } from '../support/submissions.ts';
 import { plaintextLeaks } from '../support/tables.ts';
@@ -336,7 +337,7 @@ describe('large files', () => {
     expect(bytes.length).toBe(20 * 1024 * 1024);
     const proof = await uploaded(HOUSING, { field: '/incomeProofs/0', fileName: 'lohnabrechnungen.pdf', mediaType: 'application/pdf', bytes });
     expect(proof.status).toBe('clean');
-    const created = await submit(HOUSING, { data: { ...fixture(HOUSING), incomeProofs: [proof.attachmentId] } });
+    const created = await submit(HOUSING, { data: { ...fixture(HOUSING), incomeProofs: [proof.attachmentId] } }, await citizenHeadersFor(HOUSING));
     expect(created.status).toBe(201);
   });
 });

@@ -26,7 +26,7 @@ import { dynamodb, local, stackInfo } from '../support/api.ts';
 
 const run = promisify(execFile);
 const suffix = randomUUID().slice(0, 8);
-const names = { cases: `audit-cases-${suffix}`, events: `audit-events-${suffix}`, idempotency: `audit-idem-${suffix}`, attachments: `audit-att-${suffix}` };
+const names = { cases: `audit-cases-${suffix}`, events: `audit-events-${suffix}`, idempotency: `audit-idem-${suffix}`, attachments: `audit-att-${suffix}`, signIns: `audit-signins-${suffix}` };
 /** Checkpoints of this file's store: under `checkpoints/` of a bucket the suite has anyway (the vault; nothing else there lists that prefix). */
 let bucket: string;
 let ddb: DynamoDBClient;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { call, fixture, stackInfo } from '../support/api.ts';
+import { citizenHeadersFor } from '../support/bundid.ts';
 import { absentFormId, formCatalogue, formOf } from '../support/forms.ts';
 import { fishingLicence, kmsFault, submit } from '../support/submissions.ts';
 import { casesContaining, plaintextLeaks } from '../support/tables.ts';
@@ -69,7 +70,7 @@ describe('POST /forms/{formId}/submissions: accepted', () => {
 
   it('accepts every form of the catalogue with the first example of its latest version', async () => {
     for (const formId of formCatalogue().list().map((form) => form.id)) {
-      const answer = await submit(formId, { data: fixture(formId) });
+      const answer = await submit(formId, { data: fixture(formId) }, await citizenHeadersFor(formId));
       expect(answer.status).toBe(201);
     }
   });
@@ -273,7 +274,7 @@ describe('Idempotency-Key', () => {
   it('keeps keys of different forms apart', async () => {
     const key = randomUUID();
     expect((await submit('fischereischein', { data: plant().data }, { 'idempotency-key': key })).status).toBe(201);
-    expect((await submit('wohngeld', { data: fixture('wohngeld') }, { 'idempotency-key': key })).status).toBe(201);
+    expect((await submit('wohngeld', { data: fixture('wohngeld') }, { 'idempotency-key': key, ...(await citizenHeadersFor('wohngeld')) })).status).toBe(201);
   });
 });
 

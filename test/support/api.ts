@@ -27,7 +27,8 @@ export async function call(method: string, path: string, options: { body?: unkno
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await fetch(`${stackInfo().apiUrl}${path}`, { method, headers, body });
+  // A copy as Uint8Array: node-saml's types bring in the DOM's fetch types, whose BodyInit takes no Buffer.
+  const response = await fetch(`${stackInfo().apiUrl}${path}`, { method, headers, body: typeof body === 'string' || body === undefined ? body : new Uint8Array(body) });
   const text = await response.text();
   let parsed: unknown;
   try {

@@ -4,7 +4,7 @@ import { officeLabel } from '../offices.ts';
 import { readDraft, writeDraft } from '../drafts.ts';
 import { html } from '../html.ts';
 import type { CaseEvent } from '../history.ts';
-import { formatTime, language, statusLabel, t, type StringKey } from '../i18n.ts';
+import { formatTime, identifiedVia, language, statusLabel, t, type StringKey } from '../i18n.ts';
 import { objectView } from '../schemaView.ts';
 import { downloadName } from '../../../functions/lib/attachments/downloadName.ts';
 import { AttachmentFile, type Attachment } from './attachmentFile.ts';
@@ -42,6 +42,8 @@ interface CaseDetail {
   notes: { at: string; actor: string; text: string }[];
   attachments?: Attachment[];
   messages?: CaseMessage[];
+  /** The citizen's identity, for forms that need sign-in with BundID. */
+  authentication?: { provider: string; level: string; attributes: Record<string, string | undefined>; authenticatedAt: string };
 }
 
 interface FormDetail {
@@ -201,6 +203,17 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
           [t('updatedAt'), formatTime(detail.updatedAt)],
           [t('office'), officeLabel([form], detail.office)],
           [t('formVersion'), String(detail.formVersion)],
+          ...(detail.authentication
+            ? [
+                [t('identity'), identifiedVia(detail.authentication.level)],
+                [
+                  t('identifiedPerson'),
+                  [detail.authentication.attributes.givenName, detail.authentication.attributes.surname, detail.authentication.attributes.birthdate && `(${detail.authentication.attributes.birthdate})`]
+                    .filter(Boolean)
+                    .join(' '),
+                ],
+              ]
+            : []),
         ].map(
           ([key, value]) => html`<div class="kern-description-list-item" key=${key}>
             <dt class="kern-description-list-item__key">${key}</dt><dd class="kern-description-list-item__value" data-field=${key}>${value}</dd>

@@ -161,7 +161,8 @@ function responsesOf(route: Route, doc: OperationDoc): Json {
   if (success.replayed) {
     headers['Idempotent-Replayed'] = header('`true` when this answers a repeated `Idempotency-Key`.', { type: 'string', const: 'true' }, false);
   }
-  const content: Json = { 'application/json': { schema: ref(success.component) } };
+  if (success.location) headers.Location = header(success.location, { type: 'string' });
+  const content: Json = success.mediaType ? { [success.mediaType]: { schema: { type: 'string' } } } : { 'application/json': { schema: ref(success.component) } };
   if (success.csv) content['text/csv'] = { schema: { type: 'string', description: success.csv } };
   const responses: Json = { [String(success.status)]: { description: success.description, headers, content } };
   const byStatus = new Map<number, ProblemCase[]>();
@@ -211,6 +212,14 @@ function operationOf(route: Route, components: Record<string, Json>): Json {
     description: doc.description,
     parameters: parametersOf(route, doc, components),
   };
+  if (doc.formBody) {
+    const properties = Object.fromEntries(Object.entries(doc.formBody.fields).map(([name, description]) => [name, { type: 'string', description }]));
+    operation.requestBody = {
+      required: true,
+      description: doc.formBody.description,
+      content: { 'application/x-www-form-urlencoded': { schema: { type: 'object', required: Object.keys(properties), properties } } },
+    };
+  }
   if (doc.body) {
     operation.requestBody = {
       required: true,
@@ -220,6 +229,7 @@ function operationOf(route: Route, components: Record<string, Json>): Json {
   }
   operation.responses = responsesOf(route, doc);
   if (route.access === 'clerk') operation.security = [{ bearer: [] }];
+  if (doc.citizenToken) operation.security = [{ citizen: [] }];
   return operation;
 }
 
@@ -287,6 +297,7 @@ export function buildOpenApiDocument(routes: readonly Route[]): Json {
       { name: 'submissions', description: 'Citizens submit applications (public).' },
       { name: 'status', description: "Citizens ask for their application's status with its status token (public)." },
       { name: 'cases', description: "Clerks' case work (bearer token)." },
+      { name: 'sign-in', description: 'Citizen sign-in with BundID (SAML 2.0) and the signed-in citizen\'s cases.' },
       { name: 'operational', description: 'For operators and tooling.' },
     ],
     paths,
@@ -333,6 +344,14 @@ export function buildOpenApiDocument(routes: readonly Route[]): Json {
           description:
             'Cognito ID token of a clerk (`Authorization: Bearer <token>`); `cognito:groups` names his offices. ' +
             'Locally, `npm run -s token -- --sub alice --office <office id>` mints one (an office id of the stage file).',
+        },
+        citizen: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'Citizen token from the BundID sign-in (`GET /auth/bundid/login`, then the fragment of the redirect): at most 30 minutes. ' +
+            'Forms whose definition has `authentication` need it to be submitted (`401`, `403 insufficient-trust-level`).',
         },
       },
     },

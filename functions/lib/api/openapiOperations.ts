@@ -12,7 +12,7 @@ import { MAX_REPLIES } from '#lib/messages/model.ts';
 
 export const PUBLIC_CACHE = 'public, max-age=300';
 
-export type Tag = 'forms' | 'submissions' | 'status' | 'cases' | 'operational';
+export type Tag = 'forms' | 'submissions' | 'status' | 'cases' | 'sign-in' | 'operational';
 
 export interface ProblemCase {
   readonly slug: ProblemSlug;
@@ -31,8 +31,16 @@ export interface OperationDoc {
   /** The route requires the citizen's `Status-Token` header. */
   readonly statusToken?: boolean;
   readonly body?: { readonly component: string; readonly description: string };
+  /** A form post (HTML forms, SAML's HTTP-POST binding): its fields, each a string. */
+  readonly formBody?: { readonly description: string; readonly fields: Record<string, string> };
+  /** The route takes a citizen token (`Authorization: Bearer`), from BundID sign-in. */
+  readonly citizenToken?: boolean;
   readonly success: {
-    readonly status: 200 | 201;
+    readonly status: 200 | 201 | 303;
+    /** Not JSON: the media type of the (string) body; `component` then names no schema. */
+    readonly mediaType?: 'text/html' | 'application/samlmetadata+xml';
+    /** A redirect: what its `Location` holds. */
+    readonly location?: string;
     readonly component: string;
     readonly description: string;
     /** The Cache-Control the handler sets, if any. */
@@ -95,6 +103,8 @@ export const COMPONENTS: Record<string, { readonly shape: z.ZodType; readonly de
   AttachmentDownload: { shape: api.attachmentDownload, description: 'A short-lived download URL.' },
   CitizenStatus: { shape: api.citizenStatus, description: "Where a citizen's application stands: status and times only." },
   CitizenAccesses: { shape: audit.citizenAccesses, description: "Who accessed a citizen's application data: offices by display name, or `system`." },
+  CaseAuthentication: { shape: api.caseAuthentication },
+  MyCases: { shape: api.myCases, description: "A signed-in citizen's cases, newest first." },
   StatusToken: { shape: api.statusTokenHeader, description: 'The `statusToken` of the submission\'s `201`.' },
   MessageKind: { shape: api.messageKind },
   AnyMessageKind: { shape: api.anyMessageKind },
@@ -173,6 +183,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       cacheControl: 'no-store',
     },
     problems: [
+      { slug: 'unauthorized', when: 'The form needs sign-in (`authentication` in its definition) and no valid, unexpired citizen token was sent.' },
+      { slug: 'insufficient-trust-level', when: "The citizen token's level is below the form's `authentication.level`." },
       {
         slug: 'malformed-request',
         when: 'The body is not a JSON object, lacks `data`, has an unknown member or a bad `formVersion`, or the `Idempotency-Key` is malformed.',
@@ -485,6 +497,55 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       { slug: 'not-found', when: 'Unknown form.' },
       { slug: 'unavailable', when: 'KMS or DynamoDB failed, or an export could not be recorded; no data is returned.' },
     ],
+  },
+  bundidLogin: {
+    tag: 'sign-in',
+    summary: 'Start a sign-in with BundID',
+    description:
+      'An HTML page that posts a signed SAML `AuthnRequest` to BundID (HTTP-POST binding) with `RequestedAuthnContext` `minimum` of ' +
+      "the level's STORK URI and the `akdb:AuthenticationRequest` extension. Sets an HttpOnly, Secure, SameSite=None cookie that binds " +
+      'the request to this browser. A bad `level` or a `returnTo` outside the portal is an HTML page (`400`) and starts nothing.',
+    query: {
+      shape: api.signInQuery,
+      component: 'SignInQuery',
+      describe: { level: 'The trust level to ask for: `low`, `substantial` or `high`.', returnTo: 'A path under the portal to return to after the sign-in.' },
+    },
+    success: { status: 200, component: 'SignInPage', mediaType: 'text/html', description: 'The page that posts the request to BundID.', cacheControl: 'no-store' },
+    problems: [{ slug: 'not-found', when: 'The stage has no BundID registration.' }],
+  },
+  bundidMetadata: {
+    tag: 'sign-in',
+    summary: "The service provider's SAML metadata",
+    description: "For the registration with BundID's self-service portal: entity id, signing certificate, the ACS (HTTP-POST).",
+    success: { status: 200, component: 'Metadata', mediaType: 'application/samlmetadata+xml', description: 'SAML 2.0 metadata.' },
+    problems: [{ slug: 'not-found', when: 'The stage has no BundID registration.' }],
+  },
+  bundidAcs: {
+    tag: 'sign-in',
+    summary: "BundID's answer (assertion consumer service)",
+    description:
+      'Accepts the `SAMLResponse` only if signature, issuer, audience, destination, `InResponseTo` (a request this browser started, ' +
+      'one-time), validity window and one-time assertion id hold and the level achieved is at least the requested one; then redirects ' +
+      'to `returnTo` with a citizen token (JWT, at most 30 minutes) in the URL fragment. Anything else is an HTML page that says what ' +
+      'failed (`400`; `403` for a lower level), never a token.',
+    formBody: { description: 'The HTTP-POST binding of SAML 2.0.', fields: { SAMLResponse: 'The base64 SAML response.' } },
+    success: {
+      status: 303,
+      component: 'SignInPage',
+      mediaType: 'text/html',
+      location: '`<returnTo>#token=<citizen token>`: the token only in the fragment.',
+      description: 'Signed in: back to the portal.',
+      cacheControl: 'no-store',
+    },
+    problems: [{ slug: 'not-found', when: 'The stage has no BundID registration.' }],
+  },
+  myCases: {
+    tag: 'sign-in',
+    summary: "A signed-in citizen's cases",
+    description: "The cases the citizen submitted after signing in, newest first: reference, form, status and times only.",
+    citizenToken: true,
+    success: { status: 200, component: 'MyCases', description: "The citizen's cases.", cacheControl: 'no-store' },
+    problems: [{ slug: 'unauthorized', when: 'No valid, unexpired citizen token.' }],
   },
   openapi: {
     tag: 'operational',

@@ -1,6 +1,7 @@
 import * as z from 'zod';
-import { CASE_STATUSES, DELIVERY_STATES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES, type CaseSummary } from '#lib/cases/model.ts';
 import type { ChainedEvent } from '#lib/audit/chain.ts';
+import { ATTRIBUTE_NAMES, TRUST_LEVELS } from '#lib/bundid/levels.ts';
+import { CASE_STATUSES, DELIVERY_STATES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES, type CaseSummary } from '#lib/cases/model.ts';
 import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 import { ATTACHMENT_ID, MEDIA_TYPES } from '#lib/attachments/fields.ts';
@@ -240,9 +241,21 @@ export const caseMessage = citizenMessage.extend({
   actor,
   attachments: z.array(citizenMessageFile.extend({ sha256 })),
 });
+/** Who signed in to submit a form that needs sign-in (API.md, *Citizen sign-in*). */
+export const caseAuthentication = z
+  .object({
+    provider: z.literal('bundid'),
+    level: z.enum(TRUST_LEVELS).meta({ description: "The trust level BundID achieved: `STORK-QAA-Level-1`, `-3`, `-4`." }),
+    attributes: z
+      .object(Object.fromEntries(ATTRIBUTE_NAMES.map((name) => [name, z.string().optional()])))
+      .meta({ description: 'The attributes BundID released, by name.' }),
+    authenticatedAt: z.iso.datetime().meta({ description: 'When BundID authenticated the citizen.' }),
+  })
+  .meta({ description: 'The identity of the citizen who signed in with BundID to submit; absent for forms without sign-in.' });
 
 export const caseDetail = caseSummary.extend({
   data: formData,
+  authentication: caseAuthentication.optional(),
   notes: z.array(caseNote).meta({ description: 'Notes of status changes, oldest first.' }),
   attachments: z.array(caseAttachment).meta({ description: 'The files bound to the case, with their decrypted names.' }),
   messages: z.array(caseMessage).meta({ description: "The office's messages and the citizen's replies, oldest first, decrypted." }),
@@ -328,6 +341,11 @@ export const citizenStatus = z.strictObject({
   updatedAt: timestamp,
 });
 export type CitizenStatus = z.infer<typeof citizenStatus>;
+
+/** GET /auth/bundid/login's query, as the handler reads it (it answers a page, not a problem, for anything else). */
+export const signInQuery = z.object({ level: z.enum(TRUST_LEVELS), returnTo: z.string().min(1).max(512) });
+/** GET /me/cases. */
+export const myCases = z.object({ items: z.array(citizenStatus) });
 
 export const healthResponse = z.object({ status: z.literal('ok') });
 

@@ -15,9 +15,11 @@ export interface NoteMetadata {
   readonly actor: string;
 }
 
-export function summaryMessage(summary: CaseSummary, expiresAt: number, notes: readonly NoteMetadata[]): string {
+export function summaryMessage(summary: CaseSummary, expiresAt: number, notes: readonly NoteMetadata[], identified = false): string {
   const manifest = [...notes].sort((a, b) => (a.noteId < b.noteId ? -1 : a.noteId > b.noteId ? 1 : 0)).map((note) => [note.noteId, note.at, note.actor]);
-  return JSON.stringify(['egov-forms/summary/v2', ...AUTHENTICATED_SUMMARY_ATTRIBUTES.map((name) => summary[name]), expiresAt, manifest]);
+  // A case submitted after sign-in says so under the MAC: removing its sealed identity from the
+  // item is then an integrity error, not an anonymous case (cases without one keep their message).
+  return JSON.stringify(['egov-forms/summary/v2', ...AUTHENTICATED_SUMMARY_ATTRIBUTES.map((name) => summary[name]), expiresAt, manifest, ...(identified ? ['identified'] : [])]);
 }
 
 /** The encryption context of a case: what its data key and ciphertexts are bound to. */
@@ -26,6 +28,6 @@ export function contextOf(summary: CaseSummary): CaseContext {
 }
 
 /** Checks the stored summary MAC against the stored summary, expiry and notes; throws an IntegrityError on any difference. */
-export function verifyStoredCase(key: DataKey, stored: Pick<StoredCase, 'summary' | 'expiresAt' | 'mac'>, notes: readonly NoteMetadata[]): void {
-  key.verify(summaryMessage(stored.summary, stored.expiresAt, notes), stored.mac);
+export function verifyStoredCase(key: DataKey, stored: Pick<StoredCase, 'summary' | 'expiresAt' | 'mac' | 'identity'>, notes: readonly NoteMetadata[]): void {
+  key.verify(summaryMessage(stored.summary, stored.expiresAt, notes, stored.identity !== undefined), stored.mac);
 }

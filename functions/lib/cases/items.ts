@@ -2,7 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { CASE_STATUSES, DELIVERY_STATES, type CaseStatus, type CaseSummary } from './model.ts';
 import { ALGORITHM, ENVELOPE_VERSION, type Envelope, type SealedPart } from '#lib/crypto/envelope.ts';
 import { IntegrityError } from '#lib/crypto/integrity.ts';
-import { casesTable, LIST_FILTERS, LIST_SHARDS, LIST_SORT_KEY, SUMMARY_ATTRIBUTE_TYPES, SUMMARY_ATTRIBUTES } from './tables.ts';
+import { casesTable, citizenIndex, LIST_FILTERS, LIST_SHARDS, LIST_SORT_KEY, SUMMARY_ATTRIBUTE_TYPES, SUMMARY_ATTRIBUTES } from './tables.ts';
 
 /**
  * Item layout of the cases table (docs/data-model.md). One partition per case holds the case item
@@ -70,8 +70,15 @@ export function envelopeAttribute(envelope: Envelope): AttributeValue {
   return { M: { ...sealed, kid: { S: envelope.kid }, edk: { B: envelope.edk } } };
 }
 
-export function caseItem(summary: CaseSummary, envelope: Envelope, expiresAt: number, mac: Uint8Array): Item {
+/** What a case of a form that needs sign-in adds: the identity sealed under the case's key, and the citizen index key. */
+export interface CaseIdentityItem {
+  readonly sealed: SealedPart;
+  readonly citizen: string;
+}
+
+export function caseItem(summary: CaseSummary, envelope: Envelope, expiresAt: number, mac: Uint8Array, identity?: CaseIdentityItem): Item {
   return {
+    ...(identity ? { identity: sealedAttribute(identity.sealed), [citizenIndex.partitionKey]: { S: identity.citizen } } : {}),
     ...caseItemKey(summary.caseId),
     ...summaryAttributes(summary),
     ...listKeys(summary, summary.status),
@@ -178,7 +185,14 @@ export function readCaseItem(caseId: string, item: Item, options: { withoutCiphe
   return damagedAs(caseId, () => {
     const summary = readSummary(item);
     if (summary.caseId !== caseId) throw new Error('stored item names another case');
-    return { summary, envelope: readEnvelope(item.envelope, options), expiresAt: n(item, 'expiresAt'), mac: bytes(item, 'summaryMac') };
+    const identity = options.withoutCiphertext || item.identity === undefined ? undefined : readSealed(item.identity);
+    return {
+      summary,
+      envelope: readEnvelope(item.envelope, options),
+      expiresAt: n(item, 'expiresAt'),
+      mac: bytes(item, 'summaryMac'),
+      ...(identity ? { identity } : {}),
+    };
   });
 }
 

@@ -11,7 +11,7 @@ import { monotonicFactory } from 'ulid';
 import type { Envelope, SealedPart } from '#lib/crypto/envelope.ts';
 import { visibleTo, type Clerk } from './visibility.ts';
 import type { EventLog } from './events.ts';
-import { caseItem, caseItemKey, casePartition, listKeys, noteItem, NOTE_PREFIX, readCaseItem, readNoteItem, referenceKey } from './items.ts';
+import { caseItem, caseItemKey, type CaseIdentityItem, casePartition, listKeys, noteItem, NOTE_PREFIX, readCaseItem, readNoteItem, referenceKey } from './items.ts';
 import { CITIZEN_ACTOR, type CaseEvent, type CaseStatus, type CaseSummary } from './model.ts';
 import { newReference } from './reference.ts';
 import { FILE_PREFIX, SUMMARY_ATTRIBUTES } from './tables.ts';
@@ -34,6 +34,8 @@ export interface NewCase {
   envelope: Envelope;
   /** The MAC of a summary (crypto/envelope.ts, cases/integrity.ts), for each reference drawn. */
   authenticate: (summary: CaseSummary) => Uint8Array;
+  /** A signed-in citizen's identity, sealed under the case's key, and the citizen's index key. */
+  identity?: CaseIdentityItem;
 }
 
 export interface StoredNote {
@@ -49,6 +51,8 @@ export interface StoredCase {
   expiresAt: number;
   /** The summary MAC stored with the case. */
   mac: Uint8Array;
+  /** The identity of the citizen who signed in to submit (forms that need sign-in), sealed. */
+  identity?: SealedPart;
 }
 
 /**
@@ -189,7 +193,7 @@ export function createCaseStore(ddb: DynamoDBClient, tableName: string, events: 
           await ddb.send(
             new TransactWriteItemsCommand({
               TransactItems: [
-                { Put: { ...notExists, Item: caseItem(summary, input.envelope, input.expiresAt, input.authenticate(summary)) } },
+                { Put: { ...notExists, Item: caseItem(summary, input.envelope, input.expiresAt, input.authenticate(summary), input.identity) } },
                 { Put: { ...notExists, Item: reference } },
                 { Put: events.first(summary.caseId, { at: input.receivedAt, type: 'case.received', actor: CITIZEN_ACTOR, to: 'received' }, input.expiresAt) },
                 ...alsoWrite(summary),

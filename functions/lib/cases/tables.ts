@@ -79,6 +79,14 @@ export const casesTable = {
   ] satisfies IndexDefinition[],
 } as const;
 
+/**
+ * A signed-in citizen's cases (API.md, `GET /me/cases`): a sparse index keyed by the citizen's
+ * `sub` (an HMAC of the bPK2 under the stack's secret, never the bPK2), sorted like the lists.
+ * Only cases of forms that need sign-in carry its key; one citizen's cases are few, so one
+ * partition per citizen holds no heat.
+ */
+export const citizenIndex = { name: 'byCitizen', partitionKey: 'gsiCitizen', sortKey: LIST_SORT_KEY } as const;
+
 export const idempotencyTable = {
   logicalName: 'idempotency',
   partitionKey: 'pk',

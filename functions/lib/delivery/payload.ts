@@ -1,6 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { CaseAttachment } from '#lib/attachments/caseMetadata.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
+import type { Authentication } from '#lib/cases/identity.ts';
 
 /** One file of the case, as it travels inside the encrypted payload (API.md): its metadata and its bytes. */
 export interface DeliveredAttachment extends CaseAttachment {
@@ -17,6 +18,8 @@ export interface DeliveryPayload {
   office: string;
   receivedAt: string;
   data: unknown;
+  /** Who signed in to submit (forms that need sign-in, API.md *Citizen sign-in*); absent otherwise. */
+  authentication?: Authentication;
   attachments: DeliveredAttachment[];
 }
 
@@ -28,7 +31,7 @@ export interface DeliveryPayload {
 export type AttachmentSource = (summary: CaseSummary, files: readonly Record<string, AttributeValue>[]) => Promise<DeliveredAttachment[]>;
 export const noAttachments: AttachmentSource = async () => [];
 
-export function buildPayload(summary: CaseSummary, data: unknown, attachments: DeliveredAttachment[]): DeliveryPayload {
+export function buildPayload(summary: CaseSummary, data: unknown, attachments: DeliveredAttachment[], authentication: Authentication | null = null): DeliveryPayload {
   return {
     caseId: summary.caseId,
     reference: summary.reference,
@@ -37,6 +40,7 @@ export function buildPayload(summary: CaseSummary, data: unknown, attachments: D
     office: summary.office,
     receivedAt: summary.receivedAt,
     data,
+    ...(authentication ? { authentication } : {}),
     attachments,
   };
 }

@@ -4,6 +4,7 @@ import metaSchema from '../../../schemas/form-definition.schema.json' with { typ
 import { describeMetaSchemaError, explainSchemaProblem, xMessageProblem } from './authoring.ts';
 import { emailPointerProblem } from './confirmation.ts';
 import { uiOverlayProblem } from './ui.ts';
+import { prefillProblem } from './authentication.ts';
 import type { FormDefinition } from './definition.ts';
 import { FormDefinitionError, readFormCatalogue, type DefinitionChecks, type FormCatalogue } from './reading.ts';
 import { compileFormSchema, createFormSchemaAjv, issuesOf } from './validation.ts';
@@ -63,6 +64,8 @@ function createChecks(): DefinitionChecks {
       if (pointerProblem) throw new FormDefinitionError(file, pointerProblem);
       const uiProblem = definition.ui && uiOverlayProblem(definition.schema, definition.ui);
       if (uiProblem) throw new FormDefinitionError(file, uiProblem);
+      const prefill = prefillProblem(definition);
+      if (prefill) throw new FormDefinitionError(file, prefill);
     },
   };
 }

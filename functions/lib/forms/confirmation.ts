@@ -27,21 +27,33 @@ function resolve(root: Json, node: Json, seen = new Set<Json>()): Json {
 }
 
 /**
- * Why the pointer does not name an e-mail field of the schema, or undefined when it does: each
- * token must be a declared property (through `properties`, local `$ref`s followed), ending at
- * `"type": "string"` with `"format": "email"`.
+ * The subschema a pointer into the data names (each token a declared property, through
+ * `properties`, local `$ref`s followed), or where the path breaks off.
  */
-export function emailPointerProblem(schema: Json, pointer: string): string | undefined {
+export function schemaAt(schema: Json, pointer: string): { node: Json } | { missing: string } {
   let node: Json = resolve(schema, schema);
   let at = '';
   for (const token of pointerTokens(pointer)) {
     const properties = node.properties;
     const next = isObject(properties) ? properties[token] : undefined;
     at += `/${token}`;
-    if (!isObject(next)) return `confirmation.emailPointer "${pointer}": the schema declares no property ${at} (in "properties", local $refs followed)`;
+    if (!isObject(next)) return { missing: at };
     node = resolve(schema, next);
   }
+  return { node };
+}
+
+/**
+ * Why the pointer does not name an e-mail field of the schema, or undefined when it does: each
+ * token must be a declared property (through `properties`, local `$ref`s followed), ending at
+ * `"type": "string"` with `"format": "email"`.
+ */
+export function emailPointerProblem(schema: Json, pointer: string): string | undefined {
+  const found = schemaAt(schema, pointer);
+  if ('missing' in found) return `confirmation.emailPointer "${pointer}": the schema declares no property ${found.missing} (in "properties", local $refs followed)`;
+  const { node } = found;
   if (node.type !== 'string' || node.format !== 'email') {
+    const at = pointer.length > 0 ? pointerTokens(pointer).map((token) => `/${token}`).join('') : '';
     return `confirmation.emailPointer "${pointer}" must name a string property with "format": "email"; ${at} has type ${JSON.stringify(node.type) ?? '(none)'} and format ${JSON.stringify(node.format) ?? '(none)'}`;
   }
   return undefined;

@@ -17,5 +17,10 @@ export interface FormDefinition {
   confirmation?: { emailPointer: string };
   /** The portal's pages (forms/ui.ts); never changes what is valid. */
   ui?: { pages: { title: LocalizedText; properties: string[] }[] };
+  /**
+   * The form needs a citizen signed in with BundID at this level or higher (API.md, *Citizen
+   * sign-in*); `prefill` maps data pointers to the released attributes a portal fills them from.
+   */
+  authentication?: { level: 'low' | 'substantial' | 'high'; prefill?: Record<string, string> };
   schema: Record<string, unknown>;
 }

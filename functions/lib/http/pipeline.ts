@@ -16,7 +16,7 @@ export type HttpEvent<TBody = unknown> = Omit<APIGatewayProxyEvent, 'body'> & { 
  */
 export function httpRoute<TBody = null>(
   handler: (event: HttpEvent<TBody>) => Promise<HttpResult>,
-  options: { jsonBody?: boolean } = {},
+  options: { jsonBody?: boolean; contentSecurityPolicy?: Record<string, string | false> } = {},
 ) {
   const chain = middy<APIGatewayProxyEvent, HttpResult>(handler as unknown as (event: APIGatewayProxyEvent) => Promise<HttpResult>)
     .use(requestId())
@@ -29,7 +29,8 @@ export function httpRoute<TBody = null>(
   chain
     .use(
       httpSecurityHeaders({
-        contentSecurityPolicy: { 'default-src': "'none'", 'frame-ancestors': "'none'" },
+        // Routes that answer an HTML page (sign-in) widen it by what the page needs, nothing else.
+        contentSecurityPolicy: { 'default-src': "'none'", 'frame-ancestors': "'none'", ...options.contentSecurityPolicy },
         reportTo: false,
         reportingEndpoints: false,
         permissionsPolicy: false,

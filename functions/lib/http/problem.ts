@@ -5,6 +5,7 @@ export const PROBLEMS = {
   'malformed-request': 400,
   unauthorized: 401,
   forbidden: 403,
+  'insufficient-trust-level': 403,
   'not-found': 404,
   'idempotency-in-progress': 409,
   'invalid-transition': 409,
@@ -25,6 +26,10 @@ const TITLES: Record<ProblemSlug, Record<Language, string>> = {
   'malformed-request': { de: 'Fehlerhafte Anfrage', en: 'Malformed request' },
   unauthorized: { de: 'Nicht angemeldet', en: 'Unauthorized' },
   forbidden: { de: 'Keine Berechtigung', en: 'Forbidden' },
+  'insufficient-trust-level': {
+    de: 'Dieses Formular verlangt eine Anmeldung mit höherem Vertrauensniveau',
+    en: 'This form needs a sign-in at a higher trust level',
+  },
   'not-found': { de: 'Nicht gefunden', en: 'Not found' },
   'idempotency-in-progress': {
     de: 'Eine Anfrage mit diesem Idempotency-Key wird gerade bearbeitet',

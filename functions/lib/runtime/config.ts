@@ -27,6 +27,9 @@ export const CONFIG_OF_NEED = {
   vault: 'VAULT_BUCKET',
   confirmationMail: 'CONFIRMATION_MAIL',
   auditCheckpoints: 'AUDIT_CHECKPOINTS',
+  signIns: 'SIGN_INS_TABLE',
+  bundid: 'BUNDID',
+  bundidKey: 'BUNDID_SP_KEY_SECRET_ID',
 } as const satisfies Record<keyof Needs, string>;
 
 export type ConfigName = (typeof CONFIG_OF_NEED)[keyof Needs];

@@ -17,6 +17,8 @@ export type IdempotencyTableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | '
 export type QueueAction = 'sqs:SendMessage' | 'sqs:ChangeMessageVisibility';
 /** Attachment tickets (functions/lib/attachments/tables.ts): never DeleteItem (TTL removes them). */
 export type AttachmentsTableAction = 'dynamodb:GetItem' | 'dynamodb:PutItem' | 'dynamodb:UpdateItem';
+/** Sign-ins in flight (functions/lib/bundid/tables.ts): requests are consumed by DeleteItem, one-time. */
+export type SignInsTableAction = 'dynamodb:PutItem' | 'dynamodb:DeleteItem';
 /** KMS operations on the case key for attachment metadata (restricted to the attachment encryption context). */
 export type AttachmentKeyAction = 'kms:GenerateDataKey' | 'kms:Decrypt';
 /** KMS operations on the case key for messages (restricted to the message encryption context). */
@@ -88,10 +90,16 @@ export interface Needs {
    * the Object Lock bucket, with reading and listing them to find the latest.
    */
   readonly auditCheckpoints?: true;
+  /** DynamoDB actions on the sign-ins table (BundID requests in flight, used assertion ids). */
+  readonly signIns?: readonly SignInsTableAction[];
+  /** Learns the stage's BundID settings (functions/lib/bundid/settings.ts; `off` where the stage has none). */
+  readonly bundid?: true;
+  /** Reads the service provider's private signing key (a Secrets Manager secret the stage names). */
+  readonly bundidKey?: true;
 }
 
 /** The table needs, one per DynamoDB table of functions/lib/cases/tables.ts. */
-export const TABLE_NEEDS = ['cases', 'events', 'idempotency', 'attachments'] as const satisfies readonly (keyof Needs)[];
+export const TABLE_NEEDS = ['cases', 'events', 'idempotency', 'attachments', 'signIns'] as const satisfies readonly (keyof Needs)[];
 export type TableNeed = (typeof TABLE_NEEDS)[number];
 
 /** The queue needs, one per queue of functions/lib/messaging/queues.ts. */

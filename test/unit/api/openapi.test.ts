@@ -48,6 +48,8 @@ const CONTRACT: Record<string, { success: string; problems: string[] }> = {
     success: '201',
     problems: [
       '400 malformed-request',
+      '401 unauthorized',
+      '403 insufficient-trust-level',
       '404 not-found',
       '409 idempotency-in-progress',
       '413 payload-too-large',
@@ -87,6 +89,10 @@ const CONTRACT: Record<string, { success: string; problems: string[] }> = {
     success: '200',
     problems: ['400 malformed-request', '401 unauthorized', '404 not-found', '429 rate-limited', '500 integrity-error', '503 unavailable'],
   },
+  'GET /auth/bundid/login': { success: '200', problems: ['404 not-found', '429 rate-limited', '503 unavailable'] },
+  'GET /auth/bundid/metadata': { success: '200', problems: ['404 not-found', '429 rate-limited', '503 unavailable'] },
+  'POST /auth/bundid/acs': { success: '303', problems: ['404 not-found', '429 rate-limited', '503 unavailable'] },
+  'GET /me/cases': { success: '200', problems: ['401 unauthorized', '429 rate-limited', '503 unavailable'] },
   'GET /openapi.json': { success: '200', problems: ['429 rate-limited', '503 unavailable'] },
   'POST /forms/{formId}/attachments': {
     success: '201',
@@ -257,22 +263,24 @@ describe('the OpenAPI document', () => {
     expect(schemas.ValidationError).toMatchObject({ required: ['pointer', 'keyword', 'message'], additionalProperties: false });
   });
 
-  it('secures exactly the clerk routes with the bearer scheme', () => {
+  it('secures exactly the clerk routes with the bearer scheme, and the citizen routes with the citizen token', () => {
     expect((document.components as Json).securitySchemes).toEqual({
       bearer: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+      citizen: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
     });
     expect(document.security).toBeUndefined();
+    const citizenRoutes = ['myCases'];
     for (const route of routes) {
       expect({ route: route.handler, security: operationOf(route.method, route.path).security }).toEqual({
         route: route.handler,
-        security: route.access === 'clerk' ? [{ bearer: [] }] : undefined,
+        security: route.access === 'clerk' ? [{ bearer: [] }] : citizenRoutes.includes(route.handler) ? [{ citizen: [] }] : undefined,
       });
     }
   });
 
   it('takes a JSON body exactly on the routes that parse one', () => {
     const bodies = routes
-      .filter((route) => operationOf(route.method, route.path).requestBody !== undefined)
+      .filter((route) => ((operationOf(route.method, route.path).requestBody as { content?: Json } | undefined)?.content ?? {})['application/json'] !== undefined)
       .map((route) => route.handler)
       .sort();
     expect(bodies).toEqual(['attachmentTicket', 'citizenReply', 'messageTicket', 'replyTicket', 'sendMessage', 'submit', 'updateCase']);

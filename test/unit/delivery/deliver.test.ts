@@ -6,6 +6,7 @@ import { KMSClient } from '@aws-sdk/client-kms';
 import { compactDecrypt, exportJWK, generateKeyPair } from 'jose';
 import { createDeliver, DELIVERY_ACTOR, type DeliverDeps } from '../../../functions/deliver/deliver.ts';
 import { summaryMessage } from '#lib/cases/integrity.ts';
+import { sealIdentity } from '#lib/cases/identity.ts';
 import type { CaseEvent, DeliveryState } from '#lib/cases/model.ts';
 import type { LoadedCase } from '#lib/cases/store.ts';
 import { sealNewCase } from '#lib/crypto/envelope.ts';
@@ -148,6 +149,40 @@ describe('the delivery worker', () => {
       ['case.delivered', DELIVERY_ACTOR],
     ]);
     expect(state.delivery).toBe('delivered');
+  });
+
+  it('carries the identity of a citizen who signed in as authentication beside data (never sub), and keeps the MAC whole without it', async () => {
+    const identity = {
+      provider: 'bundid' as const,
+      sub: 'S'.repeat(43),
+      level: 'substantial' as const,
+      attributes: { surname: 'Gabler', givenName: 'Erika' },
+      authenticatedAt: '2026-11-27T13:30:00.000Z',
+    };
+    const identified = await sealNewCase(kms, localKms.keyArn, summary, Buffer.from(JSON.stringify(data)), (envelope, key) => ({
+      summary,
+      envelope,
+      expiresAt,
+      mac: key.mac(summaryMessage(summary, expiresAt, [], true)),
+      identity: sealIdentity(key, identity),
+      notes: [],
+      files: [],
+      messages: [],
+      messageFiles: [],
+    }));
+    const outcome = await createDeliver(deps({ cases: { load: async () => identified } }))(summary.caseId, attempt(1));
+    expect(outcome.kind).toBe('delivered');
+    const payload = JSON.parse(Buffer.from((await compactDecrypt(sent[0]!.body, privateKey)).plaintext).toString('utf8')) as Record<string, unknown>;
+    const { sub: _sub, ...authentication } = identity;
+    expect(payload.authentication).toEqual(authentication);
+    expect(payload.data).toEqual(data);
+    // Its identity removed from the item, the case no longer passes its MAC: nothing is sent.
+    const { identity: _removed, ...stripped } = identified;
+    sent = [];
+    state = { delivery: null };
+    const broken = await createDeliver(deps({ cases: { load: async () => stripped } }))(summary.caseId, attempt(1));
+    expect(broken.kind).not.toBe('delivered');
+    expect(sent).toEqual([]);
   });
 
   it('calls per delivery: one case load, one claim, one KMS Decrypt, one signing secret, one POST, two event writes, one settle', async () => {
