@@ -266,7 +266,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       local: { '/health': () => ({ status: 'ok' }) },
       cors: corsPolicy(origins),
       rateLimits: rateLimitersOf(localRateLimits()),
-      sites: [createConsoleSite(options.dataDir, [s3.endpoint]), createPortalSite([s3.endpoint])],
+      sites: [createConsoleSite(options.dataDir, [s3.endpoint]), createPortalSite(stage, [s3.endpoint])],
     });
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
