@@ -3,14 +3,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { LAMBDA_UNRESERVED_MINIMUM, reservationsOf, reservedTotal } from '../../infra/capacity.ts';
-import { checkDeployable, loadStageConfig, type StageConfig } from '../../infra/config.ts';
+import { checkDeployable, defaultStageName, loadStageConfig, type StageConfig } from '../../infra/config.ts';
 import { type PreflightClients, preflightAws } from '../../infra/preflight/aws.ts';
 import { type CheckResult, type PreflightAws, certificateCovers, cognitoDomainPrefixOf, cognitoSesDomainOf, formatResults, preflight } from '../../infra/preflight/checks.ts';
 import { functionsOf } from '../../functions/functions.ts';
 
-const FIXTURE = fileURLToPath(new URL('../infra/fixtures/prod.json', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../infra/fixtures/kreis-bergstrasse-prod.json', import.meta.url));
 const prodConfig = (): StageConfig => checkDeployable(loadStageConfig((key) => ({ stage: 'prod', stageFile: FIXTURE })[key as 'stage']));
-const devConfig = (): StageConfig => loadStageConfig((key) => ({ stage: 'dev' })[key as 'stage']);
+const devConfig = (): StageConfig => loadStageConfig((key) => ({ stage: defaultStageName() })[key as 'stage']);
 
 /** An account in which everything the stage needs is in place; each test spoils one thing. */
 function readyAccount(config: StageConfig, overrides: Partial<PreflightAws> = {}): PreflightAws & { calls: string[] } {
