@@ -20,6 +20,11 @@ export interface HttpTrigger {
   /** API Gateway resource path, `{name}` for a path parameter. */
   readonly path: string;
   readonly access: Access;
+  /**
+   * Reached only by navigations, form posts and simple GETs, never by a script's request that a
+   * browser preflights: the route gets no CORS preflight (OPTIONS) method.
+   */
+  readonly simple?: true;
 }
 
 /**
@@ -77,7 +82,7 @@ export interface FunctionSpec {
   readonly memoryMb?: number;
 }
 
-const http = (method: HttpMethod, path: string, access: Access): HttpTrigger => ({ kind: 'http', method, path, access });
+const http = (method: HttpMethod, path: string, access: Access, options: { simple?: true } = {}): HttpTrigger => ({ kind: 'http', method, path, access, ...options });
 
 export const functions = {
   listForms: { trigger: http('GET', '/forms', 'public'), needs: { forms: true } },
@@ -111,7 +116,7 @@ export const functions = {
     trigger: http('GET', '/cases/{caseId}/events', 'clerk'),
     needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true },
   },
-  openapi: { trigger: http('GET', '/openapi.json', 'public'), needs: {} },
+  openapi: { trigger: http('GET', '/openapi.json', 'public', { simple: true }), needs: {} },
   dispatch: {
     trigger: { kind: 'stream', table: 'events', batchSize: 25 },
     needs: { deliveries: ['sqs:SendMessage'], confirmations: ['sqs:SendMessage'] },
@@ -147,11 +152,11 @@ export const functions = {
     needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:PutItem', 'dynamodb:Query'], vault: ['s3:GetObject'] },
   },
   /** Citizens' status: reads the reference claim and the case summary (projected), derives the token; never decrypts. */
-  getStatus: { trigger: http('GET', '/status/{reference}', 'public'), needs: { cases: ['dynamodb:GetItem'], hmacSecret: true } },
+  getStatus: { trigger: http('GET', '/status/{reference}', 'public'), needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true } },
   /** Citizens' view of who accessed their data: the case's events (never decrypts), with the status token. */
   getAccesses: {
     trigger: http('GET', '/status/{reference}/accesses', 'public'),
-    needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true },
+    needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true, officeNames: true },
   },
   /**
    * The citizen's confirmation mail: decrypts the case (recorded first) to read the address, derives
@@ -248,13 +253,13 @@ export const functions = {
   },
   /** Citizen sign-in with BundID (API.md, *Citizen sign-in*): starts a sign-in, bound to the browser; signs the AuthnRequest. */
   bundidLogin: {
-    trigger: http('GET', '/auth/bundid/login', 'public'),
+    trigger: http('GET', '/auth/bundid/login', 'public', { simple: true }),
     needs: { signIns: ['dynamodb:PutItem'], hmacSecret: true, bundid: true, bundidKey: true },
   },
-  bundidMetadata: { trigger: http('GET', '/auth/bundid/metadata', 'public'), needs: { bundid: true } },
+  bundidMetadata: { trigger: http('GET', '/auth/bundid/metadata', 'public', { simple: true }), needs: { bundid: true } },
   /** BundID's answer: consumes the browser's request (one-time), records the assertion id (one-time), issues the citizen token. */
   bundidAcs: {
-    trigger: http('POST', '/auth/bundid/acs', 'public'),
+    trigger: http('POST', '/auth/bundid/acs', 'public', { simple: true }),
     needs: { signIns: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], hmacSecret: true, bundid: true },
   },
   /** A signed-in citizen's cases: the citizen index only (projected summaries); never decrypts. */

@@ -256,6 +256,10 @@ export type StageConfig = z.infer<typeof stageConfigSchema> & {
 /** The ids of the stage's offices (its Cognito groups). */
 export const officeIds = (config: Pick<StageConfig, 'offices'>): string[] => config.offices.map((office) => office.id);
 
+/** The offices' display names by id, as the functions that show them learn them (`OFFICE_NAMES`). */
+export const officeNamesOf = (config: Pick<StageConfig, 'offices'>): Record<string, { de: string; en: string }> =>
+  Object.fromEntries(config.offices.map((office) => [office.id, office.name]));
+
 /** Reads a CDK context value (`-c key=value` or cdk.json) as an untyped value. */
 export type ContextReader = (key: string) => unknown;
 

@@ -2,7 +2,6 @@ import { citizenAccesses } from '#lib/api/audit.ts';
 import { accessesOf } from '#lib/audit/accesses.ts';
 import { officeDisplayName, type OfficeNames } from '#lib/audit/officeNames.ts';
 import type { EventLog } from '#lib/cases/events.ts';
-import type { CaseEvent } from '#lib/cases/model.ts';
 import { preferredLanguage } from '#lib/http/language.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
@@ -13,12 +12,10 @@ import type { StatusTokens } from '#lib/status/token.ts';
 export interface GetAccessesDeps {
   lookup: StatusLookup;
   tokens: StatusTokens;
-  events: Pick<EventLog, 'page'>;
+  events: Pick<EventLog, 'all'>;
   officeNames: OfficeNames;
 }
 
-/** Events read per Query; a case's accesses are a few dozen. */
-const PAGE = 500;
 
 /**
  * GET /status/{reference}/accesses: who saw the application's data (the German
@@ -30,14 +27,7 @@ export function createGetAccesses(deps: GetAccessesDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
     const summary = await citizenCaseOf(deps, event);
     const caseId = summary.caseId;
-    const events: CaseEvent[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await deps.events.page(caseId, PAGE, after);
-      events.push(...page.items);
-      if (!page.more) break;
-      after = page.last;
-    }
+    const events = await deps.events.all(caseId);
     const officeName = officeDisplayName(deps.officeNames, summary.office, preferredLanguage(event.headers['accept-language']));
     return json(200, citizenAccesses.parse({ items: accessesOf(events, officeName) }), { noStore: true });
   };

@@ -16,7 +16,7 @@ export const handler = httpRoute(
     lookup: createStatusLookup(dynamodb, config.CASES_TABLE),
     tokens: statusTokens(secretHmac(secretsManager, config.HMAC_SECRET_ID)),
     events: createEventLog(dynamodb, config.EVENTS_TABLE),
-    // The administration's office display names (its stage file, API.md *Administrations*); ids until a stage names them.
-    officeNames: parseOfficeNames(process.env.OFFICE_NAMES),
+    // The administration's office display names (its stage file, API.md *Administrations*).
+    officeNames: parseOfficeNames(config.OFFICE_NAMES),
   }),
 );

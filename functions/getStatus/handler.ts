@@ -1,3 +1,4 @@
+import { createEventLog } from '#lib/cases/events.ts';
 import { secretHmac } from '#lib/crypto/hmac.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { dynamodb, secretsManager } from '#lib/runtime/clients.ts';
@@ -13,5 +14,6 @@ export const handler = httpRoute(
   createGetStatus({
     lookup: createStatusLookup(dynamodb, config.CASES_TABLE),
     tokens: statusTokens(secretHmac(secretsManager, config.HMAC_SECRET_ID)),
+    events: createEventLog(dynamodb, config.EVENTS_TABLE),
   }),
 );

@@ -264,15 +264,19 @@ export class Alarms extends Construct {
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
         });
       }
-      alarm(`${name}Throttles`, 'function throttles', {
-        alarmDescription: `${name} invocations were throttled (concurrency limit reached).`,
-        metric: fn.metricThrottles({ statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
-        threshold: 1,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        evaluationPeriods: 1,
-        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-      });
     }
+
+    // Throttled invocations of any function of this deployment (one administration per account:
+    // the account's own Throttles metric). One alarm, not one per function: a stack holds at most
+    // 500 resources; which function it was is on the dashboard and in the function's metrics.
+    alarm('FunctionThrottles', 'function throttles', {
+      alarmDescription: 'Lambda invocations of this account were throttled (a function reached its reserved or the account concurrency).',
+      metric: new cloudwatch.Metric({ namespace: 'AWS/Lambda', metricName: 'Throttles', statistic: cloudwatch.Stats.SUM, period: Duration.minutes(5) }),
+      threshold: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
 
     for (const { id: tableId, table, indexNames } of props.tables) {
       alarm(`${tableId}Throttling`, 'table throttling', {

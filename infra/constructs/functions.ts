@@ -27,6 +27,8 @@ import type { Audit } from './audit.ts';
 import { CHECKPOINT_INTERVAL_MINUTES, type CheckpointSettings } from '#lib/audit/settings.ts';
 import { eventsTable } from '#lib/cases/tables.ts';
 import { SIGN_IN_OFF } from '#lib/bundid/settings.ts';
+import type { OfficeNames } from '#lib/audit/officeNames.ts';
+import { officeNamesOf } from '../config.ts';
 
 export interface FunctionsProps {
   readonly config: StageConfig;
@@ -78,6 +80,7 @@ export function handlerConfig(
   mail: Mail,
   audit?: Audit,
   signIn: SignInConfig = {},
+  officeNames: OfficeNames = {},
 ): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
     deliveries: queues.queues.deliveries.queueUrl,
@@ -105,6 +108,7 @@ export function handlerConfig(
     signIns: data.signIns.tableName,
     bundid: signIn.settings === undefined ? SIGN_IN_OFF : SIGN_IN_SETTINGS_FILE_IN_LAMBDA,
     bundidKey: signIn.keySecretArn ?? SIGN_IN_OFF,
+    officeNames: JSON.stringify(officeNames),
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -233,7 +237,7 @@ export class Functions extends Construct {
           ...(needs.bundid && props.signIn?.settings !== undefined ? [{ name: path.basename(SIGN_IN_SETTINGS_FILE_IN_LAMBDA), content: props.signIn.settings }] : []),
         ]),
         environment: {
-          ...handlerConfig(needs, data, keys, queues, props.attachments, mail, props.audit, props.signIn),
+          ...handlerConfig(needs, data, keys, queues, props.attachments, mail, props.audit, props.signIn, officeNamesOf(props.config)),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.name),
           POWERTOOLS_LOG_LEVEL: config.logLevel,

@@ -1,6 +1,7 @@
 import { Validations } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as codedeploy from 'aws-cdk-lib/aws-codedeploy';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
 import { reservedConcurrencyOf } from '../capacity.ts';
@@ -28,6 +29,8 @@ export const LIVE_ALIAS = 'live';
 export class Releases extends Construct {
   private readonly aliases = new Map<string, lambda.Alias>();
   private readonly application?: codedeploy.LambdaApplication;
+  /** One service role for every deployment group (a role each would cost 30 of the stack's 500 resources). */
+  private readonly deployRole?: iam.Role;
 
   constructor(scope: Construct, id: string, props: ReleasesProps) {
     super(scope, id);
@@ -41,6 +44,16 @@ export class Releases extends Construct {
     if (props.config.canaryDeployments) {
       this.application = new codedeploy.LambdaApplication(this, 'Application', {
         applicationName: `egov-forms-${props.config.name}`,
+      });
+      this.deployRole = new iam.Role(this, 'DeployRole', {
+        assumedBy: new iam.ServicePrincipal('codedeploy.amazonaws.com'),
+        managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSCodeDeployRoleForLambdaLimited')],
+      });
+      Validations.of(this.deployRole).acknowledge({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
+        reason:
+          'CodeDeploy assumes this role to shift the live alias of a function between versions during a canary ' +
+          'rollout; AWS maintains this limited managed policy for exactly that (alias updates, the alarms it reads).',
       });
     }
   }
@@ -62,16 +75,9 @@ export class Releases extends Construct {
         deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
         alarms: [...alarmsOf(handler)],
         autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
+        ...(this.deployRole ? { role: this.deployRole } : {}),
       });
-      const role = group.node.tryFindChild('ServiceRole');
-      if (role) {
-        Validations.of(role).acknowledge({
-          id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSCodeDeployRoleForLambdaLimited]',
-          reason:
-            'CodeDeploy assumes this role to shift the live alias of one function between versions during a canary ' +
-            'rollout; AWS maintains this limited managed policy for exactly that (alias updates, the alarms it reads).',
-        });
-      }
+      void group;
     }
   }
 }

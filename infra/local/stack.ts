@@ -7,6 +7,7 @@ import { buildShippedForms } from '../formsBuild.ts';
 import { checkFormDefinitions } from '../forms.ts';
 import type { StageConfig } from '../config.ts';
 import { localStageConfig } from './stage.ts';
+import { officeNamesOf } from '../config.ts';
 import { functions as functionTable, routes } from '../../functions/functions.ts';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -233,6 +234,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         intervalMinutes: CHECKPOINT_INTERVAL_MINUTES,
       } satisfies CheckpointSettings),
       MESSAGE_KEY_ID: kms.keyArn,
+      OFFICE_NAMES: JSON.stringify(officeNamesOf(stage)),
       CASE_PARTITIONS_TABLE: LOCAL_TABLES.cases,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       CASES_TABLE: LOCAL_TABLES.cases,

@@ -267,7 +267,7 @@ describe('the console under the authority name, behind a WAF, with access logs (
 
   it('serves the custom domain with the us-east-1 certificate and TLSv1.2_2021, and the web ACL', () => {
     expect(distribution(edge)).toMatchObject({
-      Aliases: ['bearbeitung.kreis-bergstrasse.example'],
+      Aliases: ['bearbeitung.bensheim.example'],
       ViewerCertificate: {
         AcmCertificateArn: 'arn:aws:acm:us-east-1:234567890123:certificate/9f8e7d6c-5b4a-3210-fedc-ba9876543210',
         MinimumProtocolVersion: 'TLSv1.2_2021',
@@ -281,7 +281,7 @@ describe('the console under the authority name, behind a WAF, with access logs (
   it('the console origin is the custom domain: sign-in callback and vault CORS name it', () => {
     edge.template.hasResourceProperties('AWS::Cognito::UserPoolClient', { CallbackURLs: ['https://bearbeitung.bensheim.example/'] });
     const vault = resourcesOf(edge)[idOf(edge, edge.stack.attachments.vault)];
-    expect(JSON.stringify(vault?.Properties.CorsConfiguration)).toContain('https://bearbeitung.kreis-bergstrasse.example');
+    expect(JSON.stringify(vault?.Properties.CorsConfiguration)).toContain('https://bearbeitung.bensheim.example');
   });
 
   it('writes CloudFront access logs to a private, expiring bucket', () => {

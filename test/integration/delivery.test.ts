@@ -151,7 +151,11 @@ describe('delivery to the back office', () => {
     const received = await until('the receiver to store the case', () => receivedCase(caseId));
     expect(received).toMatchObject({ caseId, formId: FORM, office: OFFICE, data, attachments: [] });
     await until('delivery "delivered"', async () => (await deliveryOf(caseId)) === 'delivered');
-    const events = await eventsOf(caseId);
+    // The worker records case.delivered right after its settle won: wait for the event itself.
+    const events = await until('case.delivered recorded', async () => {
+      const recorded = await eventsOf(caseId);
+      return recorded.some((event) => event.type === 'case.delivered') ? recorded : undefined;
+    });
     expect(events.map(({ type, actor }) => `${type} ${actor}`)).toEqual(
       expect.arrayContaining(['case.viewed system:delivery', 'case.delivered system:delivery']),
     );
@@ -195,7 +199,10 @@ describe('delivery to the back office', () => {
     expect(written.equals(bytes)).toBe(true);
     await until('delivery "delivered"', async () => (await deliveryOf(caseId)) === 'delivered');
     // The file name was decrypted after the read was recorded, and the delivery after that.
-    const types = (await eventsOf(caseId)).map((event) => `${event.type} ${event.actor}`);
+    const types = await until('case.delivered recorded', async () => {
+      const recorded = (await eventsOf(caseId)).map((event) => `${event.type} ${event.actor}`);
+      return recorded.includes('case.delivered system:delivery') ? recorded : undefined;
+    });
     expect(types.indexOf('case.viewed system:delivery')).toBeGreaterThanOrEqual(0);
     expect(types.indexOf('case.viewed system:delivery')).toBeLessThan(types.indexOf('case.delivered system:delivery'));
   });
@@ -238,6 +245,7 @@ describe('delivery to the back office', () => {
     await startReceiver();
     expect((await until('the case to arrive', () => receivedCase(caseId))).data).toEqual(data);
     await until('delivery "delivered"', async () => (await deliveryOf(caseId)) === 'delivered');
+    await until('case.delivered recorded', async () => (await eventsOf(caseId)).some((event) => event.type === 'case.delivered'));
     await new Promise((resolve) => setTimeout(resolve, 3_000)); // nothing more arrives
     expect(journalLinesOf(caseId)).toBe(1);
     expect((await eventsOf(caseId)).filter((event) => event.type === 'case.delivered')).toHaveLength(1);

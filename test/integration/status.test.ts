@@ -60,7 +60,14 @@ describe('GET /status/{reference}', () => {
     expect(answer.status).toBe(200);
     expect(answer.headers.get('cache-control')).toBe('no-store');
     expect(answer.headers.get('x-request-id')).toBeTruthy();
-    expect(answer.body).toEqual({ reference: a.reference, formId: FORM, status: 'received', receivedAt: a.receivedAt, updatedAt: a.receivedAt });
+    expect(answer.body).toEqual({
+      reference: a.reference,
+      formId: FORM,
+      status: 'received',
+      receivedAt: a.receivedAt,
+      updatedAt: a.receivedAt,
+      history: [{ at: a.receivedAt, status: 'received' }],
+    });
     expect(answer.text).not.toContain(a.caseId);
     expect(answer.text).not.toContain('ordnungsamt');
   });
@@ -97,6 +104,12 @@ describe('GET /status/{reference}', () => {
     expect(answer.body.status).toBe('in_review');
     expect(answer.body.updatedAt).toBe(changed.body.updatedAt);
     expect(Date.parse(answer.body.updatedAt)).toBeGreaterThan(Date.parse(b.receivedAt) - 1);
+    // The status changes, oldest first: receipt, then the clerk's transition (never the clerk).
+    expect(answer.body.history).toEqual([
+      { at: b.receivedAt, status: 'received' },
+      { at: changed.body.updatedAt, status: 'in_review' },
+    ]);
+    expect(answer.text).not.toContain('status-clerk');
   });
 });
 

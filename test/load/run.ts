@@ -8,7 +8,7 @@ import { dataDir as defaultDataDir } from '../../infra/local/paths.ts';
 import type { StackInfo } from '../../infra/local/stack.ts';
 import { mintToken } from '../../infra/local/tokens.ts';
 import { classify, describe, type Operation } from './answers.ts';
-import { loadForms, withMarker } from './forms.ts';
+import { loadForms, withMarker } from '../support/markedForms.ts';
 import { spawnStack, type RunningStack } from '../support/localStack.ts';
 
 const HELP = `usage: npm run test:load [-- options]

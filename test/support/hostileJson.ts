@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fixture } from './api.ts';
+import { loadForms, withMarker } from './markedForms.ts';
 
 // Hostile JSON for generated requests: a tree that can hold what JSON.stringify cannot write
 // (duplicate keys, `__proto__` as a key, numbers like 1e400, raw escapes, deep nesting), the
@@ -40,19 +40,16 @@ function toTree(value: unknown): Tree {
   return value as Tree;
 }
 
-/** The marker slot of each form's sample: a name field of its main person. */
-const MARKER_SLOTS: Record<string, string[]> = {
-  fischereischein: ['applicant', 'familyName'],
-  wohngeld: ['applicant', 'familyName'],
-  schuelerbefoerderung: ['guardian', 'familyName'],
-};
-export const FORM_IDS = Object.keys(MARKER_SLOTS);
+/**
+ * The forms a citizen submits without sign-in, from the catalogue, each with the slot in its
+ * sample where a marker can stand (markedForms.ts).
+ */
+const FORMS = loadForms();
+export const FORM_IDS = FORMS.map((form) => form.formId);
 
 export function validData(formId: string, marker: string): Tree {
-  const data = structuredClone(fixture(formId)) as Record<string, Record<string, unknown>>;
-  const [outer = '', inner = ''] = MARKER_SLOTS[formId]!;
-  data[outer]![inner] = marker;
-  return toTree(data);
+  const form = FORMS.find((candidate) => candidate.formId === formId)!;
+  return toTree(withMarker(form.sample, form.slot, marker));
 }
 
 /** Every path to a value inside a tree, for mutations. */

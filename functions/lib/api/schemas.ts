@@ -332,20 +332,26 @@ export const statusTokenHeader = z.string().min(1).max(256);
 /** The headers `GET /status/{reference}` reads: the token of the submission's 201. */
 export const statusHeaders = z.looseObject({ 'status-token': statusTokenHeader });
 
-/** What a citizen learns about his case: status and times, never data, notes, office or clerk. */
-export const citizenStatus = z.strictObject({
+/** A citizen's case in a list (GET /me/cases): status and times, never data, notes, office or clerk. */
+export const citizenCase = z.strictObject({
   reference,
   formId,
   status: caseStatus,
   receivedAt: timestamp,
   updatedAt: timestamp,
 });
+/** What a citizen learns about his case (GET /status/{reference}): the same, with the status changes. */
+export const citizenStatus = citizenCase.extend({
+  history: z
+    .array(z.strictObject({ at: timestamp, status: caseStatus }))
+    .meta({ description: 'The status changes, oldest first: receipt, then every change of status.' }),
+});
 export type CitizenStatus = z.infer<typeof citizenStatus>;
 
 /** GET /auth/bundid/login's query, as the handler reads it (it answers a page, not a problem, for anything else). */
 export const signInQuery = z.object({ level: z.enum(TRUST_LEVELS), returnTo: z.string().min(1).max(512) });
 /** GET /me/cases. */
-export const myCases = z.object({ items: z.array(citizenStatus) });
+export const myCases = z.object({ items: z.array(citizenCase) });
 
 export const healthResponse = z.object({ status: z.literal('ok') });
 

@@ -221,6 +221,18 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
       });
     },
 
+    /** Every event of a case, oldest first (in chain order): page after page. */
+    async all(caseId: string): Promise<ChainedEvent[]> {
+      const found: ChainedEvent[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await this.page(caseId, 500, after);
+        found.push(...page.items);
+        if (!page.more) return found;
+        after = page.last;
+      }
+    },
+
     /**
      * One page of a case's events, oldest first (in chain order), after the event id `after`: one
      * Query for one entry more than the page holds, so "is there more?" is known exactly.

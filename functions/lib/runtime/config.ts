@@ -30,6 +30,7 @@ export const CONFIG_OF_NEED = {
   signIns: 'SIGN_INS_TABLE',
   bundid: 'BUNDID',
   bundidKey: 'BUNDID_SP_KEY_SECRET_ID',
+  officeNames: 'OFFICE_NAMES',
 } as const satisfies Record<keyof Needs, string>;
 
 export type ConfigName = (typeof CONFIG_OF_NEED)[keyof Needs];

@@ -96,6 +96,8 @@ export interface Needs {
   readonly bundid?: true;
   /** Reads the service provider's private signing key (a Secrets Manager secret the stage names). */
   readonly bundidKey?: true;
+  /** Learns the administration's office display names (its stage file, API.md *Administrations*), as JSON. */
+  readonly officeNames?: true;
 }
 
 /** The table needs, one per DynamoDB table of functions/lib/cases/tables.ts. */

@@ -32,6 +32,18 @@ const summary: CaseSummary = {
   delivery: null,
 };
 
+/** The case's events: receipt, views (not status changes), a change of status. */
+const events = {
+  all: async (caseId: string) =>
+    caseId === summary.caseId
+      ? [
+          { at: summary.receivedAt, type: 'case.received' as const, actor: 'citizen', to: 'received' as const, seq: 1, hash: 'a' },
+          { at: '2026-11-28T07:00:00.000Z', type: 'case.viewed' as const, actor: 'alice', seq: 2, hash: 'b' },
+          { at: summary.updatedAt, type: 'case.status_changed' as const, actor: 'alice', from: 'received' as const, to: 'in_review' as const, seq: 3, hash: 'c' },
+        ]
+      : [],
+};
+
 function fakeLookup() {
   const reads: string[] = [];
   const lookup: StatusLookup = {
@@ -51,9 +63,9 @@ const ask = (reference: string, headers: Record<string, string>) =>
   apiEvent({ resource: '/status/{reference}', pathParameters: { reference }, headers, requestId: 'req-s' });
 
 describe('status story', () => {
-  it('answers status and times only, not to be cached, for the right token', async () => {
+  it('answers status, times and the status changes only, not to be cached, for the right token', async () => {
     const { lookup } = fakeLookup();
-    const answer = await httpRoute(createGetStatus({ lookup, tokens }))(ask(summary.reference, { 'Status-Token': await tokens.issue(summary.caseId) }), context);
+    const answer = await httpRoute(createGetStatus({ lookup, tokens, events }))(ask(summary.reference, { 'Status-Token': await tokens.issue(summary.caseId) }), context);
     expect(answer.statusCode).toBe(200);
     expect(answer.headers['Cache-Control']).toBe('no-store');
     expect(JSON.parse(answer.body)).toEqual({
@@ -62,14 +74,19 @@ describe('status story', () => {
       status: 'in_review',
       receivedAt: summary.receivedAt,
       updatedAt: summary.updatedAt,
+      history: [
+        { at: summary.receivedAt, status: 'received' },
+        { at: summary.updatedAt, status: 'in_review' },
+      ],
     });
     expect(answer.body).not.toContain('ordnungsamt');
+    expect(answer.body).not.toContain('alice');
     expect(answer.body).not.toContain(summary.caseId);
   });
 
   it('answers a wrong token, another case\'s token, an unknown and a malformed reference with the same 404, reading the case item for none', async () => {
     const { lookup, reads } = fakeLookup();
-    const handler = httpRoute(createGetStatus({ lookup, tokens }));
+    const handler = httpRoute(createGetStatus({ lookup, tokens, events }));
     const right = await tokens.issue(summary.caseId);
     const bodies: string[] = [];
     const work: { reads: number; hmacs: number }[] = [];
@@ -100,7 +117,7 @@ describe('status story', () => {
 
   it('asks for the Status-Token header', async () => {
     const { lookup } = fakeLookup();
-    const answer = await httpRoute(createGetStatus({ lookup, tokens }))(ask(summary.reference, {}), context);
+    const answer = await httpRoute(createGetStatus({ lookup, tokens, events }))(ask(summary.reference, {}), context);
     expect(answer.statusCode).toBe(400);
     expect(JSON.parse(answer.body).errors).toEqual([expect.objectContaining({ header: 'status-token' })]);
   });
@@ -108,7 +125,7 @@ describe('status story', () => {
   it('answers 404 when the reference outlives its case (expired between the two reads)', async () => {
     const { lookup } = fakeLookup();
     const gone: StatusLookup = { ...lookup, summaryOf: async () => undefined };
-    const answer = await httpRoute(createGetStatus({ lookup: gone, tokens }))(ask(summary.reference, { 'Status-Token': await tokens.issue(summary.caseId) }), context);
+    const answer = await httpRoute(createGetStatus({ lookup: gone, tokens, events }))(ask(summary.reference, { 'Status-Token': await tokens.issue(summary.caseId) }), context);
     expect(answer.statusCode).toBe(404);
   });
 });

@@ -1,5 +1,5 @@
 import { createFormValidator } from '#lib/forms/validation.ts';
-import { formCatalogue, sampleOf } from '../support/forms.ts';
+import { formCatalogue, sampleOf } from './forms.ts';
 
 /**
  * The forms the rush submits, taken from the catalogue (never a list of the forms that happen to
