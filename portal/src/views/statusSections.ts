@@ -1,4 +1,5 @@
 import type { FunctionComponent } from 'preact';
+import { MessagesSection } from './messages.ts';
 
 /**
  * The sections of the status page below the time line. Room kept for the routes that other work
@@ -21,6 +22,8 @@ export interface StatusSectionProps {
   reference: string;
   token: string;
   status: CaseStatus;
+  /** Reads the status again (after a reply, whose worker moves `needs_info` back to `in_review`). */
+  reload?: () => void;
 }
 
-export const statusSections: FunctionComponent<StatusSectionProps>[] = [];
+export const statusSections: FunctionComponent<StatusSectionProps>[] = [MessagesSection];
