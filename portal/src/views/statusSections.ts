@@ -1,4 +1,5 @@
 import type { FunctionComponent } from 'preact';
+import { AccessesSection } from './accesses.ts';
 import { MessagesSection } from './messages.ts';
 
 /**
@@ -26,4 +27,4 @@ export interface StatusSectionProps {
   reload?: () => void;
 }
 
-export const statusSections: FunctionComponent<StatusSectionProps>[] = [MessagesSection];
+export const statusSections: FunctionComponent<StatusSectionProps>[] = [MessagesSection, AccessesSection];
