@@ -25,7 +25,7 @@ const KINDS: Record<string, StringKey> = {
 export const accessKind = (kind: string): string => t(KINDS[kind] ?? 'accessOther');
 export const accessBy = (by: string): string => (by === 'system' ? t('accessesSystem') : by);
 
-export function AccessesSection({ reference, token, status }: StatusSectionProps) {
+export function AccessesSection({ reference, token, status, loads }: StatusSectionProps) {
   const [accesses, setAccesses] = useState<Access[] | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   // The office's display name comes in the language of the request: ask again when it changes.
@@ -43,7 +43,7 @@ export function AccessesSection({ reference, token, status }: StatusSectionProps
     return () => {
       stopped = true;
     };
-  }, [reference, token, status.updatedAt, lang]);
+  }, [reference, token, status.updatedAt, loads, lang]);
 
   return html`<section class="portal-accesses" aria-labelledby="accesses-title">
     <h2 class="kern-heading-medium" id="accesses-title">${t('accessesTitle')}</h2>

@@ -242,7 +242,7 @@ function ReplyForm({ reference, token, formId, onSent }: { reference: string; to
   </form>`;
 }
 
-export function MessagesSection({ reference, token, status, reload }: StatusSectionProps) {
+export function MessagesSection({ reference, token, status, reload, loads: pageLoads }: StatusSectionProps) {
   const [messages, setMessages] = useState<Message[] | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   const [loads, setLoads] = useState(0);
@@ -262,7 +262,7 @@ export function MessagesSection({ reference, token, status, reload }: StatusSect
     return () => {
       stopped = true;
     };
-  }, [reference, token, loads, status.updatedAt]);
+  }, [reference, token, loads, pageLoads, status.updatedAt]);
   useEffect(() => {
     if (followUps === 0 || followUps > 5 || status.status !== 'needs_info') return;
     const timer = setTimeout(() => {

@@ -25,6 +25,8 @@ export interface StatusSectionProps {
   status: CaseStatus;
   /** Reads the status again (after a reply, whose worker moves `needs_info` back to `in_review`). */
   reload?: () => void;
+  /** Counts the page's loads of the status ("Refresh" included): sections read their lists again when it changes. */
+  loads?: number;
 }
 
 export const statusSections: FunctionComponent<StatusSectionProps>[] = [MessagesSection, AccessesSection];
