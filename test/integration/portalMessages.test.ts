@@ -218,4 +218,43 @@ describe('the status page: messages, a reply, the decision, and who saw the data
     expect(violations).toEqual([]);
     expect(pageErrors).toEqual([]);
   });
+
+  it('the server\'s 422 shows clearly: the 20-reply limit in the summary, a refused text at its field by pointer', async () => {
+    const problems = [
+      { pointer: '', keyword: 'maxItems', message: 'must NOT have more than 20 items' },
+      { pointer: '/text', keyword: 'maxLength', message: 'must NOT have more than 4000 characters' },
+    ];
+    let sent = 0;
+    await page.route('**/status/*/replies', async (route) => {
+      const error = problems[sent++]!;
+      await route.fulfill({ status: 422, contentType: 'application/problem+json', body: JSON.stringify({ type: 'urn:problem:validation-failed', title: 'Validation failed', status: 422, errors: [error] }) });
+    });
+    try {
+      const text = page.locator(`[id="${fieldId('/text')}"]`);
+      await text.fill('Noch eine Frage.');
+      await page.getByRole('button', { name: 'Antwort senden' }).click();
+      await page.locator('.portal-error-summary', { hasText: 'Sie haben die Höchstzahl von 20 Antworten zu diesem Antrag erreicht.' }).waitFor();
+      // The text is kept for another way of contact.
+      await expect(text.inputValue()).resolves.toBe('Noch eine Frage.');
+      await page.getByRole('button', { name: 'Antwort senden' }).click();
+      const link = page.locator('.portal-error-summary').getByRole('link', { name: 'Ihre Nachricht darf höchstens 4.000 Zeichen lang sein.' });
+      await expect(link.getAttribute('href')).resolves.toBe(`#${fieldId('/text')}`);
+      await expect(text.getAttribute('aria-invalid')).resolves.toBe('true');
+      await audit(page);
+    } finally {
+      await page.unroute('**/status/*/replies');
+    }
+    expect(sent).toBe(2);
+    expect(violations).toEqual([]);
+  });
+
+  it('speaks English on request', async () => {
+    await page.getByRole('button', { name: 'English' }).click();
+    await page.getByRole('heading', { name: 'Who saw your data?' }).waitFor();
+    await page.locator('.portal-message--request').getByRole('heading', { name: 'Question from the office: please answer' }).waitFor();
+    await page.locator('.portal-message--decision').getByRole('button', { name: /^Download the decision letter: / }).waitFor();
+    await page.locator('.portal-accesses tbody tr', { hasText: 'Your details were viewed' }).first().waitFor();
+    await page.getByRole('button', { name: 'Deutsch' }).click();
+    expect(pageErrors).toEqual([]);
+  });
 });
