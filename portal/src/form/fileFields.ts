@@ -14,14 +14,14 @@ import { upload, verdictOf } from './upload.ts';
  * checked for malware, then accepted or rejected with the reason in plain words. The field's
  * answer is the attachment id; the file's name and state stay in the draft, for the check page.
  */
-const TYPE_NAMES: Record<string, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' };
+export const TYPE_NAMES: Record<string, string> = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' };
 
 const specOf = (schema: Schema): { mediaTypes: string[]; maxBytes: number } => {
   const spec = isSchema(schema['x-attachment']) ? schema['x-attachment'] : {};
   return { mediaTypes: Array.isArray(spec.mediaTypes) ? spec.mediaTypes.map(String) : [], maxBytes: typeof spec.maxBytes === 'number' ? spec.maxBytes : 0 };
 };
 
-const size = (bytes: number): string =>
+export const size = (bytes: number): string =>
   bytes >= 1024 * 1024
     ? `${new Intl.NumberFormat(language() === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 1 }).format(bytes / 1024 / 1024)} MB`
     : `${Math.max(1, Math.round(bytes / 1024))} KB`;
@@ -43,7 +43,7 @@ export const fileStateText = (file: UploadedFile, progress?: number): string =>
         : t('fileScanning');
 
 /** Polls the scanner's verdict of a file that is being checked, until it is clean or rejected. */
-function useVerdict(formId: string, file: UploadedFile | undefined, onVerdict: (file: UploadedFile) => void): void {
+export function useVerdict(formId: string, file: UploadedFile | undefined, onVerdict: (file: UploadedFile) => void): void {
   useEffect(() => {
     if (!file || file.status === 'clean' || file.status === 'rejected') return;
     let stopped = false;

@@ -45,3 +45,19 @@ export async function upload(formId: string, field: string, file: File, onProgre
 /** The scanner's verdict so far. */
 export const verdictOf = (formId: string, attachmentId: string): Promise<{ status: UploadedFile['status']; reason?: string }> =>
   getJson(`/forms/${encodeURIComponent(formId)}/attachments/${encodeURIComponent(attachmentId)}`);
+
+/**
+ * A file for a reply on the status page (docs/portal.md, "Messages and replies"): the ticket from
+ * `POST /status/{reference}/attachments` (no field; the status token as a header), then the same PUT
+ * and the same verdict as a form's file (`verdictOf` with the case's form id).
+ */
+export async function uploadReplyFile(reference: string, token: string, file: File, onProgress: (percent: number) => void): Promise<UploadedFile> {
+  const ticket = (await (
+    await request('POST', `/status/${encodeURIComponent(reference)}/attachments`, {
+      body: { fileName: file.name, mediaType: file.type, size: file.size, sha256: await sha256Base64(file) },
+      headers: { 'Status-Token': token },
+    })
+  ).json()) as Ticket;
+  await put(ticket, file, onProgress);
+  return { attachmentId: ticket.attachmentId, fileName: file.name, size: file.size, status: 'scanning' };
+}

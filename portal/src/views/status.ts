@@ -29,6 +29,7 @@ export function StatusPage({ reference }: { reference: string | null }) {
   const [status, setStatus] = useState<CaseStatus | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   const [loads, setLoads] = useState(0);
+  const reload = (): void => setLoads((n) => n + 1);
   useEffect(() => {
     if (!reference || !token) return;
     setProblem(undefined);
@@ -58,7 +59,7 @@ export function StatusPage({ reference }: { reference: string | null }) {
                 (entry, index) => html`<li key=${index}><time datetime=${entry.at}>${formatTime(entry.at)}</time>: ${statusName(entry.status)}</li>`,
               )}
             </ol>
-            ${statusSections.map((Section, index) => html`<${Section} key=${index} reference=${reference} token=${token} status=${status} />`)}
+            ${statusSections.map((Section, index) => html`<${Section} key=${index} reference=${reference} token=${token} status=${status} reload=${reload} loads=${loads} />`)}
             <div class="actions">
               <button type="button" class="kern-btn kern-btn--secondary" onClick=${() => setLoads((n) => n + 1)}><span class="kern-label">${t('statusReload')}</span></button>
             </div>`;

@@ -1,4 +1,6 @@
 import type { FunctionComponent } from 'preact';
+import { AccessesSection } from './accesses.ts';
+import { MessagesSection } from './messages.ts';
 
 /**
  * The sections of the status page below the time line. Room kept for the routes that other work
@@ -21,6 +23,10 @@ export interface StatusSectionProps {
   reference: string;
   token: string;
   status: CaseStatus;
+  /** Reads the status again (after a reply, whose worker moves `needs_info` back to `in_review`). */
+  reload?: () => void;
+  /** Counts the page's loads of the status ("Refresh" included): sections read their lists again when it changes. */
+  loads?: number;
 }
 
-export const statusSections: FunctionComponent<StatusSectionProps>[] = [];
+export const statusSections: FunctionComponent<StatusSectionProps>[] = [MessagesSection, AccessesSection];
