@@ -136,7 +136,7 @@ export const formUi = z
 export const formAuthentication = z
   .object({
     level: z.enum(TRUST_LEVELS),
-    prefill: z.record(z.string().startsWith('/'), z.enum(ATTRIBUTE_NAMES)).optional(),
+    prefill: z.record(z.string().regex(/^\//), z.enum(ATTRIBUTE_NAMES)).optional(),
   })
   .meta({ description: 'The form needs a BundID sign-in of at least this level; `prefill` maps data pointers to BundID attribute names the portal fills in.' });
 
