@@ -189,6 +189,37 @@ describe('BundID sign-in in the citizens’ portal', () => {
     }
   });
 
+  it.each([
+    [401, 'urn:problem:unauthorized', 'Ihre Anmeldung wurde nicht angenommen'],
+    [403, 'urn:problem:insufficient-trust-level', 'Dieser Antrag verlangt „substantiell“'],
+  ] as const)('a %i (%s) on sending: the sign-in page says why, and the answers stay for after signing in again', async (status, type, says) => {
+    const form = signedForm();
+    const page = await newTab();
+    try {
+      await page.goto(portal(`forms/${form.id}`));
+      await signInFromPortal(page, 'substantial');
+      await page.locator('.portal-signed-in').waitFor();
+      plantMarkers([(await page.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY))!]);
+      const draft = { formId: form.id, formVersion: form.version, answers: sampleOf(form.id), files: {} };
+      await page.evaluate(([key, stored]) => sessionStorage.setItem(key!, stored!), [`egov-portal.draft.${form.id}`, JSON.stringify(draft)]);
+      await page.route('**/forms/*/submissions', (route) =>
+        route.fulfill({ status, contentType: 'application/problem+json', body: JSON.stringify({ type, title: 'refused', status }) }),
+      );
+      await page.goto(portal(`forms/${form.id}?page=check`));
+      await page.getByRole('button', { name: 'Antrag absenden' }).click();
+      await page.locator('.portal-sign-in-problem', { hasText: says }).waitFor();
+      await expect(page.getByRole('button', { name: 'Antrag absenden' }).count()).resolves.toBe(0);
+      const login = new URL((await page.locator('a.portal-sign-in').getAttribute('href'))!);
+      expect(Object.fromEntries(login.searchParams)).toEqual({ level: 'substantial', returnTo: `/portal/forms/${form.id}?page=check` });
+      expect(JSON.parse((await page.evaluate((key) => sessionStorage.getItem(key), `egov-portal.draft.${form.id}`))!)).toMatchObject({ answers: draft.answers });
+      // The refused token is gone from the tab.
+      expect(await page.evaluate((key) => sessionStorage.getItem(key), TOKEN_KEY)).toBeNull();
+      expect(await seriousViolations(page)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it('an expired sign-in says so and offers to sign in again, keeping what was typed', async () => {
     const form = signedForm();
     const page = await newTab();
