@@ -30,6 +30,8 @@ let apiUrl = '';
 export const configureApi = (url: string): void => {
   apiUrl = url;
 };
+/** The API's base URL (no trailing slash). */
+export const apiBase = (): string => apiUrl;
 
 export async function request(method: string, path: string, options: { body?: unknown; headers?: Record<string, string> } = {}): Promise<Response> {
   const headers: Record<string, string> = { 'Accept-Language': language(), ...options.headers };

@@ -136,6 +136,49 @@ const strings = {
   accessDelivered: { de: 'Ihre Angaben wurden an das Fachverfahren der Behörde übermittelt', en: 'Your details were passed to the office’s case system' },
   accessMail: { de: 'Ihre E-Mail-Adresse wurde für eine Benachrichtigung gelesen', en: 'Your e-mail address was read to send you a notification' },
   accessOther: { de: 'Zugriff', en: 'Access' },
+  signInTitle: { de: 'Anmelden mit der BundID', en: 'Sign in with BundID' },
+  signInIntro: {
+    de: 'Für diesen Antrag müssen Sie sich ausweisen. Das geht online mit der BundID, dem zentralen Konto von Bund und Ländern für Verwaltungsleistungen. Sie melden sich dort an, zum Beispiel mit dem Online-Ausweis oder einem ELSTER-Zertifikat, und kommen dann hierher zurück.',
+    en: 'For this application you need to prove who you are. You do this online with BundID, the central account of the federal and state governments for administrative services. You sign in there, for example with your online ID card or an ELSTER certificate, and then come back here.',
+  },
+  signInLevel: { de: 'Dieser Antrag verlangt das Vertrauensniveau „{level}“ oder höher.', en: 'This application needs the level of assurance “{level}” or higher.' },
+  signInPrefill: {
+    de: 'Die Angaben, die die BundID übermittelt (zum Beispiel Name, Geburtsdatum, Anschrift), werden in den Antrag übernommen. Sie können sie prüfen und ändern.',
+    en: 'The details BundID passes on (such as name, date of birth, address) are filled into the application. You can check and change them.',
+  },
+  signInKept: { de: 'Was Sie bereits eingegeben haben, bleibt erhalten.', en: 'What you have already entered is kept.' },
+  signInButton: { de: 'Mit BundID anmelden', en: 'Sign in with BundID' },
+  signedInAs: { de: 'Angemeldet als {name}, Vertrauensniveau {level}', en: 'Signed in as {name}, level of assurance {level}' },
+  signedInAnonymous: { de: 'Angemeldet mit der BundID', en: 'Signed in with BundID' },
+  signInExpired: {
+    de: 'Ihre Anmeldung ist abgelaufen (sie gilt 30 Minuten). Bitte melden Sie sich erneut an. Ihre Eingaben bleiben erhalten.',
+    en: 'Your sign-in has expired (it lasts 30 minutes). Please sign in again. What you entered is kept.',
+  },
+  signInRefused: {
+    de: 'Ihre Anmeldung wurde nicht angenommen oder ist abgelaufen. Bitte melden Sie sich erneut an. Ihre Eingaben bleiben erhalten.',
+    en: 'Your sign-in was not accepted or has expired. Please sign in again. What you entered is kept.',
+  },
+  signInTooLow: {
+    de: 'Ihre Anmeldung hat das Vertrauensniveau „{achieved}“. Dieser Antrag verlangt „{level}“. Bitte melden Sie sich mit einem passenden Zugang an, zum Beispiel mit dem Online-Ausweis. Ihre Eingaben bleiben erhalten.',
+    en: 'Your sign-in has the level of assurance “{achieved}”. This application needs “{level}”. Please sign in with a suitable means, such as your online ID card. What you entered is kept.',
+  },
+  signInAgain: { de: 'Erneut mit BundID anmelden', en: 'Sign in again with BundID' },
+  levelLow: { de: 'niedrig', en: 'low' },
+  levelSubstantial: { de: 'substantiell', en: 'substantial' },
+  levelHigh: { de: 'hoch', en: 'high' },
+  myTitle: { de: 'Meine Anträge', en: 'My applications' },
+  myIntro: { de: 'Hier sehen Sie die Anträge, die Sie nach einer Anmeldung mit der BundID gestellt haben.', en: 'Here you see the applications you sent after signing in with BundID.' },
+  mySignIn: {
+    de: 'Um Ihre Anträge zu sehen, melden Sie sich mit der BundID an. Jedes Vertrauensniveau genügt.',
+    en: 'To see your applications, sign in with BundID. Any level of assurance will do.',
+  },
+  myNone: { de: 'Sie haben noch keine Anträge mit Anmeldung gestellt.', en: 'You have not sent any applications with sign-in yet.' },
+  myReference: { de: 'Aktenzeichen', en: 'Reference' },
+  myForm: { de: 'Antrag', en: 'Application' },
+  myStatus: { de: 'Stand', en: 'Status' },
+  myReceived: { de: 'Eingegangen am', en: 'Received on' },
+  myUpdated: { de: 'Zuletzt geändert am', en: 'Last changed on' },
+  footerMine: { de: 'Meine Anträge', en: 'My applications' },
   footerAccessibility: { de: 'Erklärung zur Barrierefreiheit', en: 'Accessibility statement' },
   footerEasy: { de: 'Leichte Sprache', en: 'Easy language' },
   footerForms: { de: 'Alle Anträge', en: 'All applications' },
@@ -162,6 +205,10 @@ const STATUS: Record<string, Record<Language, [string, string]>> = {
   rejected: { de: ['Abgelehnt', 'Ihr Antrag wurde abgelehnt. Sie erhalten einen Bescheid mit den Gründen.'], en: ['Rejected', 'Your application was rejected. You will get a decision letter with the reasons.'] },
   closed: { de: ['Abgeschlossen', 'Die Bearbeitung ist abgeschlossen.'], en: ['Closed', 'Work on your application is finished.'] },
 };
+
+const LEVEL_KEYS = { low: 'levelLow', substantial: 'levelSubstantial', high: 'levelHigh' } as const satisfies Record<string, StringKey>;
+/** A BundID trust level in words (eIDAS: niedrig, substantiell, hoch). */
+export const levelName = (level: string): string => (level in LEVEL_KEYS ? t(LEVEL_KEYS[level as keyof typeof LEVEL_KEYS]) : level);
 
 export const statusName = (status: string): string => STATUS[status]?.[language()][0] ?? status;
 export const statusMeaning = (status: string): string => STATUS[status]?.[language()][1] ?? '';

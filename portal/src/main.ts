@@ -10,6 +10,8 @@ import { EasyLanguage } from './views/easyLanguage.ts';
 import { FormList, type FormSummary } from './views/formList.ts';
 import { Journey } from './views/journey.ts';
 import { Missing } from './views/missing.ts';
+import { MyCases } from './views/myCases.ts';
+import { takeTokenFromFragment } from './signIn.ts';
 import { StatusPage } from './views/status.ts';
 
 const LANGUAGE_KEY = 'egov-portal.language';
@@ -26,6 +28,8 @@ function Page({ route, config, forms }: { route: Route; config: PortalConfig; fo
       return html`<${AccessibilityStatement} config=${config} />`;
     case 'easy-language':
       return html`<${EasyLanguage} />`;
+    case 'me':
+      return html`<${MyCases} forms=${forms} />`;
     default:
       return html`<${Missing} />`;
   }
@@ -72,6 +76,7 @@ function App({ config, forms }: { config: PortalConfig; forms: FormSummary[] }) 
       <nav class="kern-container" aria-label=${t('appTitle')}>
         <ul class="portal-footer__links">
           <li><a class="kern-link" href=${href('')}>${t('footerForms')}</a></li>
+          <li><a class="kern-link" href=${href('me')}>${t('footerMine')}</a></li>
           <li><a class="kern-link" href=${href('barrierefreiheit')}>${t('footerAccessibility')}</a></li>
           <li><a class="kern-link" href=${href('leichte-sprache')}>${t('footerEasy')}</a></li>
         </ul>
@@ -81,6 +86,9 @@ function App({ config, forms }: { config: PortalConfig; forms: FormSummary[] }) 
 
 async function start(): Promise<void> {
   const root = document.getElementById('app')!;
+  // A BundID sign-in comes back with the citizen token in the fragment: into the tab, out of the address bar.
+  // (The status page's fragment holds its status token, which stays where it is.)
+  if (routeOf(window.location).view !== 'status') takeTokenFromFragment();
   const asked = new URLSearchParams(window.location.search).get('lang') ?? sessionStorage.getItem(LANGUAGE_KEY);
   setLanguage(asked === 'en' ? 'en' : 'de');
   try {

@@ -3,7 +3,7 @@ import { basePath } from './config.ts';
 /**
  * The portal's pages by path below its base (`/portal/` locally, `/` in AWS): the forms, a form's
  * steps (`forms/{formId}?page=2`, `?page=check`), the status page (`status?reference=…#token=…`),
- * the accessibility statement and the page in Leichte Sprache. Links are real links; the app
+ * the accessibility statement, the page in Leichte Sprache and the citizen's own applications (`me`). Links are real links; the app
  * follows them without reloading.
  */
 export type Route =
@@ -12,6 +12,7 @@ export type Route =
   | { view: 'status'; reference: string | null }
   | { view: 'accessibility' }
   | { view: 'easy-language' }
+  | { view: 'me' }
   | { view: 'missing' };
 
 export function routeOf(location: Location): Route {
@@ -24,6 +25,7 @@ export function routeOf(location: Location): Route {
   if (path === 'status') return { view: 'status', reference: query.get('reference') };
   if (path === 'barrierefreiheit') return { view: 'accessibility' };
   if (path === 'leichte-sprache') return { view: 'easy-language' };
+  if (path === 'me') return { view: 'me' };
   return { view: 'missing' };
 }
 

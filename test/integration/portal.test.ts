@@ -1,16 +1,18 @@
 // The citizens' portal in a real headless Chromium against the suite's local stack, at
 // <apiUrl>/portal/: every shipped form (the catalogue's latest versions) filled from its schema's
 // first example by labels, a file uploaded into every file field, checked, sent, confirmed; the
-// mail's status link followed; a clerk's PATCH seen on the status page. The case the clerk reads
+// mail's status link followed; a clerk's PATCH seen on the status page. A form that needs sign-in
+// (the catalogue says which) is signed into first, at its level, through the local test IdP. The case the clerk reads
 // holds exactly the example (and the files). axe-core on every page; no request leaves the machine.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { call, clerkToken, stackInfo } from '../support/api.ts';
 import { launchChromium, seriousViolations, type AxeViolation, type Chromium } from '../support/browser.ts';
 import { formCatalogue, sampleOf } from '../support/forms.ts';
-import { newMarker } from '../support/markers.ts';
+import { newMarker, plantMarkers } from '../support/markers.ts';
 import { until } from '../support/waiting.ts';
 import { fillForm } from '../support/portalFiller.ts';
+import { signInFromPortal } from '../support/portalSignIn.ts';
 import { EICAR } from '../../infra/local/scanner.ts';
 import { pageProperties, pagesOf } from '../../portal/src/form/model.ts';
 import { fieldId } from '../../portal/src/form/pointer.ts';
@@ -116,6 +118,14 @@ describe('the citizens’ portal', () => {
       await page.evaluate(() => sessionStorage.clear());
       await page.getByRole('link', { name: form.title.de, exact: true }).click();
       await page.locator('main h1').waitFor();
+      if (form.authentication) {
+        // A form that needs sign-in starts with it: BundID at the form's level, back to the form.
+        await page.getByRole('heading', { level: 1, name: 'Anmelden mit der BundID' }).waitFor();
+        await audit(page);
+        await signInFromPortal(page, form.authentication.level);
+        await page.locator('.portal-signed-in').waitFor();
+        plantMarkers([(await page.evaluate(() => sessionStorage.getItem('egov-portal.citizen-token')))!]);
+      }
       const { files } = await fillForm(page, form.schema, data, { onPage: audit });
       await audit(page);
       // A labelled choice reads as its label, never as its internal value.

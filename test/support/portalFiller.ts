@@ -10,6 +10,9 @@ import { fileOf } from './uploads.ts';
  * `title`), group by its legend, choice by the choice's label, and answers it; on every page it
  * also uploads a small file into each file field. Pages are taken as they come: the filler
  * answers what the page shows of the data, then continues, until the check-your-answers page.
+ * What the portal prefilled (a BundID sign-in's attributes) is typed over with the data's value:
+ * `fill` replaces a field's content, so the case holds exactly the data whether or not a prefilled
+ * value equalled it.
  * Nothing here knows a particular form.
  */
 const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

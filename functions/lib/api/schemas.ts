@@ -132,7 +132,15 @@ export const formUi = z
   .object({ pages: z.array(z.object({ title: localized, properties: z.array(z.string()) })) })
   .meta({ description: "The portal's pages, in order: a heading and the top-level properties (JSON Pointers) of each. Never changes what is valid." });
 
-export const formDetail = formSummary.extend({ schema: formSchema, ui: formUi.optional() });
+/** The sign-in a form needs (API.md, *Citizen sign-in*): the portal signs the citizen in first and prefills from the released attributes. */
+export const formAuthentication = z
+  .object({
+    level: z.enum(TRUST_LEVELS),
+    prefill: z.record(z.string().regex(/^\//), z.enum(ATTRIBUTE_NAMES)).optional(),
+  })
+  .meta({ description: 'The form needs a BundID sign-in of at least this level; `prefill` maps data pointers to BundID attribute names the portal fills in.' });
+
+export const formDetail = formSummary.extend({ schema: formSchema, ui: formUi.optional(), authentication: formAuthentication.optional() });
 
 // ---- cases ------------------------------------------------------------------------------------
 

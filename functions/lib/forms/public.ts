@@ -38,10 +38,10 @@ export function publicDocumentsOf(catalogue: FormCatalogue, officeNames: FormsOf
     return name;
   };
   const forms: PublicDocuments['forms'] = {};
-  for (const { id, version, office, title, description, schema, ui } of catalogue.all()) {
+  for (const { id, version, office, title, description, schema, ui, authentication } of catalogue.all()) {
     const entry = (forms[id] ??= { latest: version, versions: {} });
     entry.latest = Math.max(entry.latest, version);
-    entry.versions[String(version)] = { id, version, office, officeName: officeName(office), title, description, schema, ...(ui ? { ui } : {}) };
+    entry.versions[String(version)] = { id, version, office, officeName: officeName(office), title, description, schema, ...(ui ? { ui } : {}), ...(authentication ? { authentication } : {}) };
   }
   const items = catalogue.list().map(({ id, version, office, title, description }) => ({ id, version, office, officeName: officeName(office), title, description }));
   return { list: { items }, forms };

@@ -1,4 +1,5 @@
 import { getJson, request } from '../api.ts';
+import { authorizationFor } from '../signIn.ts';
 import type { UploadedFile } from './draft.ts';
 
 /**
@@ -36,6 +37,7 @@ export async function upload(formId: string, field: string, file: File, onProgre
   const ticket = (await (
     await request('POST', `/forms/${encodeURIComponent(formId)}/attachments`, {
       body: { field, fileName: file.name, mediaType: file.type, size: file.size, sha256: await sha256Base64(file) },
+      headers: authorizationFor(formId),
     })
   ).json()) as Ticket;
   await put(ticket, file, onProgress);

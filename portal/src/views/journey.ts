@@ -6,13 +6,15 @@ import { checkProperties, type FieldError } from '../form/check.ts';
 import { clearDraft, readDraft, writeDraft, type Draft, type UploadedFile } from '../form/draft.ts';
 import { Field, Fields, type FormContext } from '../form/fields.ts';
 import { pageProperties, pagesOf, submittable, type Page, type UiOverlay } from '../form/model.ts';
-import { tokensOf, withValue } from '../form/pointer.ts';
-import { fill, language, t } from '../i18n.ts';
+import { tokensOf, valueAt, withValue, type Answers } from '../form/pointer.ts';
+import { fill, language, levelName, t } from '../i18n.ts';
 import { href, navigate } from '../router.ts';
 import { CheckAnswers } from './checkAnswers.ts';
 import { Confirmation, type Receipt } from './confirmation.ts';
 import { ErrorSummary } from './errorSummary.ts';
 import { Missing } from './missing.ts';
+import { authorizationFor, forgetSignIn, formNeedsSignIn, satisfies, signInState, type CitizenClaims, type FormAuthentication } from '../signIn.ts';
+import { SignedInAs, SignInPage } from './signIn.ts';
 import { usePage } from './pageTitle.ts';
 
 /**
@@ -29,6 +31,17 @@ export interface FormDocument {
   description: { de: string; en: string };
   schema: Schema;
   ui?: UiOverlay;
+  authentication?: FormAuthentication;
+}
+
+/** The answers with what the sign-in released at the fields the form's `prefill` names, where nothing is typed yet. */
+export function prefilled(answers: Answers, authentication: FormAuthentication | undefined, claims: CitizenClaims): Answers {
+  let next = answers;
+  for (const [pointer, attribute] of Object.entries(authentication?.prefill ?? {})) {
+    const value = claims.attributes[attribute];
+    if (typeof value === 'string' && value !== '' && valueAt(next, pointer) === undefined) next = withValue(next, pointer, value);
+  }
+  return next;
 }
 
 const labelOf = (name: string, schema: Schema): string => fieldLabel(name, schema, language());
@@ -45,12 +58,21 @@ export function Journey({ formId, page }: { formId: string; page: string | null 
   const [sending, setSending] = useState(false);
   const [sendProblem, setSendProblem] = useState<string | undefined>();
   const [receipt, setReceipt] = useState<Receipt | undefined>();
+  /** Why the server refused the sign-in (401, 403 insufficient-trust-level): sign in again. */
+  const [signInProblem, setSignInProblem] = useState<string | undefined>();
 
   useEffect(() => {
     getJson<FormDocument>(`/forms/${encodeURIComponent(formId)}`).then(
       (loaded) => {
+        const stored = readDraft(formId, loaded.version);
+        const session = signInState();
+        if (loaded.authentication) formNeedsSignIn(formId);
+        if (loaded.authentication?.prefill && session.state === 'signed-in') {
+          const answers = prefilled(stored.answers, loaded.authentication, session.claims);
+          if (answers !== stored.answers) writeDraft({ ...stored, answers });
+          setDraft({ ...stored, answers });
+        } else setDraft(stored);
         setForm(loaded);
-        setDraft(readDraft(formId, loaded.version));
       },
       () => setForm(null),
     );
@@ -63,11 +85,28 @@ export function Journey({ formId, page }: { formId: string; page: string | null 
   const step = page === 'check' ? 'check' : Math.min(Math.max(1, Number(page) || 1), Math.max(1, shown.length));
   const current: Page | undefined = step === 'check' ? undefined : shown[step - 1];
   const title = form ? form.title[language()] : t('loading');
-  const heading = usePage(receipt ? t('doneTitle') : step === 'check' ? t('checkTitle') : title, `${receipt ? 'done' : step}`);
+  const authentication = form?.authentication;
+  const session = signInState();
+  const signedIn = session.state === 'signed-in' && authentication && satisfies(session.claims.level, authentication.level) ? session.claims : undefined;
+  const gate = !!authentication && !receipt && (!signedIn || !!signInProblem);
+  const heading = usePage(receipt ? t('doneTitle') : gate ? t('signInTitle') : step === 'check' ? t('checkTitle') : title, `${receipt ? 'done' : gate ? 'sign-in' : step}`);
 
   if (form === null) return html`<${Missing} />`;
   if (!form || !draft) return html`<p class="kern-body" role="status">${t('loading')}</p>`;
   if (receipt) return html`<${Confirmation} receipt=${receipt} title=${title} heading=${heading} />`;
+  if (authentication && gate) {
+    const problem =
+      signInProblem ??
+      (session.state === 'expired'
+        ? t('signInExpired')
+        : session.state === 'signed-in'
+          ? fill('signInTooLow', { achieved: levelName(session.claims.level), level: levelName(authentication.level) })
+          : undefined);
+    const returnPath = `forms/${formId}${page ? `?page=${encodeURIComponent(page)}` : ''}`;
+    return html`<p class="kern-body"><a class="kern-link" href=${href('')}>${t('back')}</a></p>
+      <${SignInPage} level=${authentication.level} returnPath=${returnPath} context=${title} problem=${problem} heading=${heading} />`;
+  }
+  const signedInAs = signedIn ? html`<${SignedInAs} claims=${signedIn} />` : null;
 
   const update = (next: Draft): void => {
     writeDraft(next);
@@ -122,6 +161,11 @@ export function Journey({ formId, page }: { formId: string; page: string | null 
   };
 
   const send = async (): Promise<void> => {
+    if (authentication && signInState(5).state !== 'signed-in') {
+      forgetSignIn();
+      setSignInProblem(t('signInExpired'));
+      return;
+    }
     const idempotencyKey = draft.idempotencyKey ?? crypto.randomUUID();
     update({ ...draft, idempotencyKey });
     setSending(true);
@@ -130,7 +174,7 @@ export function Journey({ formId, page }: { formId: string; page: string | null 
       const answer = await postWithRetries<Receipt>(
         `/forms/${encodeURIComponent(formId)}/submissions`,
         { formVersion: form.version, data: submittable(root, root, answers) },
-        { 'Idempotency-Key': idempotencyKey },
+        { 'Idempotency-Key': idempotencyKey, ...authorizationFor(formId) },
       );
       clearDraft(formId);
       setReceipt(answer);
@@ -143,6 +187,10 @@ export function Journey({ formId, page }: { formId: string; page: string | null 
         showErrors(found);
         if (Number.isFinite(first)) go(first);
         else setSendProblem(t('sendRejected'));
+      } else if (authentication && error instanceof ApiProblem && (error.problem.status === 401 || error.problem.type === 'urn:problem:insufficient-trust-level')) {
+        // Nothing was stored; the answers stay in the tab for after the new sign-in.
+        forgetSignIn();
+        setSignInProblem(error.problem.status === 401 ? t('signInRefused') : fill('signInTooLow', { achieved: levelName(signedIn?.level ?? 'low'), level: levelName(authentication.level) }));
       } else if (error instanceof ApiProblem && error.problem.type === 'urn:problem:not-found') {
         setSendProblem(t('formGone'));
       } else if (error instanceof ApiProblem && error.problem.status < 500 && error.problem.status !== 429 && error.problem.status !== 409) {
@@ -163,6 +211,7 @@ export function Journey({ formId, page }: { formId: string; page: string | null 
     return html`${backLink}
       <p class="kern-body kern-body--small">${title}</p>
       <h1 class="kern-heading-large" tabindex="-1" ref=${heading}>${t('checkTitle')}</h1>
+      ${signedInAs}
       <${ErrorSummary} errors=${[]} general=${[...unplaced.map((error) => error.message), ...(sendProblem ? [sendProblem] : [])]} attempt=${attempt} />
       <p class="kern-body">${t('checkIntro')}</p>
       <${CheckAnswers} root=${root} pages=${shown} answers=${answers} files=${draft.files} formId=${formId} titleOf=${(index: number) => pageTitle(root, shown[index]!, title)} />
@@ -181,6 +230,7 @@ export function Journey({ formId, page }: { formId: string; page: string | null 
     <${ErrorSummary} errors=${pageErrors} attempt=${attempt} />
     <p class="kern-body kern-body--small">${title} · ${fill('pageOf', { n: step, total: shown.length })}</p>
     <h1 class="kern-heading-large" tabindex="-1" ref=${heading}>${pageTitle(root, current!, title)}</h1>
+    ${signedInAs}
     ${step === 1 ? html`<p class="kern-body">${form.description[language()]}</p>` : null}
     <form class="portal-form" novalidate onSubmit=${proceed}>
       ${single

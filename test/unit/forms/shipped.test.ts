@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { basename, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { BUILD_DIR, PUBLIC_DOCUMENTS, readPublicDocuments } from '#lib/forms/public.ts';
+import { formDetail } from '#lib/api/schemas.ts';
 import { CHECKS_MANIFEST, checksFile, loadShippedForms, type ChecksManifest } from '#lib/forms/shipped.ts';
 import { buildShippedForms } from '../../../infra/formsBuild.ts';
 import { FORMS_DIR, everyFormOf, formCatalogue, testDefinition } from '../../support/forms.ts';
@@ -151,10 +152,23 @@ describe('the shipped forms', () => {
     expect(documents.list.items).toEqual(
       catalogue.list().map(({ id, version, office, title, description }) => ({ id, version, office, officeName: officeName(office), title, description })),
     );
-    for (const { id, version, office, title, description, schema } of catalogue.all()) {
-      expect(documents.forms[id]?.versions[String(version)]).toEqual({ id, version, office, officeName: officeName(office), title, description, schema });
+    for (const { id, version, office, title, description, schema, authentication } of catalogue.all()) {
+      expect(documents.forms[id]?.versions[String(version)]).toEqual({ id, version, office, officeName: officeName(office), title, description, schema, ...(authentication ? { authentication } : {}) });
       expect(documents.forms[id]?.latest).toBe(catalogue.get(id)?.version);
     }
+  });
+
+  it('carry a form\'s sign-in (`authentication`) in GET /forms/{id}, in the shape the API declares, so that the portal can sign the citizen in first', () => {
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(FORMS_DIR, shipped, everyFormOf());
+    const documents = readPublicDocuments(shipped);
+    const signed = formCatalogue().all().filter((form) => form.authentication);
+    expect(signed.length).toBeGreaterThan(0);
+    for (const { id, version, authentication } of signed) {
+      const detail = formDetail.parse(documents.forms[id]?.versions[String(version)]);
+      expect(detail.authentication).toEqual(authentication);
+    }
+    expect(() => formDetail.parse({ ...(documents.forms[signed[0]!.id]?.versions[String(signed[0]!.version)] as object), authentication: { level: 'medium' } })).toThrow();
   });
 
   it('ship only the forms the administration offers: another form is not there at all', async () => {
