@@ -30,10 +30,10 @@ const allowsOn = (statements: Statement[], action: string, resourceId: string) =
   statements.some((s) => s.Effect === 'Allow' && s.Action.some((a) => actionMatches(a, action)) && resourceRefersTo(s, resourceId));
 
 describe('the audit key', () => {
-  it('is an ECC_NIST_P256 signing key that the stack never deletes', () => {
+  it('is an ECC_NIST_P256 signing key that the stack keeps once created (RetainExceptOnCreate)', () => {
     const key = resources()[logicalId(dev.stack.audit.key)]!;
     expect(key.Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
-    expect(key.DeletionPolicy).toBe('Retain');
+    expect(key.DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   it('is usable for kms:Sign by exactly one role, the checkpoint worker\'s, in IAM', () => {
@@ -61,7 +61,8 @@ describe('the checkpoint bucket', () => {
     const retention = (bucket().Properties.ObjectLockConfiguration as { Rule: { DefaultRetention: { Mode: string; Days: number } } }).Rule.DefaultRetention;
     expect(retention.Mode).toBe('COMPLIANCE');
     expect(retention.Days).toBeGreaterThanOrEqual(longest);
-    expect(bucket().DeletionPolicy).toBe('Retain');
+    // Kept on update and deletion; only a rolled-back first create removes it (issue 25, point 2).
+    expect(bucket().DeletionPolicy).toBe('RetainExceptOnCreate');
   });
 
   it('no role may delete a checkpoint or change its lock, and only the checkpoint worker may write one', () => {

@@ -86,8 +86,8 @@ describe('data, keys and retention', () => {
   ] as const)('every %s log group has a retention of %i days', (stage, days) => {
     const groups = ofType(stage === 'dev' ? dev : prod, 'AWS::Logs::LogGroup');
     // One per function, the API's access and execution logs, the WAF's, the user pool's, the probe's
-    // and the console upload's (infra/constructs/console.ts).
-    expect(groups.length).toBe(functionsOf().length + 6);
+    // and the console's and the portal's uploads (infra/constructs/console.ts, portal.ts).
+    expect(groups.length).toBe(functionsOf().length + 7);
     for (const group of groups) expect(group.Properties.RetentionInDays).toBe(days);
   });
 
@@ -113,7 +113,12 @@ describe('data, keys and retention', () => {
   it('every function has an errors and a throttles alarm, every table a throttling alarm', () => {
     const alarms = ofType(dev, 'AWS::CloudWatch::Alarm');
     expect(alarms.filter((a) => a.Properties.MetricName === 'Errors')).toHaveLength(functionsOf().length);
-    expect(alarms.filter((a) => a.Properties.MetricName === 'Throttles')).toHaveLength(functionsOf().length);
+    // Throttles: one alarm on the account's metric (one administration per account), not one per
+    // function: a stack holds at most 500 resources.
+    const throttles = alarms.filter((a) => a.Properties.MetricName === 'Throttles');
+    expect(throttles).toHaveLength(1);
+    expect(throttles[0]!.Properties).toMatchObject({ Namespace: 'AWS/Lambda', Threshold: 1 });
+    expect(throttles[0]!.Properties.Dimensions).toBeUndefined();
     const throttling = alarms.filter((a) => JSON.stringify(a.Properties.Metrics ?? []).includes('ThrottleEvents'));
     expect(throttling).toHaveLength(TABLE_NEEDS.length);
   });

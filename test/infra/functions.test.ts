@@ -69,6 +69,7 @@ describe('functions', () => {
         ...(route.needs.signIns?.length ? ['SIGN_INS_TABLE'] : []),
         ...(route.needs.bundid ? ['BUNDID'] : []),
         ...(route.needs.bundidKey ? ['BUNDID_SP_KEY_SECRET_ID'] : []),
+        ...(route.needs.officeNames ? ['OFFICE_NAMES'] : []),
       ];
       const handlerSettings = Object.values(CONFIG_OF_NEED) as string[];
       expect(Object.keys(variables).filter((name) => handlerSettings.includes(name)).sort()).toEqual(expected.sort());

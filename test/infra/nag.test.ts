@@ -66,6 +66,9 @@ describe('cdk-nag AwsSolutions', () => {
       // (infra/constructs/console.ts, portal.ts, reasons there).
       'AwsSolutions-CFR1',
       'AwsSolutions-CFR2',
+      // The portal keeps no CloudFront access log: its requests carry no data, and a log would keep
+      // each status page's case reference beside the reader's address (portal.ts).
+      'AwsSolutions-CFR3',
       'AwsSolutions-CFR4',
       'AwsSolutions-COG4',
       // AWS Backup snapshots the attachment vault with AWS's managed S3 policies (infra/constructs/backups.ts).

@@ -29,8 +29,12 @@ const signedForm = () => {
   return form;
 };
 
-/** From the login route through the IdP's page to wherever the ACS sends the browser. */
-async function signInThroughBrowser(page: Page, requested: TrustLevel, chosen: TrustLevel, returnTo: string): Promise<void> {
+/**
+ * From the login route through the IdP's page to wherever the ACS sends the browser; answers the
+ * URL the ACS redirected to (its `Location`: the portal takes the token out of the address bar at
+ * once, so the page's own URL no longer shows it), or undefined where the ACS answered a page.
+ */
+async function signInThroughBrowser(page: Page, requested: TrustLevel, chosen: TrustLevel, returnTo: string): Promise<URL | undefined> {
   await page.goto(`${stackInfo().apiUrl}/auth/bundid/login?${new URLSearchParams({ level: requested, returnTo })}`);
   // The login page submits itself to the IdP (a script allowed by its hash).
   await page.waitForURL((url) => url.href.startsWith(`${stackInfo().bundid.idpUrl}/sso`));
@@ -38,8 +42,12 @@ async function signInThroughBrowser(page: Page, requested: TrustLevel, chosen: T
   expect(await seriousViolations(page)).toEqual([]);
   await page.locator(`button[data-level="${chosen}"]`).click();
   await page.waitForURL((url) => url.href.startsWith(`${stackInfo().bundid.idpUrl}/sso/answer`));
+  const acs = page.waitForResponse((response) => new URL(response.url()).pathname.endsWith('/auth/bundid/acs'));
   await page.getByRole('button', { name: 'Zurück zum Dienst' }).click();
+  const answer = await acs;
   await page.waitForURL((url) => !url.href.startsWith(stackInfo().bundid.idpUrl));
+  const location = answer.headers().location;
+  return location ? new URL(location, stackInfo().apiUrl) : undefined;
 }
 
 describe('sign-in with BundID in the browser', () => {
@@ -47,9 +55,10 @@ describe('sign-in with BundID in the browser', () => {
     const page = await chromium.context.newPage();
     try {
       const returnTo = `/portal/forms/${signedForm().id}`;
-      await signInThroughBrowser(page, level, level, returnTo);
-      const url = new URL(page.url());
+      const url = (await signInThroughBrowser(page, level, level, returnTo))!;
       expect(`${url.origin}${url.pathname}`).toBe(`${stackInfo().apiUrl}${returnTo}`);
+      // The browser landed on the portal path, the token already taken out of its address bar.
+      expect(new URL(page.url()).pathname).toBe(returnTo);
       const token = new URLSearchParams(url.hash.slice(1)).get('token');
       expect(token).toMatch(/^eyJ[\w-]+\.[\w-]+\.[\w-]+$/);
       plantMarkers([token!]);
@@ -85,8 +94,8 @@ describe('sign-in with BundID in the browser', () => {
     const form = signedForm();
     const page = await chromium.context.newPage();
     try {
-      await signInThroughBrowser(page, 'substantial', 'substantial', `/portal/forms/${form.id}`);
-      const token = new URLSearchParams(new URL(page.url()).hash.slice(1)).get('token')!;
+      const redirect = (await signInThroughBrowser(page, 'substantial', 'substantial', `/portal/forms/${form.id}`))!;
+      const token = new URLSearchParams(redirect.hash.slice(1)).get('token')!;
       plantMarkers([token]);
       const submitted = await call('POST', `/forms/${form.id}/submissions`, {
         body: { data: sampleOf(form.id) },
