@@ -89,6 +89,8 @@ export class Portal extends Construct {
       },
     });
     const appRoutes = new cloudfront.Function(this, 'AppRoutes', {
+      // Account-wide name, from the stage file's name (two administrations side by side).
+      functionName: `egov-forms-${config.name}-portal-routes`,
       comment: 'Portal paths without a file extension answer index.html',
       code: cloudfront.FunctionCode.fromInline(APP_ROUTES_FUNCTION),
       runtime: cloudfront.FunctionRuntime.JS_2_0,

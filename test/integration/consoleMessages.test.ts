@@ -5,6 +5,7 @@ import { launchChromium, seriousViolations, type Chromium } from '../support/bro
 import { newMarker, plantMarkers } from '../support/markers.ts';
 import { fishingLicence, submit } from '../support/submissions.ts';
 import { fileOf } from '../support/uploads.ts';
+import { eventLabelIn } from '../../console/src/history.ts';
 
 // Messages in the clerk console, in a real headless Chromium against the suite's stack: a request
 // with a PDF written in the console (ticket, upload, scan, If-Match), the status moved to
@@ -61,7 +62,7 @@ describe('messages in the clerk console', () => {
     await page.locator('.messages li', { hasText: text }).waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Herunterladen: formular.pdf' }).waitFor();
     await expect(page.locator('[data-field="Status"]').textContent()).resolves.toBe('Rückfrage');
-    await page.locator('.timeline li', { hasText: 'Nachricht an die antragstellende Person' }).waitFor();
+    await page.locator('.timeline li', { hasText: eventLabelIn('case.message_sent', 'de') }).waitFor();
     await expectAccessible();
   });
 
