@@ -21,7 +21,8 @@ describe('npm run test:unit|test:integration|test:infra -- <path>', () => {
     ['test:integration', 'test/integration/status.test.ts'],
     ['test:infra', 'test/infra/mail.test.ts'],
   ])('%s runs only the path given', async (script, path) => {
-    const { code, output } = await run([...npm, 'run', '-s', script, '--', path, '--listTests']);
+    // Jest keeps its cache in TMPDIR: a dir of this test's own, removed with the others.
+    const { code, output } = await run([...npm, 'run', '-s', script, '--', path, '--listTests'], { TMPDIR: tempDir('egov-jest-') });
     expect(code).toBe(0);
     const listed = output.split('\n').filter((line) => line.endsWith('.test.ts'));
     expect(listed.map((file) => relative(repoRoot, file))).toEqual([path]);
