@@ -69,7 +69,7 @@ export class Releases extends Construct {
   rollOutWithCanary(alarmsOf: (handler: string) => readonly cloudwatch.IAlarm[]): void {
     if (!this.application) return;
     for (const [handler, alias] of this.aliases) {
-      const group = new codedeploy.LambdaDeploymentGroup(this, `${handler}Deployment`, {
+      new codedeploy.LambdaDeploymentGroup(this, `${handler}Deployment`, {
         application: this.application,
         alias,
         deploymentConfig: codedeploy.LambdaDeploymentConfig.CANARY_10PERCENT_5MINUTES,
@@ -77,7 +77,6 @@ export class Releases extends Construct {
         autoRollback: { failedDeployment: true, stoppedDeployment: true, deploymentInAlarm: true },
         ...(this.deployRole ? { role: this.deployRole } : {}),
       });
-      void group;
     }
   }
 }
