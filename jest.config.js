@@ -30,6 +30,13 @@ export default {
       globalSetup: '<rootDir>/test/integration/globalSetup.ts',
       globalTeardown: '<rootDir>/test/integration/globalTeardown.ts',
     },
-    { ...common, displayName: 'infra', testMatch: ['<rootDir>/test/infra/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'infra',
+      testMatch: ['<rootDir>/test/infra/**/*.test.ts'],
+      // A synthesized template shared by the files of one run (test/infra/templateCache.ts).
+      globalSetup: '<rootDir>/test/infra/globalSetup.ts',
+      globalTeardown: '<rootDir>/test/infra/globalTeardown.ts',
+    },
   ],
 };

@@ -8,6 +8,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { checkDeployable, defaultStageName, loadStageConfig, type StageKind } from '../../infra/config.ts';
 import { FormsStack, stackName } from '../../infra/stack.ts';
 import type { FunctionTable } from '../../functions/functions.ts';
+import { sharedTemplate } from './templateCache.ts';
 
 /** The feature flags of cdk.json, so that the tests synthesize what `cdk synth` does. */
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
@@ -39,30 +40,52 @@ export const PROD_FIXTURE = fileURLToPath(new URL('./fixtures/kreis-bergstrasse-
  * another stage or stage file. Bundling (esbuild) is skipped unless asked for: it takes seconds per
  * function and only one test is about it. `context` adds or overrides CDK context values; tests may
  * hand in their own function table.
+ *
+ * The template of an unbundled synth is shared by every infra file of one jest run (see
+ * templateCache.ts): the first file to ask for a stage synthesizes it, the others read its template,
+ * and build the construct tree (`stack`) only when they use it, never synthesizing it again. A synth
+ * with bundling or a function table of its own is never shared.
  */
 export function synthStage(
   stage: StageKind,
   options: { bundling?: boolean; context?: Record<string, unknown>; functionTable?: FunctionTable } = {},
 ): Synthesized {
-  const outdir = mkdtempSync(join(tmpdir(), 'egov-cdk-out-'));
-  outdirs.push(outdir);
-  const app = new App({
-    outdir,
-    context: {
-      ...cdkJson.context,
-      stage: stage === 'prod' ? 'kreis-bergstrasse-prod' : defaultStageName(),
-      ...(stage === 'prod' ? { stageFile: PROD_FIXTURE } : {}),
-      ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
-      ...options.context,
+  const context = {
+    ...cdkJson.context,
+    stage: stage === 'prod' ? 'kreis-bergstrasse-prod' : defaultStageName(),
+    ...(stage === 'prod' ? { stageFile: PROD_FIXTURE } : {}),
+    ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
+    ...options.context,
+  };
+  const build = (): FormsStack => {
+    const outdir = mkdtempSync(join(tmpdir(), 'egov-cdk-out-'));
+    outdirs.push(outdir);
+    const app = new App({ outdir, context });
+    const config = checkDeployable(loadStageConfig((key) => app.node.tryGetContext(key)));
+    return new FormsStack(app, stackName(config.name), {
+      config,
+      env: { region: config.region },
+      ...(options.functionTable ? { functionTable: options.functionTable } : {}),
+    });
+  };
+  if (options.bundling || options.functionTable) {
+    const stack = build();
+    return { stack, template: Template.fromStack(stack) };
+  }
+  // The key: every context value and the stage as loaded (its file and the files it names).
+  const config = checkDeployable(loadStageConfig((key) => (context as Record<string, unknown>)[key]));
+  let stack: FormsStack | undefined;
+  const template = sharedTemplate({ context, config }, () => {
+    stack = build();
+    return Template.fromStack(stack).toJSON();
+  });
+  return {
+    get stack() {
+      stack ??= build();
+      return stack;
     },
-  });
-  const config = checkDeployable(loadStageConfig((key) => app.node.tryGetContext(key)));
-  const stack = new FormsStack(app, stackName(config.name), {
-    config,
-    env: { region: config.region },
-    ...(options.functionTable ? { functionTable: options.functionTable } : {}),
-  });
-  return { stack, template: Template.fromStack(stack) };
+    template: Template.fromJSON(template),
+  };
 }
 
 export type Resource = { Type: string; Properties: Record<string, unknown>; DeletionPolicy?: string };
