@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { call, clerkToken, stackInfo } from '../support/api.ts';
-import { launchChromium, seriousViolations, type Chromium } from '../support/browser.ts';
+import { downloadedBytes, launchChromium, seriousViolations, type Chromium } from '../support/browser.ts';
 import { parseCsv } from '../support/csv.ts';
 import { plantMarkers } from '../support/markers.ts';
 import { fishingLicence, submit } from '../support/submissions.ts';
@@ -111,7 +110,7 @@ describe('the clerk console', () => {
     await page.getByRole('button', { name: 'Anwenden' }).click();
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'CSV exportieren' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^fischereischein-\d{4}-\d{2}-\d{2}\.csv$/);
-    const rows = parseCsv(readFileSync((await download.path())!, 'utf8'));
+    const rows = parseCsv((await downloadedBytes(download)).toString('utf8'));
     expect(rows[0]!.slice(0, 4)).toEqual(['caseId', 'reference', 'status', 'receivedAt']);
     const row = rows.find((candidate) => candidate[0] === created.caseId);
     expect(row?.[rows[0]!.indexOf('/applicant/familyName')]).toBe(created.marker);

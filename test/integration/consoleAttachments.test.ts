@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { call, clerkToken, fixture, stackInfo } from '../support/api.ts';
-import { launchChromium, seriousViolations, type Chromium } from '../support/browser.ts';
+import { downloadedBytes, launchChromium, seriousViolations, type Chromium } from '../support/browser.ts';
 import { newMarker, plantMarkers } from '../support/markers.ts';
 import { submit } from '../support/submissions.ts';
 import { fileOf, uploaded } from '../support/uploads.ts';
@@ -91,7 +90,7 @@ describe('attachments in the clerk console', () => {
     for (const [index, file] of files.entries()) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Herunterladen: ${file.fileName}` }).click()]);
       expect(download.suggestedFilename()).toBe(file.savedAs);
-      const saved = readFileSync((await download.path())!);
+      const saved = await downloadedBytes(download);
       expect(saved.equals(file.bytes)).toBe(true);
       await page.getByRole('status').filter({ hasText: `Anlage heruntergeladen: ${file.fileName}` }).waitFor();
       // One recorded view per download, shown in the history without reloading the page.

@@ -7,6 +7,8 @@ import { leaksIn, plantedMarkers } from '../support/markers.ts';
  * Idempotency-Keys, bearer tokens. Here, after all files, the check does not depend on their order.
  */
 export default async function globalTeardown(): Promise<void> {
+  await globalThis.__egovBrowser?.close();
+  globalThis.__egovBrowser = undefined;
   const stack = globalThis.__egovStack;
   if (!stack) return;
   await stack.stop();

@@ -6,10 +6,9 @@
 // the citizen downloads it (case.decision_downloaded); "Who saw your data?" lists the clerk's views
 // by the office's display name and never the clerk. axe-core on the page with messages.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { call, clerkToken, stackInfo, type Answer } from '../support/api.ts';
-import { launchChromium, seriousViolations, type AxeViolation, type Chromium } from '../support/browser.ts';
+import { downloadedBytes, launchChromium, seriousViolations, type AxeViolation, type Chromium } from '../support/browser.ts';
 import { formCatalogue, sampleOf } from '../support/forms.ts';
 import { newMarker } from '../support/markers.ts';
 import { fillForm } from '../support/portalFiller.ts';
@@ -193,7 +192,7 @@ describe('the status page: messages, a reply, the decision, and who saw the data
       decision.getByRole('button', { name: new RegExp(`^Bescheid herunterladen: ${decisionFile.name.replaceAll('.', '\\.')}`) }).click(),
     ]);
     expect(download.suggestedFilename()).toBe(decisionFile.name);
-    expect(readFileSync((await download.path())!)).toEqual(decisionFile.bytes);
+    expect(await downloadedBytes(download)).toEqual(decisionFile.bytes);
     const events = await eventTypes(caseId);
     expect(events).toContainEqual(expect.objectContaining({ type: 'case.decision_downloaded', detail: ticket.body.attachmentId }));
     await audit(page);

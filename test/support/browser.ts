@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type BrowserServer, type Download, type Page } from 'playwright-core';
 
 /**
  * A real headless Chromium for the console's tests: Debian's `chromium-headless-shell` (or
@@ -22,26 +22,47 @@ export interface Chromium {
   close(): Promise<void>;
 }
 
-/** A fresh profile per launch (playwright passes it as --user-data-dir), removed on close. */
+/**
+ * The integration project's one browser: its globalSetup launches it (launchSharedBrowser) and
+ * names its endpoint here, so that each file opens a fresh context in it instead of starting a
+ * Chromium of its own.
+ */
+export const SHARED_BROWSER_ENV = 'EGOV_BROWSER_ENDPOINT';
+
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CONTEXT = { acceptDownloads: true, viewport: { width: 1280, height: 900 }, locale: 'de-DE' } as const;
+
+/** A Chromium that files connect to over its endpoint; it removes its own profile when closed. */
+export function launchSharedBrowser(): Promise<BrowserServer> {
+  return chromium.launchServer({ executablePath: chromiumPath(), headless: true, args: ARGS });
+}
+
+/**
+ * A fresh browser context: in the shared browser when there is one and no browser flags of its own
+ * are asked for, otherwise a Chromium of its own with a fresh profile (playwright passes it as
+ * --user-data-dir), removed on close. Either way nothing (cookies, storage, pages) is shared with
+ * another file's context.
+ */
 export async function launchChromium(extraArgs: readonly string[] = []): Promise<Chromium> {
+  const endpoint = process.env[SHARED_BROWSER_ENV];
+  if (endpoint && extraArgs.length === 0) {
+    const browser = await chromium.connect(endpoint);
+    const context = await browser.newContext(CONTEXT);
+    return {
+      context,
+      async close() {
+        await context.close();
+        // A connected browser disconnects here; the shared one runs on for the other files.
+        await browser.close();
+      },
+    };
+  }
   const profile = mkdtempSync(join(tmpdir(), 'egov-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      ...extraArgs,
-    ],
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 900 },
-    locale: 'de-DE',
+    args: [...ARGS, ...extraArgs],
+    ...CONTEXT,
   });
   return {
     context,
@@ -50,6 +71,13 @@ export async function launchChromium(extraArgs: readonly string[] = []): Promise
       rmSync(profile, { recursive: true, force: true });
     },
   };
+}
+
+/** A download's bytes, read over the browser's connection (a shared browser's files are not on a path of ours). */
+export async function downloadedBytes(download: Download): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await download.createReadStream()) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
