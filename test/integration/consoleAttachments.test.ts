@@ -57,7 +57,8 @@ beforeAll(async () => {
   });
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('requestfailed', (request) => failedRequests.push(`${request.method()} ${new URL(request.url()).origin}: ${request.failure()?.errorText}`));
-});
+  // Two uploads each wait for their scan: on a loaded machine that alone can take minutes.
+}, 300_000);
 
 afterAll(async () => {
   await chromium?.close();

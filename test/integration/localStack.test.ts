@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { repoRoot } from '../../infra/local/paths.ts';
 import { mintToken } from '../../infra/local/tokens.ts';
 import { spawnStack } from '../support/localStack.ts';
+import { until } from '../support/waiting.ts';
 import { fishingLicence } from '../support/submissions.ts';
 import { removeTempDirs, tempDir } from '../support/tempDirs.ts';
 
@@ -154,8 +155,7 @@ describe('Ctrl-C on npm start', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      for (let i = 0; i < 1200 && !/listening on http/.test(output); i++) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(output).toMatch(/listening on http/);
+      await until('the stack to listen', () => (/listening on http/.test(output) ? true : undefined), 120_000);
       const { apiUrl } = JSON.parse(readFileSync(join(dataDir, 'stack.json'), 'utf8')) as { apiUrl: string };
       const jvm = childrenOf(child.pid!);
       // Submissions keep coming, so stream records and queue messages are in the workers' hands
@@ -173,8 +173,7 @@ describe('Ctrl-C on npm start', () => {
         }),
       );
       const stored = () => statuses.filter((status) => status === 201).length;
-      for (let i = 0; i < 1200 && stored() < 10; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(stored()).toBeGreaterThanOrEqual(10);
+      await until('ten stored submissions', () => (stored() >= 10 ? true : undefined), 120_000);
       signalled = true;
       process.kill(-child.pid!, 'SIGINT');
       await submitting;

@@ -22,6 +22,7 @@ import { call, dynamodb, fixture, stackInfo } from '../support/api.ts';
 import { capturedOutput } from '../support/logCapture.ts';
 import { leaksIn, newMarker, plantMarkers, plantToken } from '../support/markers.ts';
 import { mintToken } from '../../infra/local/tokens.ts';
+import { until } from '../support/waiting.ts';
 
 const STACK_OUTPUT_FILE = 'stack-output.log';
 
@@ -150,10 +151,12 @@ describe("the local stack's log", () => {
     const tampered = await call('GET', `/cases/${caseId}`, { headers: auth });
     expect(tampered.status).toBe(500);
 
-    // The gateway runs the handlers in the stack's process: give its log a moment to be copied.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const output = readFileSync(join(dataDir, STACK_OUTPUT_FILE), 'utf8');
-    expect(output).toContain(caseId); // the integrity error was logged, naming the case
+    // The gateway runs the handlers in the stack's process: its log is copied as it comes. The
+    // integrity error is logged, naming the case; the whole log so far is then checked.
+    const output = await until('the integrity error naming the case in the stack log', () => {
+      const copied = readFileSync(join(dataDir, STACK_OUTPUT_FILE), 'utf8');
+      return copied.includes(caseId) ? copied : undefined;
+    });
     expect(apiUrl).toBeTruthy();
     expect(leaksIn(output, [marker, key, note, ...token.split('.').slice(1)])).toEqual([]);
   });

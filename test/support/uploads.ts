@@ -43,8 +43,11 @@ export function upload(ticket: { upload: { url: string; headers: Record<string, 
   return send('PUT', ticket.upload.url, ticket.upload.headers, bytes);
 }
 
-/** Polls the attachment's status until it leaves awaiting-upload/scanning (or the time is up). */
-export async function settledStatus(formId: string, attachmentId: string, timeoutMs = 30_000): Promise<{ status: string; reason?: string }> {
+/**
+ * Polls the attachment's status until it leaves awaiting-upload/scanning (or the time is up). The
+ * deadline is waiting.ts's: 30 s was too short for the scan on the loaded machine.
+ */
+export async function settledStatus(formId: string, attachmentId: string, timeoutMs = 90_000): Promise<{ status: string; reason?: string }> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const answer = await call('GET', `/forms/${formId}/attachments/${attachmentId}`);
