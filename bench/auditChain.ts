@@ -12,14 +12,18 @@ import { compare, type Comparison } from './stats.ts';
 
 /**
  * What the hash chain adds to a case read (issue 30: target ≤ 5 %): the clerk's read (three notes)
- * as it is, its `case.viewed` linked to the chain (a Query of the chain's head, then the
- * conditional PutItem), beside the same handler whose audit write is the pre-chain one (one
- * conditional PutItem of a ULID-keyed event, under a partition of its own so that it leaves the
- * case's chain alone). Same clients, same case, interleaved.
+ * as it is, its `case.viewed` linked to the chain (the conditional PutItem after the head this
+ * instance wrote last, no head read), beside the same handler whose audit write is the pre-chain
+ * one (one conditional PutItem of a ULID-keyed event, under a partition of its own so that it
+ * leaves the case's chain alone, and no head read). Same clients, same case, interleaved. The
+ * first read of a case by an instance (`firstRead`) also reads the head, alongside the case's
+ * load: measured with a fresh event log per read, beside the pre-chain read built the same way.
  */
 export interface AuditChainResult {
-  /** Milliseconds per case read, chained beside unchained. */
+  /** Milliseconds per case read, chained beside unchained, the instance knowing the head. */
   read: Comparison;
+  /** Milliseconds per case read by an instance that does not know the head yet. */
+  firstRead: Comparison;
   callsPerSample: number;
 }
 
@@ -28,6 +32,7 @@ function unchainedLog(ddb: DynamoDBClient, tableName: string, chained: EventLog)
   const newEventId = monotonicFactory();
   return {
     ...chained,
+    headForAppend: () => undefined,
     async append(caseId: string, event: CaseEvent, expiresAt: number): Promise<void> {
       await ddb.send(
         new PutItemCommand({
@@ -62,6 +67,9 @@ export async function auditChainBench(options: {
   const getCase = (events: EventLog): Handler => httpRoute(createGetCase({ cases, events, kms, caseKeyId: stack.caseKeyArn }));
   const withChain = getCase(chained);
   const withoutChain = getCase(unchainedLog(dynamodb, stack.tables.events, chained));
+  // A new instance per read: its event log knows no head yet.
+  const firstWithChain: Handler = (event, context) => getCase(createEventLog(dynamodb, stack.tables.events))(event, context);
+  const firstWithoutChain: Handler = (event, context) => getCase(unchainedLog(dynamodb, stack.tables.events, chained))(event, context);
 
   const caseId = await caseWithNotes(options.handlers);
   const readEvent = lambdaEvent({ resource: '/cases/{caseId}', pathParameters: { caseId } });
@@ -74,5 +82,7 @@ export async function auditChainBench(options: {
   await msPer(withoutChain);
   const read = await compare(options.pairs, () => msPer(withChain), () => msPer(withoutChain));
   options.log(`  case read: ${read.subject.toFixed(2)} ms chained beside ${read.floor.toFixed(2)} ms unchained`);
-  return { read, callsPerSample: options.callsPerSample };
+  const firstRead = await compare(options.pairs, () => msPer(firstWithChain), () => msPer(firstWithoutChain));
+  options.log(`  first read by an instance: ${firstRead.subject.toFixed(2)} ms chained beside ${firstRead.floor.toFixed(2)} ms unchained`);
+  return { read, firstRead, callsPerSample: options.callsPerSample };
 }

@@ -45,10 +45,21 @@ export interface StreamTrigger {
   readonly only?: StreamFilter;
 }
 
-/** A worker run on a schedule (EventBridge Scheduler expression, e.g. `rate(1 hour)`). */
-export interface ScheduleTrigger {
-  readonly kind: 'schedule';
-  readonly expression: string;
+/**
+ * A worker run on a schedule: at a fixed EventBridge expression (e.g. `rate(1 hour)`), or every
+ * so many minutes as a setting of the stage file says (`everyStageMinutes`, resolved by
+ * `scheduleExpressionOf` for the CDK stack and the local stack alike).
+ */
+export type ScheduleTrigger = { readonly kind: 'schedule'; readonly expression: string } | { readonly kind: 'schedule'; readonly everyStageMinutes: keyof StageSchedules };
+
+/** The stage file's settings a schedule may follow (infra/config.ts, `audit`). */
+export interface StageSchedules {
+  readonly checkpointIntervalMinutes: number;
+}
+
+/** A schedule trigger's EventBridge expression under a stage's settings. */
+export function scheduleExpressionOf(trigger: ScheduleTrigger, stage: StageSchedules): string {
+  return 'expression' in trigger ? trigger.expression : `rate(${stage[trigger.everyStageMinutes]} minutes)`;
 }
 
 /** A worker run by an EventBridge rule matching events of an AWS service. */
@@ -269,10 +280,11 @@ export const functions = {
     needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem', 'dynamodb:Query'], forms: true },
   },
   /**
-   * Seals the audit trail every 5 minutes (API.md, *Audit*): a signed RFC 6962 Merkle root over the
-   * events since the last checkpoint, into the Object Lock bucket. The only user of the audit key.
+   * Seals the audit trail every 5 minutes (API.md, *Audit*; the stage's `audit.checkpointIntervalMinutes`):
+   * a signed RFC 6962 Merkle root over the events since the last checkpoint, into the Object Lock
+   * bucket. The only user of the audit key.
    */
-  checkpoint: { trigger: { kind: 'schedule', expression: 'rate(5 minutes)' }, needs: { auditCheckpoints: true }, timeoutSeconds: 60 },
+  checkpoint: { trigger: { kind: 'schedule', everyStageMinutes: 'checkpointIntervalMinutes' }, needs: { auditCheckpoints: true }, timeoutSeconds: 60 },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;

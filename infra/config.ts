@@ -6,6 +6,7 @@ import { urlProblem } from '../functions/lib/delivery/addresses.ts';
 import { publicJwkShape } from '../functions/lib/delivery/jwe.ts';
 import { SLUG_PATTERN } from '../functions/lib/api/patterns.ts';
 import { signInSettingsShape, type SignInSettings } from '../functions/lib/bundid/settings.ts';
+import { checkpointIntervalMinutes, DEFAULT_CHECKPOINT_INTERVAL_MINUTES } from '../functions/lib/audit/settings.ts';
 
 /**
  * Stage configuration: one committed JSON file per administration and stage,
@@ -205,6 +206,14 @@ const stageConfigSchema = z.object({
     .optional(),
   /** Deploy function code through CodeDeploy with a canary and alarm rollback. */
   canaryDeployments: z.boolean().default(false),
+  /**
+   * The tamper-evident audit trail (API.md, *Audit*; docs/operations.md, *Auditing the event
+   * trail*): every `checkpointIntervalMinutes` (5 to 60, a multiple of 5; default 5) the checkpoint
+   * worker seals the new events in a signed checkpoint.
+   */
+  audit: z
+    .strictObject({ checkpointIntervalMinutes: checkpointIntervalMinutes.default(DEFAULT_CHECKPOINT_INTERVAL_MINUTES) })
+    .default({ checkpointIntervalMinutes: DEFAULT_CHECKPOINT_INTERVAL_MINUTES }),
   /**
    * Delivery to back-office systems (docs/delivery.md): per office an HTTPS URL and the file of its
    * public encryption key (JWK, RSA >= 3072 bits, with `kid`; a path relative to the stage file).

@@ -41,11 +41,11 @@ export function createGetCase(deps: GetCaseDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
     const clerk = clerkOf(event);
     const caseId = caseIdOf(event);
-    // The chain's head is read while the case loads, so that recording the read below costs one
-    // write only (issue 30: the chain adds one Query, off the critical path). Not used if the
+    // The chain's head is read while the case loads (unless this instance knows it: no read at
+    // all), so that recording the read below costs one write only (issue 30). Not used if the
     // clerk may not see the case; swallowed then, so it cannot fail the 404.
-    const headRead = deps.events.head(caseId);
-    headRead.catch(() => undefined);
+    const headRead = deps.events.headForAppend(caseId);
+    headRead?.catch(() => undefined);
     const stored = await deps.cases.loadFor(clerk, caseId);
     const { summary, envelope, notes, expiresAt } = stored;
 

@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import { keptIf } from './removal.ts';
 import { has, type Needs } from '#lib/runtime/needs.ts';
 import { CONFIG_OF_NEED, type ConfigName } from '#lib/runtime/config.ts';
-import { functionsOf, type FunctionTable, type NamedFunction, type StreamFilter, type Trigger } from '../../functions/functions.ts';
+import { functionsOf, scheduleExpressionOf, type FunctionTable, type NamedFunction, type StreamFilter, type Trigger } from '../../functions/functions.ts';
 import { queueWorkerConcurrency } from '../capacity.ts';
 import type { StageConfig } from '../config.ts';
 import type { FormsOffering } from '#lib/forms/public.ts';
@@ -24,7 +24,7 @@ import type { Keys } from './keys.ts';
 import type { Queues } from './queues.ts';
 import type { Mail } from './mail.ts';
 import type { Audit } from './audit.ts';
-import { CHECKPOINT_INTERVAL_MINUTES, type CheckpointSettings } from '#lib/audit/settings.ts';
+import { DEFAULT_CHECKPOINT_INTERVAL_MINUTES, type CheckpointSettings } from '#lib/audit/settings.ts';
 import { eventsTable } from '#lib/cases/tables.ts';
 import { SIGN_IN_OFF } from '#lib/bundid/settings.ts';
 import type { OfficeNames } from '#lib/audit/officeNames.ts';
@@ -81,6 +81,7 @@ export function handlerConfig(
   audit?: Audit,
   signIn: SignInConfig = {},
   officeNames: OfficeNames = {},
+  checkpointIntervalMinutes: number = DEFAULT_CHECKPOINT_INTERVAL_MINUTES,
 ): Partial<Record<ConfigName, string>> {
   const values: Record<keyof Needs, string> = {
     deliveries: queues.queues.deliveries.queueUrl,
@@ -103,7 +104,7 @@ export function handlerConfig(
     destinations: DESTINATIONS_FILE_IN_LAMBDA,
     deliveriesDeadLetters: queues.deadLetters.deliveries.queueUrl,
     auditCheckpoints: audit
-      ? JSON.stringify({ eventsTable: data.events.tableName, bucket: audit.bucket.bucketName, keyId: audit.key.keyArn, intervalMinutes: CHECKPOINT_INTERVAL_MINUTES } satisfies CheckpointSettings)
+      ? JSON.stringify({ eventsTable: data.events.tableName, bucket: audit.bucket.bucketName, keyId: audit.key.keyArn, intervalMinutes: checkpointIntervalMinutes } satisfies CheckpointSettings)
       : '',
     signIns: data.signIns.tableName,
     bundid: signIn.settings === undefined ? SIGN_IN_OFF : SIGN_IN_SETTINGS_FILE_IN_LAMBDA,
@@ -139,14 +140,14 @@ export function streamFilterOf(only: StreamFilter): Record<string, unknown> {
   });
 }
 
-function describe(trigger: Trigger): string {
+function describe(trigger: Trigger, config: StageConfig): string {
   switch (trigger.kind) {
     case 'http':
       return `${trigger.method} ${trigger.path} (${trigger.access})`;
     case 'stream':
       return `stream of the ${trigger.table} table`;
     case 'schedule':
-      return `schedule ${trigger.expression}`;
+      return `schedule ${scheduleExpressionOf(trigger, config.audit)}`;
     case 'rule':
       return `EventBridge ${trigger.source} ${trigger.detailType}`;
     case 'queue':
@@ -183,7 +184,7 @@ export class Functions extends Construct {
       // AWSLambdaBasicExecutionRole (logs:CreateLogGroup on every log group of the account).
       const role = new iam.Role(this, `${name}Role`, {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `egov-forms ${config.name}: ${describe(trigger)}`,
+        description: `egov-forms ${config.name}: ${describe(trigger, config)}`,
       });
       for (const statement of statementsFor(needs, {
         region,
@@ -220,7 +221,7 @@ export class Functions extends Construct {
       keys.confineCaseKeyUse(role, [...new Set([...(needs.caseKey ?? []), ...(needs.attachmentKey ?? []), ...(needs.messageKey ?? [])])], name);
 
       const fn = new nodejs.NodejsFunction(this, name, {
-        description: describe(trigger),
+        description: describe(trigger, config),
         entry: path.join(PROJECT_ROOT, 'functions', name, 'handler.ts'),
         handler: 'handler',
         projectRoot: PROJECT_ROOT,
@@ -237,7 +238,7 @@ export class Functions extends Construct {
           ...(needs.bundid && props.signIn?.settings !== undefined ? [{ name: path.basename(SIGN_IN_SETTINGS_FILE_IN_LAMBDA), content: props.signIn.settings }] : []),
         ]),
         environment: {
-          ...handlerConfig(needs, data, keys, queues, props.attachments, mail, props.audit, props.signIn, officeNamesOf(props.config)),
+          ...handlerConfig(needs, data, keys, queues, props.attachments, mail, props.audit, props.signIn, officeNamesOf(props.config), props.config.audit.checkpointIntervalMinutes),
           POWERTOOLS_SERVICE_NAME: serviceName,
           POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(config.name),
           POWERTOOLS_LOG_LEVEL: config.logLevel,
@@ -296,7 +297,7 @@ export class Functions extends Construct {
         return;
       case 'schedule':
         // A run that fails is caught up by the next: each covers everything since the last checkpoint.
-        new events.Rule(this, `${name}Schedule`, { schedule: events.Schedule.expression(trigger.expression), targets: [new targets.LambdaFunction(fn)] });
+        new events.Rule(this, `${name}Schedule`, { schedule: events.Schedule.expression(scheduleExpressionOf(trigger, this.config.audit)), targets: [new targets.LambdaFunction(fn)] });
         return;
       case 'rule':
         new events.Rule(this, `${name}Rule`, {

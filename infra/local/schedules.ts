@@ -1,4 +1,4 @@
-import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
+import { functionsOf, scheduleExpressionOf, type FunctionTable, type StageSchedules } from '../../functions/functions.ts';
 
 /**
  * The local stand-in for EventBridge schedules: each worker of the function table with a
@@ -19,9 +19,10 @@ export function rateMs(expression: string): number {
   return Number(match[1]) * (match[2]!.startsWith('minute') ? 60_000 : 3_600_000);
 }
 
-export function scheduledWorkersOf(table: FunctionTable) {
+/** The table's scheduled workers, at their rates under the stage's settings (`audit.checkpointIntervalMinutes`), as the CDK stack schedules them. */
+export function scheduledWorkersOf(table: FunctionTable, stage: StageSchedules) {
   return functionsOf(table).flatMap(({ name, trigger }) =>
-    trigger.kind === 'schedule' ? [{ name, everyMs: rateMs(trigger.expression), module: `../../functions/${name}/handler.ts` }] : [],
+    trigger.kind === 'schedule' ? [{ name, everyMs: rateMs(scheduleExpressionOf(trigger, stage)), module: `../../functions/${name}/handler.ts` }] : [],
   );
 }
 

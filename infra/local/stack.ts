@@ -34,7 +34,7 @@ import { startLocalS3, type LocalBuckets } from './s3.ts';
 import { createScanner } from './scanner.ts';
 import { localRateLimits, rateLimitersOf } from './rateLimit.ts';
 import { scheduledWorkersOf, startSchedules, type ScheduledHandler, type ScheduledWorker } from './schedules.ts';
-import { CHECKPOINT_INTERVAL_MINUTES, type CheckpointSettings } from '#lib/audit/settings.ts';
+import type { CheckpointSettings } from '#lib/audit/settings.ts';
 import { loadOrCreateSamlKey, startLocalBundid, type LocalBundid } from './bundidIdp.ts';
 import { signInSettingsShape, type SignInSettings } from '../../functions/lib/bundid/settings.ts';
 
@@ -231,7 +231,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         eventsTable: LOCAL_TABLES.events,
         bucket: s3.buckets.checkpoints,
         keyId: kms.auditKeyArn,
-        intervalMinutes: CHECKPOINT_INTERVAL_MINUTES,
+        intervalMinutes: stage.audit.checkpointIntervalMinutes,
       } satisfies CheckpointSettings),
       MESSAGE_KEY_ID: kms.keyArn,
       OFFICE_NAMES: JSON.stringify(officeNamesOf(stage)),
@@ -325,7 +325,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Workers on a schedule (the audit checkpoints) run here at their rate, as EventBridge runs them.
     if (runWorkers) {
       const scheduled: ScheduledWorker[] = [];
-      for (const worker of scheduledWorkersOf(functionTable)) {
+      for (const worker of scheduledWorkersOf(functionTable, stage.audit)) {
         scheduled.push({ ...worker, invoke: ((await import(worker.module)) as { handler: ScheduledHandler }).handler });
       }
       const schedules = startSchedules(scheduled);

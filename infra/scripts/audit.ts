@@ -1,7 +1,4 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -10,8 +7,7 @@ import { accessReport, verifyStore, type AuditStore } from '../../functions/lib/
 import { auditPublicKey } from '../../functions/lib/audit/signature.ts';
 import { S3_CLIENT_SETTINGS } from '../../functions/lib/attachments/s3.ts';
 import { csvRow } from '../../functions/lib/export/csv.ts';
-import type { StackInfo } from '../local/stack.ts';
-import { dataDir } from '../local/paths.ts';
+import { localStackInfo, parseOperatorCommand, stackOutputs } from './operatorCommand.ts';
 
 // `npm run audit -- verify|report ...`: docs/operations.md, "Auditing the event trail".
 const USAGE = `usage: npm run audit -- verify [--case <caseId>] [--from <time>] [--to <time>] [--public-key <pem>] [--stage <stage>] [--region <region>]
@@ -28,37 +24,13 @@ Against the local stack (.local/stack.json of npm start; LOCAL_DATA_DIR) by defa
 against that stage's deployed stack (outputs EventsTableName, CheckpointBucketName, AuditKeyArn,
 CasesTableName, read with the AWS CLI and your credentials: read-only ones suffice).`;
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
-}
-
-let parsed;
-try {
-  parsed = parseArgs({
-    options: {
-      case: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      office: { type: 'string' },
-      'public-key': { type: 'string' },
-      stage: { type: 'string' },
-      region: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-    strict: true,
-  });
-} catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-const command = positionals[0];
-if (positionals.length !== 1 || (command !== 'verify' && command !== 'report')) fail('name one command: verify or report');
+const { command, values, fail } = parseOperatorCommand(USAGE, ['verify', 'report'], {
+  case: { type: 'string' },
+  from: { type: 'string' },
+  to: { type: 'string' },
+  office: { type: 'string' },
+  'public-key': { type: 'string' },
+});
 
 const time = (name: 'from' | 'to'): string | undefined => {
   const value = values[name];
@@ -68,19 +40,24 @@ const time = (name: 'from' | 'to'): string | undefined => {
   return new Date(parsedTime).toISOString();
 };
 
+// Every argument is checked before the stack is touched.
+const from = time('from');
+const to = time('to');
+if (from !== undefined && to !== undefined && from >= to) fail(`--from must be before --to: [${from}, ${to}) is empty`);
+if (command === 'report') {
+  if (!values.office) fail('report needs --office');
+  if (from === undefined) fail('report needs --from');
+  if (to === undefined) fail('report needs --to');
+  if (values.case !== undefined || values['public-key'] !== undefined) fail('--case and --public-key belong to verify');
+} else if (values.office !== undefined) fail('--office belongs to report');
+
 interface Target {
   store: AuditStore;
   publicKey: () => Promise<Uint8Array>;
 }
 
 function localTarget(): Target {
-  const file = join(dataDir(), 'stack.json');
-  let info: StackInfo;
-  try {
-    info = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
-  } catch {
-    fail(`no running local stack (${file}): start it with npm start, or name a deployed stage with --stage`);
-  }
+  const info = localStackInfo(fail);
   const common = { region: info.region, credentials: info.credentials };
   const kms = new KMSClient({ ...common, endpoint: info.kmsEndpoint });
   return {
@@ -95,12 +72,7 @@ function localTarget(): Target {
 }
 
 async function awsTarget(stage: string, region: string | undefined): Promise<Target> {
-  // Loaded only here: the CDK library is slow to load, and the local case does not need it.
-  const { stackName } = await import('../stack.ts');
-  const output = (key: string): string =>
-    execFileSync('aws', ['cloudformation', 'describe-stacks', '--stack-name', stackName(stage), ...(region ? ['--region', region] : []), '--query', `Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue`, '--output', 'text'], {
-      encoding: 'utf8',
-    }).trim();
+  const output = await stackOutputs(stage, region);
   const common = region ? { region } : {};
   const kms = new KMSClient(common);
   const keyArn = output('AuditKeyArn');
@@ -119,7 +91,7 @@ const target = values.stage ? await awsTarget(values.stage, values.region) : loc
 
 if (command === 'verify') {
   const publicKey = values['public-key'] ? auditPublicKey(readFileSync(values['public-key'], 'utf8')) : auditPublicKey(await target.publicKey());
-  const scope = { ...(values.case ? { caseId: values.case } : {}), ...(time('from') ? { from: time('from') } : {}), ...(time('to') ? { to: time('to') } : {}) };
+  const scope = { ...(values.case ? { caseId: values.case } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };
   const verdict = await verifyStore(target.store, publicKey, scope, new Date());
   for (const finding of verdict.findings) process.stdout.write(`${finding.kind}: ${finding.message}\n`);
   process.stdout.write(
@@ -128,9 +100,6 @@ if (command === 'verify') {
   );
   process.exit(verdict.findings.length === 0 ? 0 : 1);
 } else {
-  const office = values.office ?? fail('report needs --office');
-  const from = time('from') ?? fail('report needs --from');
-  const to = time('to') ?? fail('report needs --to');
   process.stdout.write(`${csvRow(['at', 'caseId', 'office', 'type', 'actor'])}`);
-  for (const row of await accessReport(target.store, office, from, to)) process.stdout.write(csvRow([row.at, row.caseId, row.office, row.type, row.actor]));
+  for (const row of await accessReport(target.store, values.office!, from!, to!)) process.stdout.write(csvRow([row.at, row.caseId, row.office, row.type, row.actor]));
 }

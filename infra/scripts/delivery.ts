@@ -1,11 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DeleteMessageBatchCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { parseCaseMessage } from '../../functions/lib/messaging/message.ts';
-import type { StackInfo } from '../local/stack.ts';
-import { dataDir } from '../local/paths.ts';
+import { localStackInfo, parseOperatorCommand, stackOutputs } from './operatorCommand.ts';
 
 // `npm run delivery -- status|redrive [--stage <stage>]`
 const USAGE = `usage: npm run delivery -- status|redrive [--stage <stage>] [--region <region>]
@@ -18,24 +13,7 @@ Against the local stack (.local/stack.json of a running npm start; LOCAL_DATA_DI
 --stage against that stage's deployed stack (its outputs DeliveriesQueueUrl and
 DeliveriesDeadLetterQueueUrl, read with the AWS CLI and your credentials). docs/delivery.md.`;
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n${USAGE}\n`);
-  process.exit(2);
-}
-
-let parsed;
-try {
-  parsed = parseArgs({ options: { stage: { type: 'string' }, region: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
-} catch (error) {
-  fail(error instanceof Error ? error.message : String(error));
-}
-const { values, positionals } = parsed;
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`);
-  process.exit(0);
-}
-const command = positionals[0];
-if (positionals.length !== 1 || (command !== 'status' && command !== 'redrive')) fail('name one command: status or redrive');
+const { command, values, fail } = parseOperatorCommand(USAGE, ['status', 'redrive'], {});
 
 interface Target {
   sqs: SQSClient;
@@ -44,13 +22,7 @@ interface Target {
 }
 
 function localTarget(): Target {
-  const file = join(dataDir(), 'stack.json');
-  let info: StackInfo;
-  try {
-    info = JSON.parse(readFileSync(file, 'utf8')) as StackInfo;
-  } catch {
-    fail(`no running local stack (${file}): start it with npm start, or name a deployed stage with --stage`);
-  }
+  const info = localStackInfo(fail);
   return {
     sqs: new SQSClient({ region: info.region, endpoint: info.sqsEndpoint, credentials: info.credentials }),
     queueUrl: info.queues.deliveries.url,
@@ -59,12 +31,7 @@ function localTarget(): Target {
 }
 
 async function awsTarget(stage: string, region: string | undefined): Promise<Target> {
-  // Loaded only here: the CDK library is slow to load, and the local case does not need it.
-  const { stackName } = await import('../stack.ts');
-  const output = (key: string): string =>
-    execFileSync('aws', ['cloudformation', 'describe-stacks', '--stack-name', stackName(stage), ...(region ? ['--region', region] : []), '--query', `Stacks[0].Outputs[?OutputKey=='${key}'].OutputValue`, '--output', 'text'], {
-      encoding: 'utf8',
-    }).trim();
+  const output = await stackOutputs(stage, region);
   return { sqs: new SQSClient(region ? { region } : {}), queueUrl: output('DeliveriesQueueUrl'), deadLetterUrl: output('DeliveriesDeadLetterQueueUrl') };
 }
 

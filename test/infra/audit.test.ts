@@ -1,6 +1,11 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { CfnResource } from 'aws-cdk-lib';
-import { functionsOf } from '../../functions/functions.ts';
+import { Match } from 'aws-cdk-lib/assertions';
+import { functions, functionsOf } from '../../functions/functions.ts';
+import { defaultStageName, loadStageConfig } from '../../infra/config.ts';
+import { removeTempDirs, tempDir } from '../support/tempDirs.ts';
 import { has } from '#lib/runtime/needs.ts';
 import { loadCheckedCatalogue } from '../../infra/formPatterns.ts';
 import { FORMS_SOURCE_DIR } from '../../infra/forms.ts';
@@ -13,6 +18,7 @@ let dev: Synthesized;
 beforeAll(() => {
   dev = synthStage('dev');
 });
+afterAll(removeTempDirs);
 
 const logicalId = (construct: { node: { defaultChild?: unknown } }): string => dev.stack.getLogicalId(construct.node.defaultChild as CfnResource);
 const resources = () => dev.template.toJSON().Resources as Record<string, Resource>;
@@ -91,5 +97,34 @@ describe('the checkpoint bucket', () => {
     const onEvents = statements.filter((s) => s.Effect === 'Allow' && resourceRefersTo(s, events) && s.Action.some((a) => a.startsWith('dynamodb:')));
     expect(onEvents.flatMap((s) => s.Action)).toEqual(['dynamodb:Query']);
     expect(JSON.stringify(onEvents[0]?.Resource)).toContain('/index/byHour');
+  });
+});
+
+describe('the checkpoint schedule (stage setting audit.checkpointIntervalMinutes)', () => {
+  /** The checkpoint worker's rule and the interval its settings (AUDIT_CHECKPOINTS) tell it. */
+  const scheduleOf = (synthesized: Synthesized) => {
+    const deployed = synthesized.stack.functions.byName('checkpoint');
+    const alias = synthesized.stack.getLogicalId(synthesized.stack.releases.aliasOf(deployed).node.defaultChild as CfnResource);
+    const rules = synthesized.template.findResources('AWS::Events::Rule', { Properties: { Targets: [Match.objectLike({ Arn: { Ref: alias } })] } });
+    const fn = synthesized.template.toJSON().Resources[synthesized.stack.getLogicalId(deployed.fn.node.defaultChild as CfnResource)] as Resource;
+    const setting = (fn.Properties.Environment as { Variables: { AUDIT_CHECKPOINTS: { 'Fn::Join': [string, unknown[]] } } }).Variables.AUDIT_CHECKPOINTS;
+    // The settings are JSON with the table, bucket and key as references: only the interval is read here.
+    const text = setting['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : 'ref')).join('');
+    return { expressions: Object.values(rules).map((rule) => rule.Properties.ScheduleExpression), intervalMinutes: (JSON.parse(text) as { intervalMinutes: number }).intervalMinutes };
+  };
+
+  it('runs the checkpoint worker every 5 minutes by default and aligns its checkpoints to that', () => {
+    expect(scheduleOf(dev)).toEqual({ expressions: ['rate(5 minutes)'], intervalMinutes: 5 });
+  });
+
+  it('follows the stage file: another interval gets its own schedule and the worker the same interval', () => {
+    const file = join(tempDir('egov-stages-'), 'stadt-beispiel-dev.json');
+    const values = JSON.parse(JSON.stringify(loadStageConfig((key) => (key === 'stage' ? defaultStageName() : undefined)))) as Record<string, unknown>;
+    writeFileSync(file, JSON.stringify({ ...values, audit: { checkpointIntervalMinutes: 15 }, name: undefined, file: undefined }));
+    const other = synthStage('dev', {
+      context: { stageFile: file },
+      functionTable: { getForm: functions.getForm, listCases: functions.listCases, checkpoint: functions.checkpoint },
+    });
+    expect(scheduleOf(other)).toEqual({ expressions: ['rate(15 minutes)'], intervalMinutes: 15 });
   });
 });

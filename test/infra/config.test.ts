@@ -50,6 +50,27 @@ describe('stage configuration', () => {
     expect(() => loadStageConfig(context({ stage: 'a'.repeat(33) }))).toThrow(/at most 32 characters/);
   });
 
+  it('seals the audit trail every 5 minutes unless the stage file sets audit.checkpointIntervalMinutes, and refuses an interval off the grid', () => {
+    expect(dev().audit.checkpointIntervalMinutes).toBe(5);
+    const dir = tempDir('egov-stages-');
+    const values = JSON.parse(JSON.stringify(dev())) as Record<string, unknown>;
+    const withAudit = (audit: unknown): string => {
+      const file = join(dir, 'stadt-beispiel-dev.json');
+      writeFileSync(file, JSON.stringify({ ...values, audit, name: undefined, file: undefined }));
+      return file;
+    };
+    expect(loadStageConfig(context({ stageFile: withAudit({ checkpointIntervalMinutes: 15 }) })).audit.checkpointIntervalMinutes).toBe(15);
+    expect(loadStageConfig(context({ stageFile: withAudit({}) })).audit.checkpointIntervalMinutes).toBe(5);
+    const refused: [unknown, RegExp][] = [
+      [{ checkpointIntervalMinutes: 1 }, /audit\.checkpointIntervalMinutes: at least 5 minutes \(the checkpoint grid\)/],
+      [{ checkpointIntervalMinutes: 7 }, /audit\.checkpointIntervalMinutes: a multiple of 5 minutes \(the checkpoint grid\)/],
+      [{ checkpointIntervalMinutes: 90 }, /audit\.checkpointIntervalMinutes: at most 60 minutes/],
+      [{ checkpointIntervalMinutes: '5' }, /audit\.checkpointIntervalMinutes: whole minutes/],
+      [{ checkpointInterval: 10 }, /audit: Unrecognized key: "checkpointInterval"/],
+    ];
+    for (const [audit, message] of refused) expect(() => loadStageConfig(context({ stageFile: withAudit(audit) }))).toThrow(message);
+  });
+
   it('refuses an office listed twice and a destination of an office the administration lacks', () => {
     const dir = tempDir('egov-stages-');
     const values = JSON.parse(JSON.stringify(dev())) as Record<string, unknown> & { offices: unknown[] };

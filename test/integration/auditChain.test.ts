@@ -1,9 +1,10 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { eventHash, GENESIS } from '#lib/audit/chain.ts';
 import { verifyAudit, type StoredEvent } from '#lib/audit/verify.ts';
 import { createEventLog, readEvent } from '#lib/cases/events.ts';
-import { createCaseStore } from '#lib/cases/store.ts';
+import type { CaseEvent } from '#lib/cases/model.ts';
+import { createCaseStore, newId } from '#lib/cases/store.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { createGetCase } from '../../functions/getCase/getCase.ts';
 import { call, clerkToken, dynamodb, stackInfo } from '../support/api.ts';
@@ -97,6 +98,84 @@ describe('the per-case hash chain', () => {
     expect(chain.map((event) => event.seq)).toEqual(chain.map((_, index) => index + 1));
     expect(chain.filter((event) => event.type === 'case.status_changed')).toHaveLength(1);
     expect(chain.filter((event) => event.type === 'case.viewed' && event.actor === 'alice')).toHaveLength(10);
+    expect(verifyAudit({ checkpoints: [], chains: new Map([[caseId, chain]]), now: new Date() }).findings).toEqual([]);
+  });
+});
+
+describe('the head an instance knows', () => {
+  const expiresAt = Math.floor(Date.now() / 1000) + 3_600;
+  const viewed = (actor: string): CaseEvent => ({ at: new Date().toISOString(), type: 'case.viewed', actor });
+  /** An instance's event log and the calls its DynamoDB client sent, the chain's head Queries told apart. */
+  const instance = () => {
+    const clients = countingClients();
+    const sent: string[] = [];
+    clients.dynamodb.middlewareStack.add((next, context) => async (args) => {
+      const input = args.input as { Limit?: number; ScanIndexForward?: boolean };
+      sent.push(context.commandName === 'QueryCommand' && input.Limit === 1 && input.ScanIndexForward === false ? 'head' : String(context.commandName));
+      return next(args);
+    }, { step: 'initialize' });
+    return { events: createEventLog(clients.dynamodb, stackInfo().tables.events), sent };
+  };
+
+  it('is where its next append starts: no head read; one that fell behind costs one head read, and the chain stays unbroken', async () => {
+    // A chain of its own (no case item, so no worker writes to it).
+    const caseId = newId();
+    const a = instance();
+    const b = instance();
+    // Not known yet: read (an empty chain has no head).
+    await expect(a.events.headForAppend(caseId)).resolves.toBeUndefined();
+    a.sent.length = 0;
+    await a.events.append(caseId, viewed('alice'), expiresAt);
+    await a.events.append(caseId, viewed('alice'), expiresAt);
+    expect(a.sent).toEqual(['head', 'PutItemCommand', 'PutItemCommand']);
+    expect(a.events.headForAppend(caseId)).toBeUndefined();
+
+    // Another instance writes three events: what `a` knows is now three behind.
+    for (let i = 0; i < 3; i++) await b.events.append(caseId, viewed('bob'), expiresAt);
+    a.sent.length = 0;
+    await a.events.append(caseId, viewed('alice'), expiresAt);
+    // The seq after the known head is taken: the head is read again once, not followed seq by seq.
+    expect(a.sent).toEqual(['PutItemCommand', 'head', 'PutItemCommand']);
+
+    const chain = await storedChain(caseId);
+    expect(chain.map((event) => [event.seq, event.actor])).toEqual([[1, 'alice'], [2, 'alice'], [3, 'bob'], [4, 'bob'], [5, 'bob'], [6, 'alice']]);
+    expect(verifyAudit({ checkpoints: [], chains: new Map([[caseId, chain]]), now: new Date() }).findings).toEqual([]);
+  });
+
+  it('is forgotten when a write fails for another reason than the chain: the next append reads the head', async () => {
+    const caseId = newId();
+    const a = instance();
+    await a.events.append(caseId, viewed('alice'), expiresAt);
+    // A transaction whose own item's condition fails: nothing is written, the chain's head is unknown again.
+    const failing = { ConditionCheck: { TableName: stackInfo().tables.events, Key: { caseId: { S: caseId }, eventId: { S: 'no-such-event' } }, ConditionExpression: 'attribute_exists(eventId)' } };
+    await expect(a.events.appendWithin(caseId, viewed('alice'), expiresAt, [failing])).rejects.toBeInstanceOf(TransactionCanceledException);
+    a.sent.length = 0;
+    await a.events.append(caseId, viewed('alice'), expiresAt);
+    expect(a.sent).toEqual(['head', 'PutItemCommand']);
+    expect((await storedChain(caseId)).map((event) => event.seq)).toEqual([1, 2]);
+  });
+
+  it('lets a case read by an instance that wrote the case\'s last event record it without reading the head first', async () => {
+    const caseId = await newCase();
+    const { tables, caseKeyArn } = stackInfo();
+    const clients = countingClients();
+    const sent: string[] = [];
+    clients.dynamodb.middlewareStack.add((next, context) => async (args) => {
+      const input = args.input as { TableName?: string; Limit?: number; ScanIndexForward?: boolean };
+      if (input.TableName === tables.events) sent.push(context.commandName === 'QueryCommand' && input.Limit === 1 && input.ScanIndexForward === false ? 'head' : String(context.commandName));
+      return next(args);
+    }, { step: 'initialize' });
+    const events = createEventLog(clients.dynamodb, tables.events);
+    const read = httpRoute(createGetCase({ cases: createCaseStore(clients.dynamodb, tables.cases, events), events, kms: clients.kms, caseKeyId: caseKeyArn }));
+    const request = apiEvent({ resource: '/cases/{caseId}', pathParameters: { caseId }, clerk: { sub: 'alice', offices: ['ordnungsamt'] } });
+    expect((await read(request, lambdaContext)).statusCode).toBe(200);
+    expect(sent.slice(0, 2)).toEqual(['head', 'PutItemCommand']);
+    sent.length = 0;
+    expect((await read(request, lambdaContext)).statusCode).toBe(200);
+    // The event write comes first (a worker's event written meanwhile makes it lose the race and read the head then).
+    expect(sent[0]).toBe('PutItemCommand');
+    const chain = await storedChain(caseId);
+    expect(chain.filter((event) => event.type === 'case.viewed' && event.actor === 'alice')).toHaveLength(2);
     expect(verifyAudit({ checkpoints: [], chains: new Map([[caseId, chain]]), now: new Date() }).findings).toEqual([]);
   });
 });

@@ -4,7 +4,8 @@ import { CHECKPOINT_GRID_MS } from './settings.ts';
 
 /**
  * The checkpoints in their Object Lock bucket, one object per checkpoint, named by its start
- * (`checkpoints/<from>.json`). Every start lies on the 5-minute grid, so a checkpoint is found by
+ * (`checkpoints/<from>.json`). Every start lies on the 5-minute grid (every interval a stage may set
+ * is a multiple of it, settings.ts), so a checkpoint is found after the interval changed, by
  * reading the names of the grid's slots backwards from the present, never by listing the bucket
  * (the local S3 stand-in cannot sign bucket-level calls). Written once with `If-None-Match: *`: a second run for the
  * same start (a duplicate schedule event) finds the object there and stops.

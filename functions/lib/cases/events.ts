@@ -15,16 +15,21 @@ import type { CaseEvent, CaseStatus } from './model.ts';
 /**
  * The append-only, hash-chained audit trail of a case, in the events table (API.md, *Audit*).
  * Every event is written by `append` (alone) or `appendWithin` (in a transaction with other
- * items), or as a case's first event by `first`: each reads the chain's head, links the event to
- * it (`seq`, `hash`, audit/chain.ts) and puts it under the key of its `seq` on the condition that
- * no event holds that `seq` yet, so concurrent writers cannot fork the chain; the loser re-reads
- * the head and links again.
+ * items), or as a case's first event by `first`: each links the event to the chain's head (`seq`,
+ * `hash`, audit/chain.ts) and puts it under the key of its `seq` on the condition that no event
+ * holds that `seq` yet, so concurrent writers cannot fork the chain; the loser re-reads the head
+ * and links again. The head is read from the table, unless this instance wrote the case's latest
+ * event it knows of (a bounded cache of heads per case): the conditional write is what guards
+ * the chain, so a head that moved on meanwhile costs a lost race and one read, never a fork.
  */
 
 type Item = Record<string, AttributeValue>;
 
 /** How often a writer links again after losing the race for a `seq` (50 concurrent reads of one case need up to 50). */
 const MAX_LINK_ATTEMPTS = 100;
+
+/** How many cases' heads an instance remembers (the ones it wrote to last); a few dozen bytes each. */
+export const KNOWN_HEADS = 1_000;
 
 /**
  * The chain moved on between reading its head and writing the event after it: another event holds
@@ -78,6 +83,18 @@ const conditionFailed = (error: unknown): boolean => error instanceof Error && e
 const pause = (attempt: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 * attempt, 20)));
 
 export function createEventLog(ddb: DynamoDBClient, tableName: string) {
+  /**
+   * The link this instance last wrote per case, least recently written first (a Map keeps its
+   * insertion order): where the next append of the case starts without reading the head. Only
+   * a write that was recorded puts a link here; a failed one forgets the case.
+   */
+  const knownHeads = new Map<string, ChainLink>();
+  const remember = (caseId: string, link: ChainLink): void => {
+    knownHeads.delete(caseId);
+    knownHeads.set(caseId, link);
+    if (knownHeads.size > KNOWN_HEADS) knownHeads.delete(knownHeads.keys().next().value!);
+  };
+
   /** The chain's last event (`seq`, `hash`), strongly consistent; undefined for a case without events. */
   async function head(caseId: string): Promise<ChainLink | undefined> {
     const result = await ddb.send(
@@ -114,7 +131,10 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
   /**
    * Links `events` (one, or several written together) to the chain's head, one after the other, and
    * writes them with `write`, again after a lost race, until they are recorded; resolves with the
-   * last link. `write` throws ChainContentionError when the first event's `seq` was taken.
+   * last link. `write` throws ChainContentionError when the first event's `seq` was taken. The
+   * head is the one this instance knows, else `headRead`, else read now; a known head that lost
+   * the race may be far behind (other instances wrote since), so the head is then read again
+   * rather than followed one taken `seq` at a time.
    */
   async function linked(
     caseId: string,
@@ -127,22 +147,34 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
       for (const event of events) links.push(nextLink(caseId, event, links.at(-1) ?? after));
       return links;
     };
-    return inTurn(caseId, async (known) => {
+    return inTurn(caseId, async () => {
+      let known = knownHeads.get(caseId);
       let after = known ?? (await (headRead ?? head(caseId)));
       for (let attempt = 1; ; attempt++) {
         const links = linkAll(after);
         const [firstLink] = links as [ChainLink];
         try {
           await write(links);
+          remember(caseId, links.at(-1)!);
           return links.at(-1)!;
         } catch (error) {
-          if (!(error instanceof ChainContentionError)) throw error;
-          if (error.holder === undefined ? await holds(caseId, firstLink) : error.holder === firstLink.hash) return links.at(-1)!;
-          if (attempt >= MAX_LINK_ATTEMPTS) throw error;
+          if (!(error instanceof ChainContentionError)) {
+            knownHeads.delete(caseId);
+            throw error;
+          }
+          if (error.holder === undefined ? await holds(caseId, firstLink) : error.holder === firstLink.hash) {
+            remember(caseId, links.at(-1)!);
+            return links.at(-1)!;
+          }
+          if (attempt >= MAX_LINK_ATTEMPTS) {
+            knownHeads.delete(caseId);
+            throw error;
+          }
           await pause(attempt);
-          // The event that took the seq is the one to link after (DynamoDB returned it); without
-          // it, the head is read again.
-          after = error.holder === undefined ? await head(caseId) : { seq: firstLink.seq, hash: error.holder };
+          // The event that took the seq is the one to link after (DynamoDB returned it), unless
+          // the seq came from the known head, or DynamoDB did not say: then the head is read again.
+          after = error.holder === undefined || known !== undefined ? await head(caseId) : { seq: firstLink.seq, hash: error.holder };
+          known = undefined;
         }
       }
     });
@@ -150,25 +182,18 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
 
   /**
    * Appends of this process to one case take turns, each starting from the link the one before
-   * wrote (no head read, no lost race among themselves); other processes' writers still race
-   * through the condition. The turns of a case are forgotten once none is waiting.
+   * wrote (the known head: no head read, no lost race among themselves); other processes' writers
+   * still race through the condition. The turns of a case are forgotten once none is waiting.
    */
-  const turns = new Map<string, { tail: Promise<unknown>; last?: ChainLink; waiting: number }>();
-  function inTurn(caseId: string, work: (known: ChainLink | undefined) => Promise<ChainLink>): Promise<ChainLink> {
+  const turns = new Map<string, { tail: Promise<unknown>; waiting: number }>();
+  function inTurn(caseId: string, work: () => Promise<ChainLink>): Promise<ChainLink> {
     const turn = turns.get(caseId) ?? { tail: Promise.resolve(), waiting: 0 };
     turns.set(caseId, turn);
     turn.waiting += 1;
-    const mine = turn.tail.then(
-      () => work(turn.last),
-      () => work(undefined),
-    );
+    const mine = turn.tail.then(work, work);
     turn.tail = mine.then(
-      (link) => {
-        turn.last = link;
-      },
-      () => {
-        turn.last = undefined;
-      },
+      () => undefined,
+      () => undefined,
     );
     void turn.tail.then(() => {
       turn.waiting -= 1;
@@ -184,9 +209,17 @@ export function createEventLog(ddb: DynamoDBClient, tableName: string) {
     head,
 
     /**
+     * The head for an append about to come, read now so that the caller can load the case
+     * meanwhile (pass it to `append`); undefined, and no call, when this instance knows the head.
+     */
+    headForAppend(caseId: string): Promise<ChainLink | undefined> | undefined {
+      return knownHeads.has(caseId) ? undefined : head(caseId);
+    },
+
+    /**
      * Appends one event to the case's chain; resolves once it is recorded (exactly once).
-     * `headRead`: the chain's head, read earlier by the caller (`head`, e.g. while it loaded the
-     * case), so the append costs one call; a head that moved on meanwhile only costs a retry.
+     * `headRead`: the chain's head, read earlier by the caller (`headForAppend`, e.g. while it
+     * loaded the case), so the append costs one call; a head that moved on meanwhile only costs a retry.
      */
     async append(caseId: string, event: CaseEvent, expiresAt: number, headRead?: Promise<ChainLink | undefined>): Promise<void> {
       await linked(caseId, [event], async ([link]) => {

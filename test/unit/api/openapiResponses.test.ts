@@ -265,7 +265,7 @@ describe('the clerk routes answer as documented', () => {
       loadFor: async (clerk: Clerk, id: string) =>
         visibleTo(clerk, id === CASE_ID ? { ...current, notes: [{ noteId: 'N1', at: noteAt, actor: 'alice', sealed: sealedNote }], files: [], messages: [], messageFiles: [] } : undefined),
     } as unknown as CaseStore;
-    const events = { head: async () => undefined, append: async () => undefined } as unknown as EventLog;
+    const events = { headForAppend: () => undefined, append: async () => undefined } as unknown as EventLog;
     const getCase = httpRoute(createGetCase({ cases, events, kms, caseKeyId: localKms.keyArn }));
     const read = (caseId: string) => getCase(event({ resource: '/cases/{caseId}', clerk: ALICE, pathParameters: { caseId } }), context);
 
