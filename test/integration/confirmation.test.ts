@@ -148,4 +148,47 @@ describe('duplicated messages (SQS delivers at least once)', () => {
     expect(events.filter((event) => event.type === 'case.confirmation_sent')).toHaveLength(1);
     expect(await mailsTo(duplicated)).toHaveLength(1);
   });
+
+  it("send one news mail and record one case.citizen_notified, however many copies of an office message's news arrive in one batch", async () => {
+    const notified = `${newMarker('Nw').toLowerCase()}@example.de`;
+    plantMarkers([notified]);
+    const copyData = sampleOf(form!.id, form!.version);
+    setAt(copyData, form!.confirmation!.emailPointer, notified);
+    const answer = await call('POST', `/forms/${form!.id}/submissions`, { body: { data: copyData } });
+    expect(answer.status).toBe(201);
+    const caseId = answer.body.caseId as string;
+    const headers = { authorization: `Bearer ${await clerkToken('news-writer', [form!.office])}` };
+    const etag = (await call('GET', `/cases/${caseId}`, { headers })).headers.get('etag')!;
+    const message = await call('POST', `/cases/${caseId}/messages`, { body: { kind: 'information', text: 'Wir prüfen Ihren Antrag.' }, headers: { ...headers, 'if-match': etag } });
+    expect(message.status).toBe(201);
+    const eventsOf = async () => (await call('GET', `/cases/${caseId}/events`, { headers })).body.items as { type: string; detail?: string }[];
+    const messageId = (await eventsOf()).find((event) => event.type === 'case.message_sent')!.detail!;
+    // Five copies of the message's news beside the one the dispatch worker sends, in one batch, concurrently handled.
+    const sqs = new SQSClient({ ...local(), endpoint: stackInfo().sqsEndpoint });
+    const sent = await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: stackInfo().queues.confirmations.url,
+        Entries: Array.from({ length: 5 }, (_, index) => ({ Id: String(index), MessageBody: JSON.stringify({ caseId, messageId }) })),
+      }),
+    );
+    sqs.destroy();
+    const copies = (sent.Successful ?? []).map((entry) => entry.MessageId!);
+    expect(copies).toHaveLength(5);
+    const journal = join(stackInfo().dataDir, 'sqs-journal.jsonl');
+    await until('every copy handled', async () => {
+      const deleted = new Set(
+        readFileSync(journal, 'utf8')
+          .split('\n')
+          .filter((line) => line.includes('"op":"delete"'))
+          .map((line) => (JSON.parse(line) as { id: string }).id),
+      );
+      return copies.every((id) => deleted.has(id)) ? true : undefined;
+    });
+    const events = await until('case.citizen_notified', async () => {
+      const items = await eventsOf();
+      return items.some((event) => event.type === 'case.citizen_notified') ? items : undefined;
+    });
+    expect(events.filter((event) => event.type === 'case.citizen_notified')).toEqual([expect.objectContaining({ detail: messageId })]);
+    expect((await mailsTo(notified)).filter((mail) => mail.subject.startsWith('Neuigkeiten'))).toHaveLength(1);
+  });
 });

@@ -21,6 +21,9 @@ export const REPLY_PREFIX = 'CASE#REPLY#';
 
 export const replySlotKey = (slot: number): string => `${REPLY_PREFIX}${String(slot).padStart(2, '0')}`;
 
+/** The key of an office's message item. */
+export const messageItemKey = (caseId: string, messageId: string): Item => ({ pk: casePartition(caseId), sk: { S: `${MESSAGE_PREFIX}${messageId}` } });
+
 /** A message as stored: its header in plaintext (ids, time, author, kind), its content sealed. */
 export interface StoredMessage extends MessageHeader {
   sealed: SealedMessage;
@@ -34,7 +37,7 @@ export function messagePut(tableName: string, caseId: string, message: StoredMes
       ConditionExpression: 'attribute_not_exists(pk)',
       Item: {
         pk: casePartition(caseId),
-        sk: { S: message.from === 'citizen' ? replySlotKey(slot ?? 0) : `${MESSAGE_PREFIX}${message.messageId}` },
+        sk: message.from === 'citizen' ? { S: replySlotKey(slot ?? 0) } : messageItemKey(caseId, message.messageId).sk!,
         messageId: { S: message.messageId },
         at: { S: message.at },
         from: { S: message.from },
