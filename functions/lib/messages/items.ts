@@ -27,6 +27,8 @@ export const messageItemKey = (caseId: string, messageId: string): Item => ({ pk
 /** A message as stored: its header in plaintext (ids, time, author, kind), its content sealed. */
 export interface StoredMessage extends MessageHeader {
   sealed: SealedMessage;
+  /** The item's sort key, as read from the table (a reply's slot): what a follow-up delivery's state is written on. */
+  sk?: string;
 }
 
 export function messagePut(tableName: string, caseId: string, message: StoredMessage, expiresAt: number, slot?: number): TransactWriteItem {
@@ -75,6 +77,7 @@ export function readMessageItem(item: Item): StoredMessage {
     actor: s('actor'),
     attachmentIds: (item.attachmentIds?.L ?? []).map((id) => id.S ?? ''),
     sealed: readSealedMeta(item.sealed),
+    ...(item.sk?.S === undefined ? {} : { sk: item.sk.S }),
   };
 }
 
