@@ -9,14 +9,12 @@ import { summaryMessage } from '#lib/cases/integrity.ts';
 import type { CaseEvent, DeliveryState } from '#lib/cases/model.ts';
 import type { LoadedCase } from '#lib/cases/store.ts';
 import { sealNewCase } from '#lib/crypto/envelope.ts';
-import { DELIVERY_BACKOFF } from '#lib/delivery/backoff.ts';
-import { parseDestinations } from '#lib/delivery/destinations.ts';
-import { noAttachments } from '#lib/delivery/payload.ts';
 import type { DeliveryTarget } from '#lib/delivery/state.ts';
 import { MESSAGE_PREFIX, replySlotKey, type StoredMessage } from '#lib/messages/items.ts';
 import type { MessageFile, MessageKind } from '#lib/messages/model.ts';
 import { sealMessage } from '#lib/messages/sealing.ts';
 import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
+import { attemptsAt, deliveryBasics } from '../../support/deliveryWorld.ts';
 import { sampleSummary } from '../../support/summaries.ts';
 
 // Follow-up deliveries (docs/delivery.md): a citizen's reply and the office's decision after the
@@ -27,7 +25,6 @@ let kms: KMSClient;
 let dir: string;
 let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let publicJwk: Record<string, unknown>;
-const SECRET = 's'.repeat(64);
 const summary = sampleSummary({ status: 'approved', delivery: 'delivered' });
 const expiresAt = 1_900_000_000;
 const REPLY = '01JDZ9R0000000000000000001';
@@ -72,8 +69,7 @@ afterAll(async () => {
 });
 
 const NOW = new Date('2026-11-28T09:05:00.000Z');
-const attempt = (receiveCount: number, firstReceivedAt = NOW.getTime() - 60_000) => ({ receiveCount, firstReceivedAt });
-const lastAttempt = attempt(14, NOW.getTime() - DELIVERY_BACKOFF.retrySeconds * 1000);
+const { attempt, lastAttempt } = attemptsAt(NOW);
 
 let events: CaseEvent[];
 /** The delivery state of each item (the case item under `CASE`), with DynamoDB's conditional semantics (delivery/state.ts). */
@@ -112,20 +108,7 @@ function deps(overrides: Partial<DeliverDeps> = {}): DeliverDeps {
         return true;
       },
     },
-    events: {
-      append: async (_caseId, event) => {
-        events.push(event);
-      },
-    },
-    kms,
-    caseKeyId: localKms.keyArn,
-    destinations: parseDestinations({
-      allowLoopbackHttp: true,
-      backoff: DELIVERY_BACKOFF,
-      destinations: { ordnungsamt: { url: 'http://127.0.0.1:9/inbox', publicKey: publicJwk, signingSecretId: 'egov-forms/delivery/ordnungsamt' } },
-    }),
-    signingSecrets: async () => SECRET,
-    attachments: noAttachments,
+    ...deliveryBasics({ kms, keyArn: localKms.keyArn, publicJwk, events }),
     followUps: {
       messageKeyId: localKms.keyArn,
       messageFiles: async (_caseId, files) => files.map((file) => ({ ...file, content: 'AAEC' })),
