@@ -199,6 +199,8 @@ export const functions = {
       // The case's files: their names (attachment context) and their bytes (the file items come
       // with the case's own partition, which caseDelivery reads already).
       attachmentKey: ['kms:Decrypt'],
+      // Follow-up deliveries: the citizen's reply or the office's decision (message context).
+      messageKey: ['kms:Decrypt'],
       vault: ['s3:GetObject'],
     },
     // A destination has 10 s to answer (API.md); the batch's deliveries run concurrently.

@@ -50,10 +50,9 @@ const PERMANENT = new Set(['MessageRejected', 'BadRequestException']);
  * settle the claim and, if the settle won, record `case.confirmation_sent`: one mail and one
  * event per case. A failure gives the claim up and throws so that the queue retries; on the last
  * attempt it is first recorded as `case.confirmation_failed`. The address is never logged or stored.
- * A message with a message id is the news mail after an office's message: the same path without
- * the claim, the news text instead of the confirmation, recorded as `case.citizen_notified` naming
- * the message; a copy that arrives after it is on record sends nothing (two copies handled at the
- * very same moment may both send: the claim covers the confirmation only).
+ * A message with a message id is the news mail after an office's message: the same path, its claim
+ * on that message's item (copies handled at the very same moment send one mail), the news text
+ * instead of the confirmation, recorded as `case.citizen_notified` naming the message.
  */
 export function createConfirmation(deps: ConfirmDeps) {
   const now = () => (deps.now ?? (() => new Date()))().toISOString();
@@ -80,14 +79,14 @@ export function createConfirmation(deps: ConfirmDeps) {
     if (!form || !pointer) return 'no-confirmation';
     const news = message.messageId;
     if (await alreadySent(summary.caseId, news)) return 'already-sent';
-    // The confirmation is claimed (one copy of a duplicated message wins); a news mail is not.
-    const claimId = news === undefined ? ulid() : undefined;
-    if (claimId !== undefined && !(await deps.claims.claim(summary.caseId, claimId))) return 'duplicate';
-    const settle = async (outcome: 'sent' | 'rejected' | 'no-address'): Promise<boolean> =>
-      claimId === undefined ? true : deps.claims.settle(summary.caseId, claimId, outcome);
+    // One copy of a duplicated message wins: the case's confirmation, or the news of this message, is claimed.
+    const subject = { caseId: summary.caseId, ...(news === undefined ? {} : { messageId: news }) };
+    const claimId = ulid();
+    if (!(await deps.claims.claim(subject, claimId))) return 'duplicate';
+    const settle = (outcome: 'sent' | 'rejected' | 'no-address'): Promise<boolean> => deps.claims.settle(subject, claimId, outcome);
 
     const fail = async (error: unknown): Promise<never> => {
-      if (claimId !== undefined) await deps.claims.release(summary.caseId, claimId);
+      await deps.claims.release(subject, claimId);
       // A news mail that never went out leaves the message where it is: the citizen still sees it on the status page.
       if (attempt.lastAttempt && news === undefined) {
         await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_failed', actor: CONFIRMATION_ACTOR }, expiresAt);
@@ -111,7 +110,7 @@ export function createConfirmation(deps: ConfirmDeps) {
         await deps.mailer.send({ to: address, ...(news === undefined ? confirmationMail(form, summary, link) : newsMail(form, summary, link)) });
       } catch (error) {
         if (error instanceof Error && PERMANENT.has(error.name)) {
-          if (news === undefined && (await settle('rejected'))) {
+          if ((await settle('rejected')) && news === undefined) {
             await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_failed', actor: CONFIRMATION_ACTOR }, expiresAt);
           }
           return 'rejected';

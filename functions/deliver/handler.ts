@@ -3,7 +3,7 @@ import { createCaseStore } from '#lib/cases/store.ts';
 import { createEventLog } from '#lib/cases/events.ts';
 import { loadDestinations } from '#lib/delivery/destinations.ts';
 import { createSigningSecrets } from '#lib/delivery/secrets.ts';
-import { createVaultAttachments } from '#lib/delivery/vaultAttachments.ts';
+import { createVaultAttachments, withContents } from '#lib/delivery/vaultAttachments.ts';
 import { s3 } from '#lib/attachments/s3.ts';
 import { createDeliveryState } from '#lib/delivery/state.ts';
 import { queueWorker, receiveCountOf, retryAfter } from '#lib/messaging/batch.ts';
@@ -25,20 +25,24 @@ const deliver = createDeliver({
   destinations: loadDestinations(config.DESTINATIONS_FILE),
   signingSecrets: createSigningSecrets(secretsManager),
   attachments: createVaultAttachments({ kms, attachmentKeyId: config.ATTACHMENT_KEY_ID, s3, vaultBucket: config.VAULT_BUCKET }),
+  followUps: {
+    messageKeyId: config.MESSAGE_KEY_ID,
+    messageFiles: (caseId, files) => withContents({ s3, vaultBucket: config.VAULT_BUCKET }, caseId, files),
+  },
 });
 
 /**
- * The deliveries queue's worker: one case per message. A failed attempt comes back after the
+ * The deliveries queue's worker: one case (or one follow-up: a reply, a decision) per message. A failed attempt comes back after the
  * backoff delay; once the retry period is over (case.delivery_failed recorded) the worker puts the
  * message on the dead-letter queue itself, for `npm run delivery -- redrive`, and lets it go.
  */
 export const handler = queueWorker(
-  async ({ caseId }, record) => {
+  async ({ caseId, messageId }, record) => {
     const firstReceivedAt = Number(record.attributes.ApproximateFirstReceiveTimestamp) || Date.now();
-    const outcome = await deliver(caseId, { receiveCount: receiveCountOf(record), firstReceivedAt });
+    const outcome = await deliver(caseId, { receiveCount: receiveCountOf(record), firstReceivedAt }, messageId);
     if (outcome.kind === 'retry') throw retryAfter(outcome.afterSeconds);
     if (outcome.kind === 'failed') {
-      await sqs.send(new SendMessageCommand({ QueueUrl: config.DELIVERIES_DEAD_LETTER_QUEUE_URL, MessageBody: caseMessageBody(caseId) }));
+      await sqs.send(new SendMessageCommand({ QueueUrl: config.DELIVERIES_DEAD_LETTER_QUEUE_URL, MessageBody: caseMessageBody(caseId, messageId) }));
     }
   },
   { sqs, queueUrl: config.DELIVERIES_QUEUE_URL },

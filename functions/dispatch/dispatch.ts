@@ -10,11 +10,19 @@ export interface DispatchDeps {
   readonly queues: Readonly<Record<QueueNeed, string>>;
 }
 
+/** Which queues hear of which event. */
+const FOLLOWING: Readonly<Record<'case.received' | 'case.message_sent' | 'case.reply_received', readonly QueueNeed[]>> = {
+  'case.received': ['deliveries', 'confirmations'],
+  'case.message_sent': ['confirmations', 'deliveries'],
+  'case.reply_received': ['deliveries'],
+};
+
 /**
  * The events table's stream fans out what follows a receipt: each new `case.received` event becomes
  * one message per queue (delivery, confirmation), carrying the case id only; each new
  * `case.message_sent` one message on the confirmations queue with the case and message ids (the
- * citizen's news mail). Each worker decides for
+ * citizen's news mail) and one on the deliveries queue (a decision's follow-up delivery); each new
+ * `case.reply_received` one on the deliveries queue (the reply's follow-up delivery). Each worker decides for
  * itself whether the case concerns it (an office without destination, a form without confirmation).
  * Records are handled in order; the first failure stops the batch, and Lambda (or the local poller)
  * hands that record and the rest in again: at least once, so the workers are idempotent.
@@ -25,10 +33,12 @@ export function createDispatch(deps: DispatchDeps) {
     for (const record of event.Records) {
       const image = record.dynamodb?.NewImage;
       if (record.eventName !== 'INSERT' || !image?.caseId?.S) continue;
-      const messageId = image.type?.S === 'case.message_sent' ? image.detail?.S : undefined;
-      if (image.type?.S !== 'case.received' && messageId === undefined) continue;
-      // A receipt goes to every queue; an office's message only to the confirmations (the news mail).
-      const targets = messageId === undefined ? queues : queues.filter(([queue]) => queue === 'confirmations');
+      const type = image.type?.S;
+      const messageId = type === 'case.message_sent' || type === 'case.reply_received' ? image.detail?.S : undefined;
+      if (type !== 'case.received' && messageId === undefined) continue;
+      // A receipt goes to every queue; an office's message to the confirmations (the news mail) and
+      // the deliveries (a decision is delivered as a follow-up); a citizen's reply to the deliveries.
+      const targets = queues.filter(([queue]) => FOLLOWING[type as keyof typeof FOLLOWING].includes(queue));
       const body = caseMessageBody(image.caseId.S, messageId);
       try {
         await Promise.all(targets.map(([, url]) => deps.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: body }))));

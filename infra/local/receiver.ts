@@ -4,7 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { join } from 'node:path';
 import { compactDecrypt, importJWK } from 'jose';
 import { JWE_ALG, JWE_ENC } from '../../functions/lib/delivery/jwe.ts';
-import type { DeliveryPayload } from '../../functions/lib/delivery/payload.ts';
+import type { DeliveryPayload, FollowUpPayload, FollowUpType } from '../../functions/lib/delivery/payload.ts';
 import { HEADERS, verify } from '../../functions/lib/delivery/signature.ts';
 import type { LocalDestination } from './destinations.ts';
 
@@ -19,10 +19,13 @@ import type { LocalDestination } from './destinations.ts';
  *      did not see our 2xx) and answer 2xx again without processing it twice.
  *   4. Decrypt the JWE with the private key, accepting only RSA-OAEP-256 / A256GCM under our `kid`.
  *   5. Store the case (here: `<dir>/<caseId>.json` and its files in `<dir>/<caseId>/`), durably,
- *      and only then answer 2xx: a 2xx means "we have it", the sender stops retrying.
+ *      and only then answer 2xx: a 2xx means "we have it", the sender stops retrying. A follow-up
+ *      (`type` `reply` or `decision`: a citizen's reply, the office's decision) goes to
+ *      `<dir>/<caseId>/<messageId>.json`, its files beside the case's.
  */
 export const MAX_BODY_BYTES = 100 * 1024 * 1024; // 50 MiB of files, base64, in a JWE
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+const FOLLOW_UPS: readonly FollowUpType[] = ['reply', 'decision'];
 
 export interface ReceiverOptions {
   readonly destination: LocalDestination;
@@ -109,18 +112,20 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     }
 
     // 4. Decrypt: only the algorithms and the key we published.
-    let payload: DeliveryPayload;
+    let payload: DeliveryPayload | FollowUpPayload;
     try {
       const { plaintext, protectedHeader } = await compactDecrypt(body.toString('ascii'), await privateKey, {
         keyManagementAlgorithms: [JWE_ALG],
         contentEncryptionAlgorithms: [JWE_ENC],
       });
       if (protectedHeader.kid !== destination.privateJwk.kid) throw new Error('another key id');
-      payload = JSON.parse(Buffer.from(plaintext).toString('utf8')) as DeliveryPayload;
+      payload = JSON.parse(Buffer.from(plaintext).toString('utf8')) as DeliveryPayload | FollowUpPayload;
     } catch {
       throw new Refusal(400, 'the body is no JWE for our key');
     }
     if (payload.caseId !== caseId) throw new Refusal(400, 'X-Case-Id does not name the delivered case');
+    const followUp = 'type' in payload ? payload : undefined;
+    if (followUp && (!FOLLOW_UPS.includes(followUp.type) || !ULID.test(followUp.messageId))) throw new Refusal(400, 'an unknown follow-up');
 
     // 5. Store, then acknowledge. Files first, the case file last: its presence means "complete".
     const files = payload.attachments.map(({ content, ...meta }) => {
@@ -130,10 +135,12 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     });
     if (files.length > 0) mkdirSync(join(dir, caseId), { recursive: true, mode: 0o700 });
     for (const { meta, bytes } of files) writeWhole(join(dir, caseId, meta.attachmentId), bytes);
-    writeWhole(join(dir, `${caseId}.json`), `${JSON.stringify({ ...payload, attachments: files.map(({ meta }) => meta), deliveryId }, null, 2)}\n`);
-    appendFileSync(journal, `${JSON.stringify({ deliveryId, caseId, at: new Date(now() * 1000).toISOString() })}\n`, { mode: 0o600 });
+    if (followUp) mkdirSync(join(dir, caseId), { recursive: true, mode: 0o700 });
+    const stored = followUp ? join(dir, caseId, `${followUp.messageId}.json`) : join(dir, `${caseId}.json`);
+    writeWhole(stored, `${JSON.stringify({ ...payload, attachments: files.map(({ meta }) => meta), deliveryId }, null, 2)}\n`);
+    appendFileSync(journal, `${JSON.stringify({ deliveryId, caseId, ...(followUp ? { messageId: followUp.messageId } : {}), at: new Date(now() * 1000).toISOString() })}\n`, { mode: 0o600 });
     seen.add(deliveryId);
-    log(`received case ${caseId} (delivery ${deliveryId})`);
+    log(followUp ? `received the ${followUp.type} ${followUp.messageId} of case ${caseId} (delivery ${deliveryId})` : `received case ${caseId} (delivery ${deliveryId})`);
     return { status: 200, body: { status: 'received', deliveryId, caseId } };
   }
 

@@ -77,13 +77,15 @@ describe('delivery infrastructure', () => {
     for (const statement of reads) expect(statement.Condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']).toEqual(['CASE#*']);
   });
 
-  it('lets the delivery role decrypt the case key only with the case-data or attachment-meta purpose, and read only its destinations\' secrets', () => {
+  it('lets the delivery role decrypt the case key only with the case-data, attachment-meta or message purpose, and read only its destinations\' secrets', () => {
     const statements = deliverStatements();
     const decrypt = allowing(statements, 'kms:Decrypt').filter((s) => resourceRefersTo(s, logicalId(dev.stack.keys.caseKey)));
-    // The case data, and the case's file names (attachment context: id, form, office).
+    // The case data, the case's file names (attachment context: id, form, office), and the replies
+    // and decisions it delivers as follow-ups (message context: case, item, office).
     expect(decrypt.map((s) => [s.Action, s.Condition?.StringEquals?.['kms:EncryptionContext:purpose'], s.Condition?.['ForAllValues:StringEquals']?.['kms:EncryptionContextKeys']])).toEqual([
       [['kms:Decrypt'], 'case-data', ['caseId', 'formId', 'formVersion', 'office', 'purpose']],
       [['kms:Decrypt'], 'attachment-meta', ['attachmentId', 'formId', 'office', 'purpose']],
+      [['kms:Decrypt'], 'message', ['caseId', 'itemId', 'office', 'purpose']],
     ]);
     expect(allowing(statements, 'kms:GenerateDataKey').filter((s) => resourceRefersTo(s, logicalId(dev.stack.keys.caseKey)))).toEqual([]);
     const secrets = allowing(statements, 'secretsmanager:GetSecretValue');

@@ -109,37 +109,50 @@ describe('confirmation mail', () => {
   });
 });
 
+/**
+ * Puts copies of a queue message on the confirmations queue in one batch (beside the one the dispatch
+ * worker sends: one receive takes them together) and waits until the worker let every copy go (the
+ * local queue journals each delete).
+ */
+async function handleCopies(body: Record<string, string>, count = 5): Promise<void> {
+  const sqs = new SQSClient({ ...local(), endpoint: stackInfo().sqsEndpoint });
+  const sent = await sqs.send(
+    new SendMessageBatchCommand({
+      QueueUrl: stackInfo().queues.confirmations.url,
+      Entries: Array.from({ length: count }, (_, index) => ({ Id: String(index), MessageBody: JSON.stringify(body) })),
+    }),
+  );
+  sqs.destroy();
+  const copies = (sent.Successful ?? []).map((entry) => entry.MessageId!);
+  expect(copies).toHaveLength(count);
+  const journal = join(stackInfo().dataDir, 'sqs-journal.jsonl');
+  await until('every copy handled', async () => {
+    const deleted = new Set(
+      readFileSync(journal, 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"op":"delete"'))
+        .map((line) => (JSON.parse(line) as { id: string }).id),
+    );
+    return copies.every((id) => deleted.has(id)) ? true : undefined;
+  });
+}
+
+/** A case of the form whose confirmation address is a fresh marker. */
+async function submitWithAddress(prefix: string): Promise<{ address: string; caseId: string }> {
+  const address = `${newMarker(prefix).toLowerCase()}@example.de`;
+  plantMarkers([address]);
+  const copyData = sampleOf(form!.id, form!.version);
+  setAt(copyData, form!.confirmation!.emailPointer, address);
+  const answer = await call('POST', `/forms/${form!.id}/submissions`, { body: { data: copyData } });
+  expect(answer.status).toBe(201);
+  return { address, caseId: answer.body.caseId as string };
+}
+
 describe('duplicated messages (SQS delivers at least once)', () => {
   it('send one mail and record one case.confirmation_sent, however many copies arrive in one batch', async () => {
-    const duplicated = `${newMarker('Dp').toLowerCase()}@example.de`;
-    plantMarkers([duplicated]);
-    const copyData = sampleOf(form!.id, form!.version);
-    setAt(copyData, form!.confirmation!.emailPointer, duplicated);
-    const answer = await call('POST', `/forms/${form!.id}/submissions`, { body: { data: copyData } });
-    expect(answer.status).toBe(201);
-    const caseId = answer.body.caseId as string;
-    // Five more copies of the case's message at once, beside the one the dispatch worker sends: one receive takes them together.
-    const sqs = new SQSClient({ ...local(), endpoint: stackInfo().sqsEndpoint });
-    const sent = await sqs.send(
-      new SendMessageBatchCommand({
-        QueueUrl: stackInfo().queues.confirmations.url,
-        Entries: Array.from({ length: 5 }, (_, index) => ({ Id: String(index), MessageBody: JSON.stringify({ caseId }) })),
-      }),
-    );
-    sqs.destroy();
-    const copies = (sent.Successful ?? []).map((entry) => entry.MessageId!);
-    expect(copies).toHaveLength(5);
-    // Done when the worker let every copy go (the local queue journals each delete).
-    const journal = join(stackInfo().dataDir, 'sqs-journal.jsonl');
-    await until('every copy handled', async () => {
-      const deleted = new Set(
-        readFileSync(journal, 'utf8')
-          .split('\n')
-          .filter((line) => line.includes('"op":"delete"'))
-          .map((line) => (JSON.parse(line) as { id: string }).id),
-      );
-      return copies.every((id) => deleted.has(id)) ? true : undefined;
-    });
+    const { address: duplicated, caseId } = await submitWithAddress('Dp');
+    // Five more copies of the case's message at once, beside the one the dispatch worker sends.
+    await handleCopies({ caseId });
     const token = await clerkToken('confirm-reader', [form!.office]);
     const events = await until('case.confirmation_sent', async () => {
       const items = (await call('GET', `/cases/${caseId}/events`, { headers: { authorization: `Bearer ${token}` } })).body.items as { type: string }[];
@@ -147,5 +160,23 @@ describe('duplicated messages (SQS delivers at least once)', () => {
     });
     expect(events.filter((event) => event.type === 'case.confirmation_sent')).toHaveLength(1);
     expect(await mailsTo(duplicated)).toHaveLength(1);
+  });
+
+  it("send one news mail and record one case.citizen_notified, however many copies of an office message's news arrive in one batch", async () => {
+    const { address: notified, caseId } = await submitWithAddress('Nw');
+    const headers = { authorization: `Bearer ${await clerkToken('news-writer', [form!.office])}` };
+    const etag = (await call('GET', `/cases/${caseId}`, { headers })).headers.get('etag')!;
+    const message = await call('POST', `/cases/${caseId}/messages`, { body: { kind: 'information', text: 'Wir prüfen Ihren Antrag.' }, headers: { ...headers, 'if-match': etag } });
+    expect(message.status).toBe(201);
+    const eventsOf = async () => (await call('GET', `/cases/${caseId}/events`, { headers })).body.items as { type: string; detail?: string }[];
+    const messageId = (await eventsOf()).find((event) => event.type === 'case.message_sent')!.detail!;
+    // Five copies of the message's news beside the one the dispatch worker sends, in one batch, concurrently handled.
+    await handleCopies({ caseId, messageId });
+    const events = await until('case.citizen_notified', async () => {
+      const items = await eventsOf();
+      return items.some((event) => event.type === 'case.citizen_notified') ? items : undefined;
+    });
+    expect(events.filter((event) => event.type === 'case.citizen_notified')).toEqual([expect.objectContaining({ detail: messageId })]);
+    expect((await mailsTo(notified)).filter((mail) => mail.subject.startsWith('Neuigkeiten'))).toHaveLength(1);
   });
 });

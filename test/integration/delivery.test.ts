@@ -236,6 +236,63 @@ describe('delivery to the back office', () => {
     expect(journalLinesOf(caseId)).toBe(1);
   });
 
+  it("brings the citizen's reply and the office's decision after the case, as follow-ups the receiver decrypts; a request is not delivered", async () => {
+    const submitted = await fetch(`${stack.info.apiUrl}/forms/${FORM}/submissions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ data: fixture(FORM) }),
+    });
+    expect(submitted.status).toBe(201);
+    const { caseId, reference, statusToken } = (await submitted.json()) as { caseId: string; reference: string; statusToken: string };
+    await until('the case delivered', async () => (await deliveryOf(caseId)) === 'delivered');
+    const clerkCall = async (method: string, path: string, body?: unknown): Promise<Response> => {
+      const etag = (await fetch(`${stack.info.apiUrl}/cases/${caseId}`, { headers: { authorization: `Bearer ${token}` } })).headers.get('etag')!;
+      return fetch(`${stack.info.apiUrl}${path}`, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'if-match': etag }, body: JSON.stringify(body) });
+    };
+    const detailOf = async (type: string, count = 1) =>
+      until(`${type} recorded`, async () => {
+        const found = (await eventsOf(caseId)).filter((event) => event.type === type) as { detail?: string }[];
+        return found.length >= count ? found.at(-1)!.detail : undefined;
+      });
+    const followUpOf = (messageId: string) => {
+      const file = join(receivedDir(), caseId, `${messageId}.json`);
+      return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined;
+    };
+
+    expect((await clerkCall('PATCH', `/cases/${caseId}`, { status: 'in_review' })).status).toBe(200);
+    expect((await clerkCall('POST', `/cases/${caseId}/messages`, { kind: 'request', text: 'Bitte reichen Sie das Zeugnis nach.' })).status).toBe(201);
+    const requestId = await detailOf('case.message_sent');
+    const reply = await fetch(`${stack.info.apiUrl}/status/${reference}/replies`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'status-token': statusToken },
+      body: JSON.stringify({ text: 'Anbei das Zeugnis.' }),
+    });
+    expect(reply.status).toBe(201);
+    const replyId = (await detailOf('case.reply_received'))!;
+    const delivered = await until('the reply at the receiver', () => followUpOf(replyId));
+    expect(delivered).toMatchObject({ type: 'reply', caseId, reference, formId: FORM, office: OFFICE, messageId: replyId, from: 'citizen', kind: 'reply', text: 'Anbei das Zeugnis.', attachments: [] });
+
+    await until('the case back in review', async () => (await clerk(`/cases/${caseId}`)).status === 'in_review');
+    expect((await clerkCall('PATCH', `/cases/${caseId}`, { status: 'approved' })).status).toBe(200);
+    expect((await clerkCall('POST', `/cases/${caseId}/messages`, { kind: 'decision', text: 'Ihr Antrag ist bewilligt.' })).status).toBe(201);
+    const decisionId = (await detailOf('case.message_sent', 2))!;
+    expect(await until('the decision at the receiver', () => followUpOf(decisionId))).toMatchObject({
+      type: 'decision',
+      caseId,
+      messageId: decisionId,
+      from: 'office',
+      kind: 'decision',
+      text: 'Ihr Antrag ist bewilligt.',
+    });
+    // One case.delivered per delivery: the case's own and one naming each follow-up; the request is no follow-up.
+    const deliveredEvents = await until('three case.delivered', async () => {
+      const found = ((await eventsOf(caseId)) as { type: string; detail?: string }[]).filter((event) => event.type === 'case.delivered');
+      return found.length >= 3 ? found : undefined;
+    });
+    expect(deliveredEvents.map((event) => event.detail ?? 'case').sort()).toEqual(['case', decisionId, replyId].sort());
+    expect(followUpOf(requestId!)).toBeUndefined();
+  });
+
   it('brings the case later, once, to a receiver that is down at first', async () => {
     await stopListening();
     const { caseId, data } = await submit();

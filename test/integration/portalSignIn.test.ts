@@ -15,6 +15,7 @@ import { launchChromium, seriousViolations, type Chromium } from '../support/bro
 import { formCatalogue, sampleOf } from '../support/forms.ts';
 import { newMarker, plantMarkers } from '../support/markers.ts';
 import { fillForm } from '../support/portalFiller.ts';
+import { signIn } from '../support/bundid.ts';
 import { signInFromPortal } from '../support/portalSignIn.ts';
 
 let chromium: Chromium;
@@ -239,6 +240,40 @@ describe('BundID sign-in in the citizens’ portal', () => {
       // In English too.
       await page.getByRole('button', { name: 'English' }).click();
       await page.locator('.portal-sign-in-problem', { hasText: 'Your sign-in has expired' }).waitFor();
+    } finally {
+      await page.close();
+    }
+  });
+
+  it("a signed-in citizen opens his case from \"Meine Anträge\": its messages and his reply go with the citizen token, no status token; axe", async () => {
+    const form = signedForm();
+    const token = await signIn('substantial');
+    plantMarkers([token]);
+    const submitted = await call('POST', `/forms/${form.id}/submissions`, { body: { data: sampleOf(form.id) }, headers: { authorization: `Bearer ${token}` } });
+    expect(submitted.status).toBe(201);
+    plantMarkers([submitted.body.statusToken]);
+    const clerk = { authorization: `Bearer ${await clerkToken('portal-citizen-token-clerk', [form.office])}` };
+    const etag = (await call('GET', `/cases/${submitted.body.caseId}`, { headers: clerk })).headers.get('etag')!;
+    const note = `Wir prüfen Ihren Antrag ${newMarker('Ct')}.`;
+    expect((await call('POST', `/cases/${submitted.body.caseId}/messages`, { body: { kind: 'information', text: note }, headers: { ...clerk, 'if-match': etag } })).status).toBe(201);
+
+    const page = await newTab();
+    try {
+      const headers: Record<string, string>[] = [];
+      page.on('request', (request) => {
+        if (new URL(request.url()).pathname.startsWith('/status/')) headers.push(request.headers());
+      });
+      await page.evaluate(([key, value]) => sessionStorage.setItem(key!, value!), [TOKEN_KEY, token]);
+      await page.goto(portal('me'));
+      await page.getByRole('link', { name: submitted.body.reference }).click();
+      await page.getByRole('heading', { level: 1, name: 'Bearbeitungsstand' }).waitFor();
+      await page.locator('.portal-message__text', { hasText: note }).waitFor();
+      await page.getByLabel('Ihre Nachricht').fill('Danke für die Nachricht.');
+      await page.getByRole('button', { name: 'Antwort senden' }).click();
+      await page.locator('.portal-message__text', { hasText: 'Danke für die Nachricht.' }).waitFor();
+      expect(headers.length).toBeGreaterThan(0);
+      expect(headers.every((sent) => sent['authorization'] === `Bearer ${token}` && sent['status-token'] === undefined)).toBe(true);
+      expect(await seriousViolations(page)).toEqual([]);
     } finally {
       await page.close();
     }

@@ -198,6 +198,7 @@ function parametersOf(route: Route, doc: OperationDoc, components: Record<string
   if (doc.idempotencyKey) parameters.push({ $ref: '#/components/parameters/IdempotencyKey' });
   if (doc.ifMatch) parameters.push({ $ref: '#/components/parameters/IfMatch' });
   if (doc.statusToken) parameters.push({ $ref: '#/components/parameters/StatusToken' });
+  if (doc.statusOrCitizenToken) parameters.push({ $ref: '#/components/parameters/StatusTokenOrCitizenToken' });
   parameters.push({ $ref: '#/components/parameters/AcceptLanguage' });
   return parameters;
 }
@@ -230,6 +231,8 @@ function operationOf(route: Route, components: Record<string, Json>): Json {
   operation.responses = responsesOf(route, doc);
   if (route.access === 'clerk') operation.security = [{ bearer: [] }];
   if (doc.citizenToken) operation.security = [{ citizen: [] }];
+  // The status token is a header parameter; the citizen token the alternative to it.
+  if (doc.statusOrCitizenToken) operation.security = [{}, { citizen: [] }];
   return operation;
 }
 
@@ -326,6 +329,16 @@ export function buildOpenApiDocument(routes: readonly Route[]): Json {
           in: 'header',
           required: true,
           description: "The `statusToken` of the submission's `201` (or of the confirmation mail's status link).",
+          schema: ref('StatusToken'),
+        },
+        StatusTokenOrCitizenToken: {
+          name: 'Status-Token',
+          in: 'header',
+          required: false,
+          description:
+            "The `statusToken` of the submission's `201` (or of the confirmation mail's status link). Required, unless the request " +
+            'carries instead the citizen token of the citizen who signed in to submit the case (`Authorization: Bearer`, forms that ' +
+            'need sign-in). Any other citizen token, an expired one, or one on a case submitted without sign-in is the same `404` as a wrong status token.',
           schema: ref('StatusToken'),
         },
         IfMatch: {

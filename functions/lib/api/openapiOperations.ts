@@ -30,6 +30,12 @@ export interface OperationDoc {
   readonly ifMatch?: boolean;
   /** The route requires the citizen's `Status-Token` header. */
   readonly statusToken?: boolean;
+  /**
+   * The route takes, instead of the `Status-Token`, the citizen token of the citizen who signed in
+   * to submit the case (`Authorization: Bearer`, forms that need sign-in): the `Status-Token` is
+   * then optional.
+   */
+  readonly statusOrCitizenToken?: boolean;
   readonly body?: { readonly component: string; readonly description: string };
   /** A form post (HTML forms, SAML's HTTP-POST binding): its fields, each a string. */
   readonly formBody?: { readonly description: string; readonly fields: Record<string, string> };
@@ -399,12 +405,12 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     tag: 'status',
     summary: 'A citizen reads the messages of his application',
     description:
-      "The office's messages and the citizen's replies, oldest first, for the holder of the case's status token. Never names " +
+      "The office's messages and the citizen's replies, oldest first, for the holder of the case's status token (or of the citizen token of the citizen who signed in to submit it). Never names " +
       'the clerk. Rate-limited per client, as `GET /status/{reference}`.',
-    statusToken: true,
+    statusOrCitizenToken: true,
     success: { status: 200, component: 'CitizenMessages', description: 'The messages.', cacheControl: 'no-store' },
     problems: [
-      { slug: 'malformed-request', when: 'The `Status-Token` header is missing.' },
+      { slug: 'malformed-request', when: 'Neither a `Status-Token` nor an `Authorization` header.' },
       NF_CITIZEN,
       { slug: 'rate-limited', when: 'Too many status requests from this client.' },
       { slug: 'integrity-error', when: 'A stored message is damaged.' },
@@ -416,10 +422,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     description:
       'A presigned GET of a file of one of the case\'s messages or replies, valid for at most 60 seconds. The decision\'s file ' +
       'is recorded as `case.decision_downloaded` before the URL is answered.',
-    statusToken: true,
+    statusOrCitizenToken: true,
     success: { status: 200, component: 'AttachmentDownload', description: 'The download URL.', cacheControl: 'no-store' },
     problems: [
-      { slug: 'malformed-request', when: 'The `Status-Token` header is missing.' },
+      { slug: 'malformed-request', when: 'Neither a `Status-Token` nor an `Authorization` header.' },
       { slug: 'not-found', when: 'Unknown reference, wrong token, an unknown id, a file of another case or of the submitted form: the same answer.' },
       { slug: 'rate-limited', when: 'Too many status requests from this client.' },
       { slug: 'integrity-error', when: 'The stored case item is damaged.' },
@@ -432,11 +438,11 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       'Text and files uploaded through `POST /status/{reference}/attachments` (each `clean`). Recorded as `case.reply_received`; ' +
       'a case in `needs_info` moves back to `in_review` within seconds (the status change is recorded as `case.status_changed` ' +
       `by \`citizen\`). At most ${MAX_REPLIES} replies per case.`,
-    statusToken: true,
+    statusOrCitizenToken: true,
     body: { component: 'ReplyRequest', description: 'Text (1 to 4,000 characters) and optionally the ids of uploaded files.' },
     success: { status: 201, component: 'CitizenMessage', description: 'The reply as stored.', cacheControl: 'no-store' },
     problems: [
-      { slug: 'malformed-request', when: 'The `Status-Token` header is missing, or the body is not `{ text, attachments? }`.' },
+      { slug: 'malformed-request', when: 'Neither a `Status-Token` nor an `Authorization` header, or the body is not `{ text, attachments? }`.' },
       NF_CITIZEN,
       { slug: 'validation-failed', when: `The text is longer than 4,000 characters (\`/text\`), the case has ${MAX_REPLIES} replies already, or a file is not a clean, unbound file uploaded for this case (\`/attachments/<i>\`).` },
       { slug: 'rate-limited', when: 'Too many status requests from this client.' },
@@ -449,11 +455,11 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     description:
       'As `POST /forms/{formId}/attachments`, without a field, behind the status token: a PDF, JPEG or PNG of at most 20 MiB. ' +
       'Poll `GET /forms/{formId}/attachments/{attachmentId}` (the case\'s form) until `clean`.',
-    statusToken: true,
+    statusOrCitizenToken: true,
     body: { component: 'MessageTicketRequest', description: 'The file\'s name, media type, size and SHA-256 (base64).' },
     success: { status: 201, component: 'AttachmentTicket', description: 'The ticket with the upload instruction.', cacheControl: 'no-store' },
     problems: [
-      { slug: 'malformed-request', when: 'The `Status-Token` header is missing, or a member is missing, malformed or unknown.' },
+      { slug: 'malformed-request', when: 'Neither a `Status-Token` nor an `Authorization` header, or a member is missing, malformed or unknown.' },
       NF_CITIZEN,
       { slug: 'validation-failed', when: 'The type (`/mediaType`) or size (`/size`) is not allowed.' },
       { slug: 'rate-limited', when: 'Too many status requests from this client.' },

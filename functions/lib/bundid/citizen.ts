@@ -5,6 +5,9 @@ import type { CitizenTokens } from './token.ts';
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
+/** The JWT of an `Authorization: Bearer <token>` header, or undefined for none or another shape. */
+export const bearerTokenOf = (headers: Record<string, string | undefined>): string | undefined => BEARER.exec(headers.authorization ?? '')?.[1];
+
 /**
  * The citizen behind a request (`Authorization: Bearer <citizen token>`): none, or a token that is
  * not a valid, unexpired one of this stack, is 401; a level below `needed` is 403
@@ -20,7 +23,7 @@ export async function citizenOf(
       detail: { de: 'Bitte melden Sie sich mit BundID an.', en: 'Please sign in with BundID.' },
       headers: { 'WWW-Authenticate': 'Bearer realm="citizen"' },
     });
-  const token = BEARER.exec(headers.authorization ?? '')?.[1];
+  const token = bearerTokenOf(headers);
   if (!token || !tokens) throw unauthorized();
   const identity = await tokens.verify(token);
   if (!identity) throw unauthorized();

@@ -69,7 +69,8 @@ export interface CaseEvent {
   /**
    * What the event concerns beyond the case, never citizen data: the attachment id of
    * `case.attachment_viewed` and `case.decision_downloaded`, the message id of `case.message_sent`,
-   * `case.reply_received` and `case.citizen_notified`.
+   * `case.reply_received` and `case.citizen_notified`, and of the delivery worker's `case.viewed`,
+   * `case.delivered` and `case.delivery_failed` of a follow-up delivery (a reply, a decision).
    */
   detail?: string;
 }

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ulid } from 'ulid';
-import { caseItemKey } from '#lib/cases/items.ts';
+import { caseItemKey, casePartition } from '#lib/cases/items.ts';
 import type { DeliveryState } from '#lib/cases/model.ts';
 
 /**
@@ -12,14 +12,29 @@ import type { DeliveryState } from '#lib/cases/model.ts';
  */
 export const DELIVERY_STATE_ATTRIBUTES = ['delivery', 'deliveryId'] as const;
 
+/**
+ * Whose delivery: the case's (its case item), or a follow-up's (docs/delivery.md): the item of the
+ * office's decision or of the citizen's reply, in the case's partition, by its sort key. Its state
+ * is the same two attributes on that item.
+ */
+export interface DeliveryTarget {
+  readonly caseId: string;
+  /** The sort key of the message item of a follow-up; absent for the case itself. */
+  readonly item?: string;
+}
+
 export function createDeliveryState(ddb: DynamoDBClient, tableName: string) {
   const names = { '#delivery': 'delivery', '#deliveryId': 'deliveryId' };
+  const keyOf = (target: string | DeliveryTarget) =>
+    typeof target === 'string' || target.item === undefined
+      ? caseItemKey(typeof target === 'string' ? target : target.caseId)
+      : { pk: casePartition(target.caseId), sk: { S: target.item } };
 
-  async function update(caseId: string, to: DeliveryState, condition: string, values: Record<string, string>) {
+  async function update(target: string | DeliveryTarget, to: DeliveryState, condition: string, values: Record<string, string>) {
     const result = await ddb.send(
       new UpdateItemCommand({
         TableName: tableName,
-        Key: caseItemKey(caseId),
+        Key: keyOf(target),
         UpdateExpression: to === 'pending' ? 'SET #delivery = :to, #deliveryId = if_not_exists(#deliveryId, :newId)' : 'SET #delivery = :to',
         ConditionExpression: condition,
         ExpressionAttributeNames: names,
@@ -32,14 +47,14 @@ export function createDeliveryState(ddb: DynamoDBClient, tableName: string) {
 
   return {
     /**
-     * Marks the case's delivery pending (first attempt, a retry, or a redrive after `failed`) and
-     * answers its delivery id; undefined when there is nothing to deliver (no such case, or it was
-     * delivered already).
+     * Marks the delivery pending (first attempt, a retry, or a redrive after `failed`) and answers
+     * its delivery id; undefined when there is nothing to deliver (no such item, or it was
+     * delivered already). A case id alone names the case's own delivery.
      */
-    async claim(caseId: string): Promise<string | undefined> {
+    async claim(target: string | DeliveryTarget): Promise<string | undefined> {
       try {
         const attributes = await update(
-          caseId,
+          target,
           'pending',
           'attribute_exists(pk) AND (attribute_not_exists(#delivery) OR #delivery IN (:pending, :failed))',
           { ':newId': ulid(), ':pending': 'pending', ':failed': 'failed' },
@@ -51,10 +66,10 @@ export function createDeliveryState(ddb: DynamoDBClient, tableName: string) {
       }
     },
 
-    /** Records the outcome of this delivery; false when the case's delivery is no longer this pending one. */
-    async settle(caseId: string, deliveryId: string, to: Exclude<DeliveryState, 'pending'>): Promise<boolean> {
+    /** Records the outcome of this delivery; false when the delivery is no longer this pending one. */
+    async settle(target: string | DeliveryTarget, deliveryId: string, to: Exclude<DeliveryState, 'pending'>): Promise<boolean> {
       try {
-        await update(caseId, to, '#delivery = :pending AND #deliveryId = :id', { ':pending': 'pending', ':id': deliveryId });
+        await update(target, to, '#delivery = :pending AND #deliveryId = :id', { ':pending': 'pending', ':id': deliveryId });
         return true;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return false;

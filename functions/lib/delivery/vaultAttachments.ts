@@ -4,7 +4,7 @@ import type { KMSClient } from '@aws-sdk/client-kms';
 import { openCaseFiles } from '#lib/attachments/caseMetadata.ts';
 import { objectKeyOf } from '#lib/attachments/upload.ts';
 import { IntegrityError } from '#lib/crypto/integrity.ts';
-import type { AttachmentSource, DeliveredAttachment } from './payload.ts';
+import type { AttachmentSource } from './payload.ts';
 
 export interface VaultAttachmentsDeps {
   kms: KMSClient;
@@ -25,17 +25,28 @@ export interface VaultAttachmentsDeps {
 export function createVaultAttachments(deps: VaultAttachmentsDeps): AttachmentSource {
   return async (summary, files) => {
     if (files.length === 0) return [];
-    const opened = await openCaseFiles(deps.kms, deps.attachmentKeyId, summary, files);
-    const delivered: DeliveredAttachment[] = [];
-    for (const file of opened) {
-      const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.vaultBucket, Key: objectKeyOf(file.attachmentId) }));
-      if (!object.Body) throw new IntegrityError('attachment without content', summary.caseId);
-      const bytes = Buffer.from(await object.Body.transformToByteArray());
-      if (bytes.length !== file.size || createHash('sha256').update(bytes).digest('base64') !== file.sha256) {
-        throw new IntegrityError('attachment bytes differ from their checksum', summary.caseId);
-      }
-      delivered.push({ ...file, content: bytes.toString('base64') });
-    }
-    return delivered;
+    return withContents(deps, summary.caseId, await openCaseFiles(deps.kms, deps.attachmentKeyId, summary, files));
   };
+}
+
+/**
+ * Files whose metadata is known (a case's, opened above; a message's, sealed inside it) with their
+ * bytes from the vault, one after another, each checked against its declared size and SHA-256.
+ */
+export async function withContents<T extends { attachmentId: string; size: number; sha256: string }>(
+  deps: Pick<VaultAttachmentsDeps, 's3' | 'vaultBucket'>,
+  caseId: string,
+  files: readonly T[],
+): Promise<(T & { content: string })[]> {
+  const delivered: (T & { content: string })[] = [];
+  for (const file of files) {
+    const object = await deps.s3.send(new GetObjectCommand({ Bucket: deps.vaultBucket, Key: objectKeyOf(file.attachmentId) }));
+    if (!object.Body) throw new IntegrityError('attachment without content', caseId);
+    const bytes = Buffer.from(await object.Body.transformToByteArray());
+    if (bytes.length !== file.size || createHash('sha256').update(bytes).digest('base64') !== file.sha256) {
+      throw new IntegrityError('attachment bytes differ from their checksum', caseId);
+    }
+    delivered.push({ ...file, content: bytes.toString('base64') });
+  }
+  return delivered;
 }

@@ -21,9 +21,14 @@ export const REPLY_PREFIX = 'CASE#REPLY#';
 
 export const replySlotKey = (slot: number): string => `${REPLY_PREFIX}${String(slot).padStart(2, '0')}`;
 
+/** The key of an office's message item. */
+export const messageItemKey = (caseId: string, messageId: string): Item => ({ pk: casePartition(caseId), sk: { S: `${MESSAGE_PREFIX}${messageId}` } });
+
 /** A message as stored: its header in plaintext (ids, time, author, kind), its content sealed. */
 export interface StoredMessage extends MessageHeader {
   sealed: SealedMessage;
+  /** The item's sort key, as read from the table (a reply's slot): what a follow-up delivery's state is written on. */
+  sk?: string;
 }
 
 export function messagePut(tableName: string, caseId: string, message: StoredMessage, expiresAt: number, slot?: number): TransactWriteItem {
@@ -34,7 +39,7 @@ export function messagePut(tableName: string, caseId: string, message: StoredMes
       ConditionExpression: 'attribute_not_exists(pk)',
       Item: {
         pk: casePartition(caseId),
-        sk: { S: message.from === 'citizen' ? replySlotKey(slot ?? 0) : `${MESSAGE_PREFIX}${message.messageId}` },
+        sk: message.from === 'citizen' ? { S: replySlotKey(slot ?? 0) } : messageItemKey(caseId, message.messageId).sk!,
         messageId: { S: message.messageId },
         at: { S: message.at },
         from: { S: message.from },
@@ -72,6 +77,7 @@ export function readMessageItem(item: Item): StoredMessage {
     actor: s('actor'),
     attachmentIds: (item.attachmentIds?.L ?? []).map((id) => id.S ?? ''),
     sealed: readSealedMeta(item.sealed),
+    ...(item.sk?.S === undefined ? {} : { sk: item.sk.S }),
   };
 }
 

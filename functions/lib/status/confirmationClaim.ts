@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { caseItemKey } from '#lib/cases/items.ts';
+import { messageItemKey } from '#lib/messages/items.ts';
 
 /**
  * Who sends a case's confirmation mail: SQS delivers at least once, so copies of a message may
@@ -9,8 +10,12 @@ import { caseItemKey } from '#lib/cases/items.ts';
  * outcome. A copy that loses drops out: the winner's own message comes back if the winner fails.
  * A winner that dies mid-send leaves a lease that runs out before its message comes back (the
  * lease is shorter than the queue's visibility timeout, longer than the function's timeout).
- * The confirmation role may write nothing on a case but these attributes (IAM `dynamodb:Attributes`,
- * infra/constructs/grants.ts).
+ * A news mail (API.md, *Messages*: "there is news") is claimed the same way, keyed by the office's
+ * message that caused it: the same attributes on that message's item (`CASE#MSG#<messageId>` in
+ * the case's partition), so that copies of its queue message send one mail and record one
+ * `case.citizen_notified`, and the confirmation of receipt and each message's news are claimed apart.
+ * The confirmation role may write nothing on a case's items but these attributes (IAM
+ * `dynamodb:Attributes`, infra/constructs/grants.ts).
  */
 export const CONFIRMATION_CLAIM_ATTRIBUTES = ['confirmation', 'confirmationClaim', 'confirmationLease'] as const;
 
@@ -18,6 +23,14 @@ export const CONFIRMATION_CLAIM_ATTRIBUTES = ['confirmation', 'confirmationClaim
 export const CONFIRMATION_LEASE_SECONDS = 30;
 
 export type ConfirmationSettled = 'sent' | 'rejected' | 'no-address';
+
+/** What a claim is about: the case's confirmation of receipt, or the news mail of one of the office's messages. */
+export interface ClaimSubject {
+  readonly caseId: string;
+  readonly messageId?: string;
+}
+
+const keyOf = ({ caseId, messageId }: ClaimSubject) => (messageId === undefined ? caseItemKey(caseId) : messageItemKey(caseId, messageId));
 
 export function createConfirmationClaims(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()) {
   const names = { '#c': 'confirmation', '#claim': 'confirmationClaim', '#lease': 'confirmationLease' };
@@ -33,13 +46,13 @@ export function createConfirmationClaims(ddb: DynamoDBClient, tableName: string,
   }
 
   return {
-    /** Claims the confirmation of a case; false when it is settled, or claimed by another copy whose lease runs. */
-    claim(caseId: string, claimId: string): Promise<boolean> {
+    /** Claims the confirmation of a case (or a message's news); false when it is settled, or claimed by another copy whose lease runs. */
+    claim(subject: ClaimSubject, claimId: string): Promise<boolean> {
       const seconds = Math.floor(now().getTime() / 1000);
       return conditional(
         new UpdateItemCommand({
           TableName: tableName,
-          Key: caseItemKey(caseId),
+          Key: keyOf(subject),
           UpdateExpression: 'SET #c = :sending, #claim = :id, #lease = :until',
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#c) OR (#c = :sending AND #lease < :now))',
           ExpressionAttributeNames: names,
@@ -54,11 +67,11 @@ export function createConfirmationClaims(ddb: DynamoDBClient, tableName: string,
     },
 
     /** Records the outcome of this claim; false when the claim is no longer this one (its lease ran out and another copy took it). */
-    settle(caseId: string, claimId: string, to: ConfirmationSettled): Promise<boolean> {
+    settle(subject: ClaimSubject, claimId: string, to: ConfirmationSettled): Promise<boolean> {
       return conditional(
         new UpdateItemCommand({
           TableName: tableName,
-          Key: caseItemKey(caseId),
+          Key: keyOf(subject),
           UpdateExpression: 'SET #c = :to REMOVE #claim, #lease',
           ConditionExpression: '#c = :sending AND #claim = :id',
           ExpressionAttributeNames: names,
@@ -68,11 +81,11 @@ export function createConfirmationClaims(ddb: DynamoDBClient, tableName: string,
     },
 
     /** Gives a claim up after a failure, so that the message's next delivery may claim at once. */
-    release(caseId: string, claimId: string): Promise<boolean> {
+    release(subject: ClaimSubject, claimId: string): Promise<boolean> {
       return conditional(
         new UpdateItemCommand({
           TableName: tableName,
-          Key: caseItemKey(caseId),
+          Key: keyOf(subject),
           UpdateExpression: 'REMOVE #c, #claim, #lease',
           ConditionExpression: '#c = :sending AND #claim = :id',
           ExpressionAttributeNames: names,

@@ -2,7 +2,7 @@ import { GetItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IntegrityError } from '#lib/crypto/integrity.ts';
 import { caseItemKey, readSummary, referenceKey } from '#lib/cases/items.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
-import { SUMMARY_ATTRIBUTES } from '#lib/cases/tables.ts';
+import { citizenIndex, SUMMARY_ATTRIBUTES } from '#lib/cases/tables.ts';
 
 /**
  * What the citizens' status route reads: the reference claim (which names the case) and the case
@@ -16,12 +16,16 @@ export interface StatusLookup {
   summaryOf(caseId: string): Promise<CaseSummary | undefined>;
 }
 
-/** The lookup of the routes that also write about the case: the summary with its expiry (what a record about it expires with). */
+/**
+ * The lookup of the routes that also write about the case: the summary with its expiry (what a
+ * record about it expires with) and, for a case submitted after sign-in, the citizen's `sub` (the
+ * key of the citizen index, an HMAC of the bPK2), to which a citizen token must belong.
+ */
 export interface CaseLookup extends StatusLookup {
-  liveCaseOf(caseId: string): Promise<{ summary: CaseSummary; expiresAt: number } | undefined>;
+  liveCaseOf(caseId: string): Promise<{ summary: CaseSummary; expiresAt: number; citizen?: string } | undefined>;
 }
 
-const SUMMARY_NAMES = Object.fromEntries([...SUMMARY_ATTRIBUTES, 'expiresAt'].map((name) => [`#${name}`, name]));
+const SUMMARY_NAMES = Object.fromEntries([...SUMMARY_ATTRIBUTES, 'expiresAt', citizenIndex.partitionKey].map((name) => [`#${name}`, name]));
 
 export function createStatusLookup(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()): CaseLookup {
   const live = (expiresAt: string | undefined): boolean => Number(expiresAt) * 1000 > now().getTime();
@@ -61,7 +65,8 @@ export function createStatusLookup(ddb: DynamoDBClient, tableName: string, now: 
         throw new IntegrityError(`damaged item: ${(error as Error).message}`, caseId);
       }
       if (summary.caseId !== caseId) throw new IntegrityError('damaged item: stored item names another case', caseId);
-      return { summary, expiresAt: Number(result.Item.expiresAt?.N) };
+      const citizen = result.Item[citizenIndex.partitionKey]?.S;
+      return { summary, expiresAt: Number(result.Item.expiresAt?.N), ...(citizen === undefined ? {} : { citizen }) };
     },
   };
   return lookup;

@@ -50,14 +50,14 @@ export const verdictOf = (formId: string, attachmentId: string): Promise<{ statu
 
 /**
  * A file for a reply on the status page (docs/portal.md, "Messages and replies"): the ticket from
- * `POST /status/{reference}/attachments` (no field; the status token as a header), then the same PUT
- * and the same verdict as a form's file (`verdictOf` with the case's form id).
+ * `POST /status/{reference}/attachments` (no field; the status or citizen token as its header), then
+ * the same PUT and the same verdict as a form's file (`verdictOf` with the case's form id).
  */
-export async function uploadReplyFile(reference: string, token: string, file: File, onProgress: (percent: number) => void): Promise<UploadedFile> {
+export async function uploadReplyFile(reference: string, access: Record<string, string>, file: File, onProgress: (percent: number) => void): Promise<UploadedFile> {
   const ticket = (await (
     await request('POST', `/status/${encodeURIComponent(reference)}/attachments`, {
       body: { fileName: file.name, mediaType: file.type, size: file.size, sha256: await sha256Base64(file) },
-      headers: { 'Status-Token': token },
+      headers: access,
     })
   ).json()) as Ticket;
   await put(ticket, file, onProgress);

@@ -8,6 +8,7 @@ import { fieldId } from '../form/pointer.ts';
 import { uploadReplyFile } from '../form/upload.ts';
 import { fill, formatTime, t, type StringKey } from '../i18n.ts';
 import { ErrorSummary } from './errorSummary.ts';
+import { accessHeaders } from '../statusAccess.ts';
 import type { StatusSectionProps } from './statusSections.ts';
 
 /**
@@ -44,7 +45,7 @@ const HEADINGS: Record<string, StringKey> = { request: 'messageRequest', decisio
 
 /** Fetches a file's 60-second URL at once and hands the bytes to the browser under the file's name. */
 async function download(reference: string, token: string, file: MessageFile): Promise<void> {
-  const { url } = await getJson<{ url: string }>(statusPath(reference, `attachments/${encodeURIComponent(file.attachmentId)}`), { 'Status-Token': token });
+  const { url } = await getJson<{ url: string }>(statusPath(reference, `attachments/${encodeURIComponent(file.attachmentId)}`), accessHeaders(token));
   const response = await fetch(url, { cache: 'no-store', credentials: 'omit', referrerPolicy: 'no-referrer' });
   if (!response.ok) throw new Error(`download answered ${response.status}`);
   const link = document.createElement('a');
@@ -154,7 +155,7 @@ function ReplyForm({ reference, token, formId, onSent }: { reference: string; to
     if (file.size > MAX_FILE_BYTES) return setPickProblem(t('fileTooLarge'));
     setProgress(0);
     try {
-      const uploaded = await uploadReplyFile(reference, token, file, setProgress);
+      const uploaded = await uploadReplyFile(reference, accessHeaders(token), file, setProgress);
       setFiles((current) => [...current, uploaded]);
       input.value = '';
     } catch (error) {
@@ -184,7 +185,7 @@ function ReplyForm({ reference, token, formId, onSent }: { reference: string; to
     try {
       await request('POST', statusPath(reference, 'replies'), {
         body: { text, ...(files.length > 0 ? { attachments: files.map((file) => file.attachmentId) } : {}) },
-        headers: { 'Status-Token': token },
+        headers: accessHeaders(token),
       });
       setText('');
       setFiles([]);
@@ -251,7 +252,7 @@ export function MessagesSection({ reference, token, status, reload, loads: pageL
   const [followUps, setFollowUps] = useState(0);
   useEffect(() => {
     let stopped = false;
-    getJson<{ items: Message[] }>(statusPath(reference, 'messages'), { 'Status-Token': token }).then(
+    getJson<{ items: Message[] }>(statusPath(reference, 'messages'), accessHeaders(token)).then(
       (answer) => {
         if (stopped) return;
         setProblem(undefined);

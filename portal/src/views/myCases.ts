@@ -4,6 +4,7 @@ import { formatDate } from '../../../console/shared/schemaText.ts';
 import { ApiProblem, getJson } from '../api.ts';
 import { language, statusName, t } from '../i18n.ts';
 import { citizenAuthorization, forgetSignIn, signInState } from '../signIn.ts';
+import { href } from '../router.ts';
 import type { FormSummary } from './formList.ts';
 import { usePage } from './pageTitle.ts';
 import { SignedInAs, SignInPage } from './signIn.ts';
@@ -23,7 +24,8 @@ const dateOf = (iso: string): string =>
 
 /**
  * "Meine Anträge": with a citizen token in the tab, the cases of `GET /me/cases`, newest first
- * (reference, form, status in plain words, dates); without one, or when it has run out, the
+ * (reference, form, status in plain words, dates), each reference a link to its status page (which
+ * reads the case's messages with the citizen token); without one, or when it has run out, the
  * sign-in (any level will do).
  */
 export function MyCases({ forms }: { forms: FormSummary[] }) {
@@ -74,7 +76,7 @@ export function MyCases({ forms }: { forms: FormSummary[] }) {
               <tbody class="kern-table__body">
                 ${cases.map(
                   (item) => html`<tr key=${item.reference} class="kern-table__row">
-                    <td class="kern-table__cell portal-my-reference">${item.reference}</td>
+                    <td class="kern-table__cell portal-my-reference"><a class="kern-link" href=${href(`status?reference=${encodeURIComponent(item.reference)}`)}>${item.reference}</a></td>
                     <td class="kern-table__cell">${titleOf(item.formId)}</td>
                     <td class="kern-table__cell">${statusName(item.status)}</td>
                     <td class="kern-table__cell"><time datetime=${item.receivedAt}>${dateOf(item.receivedAt)}</time></td>

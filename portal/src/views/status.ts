@@ -3,13 +3,16 @@ import { html } from '../../../console/shared/html.ts';
 import { ApiProblem, getJson } from '../api.ts';
 import { formatTime, t, statusMeaning, statusName } from '../i18n.ts';
 import { usePage } from './pageTitle.ts';
-import { statusSections, type CaseStatus } from './statusSections.ts';
+import { signInState } from '../signIn.ts';
+import { accessHeaders } from '../statusAccess.ts';
+import { citizenTokenSections, statusSections, type CaseStatus } from './statusSections.ts';
 
 /**
  * The status page of the confirmation mail's link (`status?reference=…#token=…`): the token is read
  * from the fragment, which browsers never send, and goes to the API only as the `Status-Token`
  * header, so it reaches no server log. The status in plain words, then the history as a time line,
- * then what statusSections.ts adds (messages, accesses).
+ * then what statusSections.ts adds (messages, accesses). Without a token in the fragment, a
+ * citizen signed in in this tab sees his own case (from "Meine Anträge") through his citizen token.
  */
 export const tokenOfFragment = (hash: string): string | undefined => new URLSearchParams(hash.replace(/^#/, '')).get('token') ?? undefined;
 
@@ -23,9 +26,26 @@ export function timelineOf(status: CaseStatus): { at: string; status: string }[]
   return status.status === 'received' ? [received] : [received, { at: status.updatedAt, status: status.status }];
 }
 
+/**
+ * The status of a signed-in citizen's own case without the mail's link (`status?reference=…` from
+ * "Meine Anträge"): `GET /status` takes the status token only, so the status comes from `GET /me/cases`
+ * (reference, form, status, times); a reference that is not the citizen's is the same 404.
+ */
+async function myCaseStatus(reference: string, citizenToken: string): Promise<CaseStatus> {
+  const { items } = await getJson<{ items: CaseStatus[] }>('/me/cases', accessHeaders(citizenToken));
+  const found = items.find((item) => item.reference === reference);
+  if (!found) throw new ApiProblem({ type: 'urn:problem:not-found', title: 'Not Found', status: 404 });
+  return found;
+}
+
 export function StatusPage({ reference }: { reference: string | null }) {
   const heading = usePage(t('statusTitle'));
-  const token = tokenOfFragment(window.location.hash);
+  const statusToken = tokenOfFragment(window.location.hash);
+  // Without the mail's link, a signed-in citizen's token: his case's status and messages (not the accesses: their route takes the status token only).
+  const session = signInState();
+  const citizenToken = !statusToken && session.state === 'signed-in' ? session.token : undefined;
+  const token = statusToken ?? citizenToken;
+  const sections = citizenToken ? citizenTokenSections : statusSections;
   const [status, setStatus] = useState<CaseStatus | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   const [loads, setLoads] = useState(0);
@@ -33,7 +53,8 @@ export function StatusPage({ reference }: { reference: string | null }) {
   useEffect(() => {
     if (!reference || !token) return;
     setProblem(undefined);
-    getJson<CaseStatus>(`/status/${encodeURIComponent(reference)}`, { 'Status-Token': token }).then(setStatus, (error: unknown) =>
+    const loading = statusToken ? getJson<CaseStatus>(`/status/${encodeURIComponent(reference)}`, accessHeaders(statusToken)) : myCaseStatus(reference, token);
+    loading.then(setStatus, (error: unknown) =>
       setProblem(error instanceof ApiProblem && error.problem.status === 429 ? t('statusTooMany') : error instanceof ApiProblem && error.problem.status === 404 ? t('statusNotFound') : t('sendFailed')),
     );
   }, [reference, token, loads]);
@@ -59,7 +80,7 @@ export function StatusPage({ reference }: { reference: string | null }) {
                 (entry, index) => html`<li key=${index}><time datetime=${entry.at}>${formatTime(entry.at)}</time>: ${statusName(entry.status)}</li>`,
               )}
             </ol>
-            ${statusSections.map((Section, index) => html`<${Section} key=${index} reference=${reference} token=${token} status=${status} reload=${reload} loads=${loads} />`)}
+            ${sections.map((Section, index) => html`<${Section} key=${index} reference=${reference} token=${token} status=${status} reload=${reload} loads=${loads} />`)}
             <div class="actions">
               <button type="button" class="kern-btn kern-btn--secondary" onClick=${() => setLoads((n) => n + 1)}><span class="kern-label">${t('statusReload')}</span></button>
             </div>`;

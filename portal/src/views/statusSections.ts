@@ -6,8 +6,8 @@ import { MessagesSection } from './messages.ts';
  * The sections of the status page below the time line. Room kept for the routes that other work
  * adds (API.md): the office's messages and the citizen's replies (`GET /status/{reference}/messages`,
  * *Messages*) and who accessed the data (`GET /status/{reference}/accesses`, *Audit*). Each is a
- * component that gets the reference, the status token (send it only as the `Status-Token` header)
- * and the status already loaded; append it here and the page shows it in this order.
+ * component that gets the reference, the token (send it only through `accessHeaders`) and the
+ * status already loaded; append it here and the page shows it in this order.
  */
 export interface CaseStatus {
   reference: string;
@@ -21,6 +21,7 @@ export interface CaseStatus {
 
 export interface StatusSectionProps {
   reference: string;
+  /** The status token of the mail's link, or the citizen token of a signed-in citizen (citizenTokenSections only). */
   token: string;
   status: CaseStatus;
   /** Reads the status again (after a reply, whose worker moves `needs_info` back to `in_review`). */
@@ -30,3 +31,7 @@ export interface StatusSectionProps {
 }
 
 export const statusSections: FunctionComponent<StatusSectionProps>[] = [MessagesSection, AccessesSection];
+
+/** The sections whose routes also take the citizen token (API.md: the message routes, for a case submitted after sign-in). */
+export const citizenTokenSections: FunctionComponent<StatusSectionProps>[] = [MessagesSection];
+

@@ -270,11 +270,18 @@ describe('the OpenAPI document', () => {
     });
     expect(document.security).toBeUndefined();
     const citizenRoutes = ['myCases'];
+    // The message routes: the Status-Token header, or instead the citizen token of the case's citizen.
+    const statusOrCitizenRoutes = ['citizenMessages', 'citizenDownload', 'citizenReply', 'replyTicket'];
+    const securityOf = (route: (typeof routes)[number]) =>
+      route.access === 'clerk'
+        ? [{ bearer: [] }]
+        : citizenRoutes.includes(route.handler)
+          ? [{ citizen: [] }]
+          : statusOrCitizenRoutes.includes(route.handler)
+            ? [{}, { citizen: [] }]
+            : undefined;
     for (const route of routes) {
-      expect({ route: route.handler, security: operationOf(route.method, route.path).security }).toEqual({
-        route: route.handler,
-        security: route.access === 'clerk' ? [{ bearer: [] }] : citizenRoutes.includes(route.handler) ? [{ citizen: [] }] : undefined,
-      });
+      expect({ route: route.handler, security: operationOf(route.method, route.path).security }).toEqual({ route: route.handler, security: securityOf(route) });
     }
   });
 

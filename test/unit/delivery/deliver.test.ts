@@ -15,6 +15,7 @@ import { parseDestinations } from '#lib/delivery/destinations.ts';
 import { noAttachments } from '#lib/delivery/payload.ts';
 import { verify } from '#lib/delivery/signature.ts';
 import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
+import { deliveryBasics, TEST_SIGNING_SECRET } from '../../support/deliveryWorld.ts';
 import { sampleSummary } from '../../support/summaries.ts';
 
 let localKms: LocalKms;
@@ -22,7 +23,7 @@ let kms: KMSClient;
 let dir: string;
 let privateKey: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
 let publicJwk: Record<string, unknown>;
-const SECRET = 's'.repeat(64);
+const SECRET = TEST_SIGNING_SECRET;
 const data = { applicant: { name: 'Erika Mustermann', birthDate: '1980-01-01' } };
 const summary = sampleSummary();
 const expiresAt = 1_900_000_000;
@@ -93,20 +94,7 @@ function deps(overrides: Partial<DeliverDeps> = {}): DeliverDeps {
         return true;
       },
     },
-    events: {
-      append: async (_caseId, event) => {
-        events.push(event);
-      },
-    },
-    kms,
-    caseKeyId: localKms.keyArn,
-    destinations: parseDestinations({
-      allowLoopbackHttp: true,
-      backoff: DELIVERY_BACKOFF,
-      destinations: { ordnungsamt: { url: 'http://127.0.0.1:9/inbox', publicKey: publicJwk, signingSecretId: 'egov-forms/delivery/ordnungsamt' } },
-    }),
-    signingSecrets: async () => SECRET,
-    attachments: noAttachments,
+    ...deliveryBasics({ kms, keyArn: localKms.keyArn, publicJwk, events }),
     post: async (url, _to, headers, body) => {
       // The event that records the decryption is written before anything is sent.
       expect(events.map((event) => event.type)).toContain('case.viewed');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ulid } from 'ulid';
 import { encryptFor, publicJwkShape } from '#lib/delivery/jwe.ts';
-import type { DeliveryPayload } from '#lib/delivery/payload.ts';
+import type { DeliveryPayload, FollowUpPayload } from '#lib/delivery/payload.ts';
 import { post } from '#lib/delivery/post.ts';
 import { sign } from '#lib/delivery/signature.ts';
 import { ensureLocalDestination, type LocalDestination } from '../../../infra/local/destinations.ts';
@@ -48,7 +48,7 @@ function payloadOf(caseId: string): DeliveryPayload {
   };
 }
 
-async function deliver(payload: DeliveryPayload, change: { body?: (body: string) => string; timestamp?: number; deliveryId?: string; secret?: string } = {}) {
+async function deliver(payload: DeliveryPayload | FollowUpPayload, change: { body?: (body: string) => string; timestamp?: number; deliveryId?: string; secret?: string } = {}) {
   const body = await encryptFor(publicJwkShape.parse(destination.publicJwk), Buffer.from(JSON.stringify(payload)));
   const timestamp = String(change.timestamp ?? now());
   const sent = change.body ? change.body(body) : body;
@@ -99,5 +99,40 @@ describe('the reference receiver', () => {
     expect(lines).toEqual([expect.stringContaining(`duplicate delivery ${deliveryId}`)]);
     const journal = readFileSync(join(receivedDir(), 'deliveries.jsonl'), 'utf8');
     expect(journal.split(deliveryId)).toHaveLength(2);
+  });
+
+  it("stores a follow-up (a reply, a decision) beside its case, the case's own file untouched", async () => {
+    const payload = payloadOf(ulid());
+    expect((await deliver(payload)).status).toBe(200);
+    const sha256 = createHash('sha256').update(file).digest('base64');
+    const followUpOf = (type: 'reply' | 'decision'): FollowUpPayload => ({
+      type,
+      caseId: payload.caseId,
+      reference: payload.reference,
+      formId: payload.formId,
+      formVersion: payload.formVersion,
+      office: payload.office,
+      messageId: ulid(),
+      at: '2026-11-28T09:00:00.000Z',
+      from: type === 'reply' ? 'citizen' : 'office',
+      kind: type,
+      text: type === 'reply' ? 'Anbei das Zeugnis.' : 'Ihr Antrag ist bewilligt.',
+      attachments: [{ attachmentId: ulid(), fileName: `${type}.pdf`, mediaType: 'application/pdf', size: file.length, sha256, content: file.toString('base64') }],
+    });
+    for (const followUp of [followUpOf('reply'), followUpOf('decision')]) {
+      expect((await deliver(followUp)).status).toBe(200);
+      const stored = JSON.parse(readFileSync(join(receivedDir(), payload.caseId, `${followUp.messageId}.json`), 'utf8')) as FollowUpPayload;
+      expect(stored).toMatchObject({ type: followUp.type, messageId: followUp.messageId, text: followUp.text });
+      expect(readFileSync(join(receivedDir(), payload.caseId, followUp.attachments[0]!.attachmentId))).toEqual(file);
+    }
+    expect((JSON.parse(readFileSync(join(receivedDir(), `${payload.caseId}.json`), 'utf8')) as DeliveryPayload).data).toEqual(payload.data);
+  });
+
+  it('refuses a follow-up of an unknown type or without a message id', async () => {
+    const payload = payloadOf(ulid());
+    const odd = { ...payload, type: 'note', messageId: ulid(), text: 'x' } as unknown as FollowUpPayload;
+    expect((await deliver(odd)).status).toBe(400);
+    const unnamed = { ...payload, type: 'reply', messageId: '../x', text: 'x' } as unknown as FollowUpPayload;
+    expect((await deliver(unnamed)).status).toBe(400);
   });
 });

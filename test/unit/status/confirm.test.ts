@@ -76,23 +76,26 @@ function world(stored: LoadedCase | undefined, mailer?: Partial<Mailer>) {
     },
     page: async () => ({ items: events.map((event, index) => ({ ...event, seq: index + 1, hash: `h${index + 1}` })), last: undefined, more: false }),
   };
-  // The case item's claim, with DynamoDB's conditional semantics (confirmationClaim.ts).
-  let claim: { state: string; id?: string } | undefined;
+  // The claims on the case item (confirmation) and on message items (news), with DynamoDB's conditional semantics (confirmationClaim.ts).
+  const held = new Map<string, { state: string; id?: string }>();
+  const keyOf = (subject: { caseId: string; messageId?: string }) => `${subject.caseId}/${subject.messageId ?? 'CASE'}`;
   const claims: ConfirmDeps['claims'] = {
-    claim: async (_caseId, id) => {
+    claim: async (subject, id) => {
       await Promise.resolve(); // a round trip: concurrent copies interleave here
-      if (claim) return false;
-      claim = { state: 'sending', id };
+      if (held.has(keyOf(subject))) return false;
+      held.set(keyOf(subject), { state: 'sending', id });
       return true;
     },
-    settle: async (_caseId, id, to) => {
+    settle: async (subject, id, to) => {
+      const claim = held.get(keyOf(subject));
       if (claim?.state !== 'sending' || claim.id !== id) return false;
-      claim = { state: to };
+      held.set(keyOf(subject), { state: to });
       return true;
     },
-    release: async (_caseId, id) => {
+    release: async (subject, id) => {
+      const claim = held.get(keyOf(subject));
       if (claim?.state !== 'sending' || claim.id !== id) return false;
-      claim = undefined;
+      held.delete(keyOf(subject));
       return true;
     },
   };
@@ -118,7 +121,7 @@ function world(stored: LoadedCase | undefined, mailer?: Partial<Mailer>) {
       ...mailer,
     },
   };
-  return { confirm: createConfirmation(deps), events, sent, order, claimed: () => claim };
+  return { confirm: createConfirmation(deps), events, sent, order, claimed: (messageId?: string) => held.get(keyOf({ caseId: stored?.summary.caseId ?? '', messageId })) };
 }
 
 describe('confirmation worker', () => {
@@ -266,18 +269,46 @@ describe('news mail after an office\'s message (same worker, a message id on the
     ]);
   });
 
-  it('sends once per message however often the queue hands the message in, and again for the next message', async () => {
+  it('sends one mail and records one case.citizen_notified when copies of the message arrive at once (one batch, or parallel workers)', async () => {
     const { stored } = await storedCase();
-    const { confirm, sent } = world(stored);
-    const duplicates = await Promise.all([1, 2].map(() => confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_A }, { lastAttempt: false })));
-    // Two deliveries at once may both pass the check before either records; handed in again afterwards, none sends.
+    const { confirm, events, sent, claimed } = world(stored);
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_A }, { lastAttempt: false })));
+    expect(outcomes.sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'sent']);
+    expect(sent).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'case.citizen_notified')).toEqual([expect.objectContaining({ detail: MESSAGE_A })]);
+    expect(events.filter((event) => event.type === 'case.viewed')).toHaveLength(1); // the copies that lost decrypted nothing
+    expect(claimed(MESSAGE_A)).toEqual({ state: 'sent' });
+    // Handed in again afterwards, none sends.
     expect(await confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_A }, { lastAttempt: false })).toBe('already-sent');
-    expect(duplicates.filter((outcome) => outcome === 'sent').length).toBeGreaterThanOrEqual(1);
-    const before = sent.length;
-    expect(await confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_B }, { lastAttempt: false })).toBe('sent');
-    expect(sent.length).toBe(before + 1);
-    // The confirmation of receipt is its own mail, not taken for a news mail.
-    expect(await confirm({ caseId: stored.summary.caseId }, { lastAttempt: false })).toBe('sent');
+    expect(sent).toHaveLength(1);
+  });
+
+  it('claims each message apart, and apart from the confirmation of receipt', async () => {
+    const { stored } = await storedCase();
+    const { confirm, sent, claimed } = world(stored);
+    const outcomes = await Promise.all([
+      confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_A }, { lastAttempt: false }),
+      confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_B }, { lastAttempt: false }),
+      confirm({ caseId: stored.summary.caseId }, { lastAttempt: false }),
+    ]);
+    expect(outcomes).toEqual(['sent', 'sent', 'sent']);
+    expect(sent).toHaveLength(3);
+    expect([claimed(MESSAGE_A), claimed(MESSAGE_B), claimed()]).toEqual([{ state: 'sent' }, { state: 'sent' }, { state: 'sent' }]);
+  });
+
+  it("gives a news mail's claim up when the send fails, so that the message's next delivery sends it", async () => {
+    const { stored } = await storedCase();
+    let down = true;
+    const { confirm, events, claimed } = world(stored, {
+      send: async () => {
+        if (down) throw Object.assign(new Error('throttled'), { name: 'TooManyRequestsException' });
+      },
+    });
+    await expect(confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_A }, { lastAttempt: false })).rejects.toThrow('throttled');
+    expect(claimed(MESSAGE_A)).toBeUndefined();
+    down = false;
+    expect(await confirm({ caseId: stored.summary.caseId, messageId: MESSAGE_A }, { lastAttempt: false })).toBe('sent');
+    expect(events.filter((event) => event.type === 'case.citizen_notified')).toHaveLength(1);
   });
 
   it('records no confirmation failure for a news mail that failed for good', async () => {
