@@ -118,12 +118,21 @@ if (info) {
 } else {
   ownDir = mkdtempSync(join(tmpdir(), 'egov-load-'));
   log('no running npm start found: starting a stack of its own …');
-  own = await spawnStack({
-    LOCAL_DATA_DIR: ownDir,
-    LOCAL_WORKERS: options.workers,
-    LOCAL_COUNT_CALLS: '1',
-    ...(options.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.profile}` } : {}),
-  });
+  try {
+    // A loaded machine starts the stack slowly (forms build, the JVM): three minutes, not one.
+    own = await spawnStack(
+      {
+        LOCAL_DATA_DIR: ownDir,
+        LOCAL_WORKERS: options.workers,
+        LOCAL_COUNT_CALLS: '1',
+        ...(options.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.profile}` } : {}),
+      },
+      180_000,
+    );
+  } catch (error) {
+    rmSync(ownDir, { recursive: true, force: true });
+    throw error;
+  }
   info = own.info;
   log(`started at ${info.apiUrl} (data in ${ownDir})`);
 }
