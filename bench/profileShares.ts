@@ -1,4 +1,4 @@
-// `node bench/profileShares.ts <file.cpuprofile> …`: where a Node process's CPU went, by owner.
+// `npx node bench/profileShares.ts <file.cpuprofile> …`: where a Node process's CPU went, by owner.
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,7 +79,7 @@ export function sharesOf(profile: Profile): { total: number; byOwner: Map<string
 if (import.meta.url === `file://${process.argv[1]}`) {
   const files = process.argv.slice(2);
   if (files.length === 0 || files.includes('--help')) {
-    console.log('usage: node bench/profileShares.ts <file.cpuprofile> …\n\nWhere each profiled process spent its CPU, by owner (see the comment in bench/profileShares.ts).');
+    console.log('usage: npx node bench/profileShares.ts <file.cpuprofile> …\n\nWhere each profiled process spent its CPU, by owner (see the comment in bench/profileShares.ts).');
     process.exit(files.length === 0 ? 2 : 0);
   }
   for (const file of files) {

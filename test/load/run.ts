@@ -52,7 +52,7 @@ Options:
                     share the routes' CPU, so this measures the submission path alone
   --profile DIR     the stack of its own runs with --cpu-prof: its CPU profile is written to DIR
                     when it stops (open it in Chrome DevTools, or summarise it with
-                    \`node bench/profileShares.ts DIR/*.cpuprofile\`)
+                    \`npx node bench/profileShares.ts DIR/*.cpuprofile\`)
   --no-retry        no second attempts: every shed submission or read counts as unexpected
   --help            this text`;
 
@@ -97,8 +97,8 @@ if (![total, concurrency, readers].every((n) => Number.isInteger(n) && n >= 0) |
 const log = (line: string): void => console.log(line);
 
 async function runningStack(): Promise<StackInfo | undefined> {
-  // A running npm start has its workers as they are: --workers off needs a stack of its own.
-  if (options.own || options.workers === 'off') return undefined;
+  // A running npm start has its workers as they are: --workers off (and --profile) need a stack of its own.
+  if (options.own || options.workers === 'off' || options.profile) return undefined;
   const file = join(defaultDataDir(), 'stack.json');
   if (!existsSync(file)) return undefined;
   try {
