@@ -6,10 +6,11 @@ import type { ClientRequest } from 'node:http';
  * Counts the AWS calls the local stack makes, by the function that made them and by service and
  * operation (`LOCAL_COUNT_CALLS=1`, served at `GET /_local/calls`): what a submission costs in
  * DynamoDB, KMS, Secrets Manager, S3, SQS and SES calls, on its route and in the workers after it
- * (`npm run test:load` prints it). Every outgoing HTTP request of the process is seen through
- * Node's `http.client.request.start` channel, whichever client sent it (the handlers' shared
+ * (`npm run test:load` prints it). Every request sent through `node:http` is seen on Node's
+ * `http.client.request.start` channel, whichever AWS SDK client sent it (the handlers' shared
  * clients, a worker's own, the pollers'), and attributed to the function whose invocation it
- * runs in. Requests outside any invocation are the local event sources' own (stream and queue
+ * runs in. Requests to other services through `node:http` (a delivery's POST to a receiver) are
+ * named by their port (`port 41234.POST /`); requests sent with `fetch` (undici) are not seen. Requests outside any invocation are the local event sources' own (stream and queue
  * pollers: what Lambda's event source mappings do in AWS, not on a function's CPU).
  */
 
