@@ -91,10 +91,10 @@ export function createIdempotencyStore(ddb: DynamoDBClient, tableName: string, h
           // No answer (timeouts, the request's deadline) or an error: the put may still have been
           // stored, and would lock the key for IN_FLIGHT_LOCK_MS although this attempt answers 503
           // and is in flight no more (API.md: 409 only while the first is still in flight). So it
-          // is released by its owner, at best effort, before the error is answered: within half
-          // the time kept for answering, also past the request's deadline, so that the answer
-          // comes no later than that (the claim has had the SDK's whole time budget already).
-          await release(pk, owner, AbortSignal.timeout(ANSWER_RESERVE_MS / 2));
+          // is released by its owner, at best effort, before the error is answered: within a
+          // quarter of the time kept for answering, also past the request's deadline (the claim
+          // has had the SDK's whole time budget already; an UpdateItem takes milliseconds).
+          await release(pk, owner, AbortSignal.timeout(ANSWER_RESERVE_MS / 4));
           throw error;
         }
         if (!error.Item) throw error;

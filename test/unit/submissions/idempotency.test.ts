@@ -123,7 +123,7 @@ describe('idempotency store', () => {
       await expect(store.claim('f', 'k', 'body', now)).rejects.toThrow('socket timed out');
       const [put, release] = sent;
       expect(release?.name).toBe('UpdateItemCommand');
-      expect(release?.aborted).toBe(false); // a time of its own (half the answer reserve), not the SDK's whole budget again
+      expect(release?.aborted).toBe(false); // a time of its own (a quarter of the answer reserve), not the SDK's whole budget again
       expect(release?.input.Key?.pk).toEqual(put?.input.Item?.pk);
       expect(release?.input.ExpressionAttributeValues?.[':owner']).toEqual(put?.input.Item?.owner);
       expect((await store.claim('f', 'k', 'body', now)).kind).toBe('claimed');
