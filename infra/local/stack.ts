@@ -37,6 +37,7 @@ import { scheduledWorkersOf, startSchedules, type ScheduledHandler, type Schedul
 import type { CheckpointSettings } from '#lib/audit/settings.ts';
 import { loadOrCreateSamlKey, startLocalBundid, type LocalBundid } from './bundidIdp.ts';
 import { signInSettingsShape, type SignInSettings } from '../../functions/lib/bundid/settings.ts';
+import { createCallCounter, type CallCounter } from './callCounts.ts';
 
 export const REGION = 'eu-central-1';
 
@@ -119,6 +120,8 @@ export interface LocalStackOptions {
    * alone: in AWS the workers run in functions of their own, not on the route's CPU.
    */
   workers?: boolean;
+  /** Counts every AWS call by function, service and operation, served at `GET /_local/calls` (callCounts.ts; measurements only). */
+  countCalls?: boolean;
 }
 
 /**
@@ -257,15 +260,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       POWERTOOLS_METRICS_NAMESPACE: 'EgovForms',
     });
 
+    const counter: CallCounter | undefined = options.countCalls ? createCallCounter({ [s3.endpoint]: 'S3', [ses.endpoint]: 'SESv2' }) : undefined;
+    if (counter) stoppers.push(async () => counter.stop());
+    /** A handler as the stack runs it: counted when counting. */
+    const run = <E, C, R>(name: string, handler: (event: E, context: C) => Promise<R>) => (counter ? counter.counted(name, handler) : handler);
     const gatewayRoutes: GatewayRoute[] = [];
     for (const route of routes) {
       const module = (await import(`../../functions/${route.handler}/handler.ts`)) as { handler: LambdaHandler };
-      gatewayRoutes.push({ ...route, invoke: module.handler });
+      gatewayRoutes.push({ ...route, invoke: run(route.handler, module.handler) });
     }
     const server = createGateway({
       routes: gatewayRoutes,
       verifyToken: await createTokenVerifier(options.dataDir),
-      local: { '/health': () => ({ status: 'ok' }) },
+      local: { '/health': () => ({ status: 'ok' }), ...(counter ? { '/_local/calls': () => counter.snapshot() } : {}) },
       cors: corsPolicy(origins),
       rateLimits: rateLimitersOf(localRateLimits()),
       sites: [createConsoleSite(options.dataDir, [s3.endpoint]), createPortalSite(stage, [s3.endpoint])],
@@ -293,7 +300,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const streams = new DynamoDBStreamsClient(localClientConfig(dynamodb.endpoint, credentials));
       const workers: StreamWorker[] = [];
       for (const worker of streamWorkers) {
-        workers.push({ ...worker, invoke: ((await import(worker.module)) as { handler: StreamHandler }).handler });
+        workers.push({ ...worker, invoke: run(worker.name, ((await import(worker.module)) as { handler: StreamHandler }).handler) });
       }
       const pollers = startStreamPollers({ dynamodb: tables, streams, workers, checkpointFile: join(options.dataDir, 'stream-checkpoints.json') });
       stoppers.push(async () => {
@@ -309,7 +316,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       const client = new SQSClient({ region: REGION, endpoint: sqs.endpoint, credentials });
       const workers: QueueWorker[] = [];
       for (const worker of queueWorkers) {
-        workers.push({ ...worker, invoke: ((await import(worker.module)) as { handler: QueueHandler }).handler });
+        workers.push({ ...worker, invoke: run(worker.name, ((await import(worker.module)) as { handler: QueueHandler }).handler) });
       }
       const pollers = startQueuePollers({ sqs: client, queues: sqs.queues, workers, region: REGION });
       stoppers.push(async () => {
@@ -320,13 +327,13 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     // Workers triggered by EventBridge rules (the scan results) run here as in Lambda.
     const ruleWorkers: RuleWorker[] = [];
     for (const worker of ruleWorkersOf(functionTable)) {
-      ruleWorkers.push({ ...worker, invoke: ((await import(worker.module)) as { handler: RuleHandler }).handler });
+      ruleWorkers.push({ ...worker, invoke: run(worker.name, ((await import(worker.module)) as { handler: RuleHandler }).handler) });
     }
     // Workers on a schedule (the audit checkpoints) run here at their rate, as EventBridge runs them.
     if (runWorkers) {
       const scheduled: ScheduledWorker[] = [];
       for (const worker of scheduledWorkersOf(functionTable, stage.audit)) {
-        scheduled.push({ ...worker, invoke: ((await import(worker.module)) as { handler: ScheduledHandler }).handler });
+        scheduled.push({ ...worker, invoke: run(worker.name, ((await import(worker.module)) as { handler: ScheduledHandler }).handler) });
       }
       const schedules = startSchedules(scheduled);
       stoppers.push(() => schedules.stop());

@@ -40,6 +40,7 @@ try {
     kmsFaults: process.env.LOCAL_KMS_FAULTS === '1',
     testControl: process.env.LOCAL_TEST_CONTROL === '1',
     workers: process.env.LOCAL_WORKERS !== 'off',
+    countCalls: process.env.LOCAL_COUNT_CALLS === '1',
     ...(process.env.LOCAL_QUEUE_VISIBILITY_SECONDS ? { queueVisibilityTimeoutSeconds: Number(process.env.LOCAL_QUEUE_VISIBILITY_SECONDS) } : {}),
     ...(process.env.LOCAL_DELIVERY_BACKOFF ? { deliveryBackoff: JSON.parse(process.env.LOCAL_DELIVERY_BACKOFF) as BackoffPolicy } : {}),
   });

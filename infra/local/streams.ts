@@ -74,11 +74,25 @@ export function startStreamPollers(options: StreamPollerOptions): { stop(): Prom
   const save = () => writeFileSync(options.checkpointFile, JSON.stringify(checkpoints), { mode: 0o600 });
   let stopped = false;
 
+  /** Each table's stream, looked up once: a DescribeTable every round was a quarter of the pollers' calls (issue 32). */
+  const streamArns = new Map<string, Promise<string>>();
+  function streamOf(worker: StreamWorker): Promise<string> {
+    let arn = streamArns.get(worker.tableName);
+    if (!arn) {
+      arn = options.dynamodb.send(new DescribeTableCommand({ TableName: worker.tableName })).then((table) => {
+        if (!table.Table?.LatestStreamArn) throw new Error(`table ${worker.tableName} has no stream for ${worker.name}`);
+        return table.Table.LatestStreamArn;
+      });
+      // A failed lookup is tried again next round.
+      arn.catch(() => streamArns.delete(worker.tableName));
+      streamArns.set(worker.tableName, arn);
+    }
+    return arn;
+  }
+
   /** One round over every shard of a worker's stream: at most one batch per shard. */
   async function pollOnce(worker: StreamWorker, attempts: Map<string, number>): Promise<void> {
-    const table = await options.dynamodb.send(new DescribeTableCommand({ TableName: worker.tableName }));
-    const streamArn = table.Table?.LatestStreamArn;
-    if (!streamArn) throw new Error(`table ${worker.tableName} has no stream for ${worker.name}`);
+    const streamArn = await streamOf(worker);
     const stream = await options.streams.send(new DescribeStreamCommand({ StreamArn: streamArn }));
     for (const shard of stream.StreamDescription?.Shards ?? []) {
       if (stopped || !shard.ShardId) return;

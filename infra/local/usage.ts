@@ -27,6 +27,8 @@ Secrets Manager, the HTTP gateway with the Lambda handlers), all on 127.0.0.1. P
   LOCAL_QUEUE_VISIBILITY_SECONDS=N tests only: a failed queue message comes back after N seconds
   LOCAL_WORKERS=off          measurements only: no stream and queue workers (in AWS they do not
                              share the routes' CPU; npm run test:load -- --workers off)
+  LOCAL_COUNT_CALLS=1        measurements only: count every AWS call by function, service and
+                             operation, served at GET /_local/calls (npm run test:load prints them)
   LOCAL_DELIVERY_BACKOFF='{"baseSeconds":1,"capSeconds":2,"retrySeconds":10}'
                              tests only: retry deliveries after seconds, not minutes
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { join } from 'node:path';
-import { CreateTableCommand, DeleteTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { functions, type FunctionTable } from '../../functions/functions.ts';
@@ -132,5 +132,29 @@ describe('stream pollers of the local stack', () => {
     await until(() => seen.includes('after'));
     await pollers.stop();
     expect(lines.some((line) => line.includes('gave up') && line.includes('after 3 retries'))).toBe(true);
+  });
+
+  it('look up the stream of a table once, however many rounds and workers poll it (issue 32: a quarter of their calls)', async () => {
+    let described = 0;
+    const counting = {
+      send: (command: Parameters<DynamoDBClient['send']>[0]) => {
+        if (command instanceof DescribeTableCommand) described += 1;
+        return dynamodb.send(command);
+      },
+    } as unknown as DynamoDBClient;
+    const seen: string[] = [];
+    const invoke: StreamHandler = async (event) => {
+      seen.push(...idsOf(event));
+      return { batchItemFailures: [] };
+    };
+    const workers = ['a', 'b'].map((name) => ({ name: `once-${name}`, tableName, batchSize: 10, invoke }));
+    const pollers = startStreamPollers({ dynamodb: counting, streams, workers, checkpointFile: `${checkpointFile}.4`, intervalMs: 20, log: () => undefined });
+    // Each worker sees d1 in one round and d2, put only after, in a later one.
+    await put('d1');
+    await until(() => seen.filter((id) => id === 'd1').length === 2);
+    await put('d2');
+    await until(() => seen.filter((id) => id === 'd2').length === 2);
+    await pollers.stop();
+    expect(described).toBe(1);
   });
 });

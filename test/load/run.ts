@@ -10,6 +10,10 @@ import { mintToken } from '../../infra/local/tokens.ts';
 import { classify, describe, type Operation } from './answers.ts';
 import { loadForms, withMarker } from '../support/markedForms.ts';
 import { spawnStack, type RunningStack } from '../support/localStack.ts';
+import { countsBetween, type CallCounts } from '../../infra/local/callCounts.ts';
+import { callsReport } from './calls.ts';
+import { cpuReading, cpuReport, type ProcessCpu } from './cpu.ts';
+import { availableParallelism } from 'node:os';
 
 const HELP = `usage: npm run test:load [-- options]
 
@@ -21,7 +25,10 @@ same key after Retry-After, in whatever order those answers come, for up to 180 
 Idempotency-Key whose attempt was lost stays locked for 30 s); a clerk's tool does the same with
 a read (test/load/answers.ts says which answer is which, by the contract). Then every office's cases are counted through the clerk
 list API (paginated): the cases stored during the run must be exactly the acknowledged ones, each
-once. Prints throughput and p50/p95/p99 latencies (per attempt, and until the final answer).
+once. Prints throughput and p50/p95/p99 latencies (per attempt, and until the final answer), the
+CPU seconds of the load client, the stack's Node process and DynamoDB Local over the rush with the
+load average (Linux), and, on a stack of its own, the AWS calls per submission of the routes and
+of each worker (LOCAL_COUNT_CALLS, infra/local/callCounts.ts).
 
 Exits 1 when an answer is unexpected (one the contract forbids: a submission answered anything but
 201, 503, 429, 409 idempotency-in-progress; a read anything but 200, 503, 429), when a submission
@@ -43,6 +50,9 @@ Options:
   --workers off     the stack of its own runs no stream and queue workers (confirmation mail,
                     delivery, file tags): in AWS they run in functions of their own and do not
                     share the routes' CPU, so this measures the submission path alone
+  --profile DIR     the stack of its own runs with --cpu-prof: its CPU profile is written to DIR
+                    when it stops (open it in Chrome DevTools, or summarise it with
+                    \`npx node bench/profileShares.ts DIR/*.cpuprofile\`)
   --no-retry        no second attempts: every shed submission or read counts as unexpected
   --help            this text`;
 
@@ -66,6 +76,7 @@ const { values: options } = parseArgs({
     readers: { type: 'string', default: '4' },
     own: { type: 'boolean', default: false },
     workers: { type: 'string', default: 'on' },
+    profile: { type: 'string' },
     'no-retry': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   },
@@ -86,8 +97,8 @@ if (![total, concurrency, readers].every((n) => Number.isInteger(n) && n >= 0) |
 const log = (line: string): void => console.log(line);
 
 async function runningStack(): Promise<StackInfo | undefined> {
-  // A running npm start has its workers as they are: --workers off needs a stack of its own.
-  if (options.own || options.workers === 'off') return undefined;
+  // A running npm start has its workers as they are: --workers off (and --profile) need a stack of its own.
+  if (options.own || options.workers === 'off' || options.profile) return undefined;
   const file = join(defaultDataDir(), 'stack.json');
   if (!existsSync(file)) return undefined;
   try {
@@ -107,7 +118,21 @@ if (info) {
 } else {
   ownDir = mkdtempSync(join(tmpdir(), 'egov-load-'));
   log('no running npm start found: starting a stack of its own …');
-  own = await spawnStack({ LOCAL_DATA_DIR: ownDir, LOCAL_WORKERS: options.workers });
+  try {
+    // A loaded machine starts the stack slowly (forms build, the JVM): three minutes, not one.
+    own = await spawnStack(
+      {
+        LOCAL_DATA_DIR: ownDir,
+        LOCAL_WORKERS: options.workers,
+        LOCAL_COUNT_CALLS: '1',
+        ...(options.profile ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.profile}` } : {}),
+      },
+      180_000,
+    );
+  } catch (error) {
+    rmSync(ownDir, { recursive: true, force: true });
+    throw error;
+  }
   info = own.info;
   log(`started at ${info.apiUrl} (data in ${ownDir})`);
 }
@@ -187,6 +212,14 @@ function outcome(operation: Operation, answer: { status: number; json: unknown; 
     : `${what} ${answer.status} ${JSON.stringify(answer.json).slice(0, 120)}`;
 }
 
+/** The stack's call counts (only a stack that counts them answers), for the report. */
+async function callCounts(): Promise<CallCounts | undefined> {
+  const answer = await request('GET', '/_local/calls');
+  return answer.status === 200 ? (answer.json as CallCounts) : undefined;
+}
+const callsBefore = await callCounts();
+const cpuBefore = cpuReading([process.pid]);
+
 const runStart = new Date(Date.now() - 1_000).toISOString(); // a second of slack for clock granularity
 const wallStart = performance.now();
 let next = 0;
@@ -239,14 +272,29 @@ try {
   const reading = Promise.all(Array.from({ length: readers }, (_, n) => clerk(n)));
   await Promise.all(Array.from({ length: concurrency }, citizen));
   const wallMs = performance.now() - wallStart;
+  const cpuAfter = cpuReading([process.pid]);
+  const callsAfter = await callCounts();
   done = true;
   await reading;
+  const label = (process_: ProcessCpu): string =>
+    process_.pid === process.pid
+      ? 'load client (this process)'
+      : process_.pid === own?.child.pid
+        ? 'local stack (gateway, handlers, workers, emulators)'
+        : process_.name === 'java'
+          ? 'DynamoDB Local (JVM)'
+          : process_.name;
+  const measured = [
+    ...cpuReport(cpuBefore, cpuAfter, { cores: availableParallelism(), submissions: acknowledged.size, label }),
+    ...(callsBefore && callsAfter ? callsReport(countsBetween(callsBefore, callsAfter), acknowledged.size) : []),
+  ];
   clearInterval(progress);
 
   // ---- what is stored: every office's cases of this run, through the clerk list API -----------
   const counted = await countStored();
   const report = summary(wallMs, counted);
   log(report.text);
+  log(measured.join('\n'));
   process.exitCode = report.ok ? 0 : 1;
 } finally {
   clearInterval(progress);

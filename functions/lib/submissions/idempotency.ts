@@ -7,6 +7,7 @@ import {
   type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import type { Hmac } from '#lib/crypto/hmac.ts';
+import { ANSWER_RESERVE_MS } from '#lib/runtime/deadline.ts';
 
 /**
  * Idempotency-Key semantics of API.md. A key is claimed with a conditional put before any work;
@@ -35,6 +36,24 @@ export interface IdempotencyStore {
 }
 
 export function createIdempotencyStore(ddb: DynamoDBClient, tableName: string, hmac: Hmac): IdempotencyStore {
+  async function release(pk: string, owner: string, abortSignal?: AbortSignal): Promise<void> {
+    try {
+      await ddb.send(
+        new UpdateItemCommand({
+          TableName: tableName,
+          Key: { pk: { S: pk } },
+          UpdateExpression: 'SET #state = :failed',
+          ConditionExpression: '#state = :inProgress AND #owner = :owner',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: { ':failed': { S: 'failed' }, ':inProgress': { S: 'in_progress' }, ':owner': { S: owner } },
+        }),
+        abortSignal ? { abortSignal } : {},
+      );
+    } catch {
+      // Best effort: if the release fails too (or the claim was never stored), the lock expires after IN_FLIGHT_LOCK_MS.
+    }
+  }
+
   return {
     async claim(formId, key, canonicalBody, now) {
       const pk = (await hmac.digest('idempotency-key', formId, key)).toString('base64url');
@@ -68,7 +87,17 @@ export function createIdempotencyStore(ddb: DynamoDBClient, tableName: string, h
         );
         return { kind: 'claimed', pk, owner };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException) || !error.Item) throw error;
+        if (!(error instanceof ConditionalCheckFailedException)) {
+          // No answer (timeouts, the request's deadline) or an error: the put may still have been
+          // stored, and would lock the key for IN_FLIGHT_LOCK_MS although this attempt answers 503
+          // and is in flight no more (API.md: 409 only while the first is still in flight). So it
+          // is released by its owner, at best effort, before the error is answered: within a
+          // quarter of the time kept for answering, also past the request's deadline (the claim
+          // has had the SDK's whole time budget already; an UpdateItem takes milliseconds).
+          await release(pk, owner, AbortSignal.timeout(ANSWER_RESERVE_MS / 4));
+          throw error;
+        }
+        if (!error.Item) throw error;
         const existing = error.Item;
         // Our own claim: an earlier attempt of this very put succeeded, its answer was lost (a
         // request timeout) and the SDK sent it again. `owner` is unique to this request.
@@ -98,21 +127,6 @@ export function createIdempotencyStore(ddb: DynamoDBClient, tableName: string, h
       };
     },
 
-    async release(pk, owner) {
-      try {
-        await ddb.send(
-          new UpdateItemCommand({
-            TableName: tableName,
-            Key: { pk: { S: pk } },
-            UpdateExpression: 'SET #state = :failed',
-            ConditionExpression: '#state = :inProgress AND #owner = :owner',
-            ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-            ExpressionAttributeValues: { ':failed': { S: 'failed' }, ':inProgress': { S: 'in_progress' }, ':owner': { S: owner } },
-          }),
-        );
-      } catch {
-        // Best effort: if the release fails too, the lock expires after IN_FLIGHT_LOCK_MS.
-      }
-    },
+    release,
   };
 }

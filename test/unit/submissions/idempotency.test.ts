@@ -3,6 +3,8 @@ import { describe, expect, it } from '@jest/globals';
 import { ConditionalCheckFailedException, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Hmac } from '#lib/crypto/hmac.ts';
 import { createIdempotencyStore, IN_FLIGHT_LOCK_MS } from '#lib/submissions/idempotency.ts';
+import { boundedByDeadline, withDeadline } from '#lib/runtime/deadline.ts';
+import type { Context } from 'aws-lambda';
 
 const hmac: Hmac = { digest: async (purpose, ...parts) => createHmac('sha256', 'k'.repeat(32)).update(JSON.stringify([purpose, ...parts])).digest() };
 const now = new Date('2026-11-27T13:35:10.123Z');
@@ -80,5 +82,74 @@ describe('idempotency store', () => {
   it('releases a failed claim at best effort: a failing release does not throw', async () => {
     const client = { send: async () => Promise.reject(new Error('down')) } as unknown as DynamoDBClient;
     await expect(createIdempotencyStore(client, 'idem', hmac).release('pk1', 'owner1')).resolves.toBeUndefined();
+  });
+
+  describe('a claim whose answer was lost (issue 32)', () => {
+    type Sent = { name: string; input: { Item?: Item; Key?: Item; ExpressionAttributeValues?: Item }; aborted: boolean | undefined };
+    /**
+     * A table of one record that honours the claim's and the release's conditions as far as these
+     * tests need; `lose` makes the next put be stored and its answer lost (a timeout).
+     */
+    function table() {
+      let record: Item | undefined;
+      const sent: Sent[] = [];
+      const state = { lose: false };
+      const client = {
+        send: async (command: { constructor: { name: string }; input: Sent['input'] }, options?: { abortSignal?: AbortSignal }) => {
+          sent.push({ name: command.constructor.name, input: command.input, aborted: options?.abortSignal?.aborted });
+          if (command.constructor.name === 'PutItemCommand') {
+            const item = command.input.Item!;
+            const locked = record?.state?.S === 'in_progress' && Number(record.lockedUntil?.N) > now.getTime() && record.owner?.S !== item.owner?.S;
+            if (locked) existing(record!)();
+            record = item;
+            if (state.lose) {
+              state.lose = false;
+              throw Object.assign(new Error('socket timed out'), { name: 'TimeoutError' });
+            }
+          }
+          if (command.constructor.name === 'UpdateItemCommand' && record?.state?.S === 'in_progress' && record.owner?.S === command.input.ExpressionAttributeValues?.[':owner']?.S) {
+            record = { ...record, state: { S: 'failed' } };
+          }
+          return {};
+        },
+      } as unknown as DynamoDBClient;
+      return { client, sent, state };
+    }
+
+    it('releases it by its owner and answers the error: a retry of the same key is claimed, not locked for 30 s', async () => {
+      const { client, sent, state } = table();
+      const store = createIdempotencyStore(client, 'idem', hmac);
+      state.lose = true;
+      await expect(store.claim('f', 'k', 'body', now)).rejects.toThrow('socket timed out');
+      const [put, release] = sent;
+      expect(release?.name).toBe('UpdateItemCommand');
+      expect(release?.aborted).toBe(false); // a time of its own (a quarter of the answer reserve), not the SDK's whole budget again
+      expect(release?.input.Key?.pk).toEqual(put?.input.Item?.pk);
+      expect(release?.input.ExpressionAttributeValues?.[':owner']).toEqual(put?.input.Item?.owner);
+      expect((await store.claim('f', 'k', 'body', now)).kind).toBe('claimed');
+    });
+
+    it('an attempt still in flight keeps its lock: another attempt of the key is in progress', async () => {
+      const { client } = table();
+      const store = createIdempotencyStore(client, 'idem', hmac);
+      expect((await store.claim('f', 'k', 'body', now)).kind).toBe('claimed');
+      expect((await store.claim('f', 'k', 'body', now)).kind).toBe('in-progress');
+    });
+
+    it("releases it even past the request's deadline, with a time of its own", async () => {
+      const { client, sent, state } = table();
+      const store = createIdempotencyStore(boundedByDeadline(client), 'idem', hmac);
+      state.lose = true;
+      const expired = { getRemainingTimeInMillis: () => 0 } as unknown as Context;
+      const claim = withDeadline(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 20)); // the deadline (1 ms) passes meanwhile
+        return store.claim('f', 'k', 'body', now);
+      });
+      await expect(claim(undefined, expired)).rejects.toThrow('socket timed out');
+      expect(sent.map(({ name, aborted }) => [name, aborted])).toEqual([
+        ['PutItemCommand', true],
+        ['UpdateItemCommand', false],
+      ]);
+    });
   });
 });
