@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * What the checkpoint worker learns (the setting AUDIT_CHECKPOINTS of its need `auditCheckpoints`):
