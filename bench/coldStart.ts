@@ -63,6 +63,7 @@ export const CLIENTS_OF_NEED = {
   bundid: [],
   bundidKey: ['secretsManager'],
   officeNames: [],
+  openapiDocument: [],
 } as const satisfies Record<keyof Needs, readonly ClientName[]>;
 
 /** The SDK clients a function's `needs` imply, in the order of SDK_CLIENTS. */

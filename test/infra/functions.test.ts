@@ -70,6 +70,7 @@ describe('functions', () => {
         ...(route.needs.bundid ? ['BUNDID'] : []),
         ...(route.needs.bundidKey ? ['BUNDID_SP_KEY_SECRET_ID'] : []),
         ...(route.needs.officeNames ? ['OFFICE_NAMES'] : []),
+        ...(route.needs.openapiDocument ? ['OPENAPI_FILE'] : []),
       ];
       const handlerSettings = Object.values(CONFIG_OF_NEED) as string[];
       expect(Object.keys(variables).filter((name) => handlerSettings.includes(name)).sort()).toEqual(expected.sort());
