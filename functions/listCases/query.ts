@@ -6,7 +6,7 @@ import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 /**
  * The query of `GET /cases`, parsed as `listCasesQuery` (functions/lib/api/schemas.ts, from which
  * the OpenAPI document is generated) parses it, answering the same 400 with the same errors,
- * without loading zod at cold start. test/unit/api/listCasesQuery.test.ts holds the two to agreeing.
+ * without loading zod at cold start. test/unit/api/listQueries.test.ts holds the two to agreeing.
  */
 export interface CasesQuery {
   office?: string;

@@ -4,7 +4,7 @@ import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 /**
  * The query of `GET /cases/{caseId}/events`, parsed as `listEventsQuery` (functions/lib/api/schemas.ts,
  * from which the OpenAPI document is generated) parses it, answering the same 400 with the same
- * errors, without loading zod at cold start. test/unit/api/listEventsQuery.test.ts holds the two to agreeing.
+ * errors, without loading zod at cold start. test/unit/api/listQueries.test.ts holds the two to agreeing.
  */
 export interface EventsQuery {
   limit?: number;

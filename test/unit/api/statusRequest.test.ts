@@ -2,18 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { reference, statusHeaders } from '#lib/api/schemas.ts';
 import { parseRequest } from '#lib/http/parse.ts';
-import { ProblemError } from '#lib/http/problem.ts';
 import { referenceOf, statusTokenOf } from '#lib/status/request.ts';
-
-/** The answer of a parser: its value, or the problem it throws (as the client sees it). */
-function outcome(parse: () => unknown): unknown {
-  try {
-    return { value: parse() };
-  } catch (error) {
-    if (!(error instanceof ProblemError)) throw error;
-    return JSON.parse(JSON.stringify({ slug: error.slug, details: error.details })) as unknown;
-  }
-}
+import { parserOutcome as outcome } from '../../support/parserOutcome.ts';
 
 const token = fc.oneof(fc.string({ maxLength: 8 }), fc.string({ minLength: 250, maxLength: 260 }), fc.constantFrom('', 'x'.repeat(256), 'x'.repeat(257)));
 const headers = fc.oneof(

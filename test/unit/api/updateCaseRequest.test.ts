@@ -3,18 +3,8 @@ import fc from 'fast-check';
 import { updateCaseHeaders, updateCaseRequest } from '#lib/api/schemas.ts';
 import { CASE_STATUSES } from '#lib/cases/model.ts';
 import { parseRequest } from '#lib/http/parse.ts';
-import { ProblemError } from '#lib/http/problem.ts';
 import { caseChangeOf, ifMatchOf } from '../../../functions/updateCase/request.ts';
-
-/** The answer of a parser: its value, or the problem it throws (as the client sees it). */
-function outcome(parse: () => unknown): unknown {
-  try {
-    return { value: parse() };
-  } catch (error) {
-    if (!(error instanceof ProblemError)) throw error;
-    return JSON.parse(JSON.stringify({ slug: error.slug, details: error.details })) as unknown;
-  }
-}
+import { parserOutcome as outcome } from '../../support/parserOutcome.ts';
 
 const note = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('', ' ', '\u00a0\t\n', '\ufeff', ' Notiz ', '\u2028x', [], [1], { length: 0 }, { length: 'a' }, { length: 2 }), fc.jsonValue({ maxDepth: 1 }));
 const status = fc.oneof(fc.constantFrom(...CASE_STATUSES, 'RECEIVED', '', 'open'), fc.jsonValue({ maxDepth: 1 }));
