@@ -8,7 +8,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BUILD_DIR } from '#lib/forms/public.ts';
 import { CHECKS_DIR } from '#lib/forms/shipped.ts';
-import { BUCKET_NEEDS, has, QUEUE_NEEDS, TABLE_NEEDS, type Needs } from '#lib/runtime/needs.ts';
+import { has, type Needs } from '#lib/runtime/needs.ts';
 import { loadStageConfig } from '../infra/config.ts';
 import { PROJECT_ROOT, bundlingFor } from '../infra/constructs/bundling.ts';
 import { FormsStack, stackName } from '../infra/stack.ts';
@@ -22,7 +22,7 @@ import { compare, type Comparison } from './stats.ts';
  * environment from the synthesized template and FORMS_DIR pointing at the bundle's copy of the forms.
  */
 
-const SDK_CLIENTS = {
+export const SDK_CLIENTS = {
   dynamodb: { module: '@aws-sdk/client-dynamodb', name: 'DynamoDBClient' },
   kms: { module: '@aws-sdk/client-kms', name: 'KMSClient' },
   secretsManager: { module: '@aws-sdk/client-secrets-manager', name: 'SecretsManagerClient' },
@@ -32,17 +32,44 @@ const SDK_CLIENTS = {
 } as const;
 type ClientName = keyof typeof SDK_CLIENTS;
 
-/** The SDK clients a function's `needs` imply. */
+/**
+ * The SDK clients each need implies: every need of the function table is listed (the type demands
+ * it), so a function with a new need cannot be measured against a floor without its clients.
+ */
+export const CLIENTS_OF_NEED = {
+  caseKey: ['kms'],
+  cases: ['dynamodb'],
+  events: ['dynamodb'],
+  idempotency: ['dynamodb'],
+  // Signing secrets (HMAC, the destinations', BundID's private key) are in Secrets Manager.
+  hmacSecret: ['secretsManager'],
+  forms: [],
+  caseDelivery: ['dynamodb'],
+  caseConfirmation: ['dynamodb'],
+  destinations: ['secretsManager'],
+  deliveriesDeadLetters: ['sqs'],
+  deliveries: ['sqs'],
+  confirmations: ['sqs'],
+  attachments: ['dynamodb'],
+  attachmentKey: ['kms'],
+  messageKey: ['kms'],
+  casePartitions: ['dynamodb'],
+  quarantine: ['s3'],
+  vault: ['s3'],
+  confirmationMail: ['sesv2'],
+  // The events' time index, kms:Sign with the audit key, the Object Lock bucket.
+  auditCheckpoints: ['dynamodb', 'kms', 's3'],
+  signIns: ['dynamodb'],
+  bundid: [],
+  bundidKey: ['secretsManager'],
+  officeNames: [],
+  openapiDocument: [],
+} as const satisfies Record<keyof Needs, readonly ClientName[]>;
+
+/** The SDK clients a function's `needs` imply, in the order of SDK_CLIENTS. */
 export function clientsFor(needs: Needs): ClientName[] {
-  const clients: ClientName[] = [];
-  if (TABLE_NEEDS.some((need) => has(needs, need)) || has(needs, 'caseDelivery')) clients.push('dynamodb');
-  if (has(needs, 'caseKey') || has(needs, 'attachmentKey') || has(needs, 'messageKey')) clients.push('kms');
-  // Signing secrets of the destinations are in Secrets Manager too.
-  if (has(needs, 'hmacSecret') || has(needs, 'destinations')) clients.push('secretsManager');
-  if (BUCKET_NEEDS.some((need) => has(needs, need))) clients.push('s3');
-  if (QUEUE_NEEDS.some((need) => has(needs, need)) || has(needs, 'deliveriesDeadLetters')) clients.push('sqs');
-  if (has(needs, 'confirmationMail')) clients.push('sesv2');
-  return clients;
+  const implied = new Set<ClientName>((Object.keys(CLIENTS_OF_NEED) as (keyof Needs)[]).filter((need) => has(needs, need)).flatMap((need) => CLIENTS_OF_NEED[need]));
+  return (Object.keys(SDK_CLIENTS) as ClientName[]).filter((client) => implied.has(client));
 }
 
 function floorSource(clients: readonly ClientName[]): string {

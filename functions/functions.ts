@@ -127,7 +127,7 @@ export const functions = {
     trigger: http('GET', '/cases/{caseId}/events', 'clerk'),
     needs: { cases: ['dynamodb:GetItem'], events: ['dynamodb:Query'], hmacSecret: true },
   },
-  openapi: { trigger: http('GET', '/openapi.json', 'public', { simple: true }), needs: {} },
+  openapi: { trigger: http('GET', '/openapi.json', 'public', { simple: true }), needs: { openapiDocument: true } },
   dispatch: {
     trigger: { kind: 'stream', table: 'events', batchSize: 25 },
     needs: { deliveries: ['sqs:SendMessage'], confirmations: ['sqs:SendMessage'] },

@@ -1,7 +1,7 @@
 import { readConfig } from '#lib/runtime/config.ts';
 import { functions } from '../functions.ts';
 import { readPublicDocuments } from '#lib/forms/public.ts';
-import { httpRoute } from '#lib/http/pipeline.ts';
+import { fixedRoute } from '#lib/http/fixedRoute.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 import { json } from '#lib/http/response.ts';
 import { formVersionOf } from './query.ts';
@@ -10,7 +10,7 @@ import { formVersionOf } from './query.ts';
 const { forms } = readPublicDocuments(readConfig(functions.getForm.needs).FORMS_DIR);
 
 /** GET /forms/{formId}[?version=N]: one form version with its JSON Schema, for rendering and pre-validation. */
-export const handler = httpRoute(async (event) => {
+export const handler = fixedRoute((event) => {
   const version = formVersionOf(event.queryStringParameters ?? {});
   const formId = event.pathParameters?.formId ?? '';
   const form = Object.hasOwn(forms, formId) ? forms[formId] : undefined;

@@ -1,11 +1,10 @@
-import { parseRequest } from '#lib/http/parse.ts';
-import { listCasesQuery } from '#lib/api/schemas.ts';
 import type { CaseList } from '#lib/cases/list.ts';
 import { clerkOf, officeFor } from '#lib/cases/access.ts';
 import { issueCursor, readCursor } from '#lib/cases/cursor.ts';
 import type { Hmac } from '#lib/crypto/hmac.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
+import { casesQueryOf } from './query.ts';
 
 export interface ListCasesDeps {
   list: CaseList;
@@ -16,7 +15,7 @@ export interface ListCasesDeps {
 export function createListCases(deps: ListCasesDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
     const clerk = clerkOf(event);
-    const query = parseRequest(listCasesQuery, event.queryStringParameters ?? {}, 'query');
+    const query = casesQueryOf(event.queryStringParameters ?? {});
     const scope = { office: officeFor(clerk, query.office), formId: query.formId, status: query.status };
     const after = query.cursor === undefined ? undefined : await readCursor(deps.hmac, scope, query.cursor);
     const page = await deps.list(scope, query.limit ?? 25, after);

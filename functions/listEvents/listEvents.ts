@@ -1,12 +1,11 @@
-import { listEventsQuery } from '#lib/api/schemas.ts';
 import { caseIdOf, clerkOf } from '#lib/cases/access.ts';
 import { issueCursor, readCursor } from '#lib/cases/cursor.ts';
 import type { EventLog } from '#lib/cases/events.ts';
 import type { CaseStore } from '#lib/cases/store.ts';
 import type { Hmac } from '#lib/crypto/hmac.ts';
-import { parseRequest } from '#lib/http/parse.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
+import { eventsQueryOf } from './query.ts';
 
 export interface ListEventsDeps {
   cases: CaseStore;
@@ -19,7 +18,7 @@ export function createListEvents(deps: ListEventsDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
     const clerk = clerkOf(event);
     const caseId = caseIdOf(event);
-    const query = parseRequest(listEventsQuery, event.queryStringParameters ?? {}, 'query');
+    const query = eventsQueryOf(event.queryStringParameters ?? {});
     const scope = { events: caseId };
     const after = query.cursor === undefined ? undefined : await readCursor(deps.hmac, scope, query.cursor);
     // The access check and the page are read together; the page is thrown away if the check fails.

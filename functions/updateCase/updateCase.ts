@@ -1,14 +1,13 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { updateCaseHeaders, updateCaseRequest } from '#lib/api/schemas.ts';
 import { caseIdOf, clerkOf } from '#lib/cases/access.ts';
 import { contextOf, summaryMessage, verifyStoredCase } from '#lib/cases/integrity.ts';
 import { allowedTransitions, canTransition, MAX_NOTE_CHARS, MAX_NOTES } from '#lib/cases/model.ts';
 import { newId, nextSummary, StaleCaseError, type CaseStore } from '#lib/cases/store.ts';
 import { withDataKey } from '#lib/crypto/envelope.ts';
-import { parseRequest } from '#lib/http/parse.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
+import { caseChangeOf, ifMatchOf } from './request.ts';
 
 export interface UpdateCaseDeps {
   cases: CaseStore;
@@ -32,14 +31,14 @@ export function createUpdateCase(deps: UpdateCaseDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
     const clerk = clerkOf(event);
     const caseId = caseIdOf(event);
-    const change = parseRequest(updateCaseRequest, event.body, 'body');
+    const change = caseChangeOf(event.body);
     if (change.status === undefined && change.note === undefined) {
       throw new ProblemError('malformed-request', {
         detail: { de: 'Bitte einen Status oder eine Notiz angeben.', en: 'Send a status, a note, or both.' },
         errors: [{ pointer: '/status', keyword: 'required' }],
       });
     }
-    const ifMatch = parseRequest(updateCaseHeaders, event.headers, 'header')['if-match'];
+    const ifMatch = ifMatchOf(event.headers);
     if (ifMatch === undefined) throw new ProblemError('precondition-required');
 
     const current = await deps.cases.loadFor(clerk, caseId);

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AssetStaging } from 'aws-cdk-lib';
@@ -14,6 +15,8 @@ export const FORMS_DIR_IN_LAMBDA = '/var/task/forms';
 export const DESTINATIONS_FILE_IN_LAMBDA = '/var/task/destinations.json';
 /** Where a sign-in function finds the stage's BundID settings (functions/lib/bundid/settings.ts). */
 export const SIGN_IN_SETTINGS_FILE_IN_LAMBDA = '/var/task/bundid.json';
+/** Where the function that answers `GET /openapi.json` finds the document (docs/openapi.json, minified). */
+export const OPENAPI_FILE_IN_LAMBDA = '/var/task/openapi.json';
 
 /** A file written into a function's bundle: its name there and its content. */
 export interface ShippedFile {
@@ -53,10 +56,13 @@ export function bundlingFor(forms: FormsOffering | undefined, files: readonly Sh
       // bundling skip it too). CDK also asks for the Docker variant of the commands, which is never
       // run (forceDockerBundling: false, CDK_DOCKER fails in the bench): there the build cannot happen.
       afterBundling: (inputDir: string, outputDir: string) => {
-        // base64 keeps any content safe inside the shell command.
-        const shipped = files.map((file) => `echo ${Buffer.from(file.content, 'utf8').toString('base64')} | base64 -d > "${outputDir}/${file.name}"`);
+        const local = inputDir !== AssetStaging.BUNDLING_INPUT_DIR;
+        // Local bundling writes the files in this process (the OpenAPI document is too large for a
+        // command line); for Docker, base64 keeps any content safe inside the shell command.
+        if (local) for (const file of files) writeFileSync(path.join(outputDir, file.name), file.content);
+        const shipped = local ? [] : files.map((file) => `echo ${Buffer.from(file.content, 'utf8').toString('base64')} | base64 -d > "${outputDir}/${file.name}"`);
         if (!forms) return shipped;
-        if (inputDir === AssetStaging.BUNDLING_INPUT_DIR) return ['echo "the forms are built by local bundling only (infra/formsBuild.ts)" >&2', 'exit 1'];
+        if (!local) return ['echo "the forms are built by local bundling only (infra/formsBuild.ts)" >&2', 'exit 1'];
         copyShippedForms(path.join(inputDir, 'schemas', 'forms'), path.join(outputDir, 'forms'), forms);
         return shipped;
       },

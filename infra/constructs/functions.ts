@@ -14,9 +14,10 @@ import { has, type Needs } from '#lib/runtime/needs.ts';
 import { CONFIG_OF_NEED, type ConfigName } from '#lib/runtime/config.ts';
 import { functionsOf, scheduleExpressionOf, type FunctionTable, type NamedFunction, type StreamFilter, type Trigger } from '../../functions/functions.ts';
 import { queueWorkerConcurrency } from '../capacity.ts';
+import { servedOpenApiDocument } from '../openapiFile.ts';
 import type { StageConfig } from '../config.ts';
 import type { FormsOffering } from '#lib/forms/public.ts';
-import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, PROJECT_ROOT, SIGN_IN_SETTINGS_FILE_IN_LAMBDA, bundlingFor } from './bundling.ts';
+import { DESTINATIONS_FILE_IN_LAMBDA, FORMS_DIR_IN_LAMBDA, OPENAPI_FILE_IN_LAMBDA, PROJECT_ROOT, SIGN_IN_SETTINGS_FILE_IN_LAMBDA, bundlingFor } from './bundling.ts';
 import type { Data } from './data.ts';
 import { statementsFor } from './grants.ts';
 import type { Attachments } from './attachments.ts';
@@ -110,6 +111,7 @@ export function handlerConfig(
     bundid: signIn.settings === undefined ? SIGN_IN_OFF : SIGN_IN_SETTINGS_FILE_IN_LAMBDA,
     bundidKey: signIn.keySecretArn ?? SIGN_IN_OFF,
     officeNames: JSON.stringify(officeNames),
+    openapiDocument: OPENAPI_FILE_IN_LAMBDA,
   };
   const config: Partial<Record<ConfigName, string>> = {};
   for (const need of Object.keys(CONFIG_OF_NEED) as (keyof Needs)[]) {
@@ -236,6 +238,7 @@ export class Functions extends Construct {
         bundling: bundlingFor(needs.forms === true ? props.forms : undefined, [
           ...(needs.destinations && props.delivery ? [{ name: path.basename(DESTINATIONS_FILE_IN_LAMBDA), content: props.delivery.destinationsFile }] : []),
           ...(needs.bundid && props.signIn?.settings !== undefined ? [{ name: path.basename(SIGN_IN_SETTINGS_FILE_IN_LAMBDA), content: props.signIn.settings }] : []),
+          ...(needs.openapiDocument ? [{ name: path.basename(OPENAPI_FILE_IN_LAMBDA), content: servedOpenApiDocument() }] : []),
         ]),
         environment: {
           ...handlerConfig(needs, data, keys, queues, props.attachments, mail, props.audit, props.signIn, officeNamesOf(props.config), props.config.audit.checkpointIntervalMinutes),

@@ -28,6 +28,7 @@ import { startLocalKms } from './kms.ts';
 import { writeLocalDestinationsFile } from './destinations.ts';
 import type { BackoffPolicy } from '../../functions/lib/delivery/backoff.ts';
 import { formsDir as defaultFormsDir } from './paths.ts';
+import { servedOpenApiDocument } from '../openapiFile.ts';
 import { createTokenVerifier } from './tokens.ts';
 import { createLocalEventBus, ruleWorkersOf, type RuleHandler, type RuleWorker } from './rules.ts';
 import { startLocalS3, type LocalBuckets } from './s3.ts';
@@ -141,6 +142,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const offering = checkFormDefinitions(stage, formsDir);
   rmSync(shippedForms, { recursive: true, force: true });
   buildShippedForms(formsDir, shippedForms, offering);
+  // The OpenAPI document as the stack ships it beside the openapi function (infra/openapiFile.ts).
+  const openapiFile = join(options.dataDir, 'openapi.json');
+  writeFileSync(openapiFile, servedOpenApiDocument());
 
   const stoppers: (() => Promise<void>)[] = [];
   const stop = async (): Promise<void> => {
@@ -238,6 +242,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       } satisfies CheckpointSettings),
       MESSAGE_KEY_ID: kms.keyArn,
       OFFICE_NAMES: JSON.stringify(officeNamesOf(stage)),
+      OPENAPI_FILE: openapiFile,
       CASE_PARTITIONS_TABLE: LOCAL_TABLES.cases,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
       CASES_TABLE: LOCAL_TABLES.cases,

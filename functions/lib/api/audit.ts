@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ACCESS_KINDS, type Access } from '#lib/audit/accesses.ts';
 
 /** `GET /status/{reference}/accesses` (API.md, *Audit*): who saw the application's data. */

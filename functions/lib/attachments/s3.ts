@@ -15,4 +15,4 @@ export const S3_CLIENT_SETTINGS = {
   requestHandler: { connectionTimeout: 500, requestTimeout: 3_000, throwOnRequestTimeout: true },
 } as const satisfies S3ClientConfig;
 
-export const s3 = /* @__PURE__ */ boundedByDeadline(new S3Client({ ...S3_CLIENT_SETTINGS }));
+export const s3 = /* @__PURE__ */ boundedByDeadline(/* @__PURE__ */ new S3Client({ ...S3_CLIENT_SETTINGS }));

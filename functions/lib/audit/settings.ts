@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Checkpoints start and end on this grid (intervals are multiples of it): found by name, never by listing. */
 export const CHECKPOINT_GRID_MINUTES = 5;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The sign-in settings of a stage (functions with the `bundid` need read them from the JSON file

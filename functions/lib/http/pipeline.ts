@@ -3,6 +3,7 @@ import httpCors from '@middy/http-cors';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { EXPOSED_HEADERS } from './fixedHeaders.ts';
 import { jsonBody, problemResponses, requestId } from './middleware.ts';
 import type { HttpResult } from './response.ts';
 import { withDeadline } from '#lib/runtime/deadline.ts';
@@ -24,7 +25,7 @@ export function httpRoute<TBody = null>(
   // The stack sets the portals' origins; API Gateway answers preflights, the handlers the rest.
   const origins = (process.env.CORS_ALLOWED_ORIGINS ?? '').split(',').filter(Boolean);
   if (origins.length > 0) {
-    chain.use(httpCors({ origins, exposeHeaders: 'X-Request-Id, ETag, Retry-After, Idempotent-Replayed', vary: 'Origin' }));
+    chain.use(httpCors({ origins, exposeHeaders: EXPOSED_HEADERS, vary: 'Origin' }));
   }
   chain
     .use(

@@ -19,8 +19,11 @@ const common = {
 
 // `@__PURE__` lets the bundler drop a client its handler never uses: that handler then neither
 // ships its SDK package nor constructs it at cold start (getCase needs no Secrets Manager, ...).
+// Both the call and the construction carry it: esbuild keeps the arguments of a pure call that is
+// dropped, so with the call marked alone every bundle constructed all four clients
+// (test/unit/bench/coldStartFloors.test.ts).
 // Every call also ends at the request's deadline (deadline.ts).
-export const dynamodb = /* @__PURE__ */ boundedByDeadline(new DynamoDBClient(common));
-export const kms = /* @__PURE__ */ boundedByDeadline(new KMSClient(common));
-export const secretsManager = /* @__PURE__ */ boundedByDeadline(new SecretsManagerClient(common));
-export const sqs = /* @__PURE__ */ boundedByDeadline(new SQSClient(common));
+export const dynamodb = /* @__PURE__ */ boundedByDeadline(/* @__PURE__ */ new DynamoDBClient(common));
+export const kms = /* @__PURE__ */ boundedByDeadline(/* @__PURE__ */ new KMSClient(common));
+export const secretsManager = /* @__PURE__ */ boundedByDeadline(/* @__PURE__ */ new SecretsManagerClient(common));
+export const sqs = /* @__PURE__ */ boundedByDeadline(/* @__PURE__ */ new SQSClient(common));

@@ -31,6 +31,7 @@ export const CONFIG_OF_NEED = {
   bundid: 'BUNDID',
   bundidKey: 'BUNDID_SP_KEY_SECRET_ID',
   officeNames: 'OFFICE_NAMES',
+  openapiDocument: 'OPENAPI_FILE',
 } as const satisfies Record<keyof Needs, string>;
 
 export type ConfigName = (typeof CONFIG_OF_NEED)[keyof Needs];

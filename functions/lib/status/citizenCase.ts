@@ -1,9 +1,8 @@
-import { reference as referenceShape, statusHeaders } from '#lib/api/schemas.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
-import { parseRequest } from '#lib/http/parse.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 import type { StatusLookup } from './lookup.ts';
+import { referenceOf, statusTokenOf } from './request.ts';
 import type { StatusTokens } from './token.ts';
 
 /** One answer for an unknown reference and a wrong token: nothing tells them apart. */
@@ -16,10 +15,10 @@ const notFound = () =>
  * constant-time comparison) and get the same 404; only a matching token leads to the second read.
  */
 export async function citizenCaseOf(deps: { lookup: StatusLookup; tokens: StatusTokens }, event: HttpEvent<unknown>): Promise<CaseSummary> {
-  const headers = parseRequest(statusHeaders, event.headers, 'header');
-  const asked = referenceShape.safeParse(event.pathParameters?.reference);
-  const caseId = asked.success ? await deps.lookup.caseOf(asked.data) : undefined;
-  if (!(await deps.tokens.matches(caseId, headers['status-token'])) || caseId === undefined) throw notFound();
+  const token = statusTokenOf(event.headers);
+  const asked = referenceOf(event.pathParameters?.reference);
+  const caseId = asked === undefined ? undefined : await deps.lookup.caseOf(asked);
+  if (!(await deps.tokens.matches(caseId, token)) || caseId === undefined) throw notFound();
   const summary = await deps.lookup.summaryOf(caseId);
   if (!summary) throw notFound();
   return summary;

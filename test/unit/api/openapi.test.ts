@@ -1,5 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import type { z } from 'zod';
@@ -8,7 +9,8 @@ import type * as api from '#lib/api/schemas.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
 import type { ChainedEvent } from '#lib/audit/chain.ts';
 import { routes } from '../../../functions/functions.ts';
-import { handler as openapiHandler } from '../../../functions/openapi/handler.ts';
+import { servedOpenApiDocument } from '../../../infra/openapiFile.ts';
+import { removeTempDirs, tempDir } from '../../support/tempDirs.ts';
 import { compileDocumentSchemas, type Json } from './openapiSchemas.ts';
 
 const document = buildOpenApiDocument(routes) as Json;
@@ -342,7 +344,17 @@ describe('the OpenAPI document', () => {
 });
 
 describe('GET /openapi.json', () => {
+  afterAll(() => {
+    removeTempDirs();
+    delete process.env.OPENAPI_FILE;
+  });
+
   it('answers the document with X-Request-Id and a public cache lifetime', async () => {
+    // The file the stack ships beside the function (infra/openapiFile.ts), as its environment names it.
+    const file = join(tempDir('egov-openapi-'), 'openapi.json');
+    writeFileSync(file, servedOpenApiDocument());
+    process.env.OPENAPI_FILE = file;
+    const { handler: openapiHandler } = await import('../../../functions/openapi/handler.ts');
     const event = { resource: '/openapi.json', httpMethod: 'GET', path: '/openapi.json', headers: {}, requestContext: { requestId: 'req-openapi' } };
     const answer = await openapiHandler(event as unknown as APIGatewayProxyEvent, { getRemainingTimeInMillis: () => 10_000 } as Context);
     expect(answer.statusCode).toBe(200);
@@ -352,5 +364,7 @@ describe('GET /openapi.json', () => {
       'X-Request-Id': 'req-openapi',
     });
     expect(JSON.parse(answer.body)).toEqual(document);
+    // Minified, as the document was answered when the function carried it in its code.
+    expect(answer.body).toBe(JSON.stringify(document));
   });
 });

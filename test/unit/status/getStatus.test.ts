@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { createHmac } from 'node:crypto';
 import { apiEvent, lambdaContext as context } from '../../support/events.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
+import { citizenStatus } from '#lib/api/schemas.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import type { StatusLookup } from '#lib/status/lookup.ts';
 import { statusTokens } from '#lib/status/token.ts';
@@ -79,6 +80,8 @@ describe('status story', () => {
         { at: summary.updatedAt, status: 'in_review' },
       ],
     });
+    // The handler builds its answer without zod: it must still be the documented shape, nothing more.
+    expect(citizenStatus.strict().parse(JSON.parse(answer.body))).toEqual(JSON.parse(answer.body));
     expect(answer.body).not.toContain('ordnungsamt');
     expect(answer.body).not.toContain('alice');
     expect(answer.body).not.toContain(summary.caseId);
