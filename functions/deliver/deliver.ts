@@ -21,7 +21,7 @@ export const DELIVERY_ACTOR = 'system:delivery';
 export interface DeliverDeps {
   cases: Pick<CaseStore, 'load'>;
   deliveryState: DeliveryStateStore;
-  events: Pick<EventLog, 'append'>;
+  events: Pick<EventLog, 'append' | 'head'>;
   kms: KMSClient;
   caseKeyId: string;
   destinations: DestinationsConfig;
@@ -71,6 +71,9 @@ export function createDeliver(deps: DeliverDeps) {
     const destination = deps.destinations.destinations.get(summary.office);
     if (!destination) return { kind: 'skipped', reason: 'no-destination' };
 
+    // The chain's head is read beside the claim, so that recording the decryption costs one write.
+    const headRead = deps.events.head(caseId);
+    headRead.catch(() => undefined);
     const deliveryId = await deps.deliveryState.claim(caseId);
     if (!deliveryId) return { kind: 'skipped', reason: 'settled' };
 
@@ -83,7 +86,7 @@ export function createDeliver(deps: DeliverDeps) {
       });
       // The decryption is on record before the plaintext leaves this function (encrypted or not),
       // and before the file names are decrypted and the files read.
-      await deps.events.append(caseId, { at: now().toISOString(), type: 'case.viewed', actor: DELIVERY_ACTOR }, expiresAt);
+      await deps.events.append(caseId, { at: now().toISOString(), type: 'case.viewed', actor: DELIVERY_ACTOR }, expiresAt, headRead);
 
       const payload = buildPayload(summary, data, await deps.attachments(summary, files), authentication);
       const body = await encryptFor(destination.publicKey, Buffer.from(JSON.stringify(payload), 'utf8'));
