@@ -44,12 +44,10 @@ interface Opened {
 /**
  * GET /cases/export: one form's cases of one office in a time range, decrypted, as CSV (RFC 4180,
  * formula-safe) or JSON. Selected through the list index (never a Scan); more than 1,000 cases is
- * a 400 before anything is decrypted. Each case costs one Query (case and notes) with the Query of
- * its audit chain's head beside it, one KMS Decrypt and the `case.exported` write, case after case
- * as each is opened (bounded concurrency), so that reads, decryptions and writes overlap. Every
- * exported case is recorded before the file leaves, and if one record cannot be written nothing
- * leaves. A damaged case is left out (and not recorded), logged and counted as an integrity error,
- * as a list does: it never makes the whole export fail.
+ * a 400 before anything is decrypted. Each case costs one Query and one KMS Decrypt, done
+ * concurrently (bounded); every exported case is recorded as `case.exported` before the file
+ * leaves, and if one record cannot be written nothing leaves. A damaged case is left out, logged
+ * and counted as an integrity error, as a list does: it never makes the whole export fail.
  */
 export function createExportCases(deps: ExportCasesDeps) {
   const concurrency = deps.concurrency ?? EXPORT_CONCURRENCY;
@@ -96,16 +94,11 @@ export function createExportCases(deps: ExportCasesDeps) {
       });
     }
 
-    // The chain's head is read while the case loads, so that the record costs one write.
-    const exportOne = async (summary: CaseSummary): Promise<Opened | undefined> => {
-      const headRead = deps.events.head(summary.caseId);
-      headRead.catch(() => undefined);
-      const item = await open(summary);
-      if (item) await deps.events.append(item.summary.caseId, { at: now().toISOString(), type: 'case.exported', actor: clerk.sub }, item.expiresAt, headRead);
-      return item;
-    };
-    const opened = (await mapBounded(selected.items, concurrency, exportOne)).filter((item): item is Opened => item !== undefined);
+    const opened = (await mapBounded(selected.items, concurrency, open)).filter((item): item is Opened => item !== undefined);
     const at = now().toISOString();
+    await mapBounded(opened, concurrency, (item) =>
+      deps.events.append(item.summary.caseId, { at, type: 'case.exported', actor: clerk.sub }, item.expiresAt),
+    );
 
     const versions = deps.forms.all().filter((form) => form.id === query.formId).sort((a, b) => b.version - a.version);
     const columns = columnsOf(versions.map((form) => form.schema));
