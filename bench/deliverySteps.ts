@@ -8,7 +8,7 @@ import { readCaseFile } from '#lib/attachments/caseFiles.ts';
 import { s3 } from '#lib/attachments/s3.ts';
 import { openMeta } from '#lib/attachments/sealing.ts';
 import { objectKeyOf } from '#lib/attachments/upload.ts';
-import { eventPut } from '#lib/cases/events.ts';
+import { createEventLog, eventPut } from '#lib/cases/events.ts';
 import { contextOf } from '#lib/cases/integrity.ts';
 import { caseItemKey, casePartition, readCaseItem } from '#lib/cases/items.ts';
 import { FILE_PREFIX } from '#lib/cases/tables.ts';
@@ -18,6 +18,17 @@ import { buildPayload } from '#lib/delivery/payload.ts';
 import { HEADERS } from '#lib/delivery/signature.ts';
 import type { LocalDestination } from '../infra/local/destinations.ts';
 import type { StackInfo } from '../infra/local/stack.ts';
+
+/** The raw Query of a case's partition: the case item and the items after it (notes, files). */
+export const queryCasePartition = (dynamodb: DynamoDBClient, table: string, caseId: string) =>
+  dynamodb.send(
+    new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :case)',
+      ExpressionAttributeValues: { ':pk': casePartition(caseId), ':case': { S: 'CASE' } },
+      ConsistentRead: true,
+    }),
+  );
 
 /**
  * One delivery's raw steps, by hand, in the order the design allows (docs/delivery.md: the
@@ -45,6 +56,8 @@ export function rawDeliverySteps(options: {
   post: (body: string, headers: Record<string, string>) => Promise<void>;
 }): (caseId: string) => Promise<void> {
   const { stack, dynamodb, kms, destination } = options;
+  // The head Query of the chain: one raw Query (the event log's own, which is nothing more).
+  const events = createEventLog(dynamodb, stack.tables.events);
   const { key_ops: _keyOps, use: _use, ...importable } = destination.publicJwk as JWK;
   const publicKey = importJWK(importable, JWE_ALG);
   const deliveryState = (caseId: string, set: string, condition: string, values: Record<string, AttributeValue>) =>
@@ -67,14 +80,7 @@ export function rawDeliverySteps(options: {
   };
 
   return async (caseId) => {
-    const partition = await dynamodb.send(
-      new QueryCommand({
-        TableName: stack.tables.cases,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :case)',
-        ExpressionAttributeValues: { ':pk': casePartition(caseId), ':case': { S: 'CASE' } },
-        ConsistentRead: true,
-      }),
-    );
+    const partition = await queryCasePartition(dynamodb, stack.tables.cases, caseId);
     const items = partition.Items ?? [];
     const { summary, envelope, expiresAt } = readCaseItem(caseId, items.find((item) => item.sk?.S === 'CASE')!);
     const files = items.filter((item) => item.sk?.S?.startsWith(FILE_PREFIX)).map(readCaseFile);
@@ -84,25 +90,13 @@ export function rawDeliverySteps(options: {
         ':to': { S: 'pending' },
         ':newId': { S: caseId },
       }),
-      dynamodb.send(
-        new QueryCommand({
-          TableName: stack.tables.events,
-          KeyConditionExpression: 'caseId = :caseId',
-          ExpressionAttributeValues: { ':caseId': { S: caseId } },
-          ProjectionExpression: 'seq, #hash',
-          ExpressionAttributeNames: { '#hash': 'hash' },
-          ScanIndexForward: false,
-          ConsistentRead: true,
-          Limit: 1,
-        }),
-      ),
+      events.head(caseId),
     ]);
     const deliveryId = claimed.Attributes!.deliveryId!.S!;
-    const top = head.Items![0]!;
 
     const decrypted = await kms.send(new DecryptCommand({ CiphertextBlob: envelope.edk, KeyId: stack.caseKeyArn, EncryptionContext: kmsContext(contextOf(summary)) }));
     decrypted.Plaintext?.fill(0);
-    const viewed = await record(caseId, 'case.viewed', { seq: Number(top.seq!.N), hash: top.hash!.S! }, expiresAt);
+    const viewed = await record(caseId, 'case.viewed', head!, expiresAt);
 
     const attachments = [];
     for (const file of files) {

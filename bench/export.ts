@@ -2,9 +2,9 @@ import { GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type
 import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { Context } from 'aws-lambda';
 import { nextLink } from '#lib/audit/chain.ts';
-import { eventPut } from '#lib/cases/events.ts';
+import { createEventLog, eventPut } from '#lib/cases/events.ts';
 import { contextOf } from '#lib/cases/integrity.ts';
-import { caseItemKey, casePartition, listPartition, readCaseItem } from '#lib/cases/items.ts';
+import { caseItemKey, listPartition, readCaseItem } from '#lib/cases/items.ts';
 import { LIST_SHARDS, LIST_SORT_KEY } from '#lib/cases/tables.ts';
 import { kmsContext } from '#lib/crypto/envelope.ts';
 import { columnsOf, valueAt } from '#lib/export/columns.ts';
@@ -17,6 +17,7 @@ import type { StackInfo } from '../infra/local/stack.ts';
 import { apiEvent, submissionEvent } from '../test/support/events.ts';
 import { sampleOf } from '../test/support/forms.ts';
 import { OFFICE, type Handler } from './clerkPaths.ts';
+import { queryCasePartition } from './deliverySteps.ts';
 import { compare, type Comparison } from './stats.ts';
 
 /**
@@ -120,39 +121,18 @@ export async function exportBench(options: {
     } while (startKey && found.length < 1001);
     return found;
   };
+  const events = createEventLog(dynamodb, stack.tables.events);
   const rawSteps = async () => {
     const started = performance.now();
     const selected = (await Promise.all([...Array(LIST_SHARDS).keys()].map(rangeShard))).flat();
     if (selected.length !== ids.length) throw new Error(`the raw range held ${selected.length} of ${ids.length} cases`);
     const rows = await mapBounded(selected, EXPORT_CONCURRENCY, async (caseId) => {
-      const [partition, head] = await Promise.all([
-        dynamodb.send(
-          new QueryCommand({
-            TableName: stack.tables.cases,
-            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :case)',
-            ExpressionAttributeValues: { ':pk': casePartition(caseId), ':case': { S: 'CASE' } },
-            ConsistentRead: true,
-          }),
-        ),
-        dynamodb.send(
-          new QueryCommand({
-            TableName: stack.tables.events,
-            KeyConditionExpression: 'caseId = :caseId',
-            ExpressionAttributeValues: { ':caseId': { S: caseId } },
-            ProjectionExpression: 'seq, #hash',
-            ExpressionAttributeNames: { '#hash': 'hash' },
-            ScanIndexForward: false,
-            ConsistentRead: true,
-            Limit: 1,
-          }),
-        ),
-      ]);
+      const [partition, head] = await Promise.all([queryCasePartition(dynamodb, stack.tables.cases, caseId), events.head(caseId)]);
       const { summary, envelope, expiresAt } = readCaseItem(caseId, partition.Items!.find((item) => item.sk?.S === 'CASE')!);
       const answer = await kms.send(new DecryptCommand({ CiphertextBlob: envelope.edk, KeyId: stack.caseKeyArn, EncryptionContext: kmsContext(contextOf(summary)) }));
       answer.Plaintext?.fill(0);
-      const top = head.Items![0]!;
       const exported = { at: new Date().toISOString(), type: 'case.exported' as const, actor: 'bench-raw' };
-      const link = nextLink(caseId, exported, { seq: Number(top.seq!.N), hash: top.hash!.S! });
+      const link = nextLink(caseId, exported, head);
       await dynamodb.send(new PutItemCommand(eventPut(stack.tables.events, caseId, exported, expiresAt, link)));
       return summary;
     });
