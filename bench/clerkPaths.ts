@@ -4,6 +4,8 @@ import { DecryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import { apiEvent, lambdaContext as context, submissionEvent as citizenSubmission, type ApiRequest } from '../test/support/events.ts';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { caseItem, caseItemKey, casePartition, listPartition, readSummary } from '#lib/cases/items.ts';
+import { firstReadPerShard } from '#lib/cases/list.ts';
+import { LIST_SHARDS } from '#lib/cases/tables.ts';
 import { contextOf } from '#lib/cases/integrity.ts';
 import { newId } from '#lib/cases/store.ts';
 import { kmsContext, type Envelope } from '#lib/crypto/envelope.ts';
@@ -17,7 +19,8 @@ import { compare, rate, type Comparison } from './stats.ts';
  * The clerk paths, each handler invoked in-process as Lambda invokes it (the module the local
  * stack serves, with its own SDK clients), against DynamoDB Local and the local KMS:
  * the first page of an office's list over ≥ 10,000 cases beside one raw Query for a page of the
- * same size, and a case read (three notes) beside raw GetItem + Decrypt.
+ * same size and beside the shard Queries the design needs (in parallel, raw), those Queries in
+ * parallel beside the same one after another, and a case read (three notes) beside its raw sequence.
  */
 
 export type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -116,6 +119,12 @@ export interface ClerkPathsResult {
   seededCases: number;
   /** Milliseconds per first page (25 cases) beside one raw Query of 25 items. */
   list: Comparison;
+  /** Milliseconds per first page beside the Queries the design needs: each shard's first read, in parallel, raw. */
+  listShards: Comparison;
+  /** Those shard Queries in parallel beside the same Queries one after another: what DynamoDB Local serialises. */
+  shardsInParallel: Comparison;
+  /** The Limit of each shard's first read (firstReadPerShard(25)). */
+  perShard: number;
   /** Milliseconds per case read (three notes) beside GetItem + Decrypt (the first round's floor, kept for continuity). */
   read: Comparison;
   /**
@@ -155,25 +164,42 @@ export async function clerkPaths(options: {
     const page = JSON.parse((await invoke(handlers.listCases, firstPage)).body) as { items: unknown[] };
     if (page.items.length !== 25) throw new Error(`the first page holds ${page.items.length} cases`);
   };
-  const { index, attribute, value } = listPartition({ office: OFFICE }, 0);
-  const rawQuery = async () => {
+  // One Query of a page's 25 items on one list-index partition (no filter): the floor issue 31 names.
+  const rawQuery = () => rawListQuery(0, 25, { filtered: false, expect: 25 });
+  // The floor the design needs: the first read of each write shard (the Queries createCaseList
+  // sends, with the same Limit and expiry filter), issued in parallel, raw.
+  const perShard = firstReadPerShard(25);
+  const shards = [...Array(LIST_SHARDS).keys()];
+  const rawShardsParallel = () => Promise.all(shards.map((shard) => rawListQuery(shard, perShard)));
+  // The same Queries one after another: beside the parallel ones, whether DynamoDB Local serves
+  // parallel Queries at once (ratio near 1 / LIST_SHARDS) or one after another (near 1).
+  const rawShardsInTurn = async () => {
+    for (const shard of shards) await rawListQuery(shard, perShard);
+  };
+  async function rawListQuery(shard: number, limit: number, { filtered = true, expect = 1 } = {}): Promise<void> {
+    const { index, attribute, value } = listPartition({ office: OFFICE }, shard);
+    const expiry = filtered ? { FilterExpression: '#expires > :now' } : {};
     const page = await dynamodb.send(
       new QueryCommand({
         TableName: stack.tables.cases,
         IndexName: index,
         KeyConditionExpression: '#pk = :pk',
-        ExpressionAttributeNames: { '#pk': attribute },
-        ExpressionAttributeValues: { ':pk': { S: value } },
+        ...expiry,
+        ExpressionAttributeNames: { '#pk': attribute, ...(filtered ? { '#expires': 'expiresAt' } : {}) },
+        ExpressionAttributeValues: { ':pk': { S: value }, ...(filtered ? { ':now': { N: String(Math.floor(Date.now() / 1000)) } } : {}) },
         ScanIndexForward: false,
-        Limit: 25,
+        Limit: limit,
       }),
     );
-    if (page.Items?.length !== 25) throw new Error('the raw page is short');
-  };
-  await msPer(listPage);
-  await msPer(rawQuery);
+    if ((page.Items?.length ?? 0) < expect) throw new Error('the raw page is short');
+  }
+  for (const work of [listPage, rawQuery, rawShardsParallel, rawShardsInTurn]) await msPer(work);
   const list = await compare(options.pairs, () => msPer(listPage), () => msPer(rawQuery));
   options.log(`  list: ${list.subject.toFixed(2)} ms beside Query ${list.floor.toFixed(2)} ms`);
+  const listShards = await compare(options.pairs, () => msPer(listPage), () => msPer(rawShardsParallel));
+  options.log(`  list: ${listShards.subject.toFixed(2)} ms beside its ${LIST_SHARDS} shard Queries in parallel ${listShards.floor.toFixed(2)} ms`);
+  const shardsInParallel = await compare(options.pairs, () => msPer(rawShardsParallel), () => msPer(rawShardsInTurn));
+  options.log(`  ${LIST_SHARDS} shard Queries in parallel ${shardsInParallel.subject.toFixed(2)} ms, one after another ${shardsInParallel.floor.toFixed(2)} ms`);
 
   const caseId = await caseWithNotes(handlers);
   const readEvent = lambdaEvent({ resource: '/cases/{caseId}', pathParameters: { caseId } });
@@ -228,5 +254,5 @@ export async function clerkPaths(options: {
   const readSequence = await compare(options.pairs, () => msPer(readCase), () => msPer(rawSequence));
   options.log(`  read: ${readSequence.subject.toFixed(2)} ms beside Query, then Decrypt ∥ PutItem ${readSequence.floor.toFixed(2)} ms`);
 
-  return { seededCases: options.cases, list, read, readSequence, callsPerSample: options.callsPerSample };
+  return { seededCases: options.cases, list, listShards, shardsInParallel, perShard, read, readSequence, callsPerSample: options.callsPerSample };
 }

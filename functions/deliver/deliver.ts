@@ -22,7 +22,7 @@ export const DELIVERY_ACTOR = 'system:delivery';
 export interface DeliverDeps {
   cases: Pick<CaseStore, 'load'>;
   deliveryState: DeliveryStateStore;
-  events: Pick<EventLog, 'append'>;
+  events: Pick<EventLog, 'append' | 'headForAppend'>;
   kms: KMSClient;
   caseKeyId: string;
   destinations: DestinationsConfig;
@@ -131,6 +131,9 @@ export function createDeliver(deps: DeliverDeps) {
       return followUp(stored, messageId, destination, attempt);
     }
 
+    // The chain's head is read beside the claim, so that recording the decryption costs one write.
+    const headRead = deps.events.headForAppend(caseId);
+    headRead?.catch(() => undefined);
     const deliveryId = await deps.deliveryState.claim(caseId);
     if (!deliveryId) return { kind: 'skipped', reason: 'settled' };
 
@@ -143,7 +146,8 @@ export function createDeliver(deps: DeliverDeps) {
       });
       // The decryption is on record before the plaintext leaves this function (encrypted or not),
       // and before the file names are decrypted and the files read.
-      await deps.events.append(caseId, { at: now().toISOString(), type: 'case.viewed', actor: DELIVERY_ACTOR }, expiresAt);
+      await deps.events.append(caseId, { at: now().toISOString(), type: 'case.viewed', actor: DELIVERY_ACTOR }, expiresAt, headRead);
+
       const payload = buildPayload(summary, data, await deps.attachments(summary, files), authentication);
       status = await send(destination, caseId, deliveryId, payload);
       reason = `HTTP ${status}`;

@@ -16,6 +16,7 @@ export const TEST_SIGNING_SECRET = 's'.repeat(64);
 export function deliveryBasics(options: { kms: KMSClient; keyArn: string; publicJwk: Record<string, unknown>; events: CaseEvent[] }) {
   return {
     events: {
+      headForAppend: () => undefined,
       append: async (_caseId, event) => {
         options.events.push(event);
       },

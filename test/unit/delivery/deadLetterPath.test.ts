@@ -41,7 +41,7 @@ async function failingDelivery(policy: BackoffPolicy, maxReceiveCount: number, r
       claim: async () => ((delivery = 'pending'), '01JDZ9000000000000000000AA'),
       settle: async (_caseId, _id, to) => ((delivery = to), true),
     },
-    events: { append: async (_caseId, event) => void events.push(event) },
+    events: { headForAppend: () => undefined, append: async (_caseId, event) => void events.push(event) },
     kms: downKms,
     caseKeyId: 'key',
     destinations: {

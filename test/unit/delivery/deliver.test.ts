@@ -173,7 +173,7 @@ describe('the delivery worker', () => {
     expect(sent).toEqual([]);
   });
 
-  it('calls per delivery: one case load, one claim, one KMS Decrypt, one signing secret, one POST, two event writes, one settle', async () => {
+  it('calls per delivery: one case load, one head read of the audit chain, one claim, one KMS Decrypt, one signing secret, one POST, two event writes, one settle', async () => {
     const calls: string[] = [];
     const kmsCalls: string[] = [];
     const counted = deps();
@@ -190,7 +190,10 @@ describe('the delivery worker', () => {
         claim: async (...args) => (calls.push('deliveryState.claim'), counted.deliveryState.claim(...args)),
         settle: async (...args) => (calls.push('deliveryState.settle'), counted.deliveryState.settle(...args)),
       },
-      events: { append: async (caseId, event, expires) => (calls.push(`events.append ${event.type}`), counted.events.append(caseId, event, expires)) },
+      events: {
+        headForAppend: (caseId) => (calls.push('events.head'), counted.events.headForAppend(caseId)),
+        append: async (caseId, event, expires, headRead) => (calls.push(`events.append ${event.type}`), counted.events.append(caseId, event, expires, headRead)),
+      },
       signingSecrets: async (id) => (calls.push('signingSecrets'), counted.signingSecrets(id)),
       attachments: async (...args) => (calls.push('attachments'), noAttachments(...args)),
       post: async (...args) => (calls.push('post'), counted.post!(...args)),
@@ -201,6 +204,7 @@ describe('the delivery worker', () => {
     // The stores behind these: a Query of the case's partition, two UpdateItems of its delivery state, two PutItems of events.
     expect(calls).toEqual([
       'cases.load',
+      'events.head',
       'deliveryState.claim',
       'events.append case.viewed',
       'attachments',
@@ -208,6 +212,35 @@ describe('the delivery worker', () => {
       'post',
       'deliveryState.settle',
       'events.append case.delivered',
+    ]);
+  });
+
+  it('links case.viewed to the chain head it read beside the claim', async () => {
+    const heads: string[] = [];
+    const given: { type: string; head: unknown }[] = [];
+    let claimed = false;
+    const base = deps();
+    const outcome = await createDeliver({
+      ...base,
+      deliveryState: {
+        // The head read is under way before the claim is answered.
+        claim: async (caseId) => (expect(heads).toEqual([caseId]), (claimed = true), base.deliveryState.claim(caseId)),
+        settle: base.deliveryState.settle,
+      },
+      events: {
+        headForAppend: async (caseId) => (heads.push(caseId), { seq: 4, hash: 'head-hash' }),
+        append: async (caseId, event, expires, headRead) => {
+          given.push({ type: event.type, head: await headRead });
+          return base.events.append(caseId, event, expires);
+        },
+      },
+    })(summary.caseId, attempt(1));
+    expect(outcome).toMatchObject({ kind: 'delivered' });
+    expect(claimed).toBe(true);
+    expect(heads).toEqual([summary.caseId]);
+    expect(given).toEqual([
+      { type: 'case.viewed', head: { seq: 4, hash: 'head-hash' } },
+      { type: 'case.delivered', head: undefined },
     ]);
   });
 
