@@ -12,7 +12,7 @@ import { deliveryBench, type DeliveryBenchResult } from './delivery.ts';
 import { attachmentsBench, type AttachmentsResult } from './attachments.ts';
 import { requestCpu, type RequestCpuResult } from './requestCpu.ts';
 import { peakMemory, type MemoryResult } from './memory.ts';
-import { portalBench, type PortalBenchResult } from './portal.ts';
+import type { PortalBenchResult } from './portal.ts';
 import { fmt, ratioText, type Spread } from './stats.ts';
 import { throughput, type ThroughputResult } from './throughput.ts';
 
@@ -161,6 +161,8 @@ if (wanted('throughput') || wanted('clerkPaths') || wanted('auditChain') || want
     }
     if (wanted('portal')) {
       log('Lighthouse on the portal and the console …');
+      // Imported here: Lighthouse is a large module graph the other benchmarks (and --help) do without.
+      const { portalBench } = await import('./portal.ts');
       results.portal = await portalBench({ stack: stack.info, runs: quick ? 3 : 5, log });
     }
   } finally {
