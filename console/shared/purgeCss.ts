@@ -35,19 +35,22 @@ function skipQuoted(text: string, i: number): number {
   return i;
 }
 
+/** The characters of `text` that are syntax, with their index: strings and comments skipped whole. */
+function* syntax(text: string): Generator<[number, string]> {
+  for (let i = 0; i < text.length; i += 1) {
+    const skipped = skipQuoted(text, i);
+    if (skipped !== i) i = skipped - 1;
+    else yield [i, text[i]!];
+  }
+}
+
 /** The top-level statements and blocks of a stylesheet (or of a grouping rule's body). */
 function parse(text: string): Node[] {
   const nodes: Node[] = [];
   let depth = 0;
   let start = 0;
   let open = -1;
-  for (let i = 0; i < text.length; i += 1) {
-    const skipped = skipQuoted(text, i);
-    if (skipped !== i) {
-      i = skipped - 1;
-      continue;
-    }
-    const c = text[i];
+  for (const [i, c] of syntax(text)) {
     if (c === '{') {
       if (depth === 0) open = i;
       depth += 1;
@@ -72,13 +75,7 @@ function splitTopLevel(text: string, separator: string): string[] {
   const parts: string[] = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i < text.length; i += 1) {
-    const skipped = skipQuoted(text, i);
-    if (skipped !== i) {
-      i = skipped - 1;
-      continue;
-    }
-    const c = text[i];
+  for (const [i, c] of syntax(text)) {
     if (c === '(' || c === '[') depth += 1;
     else if (c === ')' || c === ']') depth -= 1;
     else if (c === separator && depth === 0) {

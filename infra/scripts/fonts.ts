@@ -1,19 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FONTS_DIR, WEIGHTS, fontsCss, latinSubsetOf, subsetFileOf } from '../../console/shared/fontSubsets.ts';
+import { exitUnlessNoArguments } from './noArguments.ts';
 
 /**
  * `npm run fonts`: writes the Latin subsets of KERN's Fira Sans and their fonts.css into
  * console/shared/fonts/ (run it after updating @kern-ux/native; a unit test fails while they differ).
  */
 const USAGE = "usage: npm run fonts [-- --help]\n\nWrites the Latin subsets of KERN's Fira Sans and fonts.css into console/shared/fonts/ (takes no arguments).";
-const args = process.argv.slice(2);
-if (args.length > 0) {
-  const help = args.every((arg) => arg === '--help' || arg === '-h');
-  if (help) console.log(USAGE);
-  else console.error(`unknown argument(s): ${args.join(' ')}\n${USAGE}`);
-  process.exit(help ? 0 : 2);
-}
+exitUnlessNoArguments(USAGE);
 for (const { weight, kernFile } of WEIGHTS) {
   const file = join(FONTS_DIR, subsetFileOf(weight));
   writeFileSync(file, await latinSubsetOf(kernFile));
