@@ -13,6 +13,7 @@ import { deliveryBench, type DeliveryBenchResult } from './delivery.ts';
 import { attachmentsBench, type AttachmentsResult } from './attachments.ts';
 import { requestCpu, type RequestCpuResult } from './requestCpu.ts';
 import { peakMemory, type MemoryResult } from './memory.ts';
+import type { PortalBenchResult } from './portal.ts';
 import { fmt, ratioText, type Spread } from './stats.ts';
 import { throughput, type ThroughputResult } from './throughput.ts';
 
@@ -22,7 +23,7 @@ import { throughput, type ThroughputResult } from './throughput.ts';
  * bench/results.json. Never part of `npm test`.
  */
 
-const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'auditChain', 'calls', 'memory', 'export', 'delivery', 'attachments'];
+const BENCHMARKS = ['coldStart', 'requestCpu', 'throughput', 'clerkPaths', 'auditChain', 'calls', 'memory', 'export', 'delivery', 'attachments', 'portal'];
 const USAGE = `usage: npm run bench [-- --quick] [-- ${BENCHMARKS.join(' ')}]
 
 Runs the benchmarks named (all by default; several minutes, --quick for fewer rounds), prints one
@@ -43,7 +44,21 @@ const only = args.filter((arg) => !arg.startsWith('--'));
 const wanted = (name: string): boolean => only.length === 0 || only.includes(name);
 const log = (line: string): void => console.error(line);
 
-const TARGETS = { init: 1.3, publicInit: 2, bundle: 1.5, throughput: 0.6, throughputWrites: 0.8, validation: 1.1, list: 1.5, read: 1.5, readSequence: 1.3, auditChain: 1.05, export: 1.5, delivery: 0.8 } as const;
+const TARGETS = {
+  init: 1.3,
+  publicInit: 2,
+  bundle: 1.5,
+  throughput: 0.6,
+  throughputWrites: 0.8,
+  validation: 1.1,
+  list: 1.5,
+  read: 1.5,
+  readSequence: 1.3,
+  auditChain: 1.05,
+  export: 1.5,
+  delivery: 0.8,
+  portal: { performance: 95, accessibility: 100, bestPractices: 100, scriptAndStyleKiB: 60 },
+} as const;
 
 interface Results {
   startedAt: string;
@@ -60,6 +75,7 @@ interface Results {
   export?: ExportResult;
   delivery?: DeliveryBenchResult;
   attachments?: AttachmentsResult;
+  portal?: PortalBenchResult;
 }
 
 const results: Results = {
@@ -78,7 +94,7 @@ if (wanted('requestCpu')) {
   results.requestCpu = await requestCpu({ rounds: quick ? 11 : 41, sampleMs: 25, log });
 }
 
-if (wanted('throughput') || wanted('clerkPaths') || wanted('auditChain') || wanted('calls') || wanted('memory') || wanted('export') || wanted('delivery') || wanted('attachments')) {
+if (wanted('throughput') || wanted('clerkPaths') || wanted('auditChain') || wanted('calls') || wanted('memory') || wanted('export') || wanted('delivery') || wanted('attachments') || wanted('portal')) {
   const dataDir = mkdtempSync(join(tmpdir(), 'egov-bench-'));
   log('starting a local stack (DynamoDB Local, local KMS, gateway) …');
   // Without the stream and queue workers: in AWS they do not share the routes' CPU.
@@ -145,6 +161,12 @@ if (wanted('throughput') || wanted('clerkPaths') || wanted('auditChain') || want
         callsPerSample: 5,
         log,
       });
+    }
+    if (wanted('portal')) {
+      log('Lighthouse on the portal and the console …');
+      // Imported here: Lighthouse is a large module graph the other benchmarks (and --help) do without.
+      const { portalBench } = await import('./portal.ts');
+      results.portal = await portalBench({ stack: stack.info, runs: quick ? 3 : 5, log });
     }
   } finally {
     await stack.stop();
@@ -324,6 +346,24 @@ if (results.attachments) {
           ['POST /forms/{formId}/attachments vs GenerateDataKey, PutItem, presign (raw)', `${fmt(sequence.subject)} / ${fmt(sequence.floor)} ms`, pct(sequence.ratio)],
         ],
       ),
+  );
+}
+
+if (results.portal) {
+  const target = TARGETS.portal;
+  const rows = results.portal.pages.map((r) => [
+    `${r.app}: ${r.page}`,
+    `${fmt(r.performance.median, 0)} (${fmt(r.performance.min, 0)}–${fmt(r.performance.max, 0)}) ${holds(r.performance.median >= target.performance)}`,
+    `${r.accessibility} ${holds(r.accessibility >= target.accessibility)}`,
+    `${r.bestPractices} ${holds(r.bestPractices >= target.bestPractices)}`,
+    `${kib(r.scriptAndStyleBytes)} ${holds(r.scriptAndStyleBytes <= target.scriptAndStyleKiB * 1024)}`,
+    `${fmt(r.metrics.firstContentfulPaint, 0)} / ${fmt(r.metrics.largestContentfulPaint, 0)} / ${fmt(r.metrics.totalBlockingTime, 0)} ms, ${fmt(r.metrics.cumulativeLayoutShift, 3)}`,
+  ]);
+  const failed = results.portal.pages.filter((r) => r.failedAudits.length > 0).map((r) => `- ${r.app}: ${r.page}: ${r.failedAudits.join('; ')}`);
+  sections.push(
+    `### Lighthouse, mobile profile (simulated slow 4G, 4× CPU), ${results.portal.runs} runs per page, ${results.portal.browser}, load average ${results.portal.loadAverage.start} → ${results.portal.loadAverage.end} (targets: performance ≥ ${target.performance} median, accessibility ${target.accessibility} and best practices ${target.bestPractices} in every run, JS + CSS ≤ ${target.scriptAndStyleKiB} KiB compressed)\n\n` +
+      table(['page', 'performance median (min–max)', 'accessibility (lowest)', 'best practices (lowest)', 'JS + CSS transferred', 'FCP / LCP / TBT, CLS (medians)'], rows) +
+      (failed.length > 0 ? `\n\nFailed audits:\n${failed.join('\n')}` : ''),
   );
 }
 

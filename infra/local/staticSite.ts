@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import type { BuiltFile } from '../../console/shared/build.ts';
 
 /**
@@ -6,7 +7,7 @@ import type { BuiltFile } from '../../console/shared/build.ts';
  * its path, as CloudFront serves it in AWS: built in memory on the first request for it (esbuild,
  * about a second; stacks that serve no front end, such as tests and benchmarks, pay nothing; a
  * failed build is retried on the next request), with the same security headers, `config.json`
- * written by the stack, and assets cached for good.
+ * written by the stack, assets cached for good, and text compressed as CloudFront compresses it.
  */
 export type LocalSite = (req: IncomingMessage, res: ServerResponse, path: string, requestId: string) => Promise<boolean>;
 
@@ -47,6 +48,35 @@ export interface StaticSiteOptions {
   appRoutes?: boolean;
 }
 
+/**
+ * CloudFront's `compress: true` with the CachingOptimized policy: text of 1,000 bytes or more is
+ * sent brotli-compressed to a browser that accepts `br`, else gzipped to one that accepts `gzip`
+ * (so that what Lighthouse measures locally is what citizens download). Each file is compressed
+ * once per encoding.
+ */
+const COMPRESSIBLE = /^(text\/|application\/(json|javascript)|image\/svg\+xml)/;
+const MIN_COMPRESSED_BYTES = 1000;
+const compressed = new WeakMap<Uint8Array, Partial<Record<'br' | 'gzip', Uint8Array>>>();
+
+export function encodingFor(acceptEncoding: string | undefined, contentType: string, size: number): 'br' | 'gzip' | undefined {
+  if (size < MIN_COMPRESSED_BYTES || !COMPRESSIBLE.test(contentType)) return undefined;
+  const accepted = new Set(
+    (acceptEncoding ?? '')
+      .split(',')
+      .map((part) => part.trim().split(';'))
+      .filter(([, ...params]) => !params.some((param) => /^\s*q=0(\.0*)?\s*$/.test(param)))
+      .map(([name]) => name!.toLowerCase()),
+  );
+  return accepted.has('br') ? 'br' : accepted.has('gzip') ? 'gzip' : undefined;
+}
+
+function encoded(contents: Uint8Array, encoding: 'br' | 'gzip'): Uint8Array {
+  const cached = compressed.get(contents) ?? {};
+  cached[encoding] ??= encoding === 'br' ? brotliCompressSync(contents) : gzipSync(contents);
+  compressed.set(contents, cached);
+  return cached[encoding];
+}
+
 export type StaticFiles = (req: IncomingMessage, res: ServerResponse, name: string, requestId: string) => Promise<void>;
 
 function notFound(res: ServerResponse, headers: Record<string, string>): void {
@@ -73,12 +103,17 @@ export function staticFiles(options: StaticSiteOptions): StaticFiles {
     // An app path (no file extension) is the app itself; a missing asset stays a 404.
     if (!file && options.appRoutes && !/\.[a-z0-9]+$/i.test(name)) file = files?.get('index.html');
     if ((method !== 'GET' && method !== 'HEAD') || !file) return notFound(res, headers);
+    const encoding = encodingFor(req.headers['accept-encoding'], file.contentType, file.contents.length);
+    const body = encoding ? encoded(file.contents, encoding) : file.contents;
     res.writeHead(200, {
       ...headers,
       'Content-Type': file.contentType,
       'Cache-Control': name.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
+      ...(COMPRESSIBLE.test(file.contentType) ? { Vary: 'Accept-Encoding' } : {}),
+      ...(encoding ? { 'Content-Encoding': encoding } : {}),
+      'Content-Length': String(body.length),
     });
-    res.end(method === 'HEAD' ? undefined : file.contents);
+    res.end(method === 'HEAD' ? undefined : body);
   };
 }
 

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildOpenApiDocument, openApiJson } from '#lib/api/openapi.ts';
 import { routes } from '../../functions/functions.ts';
+import { exitUnlessNoArguments } from './noArguments.ts';
 
 /**
  * `npm run openapi`: writes docs/openapi.json from the route table and the zod shapes. Never edit
@@ -10,12 +11,6 @@ import { routes } from '../../functions/functions.ts';
 export const OPENAPI_FILE = fileURLToPath(new URL('../../docs/openapi.json', import.meta.url));
 
 const USAGE = 'usage: npm run openapi [-- --help]\n\nWrites docs/openapi.json from the function table and the zod shapes (takes no arguments).';
-const args = process.argv.slice(2);
-if (args.length > 0) {
-  const help = args.every((arg) => arg === '--help' || arg === '-h');
-  if (help) console.log(USAGE);
-  else console.error(`unknown argument(s): ${args.join(' ')}\n${USAGE}`);
-  process.exit(help ? 0 : 2);
-}
+exitUnlessNoArguments(USAGE);
 writeFileSync(OPENAPI_FILE, openApiJson(buildOpenApiDocument(routes)));
 console.log(`wrote ${OPENAPI_FILE}`);

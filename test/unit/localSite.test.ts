@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { createStaticSite, frontEndCsp, securityHeaders } from '../../infra/local/staticSite.ts';
 
@@ -8,6 +9,7 @@ import { createStaticSite, frontEndCsp, securityHeaders } from '../../infra/loca
 let server: Server;
 let base: string;
 let builds = 0;
+const STYLES = '.kern-btn{color:red}'.repeat(100);
 const file = (text: string, contentType: string) => ({ contents: Buffer.from(text), contentType });
 
 beforeAll(async () => {
@@ -18,6 +20,8 @@ beforeAll(async () => {
       return new Map([
         ['index.html', file('<!doctype html><title>app</title>', 'text/html; charset=utf-8')],
         ['app.js', file('export {};', 'text/javascript; charset=utf-8')],
+        ['app.css', file(STYLES, 'text/css; charset=utf-8')],
+        ['assets/big.woff2', file(STYLES, 'font/woff2')],
         ['assets/font-abc.woff2', file('font', 'font/woff2')],
       ]);
     },
@@ -65,5 +69,33 @@ describe('a front end on the local stack', () => {
     expect((await fetch(`${base}/forms`)).status).toBe(418);
     expect((await fetch(`${base}/portal/app.js`, { method: 'POST' })).status).toBe(404);
     expect(builds).toBe(1);
+  });
+
+  /** One GET with exactly this Accept-Encoding (fetch would decode): status, headers and the raw body. */
+  const raw = (path: string, acceptEncoding?: string) =>
+    new Promise<{ headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+      const req = request(`${base}${path}`, { headers: acceptEncoding === undefined ? {} : { 'Accept-Encoding': acceptEncoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('compresses text of 1,000 bytes or more as CloudFront does: brotli where accepted, else gzip', async () => {
+    const brotli = await raw('/portal/app.css', 'gzip, deflate, br');
+    expect([brotli.headers['content-encoding'], brotli.headers.vary]).toEqual(['br', 'Accept-Encoding']);
+    expect(brotliDecompressSync(brotli.body).toString()).toBe(STYLES);
+    expect(brotli.body.length).toBeLessThan(STYLES.length / 10);
+    const gzip = await raw('/portal/app.css', 'gzip');
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).toString()).toBe(STYLES);
+    expect((await raw('/portal/app.css', 'br;q=0, gzip')).headers['content-encoding']).toBe('gzip');
+    for (const [path, acceptEncoding] of [['/portal/app.css', undefined], ['/portal/app.js', 'br'], ['/portal/assets/big.woff2', 'br']] as const) {
+      const plain = await raw(path, acceptEncoding);
+      expect(plain.headers['content-encoding']).toBeUndefined();
+      expect(plain.body.length).toBe(Number(plain.headers['content-length']));
+    }
   });
 });

@@ -69,6 +69,8 @@ class DownloadFailure extends Error {
 }
 
 type Message = { kind: 'success' | 'danger' | 'warning'; key?: StringKey; text?: string; suffix?: string; reload?: boolean };
+/** Whole class names, so that the build's stylesheet purge (console/shared/purgeCss.ts) sees them in the code. */
+const ALERT_CLASS: Record<Message['kind'], string> = { success: 'kern-alert kern-alert--success', danger: 'kern-alert kern-alert--danger', warning: 'kern-alert kern-alert--warning' };
 
 /** One case: summary, data by its form's schema, attachments, notes, messages, workflow and history. */
 export function CaseDetailView({ caseId }: { caseId: string }) {
@@ -161,7 +163,7 @@ export function CaseDetailView({ caseId }: { caseId: string }) {
   };
 
   const alert = message
-    ? html`<div class=${`kern-alert kern-alert--${message.kind}`} role=${message.kind === 'success' ? 'status' : 'alert'}>
+    ? html`<div class=${ALERT_CLASS[message.kind]} role=${message.kind === 'success' ? 'status' : 'alert'}>
         <div class="kern-alert__body"><p class="kern-body">${message.key ? t(message.key) : message.text}${message.suffix ?? ''}</p>
           ${message.reload
             ? html`<button type="button" class="kern-btn kern-btn--secondary" onClick=${() => load().then(() => setMessage(undefined), fail)}><span class="kern-label">${t('reload')}</span></button>`
