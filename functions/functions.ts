@@ -271,8 +271,10 @@ export const functions = {
   /**
    * Seals the audit trail every 5 minutes (API.md, *Audit*): a signed RFC 6962 Merkle root over the
    * events since the last checkpoint, into the Object Lock bucket. The only user of the audit key.
+   * On the same schedule (a function of its own would not fit the prod stack's 500 resources), it
+   * counts the uploads that wait too long for their malware verdict (uploadWatch, issue 25 point 5).
    */
-  checkpoint: { trigger: { kind: 'schedule', expression: 'rate(5 minutes)' }, needs: { auditCheckpoints: true }, timeoutSeconds: 60 },
+  checkpoint: { trigger: { kind: 'schedule', expression: 'rate(5 minutes)' }, needs: { auditCheckpoints: true, uploadWatch: true }, timeoutSeconds: 60 },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;
