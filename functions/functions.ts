@@ -160,8 +160,9 @@ export const functions = {
   },
   /**
    * The citizen's confirmation mail: decrypts the case (recorded first) to read the address, derives
-   * the status token, sends through SES; may set a failed message's visibility (backoff); claims
-   * the case's confirmation first, so that copies of a message send one mail.
+   * the status token, sends through SES; may set a failed message's visibility (backoff) and send
+   * a throttled one again as a delayed copy (an SES throttle costs no attempt); claims the case's
+   * confirmation first, so that copies of a message send one mail.
    */
   confirm: {
     trigger: { kind: 'queue', queue: 'confirmations', batchSize: 10 },
@@ -173,7 +174,7 @@ export const functions = {
       hmacSecret: true,
       forms: true,
       confirmationMail: true,
-      confirmations: ['sqs:ChangeMessageVisibility'],
+      confirmations: ['sqs:ChangeMessageVisibility', 'sqs:SendMessage'],
     },
   },
   deliver: {
