@@ -141,11 +141,13 @@ export const functions = {
   /**
    * Files a submission bound (the file items the submit transaction writes into the case's
    * partition) are re-tagged `bound` in the vault, so that the lifecycle for unbound files
-   * (24 hours) passes them by. Touches nothing but those tags.
+   * (24 hours) passes them by, and with their retention class (the vault's rule for it removes
+   * them after their case). Touches nothing but those tags.
    */
   keepFiles: {
     trigger: { kind: 'stream', table: 'cases', batchSize: 25, only: { eventName: 'INSERT', skBeginsWith: FILE_PREFIX } },
-    needs: { vault: ['s3:PutObjectTagging'] },
+    // The forms: their retention classes, the file's tag that lets it expire with its case.
+    needs: { vault: ['s3:PutObjectTagging'], forms: true },
   },
   downloadAttachment: {
     trigger: http('GET', '/cases/{caseId}/attachments/{attachmentId}', 'clerk'),
