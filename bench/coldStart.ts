@@ -64,6 +64,8 @@ export const CLIENTS_OF_NEED = {
   bundidKey: ['secretsManager'],
   officeNames: [],
   openapiDocument: [],
+  // The quarantine's listing (ListObjectsV2), on the checkpoint's schedule.
+  uploadWatch: ['s3'],
 } as const satisfies Record<keyof Needs, readonly ClientName[]>;
 
 /** The SDK clients a function's `needs` imply, in the order of SDK_CLIENTS. */

@@ -114,7 +114,7 @@ export async function deliveryBench(options: {
     const events = createEventLog(dynamodb, stack.tables.events);
     const deliver = createDeliver({
       cases: createCaseStore(dynamodb, stack.tables.cases, events),
-      deliveryState: createDeliveryState(dynamodb, stack.tables.cases),
+      deliveryState: createDeliveryState(dynamodb, stack.tables.cases, events),
       events,
       kms,
       caseKeyId: stack.caseKeyArn,

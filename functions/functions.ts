@@ -152,11 +152,13 @@ export const functions = {
   /**
    * Files a submission bound (the file items the submit transaction writes into the case's
    * partition) are re-tagged `bound` in the vault, so that the lifecycle for unbound files
-   * (24 hours) passes them by. Touches nothing but those tags.
+   * (24 hours) passes them by, and with their retention class (the vault's rule for it removes
+   * them after their case). Touches nothing but those tags.
    */
   keepFiles: {
     trigger: { kind: 'stream', table: 'cases', batchSize: 25, only: { eventName: 'INSERT', skBeginsWith: FILE_PREFIX } },
-    needs: { vault: ['s3:PutObjectTagging'] },
+    // The forms: their retention classes, the file's tag that lets it expire with its case.
+    needs: { vault: ['s3:PutObjectTagging'], forms: true },
   },
   downloadAttachment: {
     trigger: http('GET', '/cases/{caseId}/attachments/{attachmentId}', 'clerk'),
@@ -171,8 +173,9 @@ export const functions = {
   },
   /**
    * The citizen's confirmation mail: decrypts the case (recorded first) to read the address, derives
-   * the status token, sends through SES; may set a failed message's visibility (backoff); claims
-   * the case's confirmation first, so that copies of a message send one mail.
+   * the status token, sends through SES; may set a failed message's visibility (backoff) and send
+   * a throttled one again as a delayed copy (an SES throttle costs no attempt); claims the case's
+   * confirmation first, so that copies of a message send one mail.
    */
   confirm: {
     trigger: { kind: 'queue', queue: 'confirmations', batchSize: 10 },
@@ -184,7 +187,7 @@ export const functions = {
       hmacSecret: true,
       forms: true,
       confirmationMail: true,
-      confirmations: ['sqs:ChangeMessageVisibility'],
+      confirmations: ['sqs:ChangeMessageVisibility', 'sqs:SendMessage'],
     },
   },
   deliver: {
@@ -284,9 +287,11 @@ export const functions = {
   /**
    * Seals the audit trail every 5 minutes (API.md, *Audit*; the stage's `audit.checkpointIntervalMinutes`):
    * a signed RFC 6962 Merkle root over the events since the last checkpoint, into the Object Lock
-   * bucket. The only user of the audit key.
+   * bucket. The only user of the audit key. On the same schedule (a function of its own would not
+   * fit the prod stack's 500 resources), it counts the uploads that wait too long for their malware
+   * verdict (uploadWatch, issue 25 point 5).
    */
-  checkpoint: { trigger: { kind: 'schedule', everyStageMinutes: 'checkpointIntervalMinutes' }, needs: { auditCheckpoints: true }, timeoutSeconds: 60 },
+  checkpoint: { trigger: { kind: 'schedule', everyStageMinutes: 'checkpointIntervalMinutes' }, needs: { auditCheckpoints: true, uploadWatch: true }, timeoutSeconds: 60 },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionTable = Readonly<Record<string, FunctionSpec>>;

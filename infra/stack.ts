@@ -27,6 +27,7 @@ import { KeyWatch } from './constructs/keyWatch.ts';
 import { Keys } from './constructs/keys.ts';
 import { Queues } from './constructs/queues.ts';
 import { Mail } from './constructs/mail.ts';
+import { retentionClassesOf } from '#lib/attachments/retention.ts';
 import { Releases } from './constructs/releases.ts';
 import { SyntheticProbe } from './constructs/synthetic.ts';
 
@@ -106,6 +107,7 @@ export class FormsStack extends Stack {
       corsOrigins: config.corsOrigins,
       vaultReadOrigins: [this.console.origin],
       maxRetentionDays: longestRetentionDays(catalogue, forms),
+      retentionClasses: retentionClassesOf(catalogue.all().filter((form) => forms.forms.includes(form.id))),
     });
     this.console.allowDownloadsFrom(this.attachments.vault);
     this.mail = new Mail(this, 'Mail', { config, topicKey: this.keys.dataKey, defaultStatusPageUrl: this.portal.statusPageUrl });

@@ -39,7 +39,7 @@ export type Verdict = { status: 'clean' } | { status: 'rejected'; reason: Reject
  * bucket default), tagged `binding=unbound`, before the ticket says `clean`, so that `clean`
  * always means "in the vault".
  * The upload leaves quarantine either way. A redelivered event finds the verdict recorded and
- * changes nothing. A scan that could not run (`FAILED`, `ACCESS_DENIED`, `UNSUPPORTED`) throws,
+ * changes nothing but removing the upload, should it still be there. A scan that could not run (`FAILED`, `ACCESS_DENIED`, `UNSUPPORTED`) throws,
  * so that EventBridge's retries (and then the alarm on the function's errors) take over.
  */
 export function createAttachmentVerdict(deps: AttachmentVerdictDeps) {
@@ -57,7 +57,12 @@ export function createAttachmentVerdict(deps: AttachmentVerdictDeps) {
       await removeUpload(objectKey);
       return { status: 'ignored', why: 'no ticket' };
     }
-    if (ticket.status !== 'awaiting-upload' && ticket.status !== 'scanning') return { status: 'ignored', why: 'verdict recorded before' };
+    if (ticket.status !== 'awaiting-upload' && ticket.status !== 'scanning') {
+      // A redelivered result: removing the upload may have failed after the verdict was recorded,
+      // and an upload left in quarantine counts as one without verdict (waitingUploads.ts).
+      await removeUpload(objectKey);
+      return { status: 'ignored', why: 'verdict recorded before' };
+    }
 
     const reject = async (reason: RejectionReason): Promise<Verdict> => {
       await deps.attachments.transition(attachmentId, ['awaiting-upload', 'scanning'], 'rejected', reason);

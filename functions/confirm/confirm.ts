@@ -9,7 +9,7 @@ import type { FormCatalogue } from '#lib/forms/catalogue.ts';
 import { addressAt } from '#lib/forms/confirmation.ts';
 import type { ConfirmationClaims } from '#lib/status/confirmationClaim.ts';
 import { confirmationMail, newsMail, statusLink } from '#lib/status/confirmationMail.ts';
-import type { Mailer } from '#lib/status/mailer.ts';
+import { SendThrottled, type Mailer } from '#lib/status/mailer.ts';
 import type { StatusTokens } from '#lib/status/token.ts';
 
 /** What the `confirmations` queue carries: ids only, never data; a message id for the news mail after an office's message. */
@@ -49,7 +49,8 @@ const PERMANENT = new Set(['MessageRejected', 'BadRequestException']);
  * decrypt and read the address, send the mail (no form data, the status link with the token),
  * settle the claim and, if the settle won, record `case.confirmation_sent`: one mail and one
  * event per case. A failure gives the claim up and throws so that the queue retries; on the last
- * attempt it is first recorded as `case.confirmation_failed`. The address is never logged or stored.
+ * attempt it is first recorded as `case.confirmation_failed`, unless SES throttled the send
+ * (`SendThrottled`: the worker retries that without counting it). The address is never logged or stored.
  * A message with a message id is the news mail after an office's message: the same path, its claim
  * on that message's item (copies handled at the very same moment send one mail), the news text
  * instead of the confirmation, recorded as `case.citizen_notified` naming the message.
@@ -88,7 +89,8 @@ export function createConfirmation(deps: ConfirmDeps) {
     const fail = async (error: unknown): Promise<never> => {
       await deps.claims.release(subject, claimId);
       // A news mail that never went out leaves the message where it is: the citizen still sees it on the status page.
-      if (attempt.lastAttempt && news === undefined) {
+      // A throttled send was no attempt (the worker retries it uncounted): never the last one.
+      if (attempt.lastAttempt && news === undefined && !(error instanceof SendThrottled)) {
         await deps.events.append(summary.caseId, { at: now(), type: 'case.confirmation_failed', actor: CONFIRMATION_ACTOR }, expiresAt);
       }
       throw error;

@@ -1,12 +1,10 @@
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import type { SQSRecord } from 'aws-lambda';
 import { createEventLog } from '#lib/cases/events.ts';
 import { createCaseStore } from '#lib/cases/store.ts';
 import { secretHmac } from '#lib/crypto/hmac.ts';
 import { readFormCatalogue } from '#lib/forms/reading.ts';
-import { queueWorker, receiveCountOf, retryAfter } from '#lib/messaging/batch.ts';
-import type { CaseMessage } from '#lib/messaging/message.ts';
+import { queueWorker } from '#lib/messaging/batch.ts';
 import { QUEUES } from '#lib/messaging/queues.ts';
 import { dynamodb, kms, secretsManager } from '#lib/runtime/clients.ts';
 import { readConfig } from '#lib/runtime/config.ts';
@@ -15,6 +13,7 @@ import { createConfirmationClaims } from '#lib/status/confirmationClaim.ts';
 import { readMailSettings, sesMailer } from '#lib/status/mailer.ts';
 import { statusTokens } from '#lib/status/token.ts';
 import { functions } from '../functions.ts';
+import { createConfirmationAttempts } from './attempts.ts';
 import { createConfirmation } from './confirm.ts';
 
 const config = readConfig(functions.confirm.needs);
@@ -34,17 +33,10 @@ const confirm = createConfirmation({
   statusPageUrl: settings.statusPageUrl,
 });
 
-/** One confirmation per message; a failure comes back with exponential backoff (30 s, 1 min, 2 min, ...). */
-async function handleOne(message: CaseMessage, record: SQSRecord): Promise<void> {
-  const attempt = receiveCountOf(record);
-  try {
-    const outcome = await confirm(message, { lastAttempt: attempt >= maxReceiveCount });
-    logger.info('confirmation', { caseId: message.caseId, outcome, attempt });
-  } catch (error) {
-    logger.warn('confirmation failed', { caseId: message.caseId, attempt, error: error instanceof Error ? error.name : typeof error });
-    if (attempt >= maxReceiveCount) throw error;
-    throw retryAfter(30 * 2 ** (attempt - 1), error);
-  }
-}
+const handleOne = createConfirmationAttempts({
+  confirm,
+  maxReceiveCount,
+  log: (level, message, fields) => logger[level](message, fields),
+});
 
 export const handler = queueWorker(handleOne, { sqs: new SQSClient({ maxAttempts: 3 }), queueUrl: config.CONFIRMATIONS_QUEUE_URL });

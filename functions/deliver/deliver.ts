@@ -99,14 +99,18 @@ export function createDeliver(deps: DeliverDeps) {
     const detail = messageId === undefined ? {} : { detail: messageId };
     const { receiveCount } = attempt;
     if (status !== undefined && status >= 200 && status < 300) {
-      if (!(await deps.deliveryState.settle(target, deliveryId, 'delivered'))) return { kind: 'skipped', reason: 'settled' };
-      await deps.events.append(caseId, { at: now().toISOString(), type: 'case.delivered', actor: DELIVERY_ACTOR, ...detail }, expiresAt);
+      // Copies of a message (SQS delivers at least once) may attempt the same delivery at once: the
+      // settle is conditional on the delivery still being this pending one, and only the copy whose
+      // settle won records the outcome, so there is one case.delivered (or case.delivery_failed).
+      // The settle and its event are one transaction (state.ts): a won settle is always on record.
+      const delivered = { at: now().toISOString(), type: 'case.delivered', actor: DELIVERY_ACTOR, ...detail } as const;
+      if (!(await deps.deliveryState.settle(target, deliveryId, 'delivered', delivered, expiresAt))) return { kind: 'skipped', reason: 'settled' };
       logger.info('case delivered', { caseId, messageId, deliveryId, office, receiveCount });
       return { kind: 'delivered', deliveryId };
     }
     if (isLast(attempt)) {
-      if (!(await deps.deliveryState.settle(target, deliveryId, 'failed'))) return { kind: 'skipped', reason: 'settled' };
-      await deps.events.append(caseId, { at: now().toISOString(), type: 'case.delivery_failed', actor: DELIVERY_ACTOR, ...detail }, expiresAt);
+      const failed = { at: now().toISOString(), type: 'case.delivery_failed', actor: DELIVERY_ACTOR, ...detail } as const;
+      if (!(await deps.deliveryState.settle(target, deliveryId, 'failed', failed, expiresAt))) return { kind: 'skipped', reason: 'settled' };
       logger.error('delivery failed for good', { caseId, messageId, deliveryId, office, receiveCount, reason });
       return { kind: 'failed', reason };
     }

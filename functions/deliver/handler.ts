@@ -18,7 +18,7 @@ const events = createEventLog(dynamodb, config.EVENTS_TABLE);
 
 const deliver = createDeliver({
   cases: createCaseStore(dynamodb, config.DELIVERY_CASES_TABLE, events),
-  deliveryState: createDeliveryState(dynamodb, config.DELIVERY_CASES_TABLE),
+  deliveryState: createDeliveryState(dynamodb, config.DELIVERY_CASES_TABLE, events),
   events,
   kms,
   caseKeyId: config.CASE_KEY_ID,

@@ -1,4 +1,6 @@
+import { retentionClassesOf } from '#lib/attachments/retention.ts';
 import { s3 } from '#lib/attachments/s3.ts';
+import { readFormCatalogue } from '#lib/forms/reading.ts';
 import { readConfig } from '#lib/runtime/config.ts';
 import { logger } from '#lib/runtime/logger.ts';
 import { countMissingFile } from '#lib/runtime/metrics.ts';
@@ -11,6 +13,7 @@ const config = readConfig(functions.keepFiles.needs);
 export const handler = createKeepFiles({
   s3,
   vaultBucket: config.VAULT_BUCKET,
+  retentionClasses: retentionClassesOf(readFormCatalogue(config.FORMS_DIR).all()),
   missing: (fields) => {
     logger.error('bound file missing from the vault', fields);
     countMissingFile();

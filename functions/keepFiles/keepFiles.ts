@@ -1,6 +1,7 @@
 import { PutObjectTaggingCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { ATTACHMENT_ID } from '#lib/attachments/fields.ts';
+import { RETENTION_TAG, retentionClassOf } from '#lib/attachments/retention.ts';
 import { BINDING_BOUND, BINDING_TAG, objectKeyOf } from '#lib/attachments/upload.ts';
 import { caseIdOfPartition } from '#lib/cases/items.ts';
 import { FILE_PREFIX } from '#lib/cases/tables.ts';
@@ -8,26 +9,46 @@ import { FILE_PREFIX } from '#lib/cases/tables.ts';
 export interface KeepFilesDeps {
   readonly s3: Pick<S3Client, 'send'>;
   readonly vaultBucket: string;
+  /** The administration's retention classes (retention.ts `retentionClassesOf`), as the vault's lifecycle has them. */
+  readonly retentionClasses: readonly number[];
   /** A bound file is not in the vault: nothing to keep, and an alarm's business (metrics.ts). */
   readonly missing: (fields: { attachmentId: string; caseId: string }) => void;
   readonly warn: (message: string, fields: Record<string, unknown>) => void;
 }
 
+export interface BoundFile {
+  attachmentId: string;
+  caseId: string;
+  /** The case's expiry (epoch seconds, the file item's TTL), when the item has one. */
+  expiresAt?: number;
+  /** When it was bound (epoch seconds): the stream record's creation time. */
+  boundAt?: number;
+}
+
 /** The attachment a stream record binds: a new file item in a case's partition, else undefined. */
-export function boundFileOf(record: DynamoDBRecord): { attachmentId: string; caseId: string } | undefined {
+export function boundFileOf(record: DynamoDBRecord): BoundFile | undefined {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || !image?.sk?.S?.startsWith(FILE_PREFIX)) return undefined;
   const attachmentId = image.attachmentId?.S ?? '';
   if (!ATTACHMENT_ID.test(attachmentId)) return undefined;
   const caseId = caseIdOfPartition(image.pk?.S);
-  return caseId === undefined ? undefined : { attachmentId, caseId };
+  if (caseId === undefined) return undefined;
+  const expiresAt = Number(image.expiresAt?.N);
+  const boundAt = record.dynamodb?.ApproximateCreationDateTime;
+  return { attachmentId, caseId, ...(Number.isSafeInteger(expiresAt) ? { expiresAt } : {}), ...(boundAt === undefined ? {} : { boundAt }) };
+}
+
+/** The file's tags once bound: `binding=bound`, and its retention class when it has one. */
+function boundTags(file: BoundFile, classes: readonly number[]) {
+  const retention = file.expiresAt === undefined ? undefined : retentionClassOf(classes, file.expiresAt, file.boundAt ?? Math.floor(Date.now() / 1000));
+  return [{ Key: BINDING_TAG, Value: BINDING_BOUND }, ...(retention === undefined ? [] : [{ Key: RETENTION_TAG, Value: String(retention) }])];
 }
 
 /**
  * The cases table's stream, filtered to the file items a submission writes when it binds
  * attachments: each bound file is re-tagged `binding=bound` in the vault, so that the lifecycle
- * rule for unbound files (infra/constructs/attachments.ts) no longer applies to it; it stays
- * until the vault's retention rule, after its case has expired. Tagging is idempotent, so records
+ * rule for unbound files (infra/constructs/attachments.ts) no longer applies to it, and with its
+ * retention class (retention.ts), whose rule removes it shortly after its case has expired. Tagging is idempotent, so records
  * handed in again are harmless. A failed tagging is reported as a batch item failure and comes
  * again (the stream keeps it 24 hours; the binding margin of upload.ts keeps the lifecycle an hour
  * away at least). A file that is not in the vault cannot be kept: counted and logged, not
@@ -37,14 +58,15 @@ export function createKeepFiles(deps: KeepFilesDeps) {
   return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
     const outcomes = await Promise.all(
       event.Records.map(async (record) => {
-        const file = boundFileOf(record);
-        if (!file) return undefined;
+        const found = boundFileOf(record);
+        if (!found) return undefined;
+        const file = { attachmentId: found.attachmentId, caseId: found.caseId };
         try {
           await deps.s3.send(
             new PutObjectTaggingCommand({
               Bucket: deps.vaultBucket,
               Key: objectKeyOf(file.attachmentId),
-              Tagging: { TagSet: [{ Key: BINDING_TAG, Value: BINDING_BOUND }] },
+              Tagging: { TagSet: boundTags(found, deps.retentionClasses) },
             }),
           );
           return undefined;

@@ -10,9 +10,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
-import { INTEGRITY_ERROR_METRIC, MISSING_FILE_METRIC } from '#lib/runtime/metricNames.ts';
+import { VERDICT_OVERDUE_MS } from '#lib/attachments/waitingUploads.ts';
+import { INTEGRITY_ERROR_METRIC, MISSING_FILE_METRIC, OVERDUE_UPLOADS_METRIC } from '#lib/runtime/metricNames.ts';
 import { has } from '#lib/runtime/needs.ts';
 import type { StageConfig } from '../config.ts';
+import { rateMs } from '../local/schedules.ts';
+import { scheduleExpressionOf } from '../../functions/functions.ts';
 import type { DeployedFunction } from './functions.ts';
 import { metricsNamespace } from './functions.ts';
 
@@ -242,6 +245,25 @@ export class Alarms extends Construct {
           comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
           evaluationPeriods: 1,
           treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+        });
+      }
+      if (needs.uploadWatch) {
+        // The watch runs on its function's schedule and reports every run, 0 included: a period
+        // without a report means the watch did not run, which breaches as well.
+        const period = trigger.kind === 'schedule' ? Duration.millis(rateMs(scheduleExpressionOf(trigger, config.audit))) : fiveMinutes;
+        alarm('UploadsWithoutVerdict', 'uploads without verdict', {
+          alarmDescription: `Uploads waited more than ${VERDICT_OVERDUE_MS / 60_000} minutes in quarantine for their malware verdict (or ${name} did not count them): citizens cannot use their files.`,
+          metric: new cloudwatch.Metric({
+            namespace: metricsNamespace(config.name),
+            metricName: OVERDUE_UPLOADS_METRIC,
+            dimensionsMap: { service: serviceName },
+            statistic: cloudwatch.Stats.MAXIMUM,
+            period,
+          }),
+          threshold: 1,
+          comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          evaluationPeriods: 1,
+          treatMissingData: cloudwatch.TreatMissingData.BREACHING,
         });
       }
       alarm(`${name}Errors`, 'function errors', {

@@ -9,7 +9,8 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { keptIf } from './removal.ts';
 import { runbookReference } from './alarms.ts';
-import { BINDING_TAG, BINDING_UNBOUND, UNBOUND_FILE_DAYS, UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
+import { FILE_RETENTION_MARGIN_DAYS, RETENTION_TAG } from '#lib/attachments/retention.ts';
+import { BINDING_BOUND, BINDING_TAG, BINDING_UNBOUND, UNBOUND_FILE_DAYS, UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
 
 export interface AttachmentsProps {
   readonly stage: string;
@@ -25,6 +26,11 @@ export interface AttachmentsProps {
   readonly vaultReadOrigins?: readonly string[];
   /** The longest `retentionDays` of any form: vault files never outlive it. */
   readonly maxRetentionDays: number;
+  /**
+   * The distinct `retentionDays` of the administration's forms (retention.ts `retentionClassesOf`):
+   * one lifecycle rule each, so that a bound file goes with its case.
+   */
+  readonly retentionClasses: readonly number[];
 }
 
 /** The object GuardDuty writes when it checks that it can reach the bucket. */
@@ -43,7 +49,8 @@ const GUARDDUTY_PRINCIPAL = 'malware-protection-plan.guardduty.amazonaws.com';
  * - `quarantine` receives the citizens' uploads (presigned PUT) under random keys; GuardDuty
  *   Malware Protection scans every new object; leftovers go after one day.
  * - `vault` holds the files the verdict worker found clean (copied there, tagged `binding=unbound`):
- *   unbound ones for a day, bound ones (re-tagged `bound`) until the longest retention of any form ends.
+ *   unbound ones for a few days, bound ones (re-tagged `bound` with their retention class) until
+ *   shortly after their case expires, never beyond the longest retention of any form.
  * Both: SSE-KMS with the at-rest key (bucket keys), TLS only, public access blocked, objects owned
  * by the bucket owner (no ACLs). Who may read which bucket is `restrictReaders`' business: a bucket
  * policy denies reading objects to every principal but the named roles, whatever IAM says.
@@ -94,6 +101,15 @@ export class Attachments extends Construct {
         // it once bound. Unreachable after 24 hours (API.md: its ticket is gone); the bytes stay
         // UNBOUND_FILE_DAYS, so that a stalled keepFiles never lets this rule remove a bound file.
         { id: 'vault-unbound', tagFilters: { [BINDING_TAG]: BINDING_UNBOUND }, expiration: Duration.days(UNBOUND_FILE_DAYS) },
+        // A bound file goes with its case: keepFiles tags it with its retention class (the smallest
+        // form retention that covers its case's remaining life), one rule per class, counted from
+        // the file's arrival with a margin for the time before binding (functions/lib/attachments/retention.ts).
+        ...props.retentionClasses.map((days) => ({
+          id: `vault-retention-${days}`,
+          tagFilters: { [BINDING_TAG]: BINDING_BOUND, [RETENTION_TAG]: String(days) },
+          expiration: Duration.days(days + FILE_RETENTION_MARGIN_DAYS),
+        })),
+        // The ceiling for a file without a class (bound before the classes existed): the longest retention.
         { id: 'vault-retention', expiration: Duration.days(props.maxRetentionDays + 1) },
         { id: 'vault-old-versions', noncurrentVersionExpiration: Duration.days(1), expiredObjectDeleteMarker: true },
       ],

@@ -99,6 +99,7 @@ export function handlerConfig(
     casePartitions: data.cases.tableName,
     quarantine: files.quarantine.bucketName,
     vault: files.vault.bucketName,
+    uploadWatch: files.quarantine.bucketName,
     confirmationMail: JSON.stringify(mail.settings),
     caseDelivery: data.cases.tableName,
     caseConfirmation: data.cases.tableName,

@@ -299,6 +299,10 @@ export function statementsFor(needs: Needs, targets: GrantTargets): iam.PolicySt
       conditions: { Null: { 'kms:ViaService': 'true' } },
     }),
   );
+  if (needs.uploadWatch) {
+    // The quarantine's keys and times: listing reads no object, so it needs neither the bucket's key nor GetObject.
+    statements.push(new iam.PolicyStatement({ sid: 'ListQuarantine', actions: ['s3:ListBucket'], resources: [targets.buckets.quarantine] }));
+  }
   if (needs.auditCheckpoints && targets.audit) {
     const { keyArn, checkpointObjectsArn, bucketArn, timeIndexArn } = targets.audit;
     statements.push(

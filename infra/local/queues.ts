@@ -52,6 +52,7 @@ export function startQueuePollers(options: QueuePollerOptions): { stop(): Promis
         // visibility ended meanwhile (the same message twice in one batch); an idle poller sleeps instead.
         WaitTimeSeconds: 0,
         AttributeNames: ['All'], // local-aws-sqs answers the older name only
+        MessageAttributeNames: ['All'],
       }),
       { abortSignal: stopping.signal },
     );
@@ -70,7 +71,13 @@ export function startQueuePollers(options: QueuePollerOptions): { stop(): Promis
         SenderId: message.Attributes?.SenderId ?? 'local',
         ApproximateFirstReceiveTimestamp: message.Attributes?.ApproximateFirstReceiveTimestamp ?? String(Date.now()),
       },
-      messageAttributes: {},
+      // As Lambda hands them over (a copy's carried attempts, functions/lib/messaging/batch.ts).
+      messageAttributes: Object.fromEntries(
+        Object.entries(message.MessageAttributes ?? {}).map(([name, value]) => [
+          name,
+          { dataType: value.DataType ?? 'String', ...(value.StringValue === undefined ? {} : { stringValue: value.StringValue }), stringListValues: [], binaryListValues: [] },
+        ]),
+      ),
       md5OfBody: message.MD5OfBody ?? '',
       eventSource: 'aws:sqs',
       eventSourceARN: queue.arn,

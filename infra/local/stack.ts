@@ -233,6 +233,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       AWS_ENDPOINT_URL_S3: s3.endpoint,
       QUARANTINE_BUCKET: s3.buckets.quarantine,
       VAULT_BUCKET: s3.buckets.vault,
+      WATCHED_QUARANTINE_BUCKET: s3.buckets.quarantine,
       ATTACHMENT_KEY_ID: kms.keyArn,
       AUDIT_CHECKPOINTS: JSON.stringify({
         eventsTable: LOCAL_TABLES.events,

@@ -1,6 +1,10 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
+import { FILE_RETENTION_MARGIN_DAYS, RETENTION_TAG, retentionClassesOf } from '#lib/attachments/retention.ts';
 import { UNBOUND_FILE_DAYS } from '#lib/attachments/upload.ts';
+import { loadCheckedCatalogue } from '../../infra/formPatterns.ts';
+import { defaultStageName, loadStageConfig } from '../../infra/config.ts';
+import { FORMS_SOURCE_DIR, offeringOf } from '../../infra/forms.ts';
 import { DATA_KEY_MATERIAL } from '../../infra/constructs/grants.ts';
 import { routes, functions } from '../../functions/functions.ts';
 import { type Resource, type Synthesized, actionMatches, resourceRefersTo, statementsOfRole, synthStage } from './synth.ts';
@@ -79,9 +83,31 @@ describe('the attachment buckets', () => {
 
   it('vault: files still tagged unbound expire after UNBOUND_FILE_DAYS (unreachable after 24 hours; fail-safe against a stalled keepFiles)', () => {
     const rules = (resources[vault()]!.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
-    expect(rules.filter((rule) => rule.TagFilters !== undefined)).toEqual([
+    expect(rules.filter((rule) => rule.Id === 'vault-unbound')).toEqual([
       { Id: 'vault-unbound', Status: 'Enabled', ExpirationInDays: UNBOUND_FILE_DAYS, TagFilters: [{ Key: 'binding', Value: 'unbound' }] },
     ]);
+  });
+
+  it("vault: a bound file goes with its case, one rule per retention class of the administration's forms (issue 25, point 8)", () => {
+    const config = loadStageConfig((key) => (key === 'stage' ? defaultStageName() : undefined));
+    const catalogue = loadCheckedCatalogue(FORMS_SOURCE_DIR);
+    const offering = offeringOf(config, catalogue);
+    const classes = retentionClassesOf(catalogue.all().filter((form) => offering.forms.includes(form.id)));
+    expect(classes.length).toBeGreaterThan(0);
+    const rules = (resources[vault()]!.Properties.LifecycleConfiguration as { Rules: Record<string, unknown>[] }).Rules;
+    expect(rules.filter((rule) => String(rule.Id).startsWith('vault-retention-'))).toEqual(
+      classes.map((days) => ({
+        Id: `vault-retention-${days}`,
+        Status: 'Enabled',
+        ExpirationInDays: days + FILE_RETENTION_MARGIN_DAYS,
+        TagFilters: [
+          { Key: 'binding', Value: 'bound' },
+          { Key: RETENTION_TAG, Value: String(days) },
+        ],
+      })),
+    );
+    // Replaced versions (an expired file leaves one behind a delete marker) go a day later.
+    expect(rules).toContainEqual(expect.objectContaining({ NoncurrentVersionExpiration: { NoncurrentDays: 1 }, ExpiredObjectDeleteMarker: true }));
   });
 
   it('vault: the bucket policy denies changing tags (which decide the lifecycle) to all but the verdict worker and keepFiles', () => {

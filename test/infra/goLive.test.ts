@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { BINDING_MARGIN_SECONDS, STREAM_RETENTION_SECONDS, UNBOUND_FILE_DAYS, UNBOUND_SECONDS } from '#lib/attachments/upload.ts';
+import { VERDICT_OVERDUE_MS } from '#lib/attachments/waitingUploads.ts';
 import { QUEUES } from '#lib/messaging/queues.ts';
+import { OVERDUE_UPLOADS_METRIC } from '#lib/runtime/metricNames.ts';
 import { QUEUE_NEEDS } from '#lib/runtime/needs.ts';
 import { functionsOf } from '../../functions/functions.ts';
 import { queueWorkerConcurrency } from '../../infra/capacity.ts';
@@ -13,7 +15,7 @@ import { REDACTED_HEADERS } from '../../infra/constructs/firewall.ts';
 import { DATA_KEY_MATERIAL } from '../../infra/constructs/grants.ts';
 import { OLDEST_MESSAGE_ALARM } from '../../infra/constructs/queues.ts';
 import { checkDeployable, loadStageConfig } from '../../infra/config.ts';
-import { PROD_FIXTURE, type Resource, type Synthesized, synthStage } from './synth.ts';
+import { PROD_FIXTURE, type Resource, type Synthesized, statementsOfRole, synthStage } from './synth.ts';
 
 const prodConfig = () => checkDeployable(loadStageConfig((key) => ({ stage: 'prod', stageFile: PROD_FIXTURE })[key as 'stage']));
 
@@ -330,6 +332,48 @@ describe('GuardDuty Malware Protection for S3 (point 5)', () => {
     const monitor = statements.find((statement) => statement.Sid === 'AllowGuardDutyToMonitorEventBridgeManagedRule');
     expect([...(monitor?.Action as string[])].sort()).toEqual(['events:DescribeRule', 'events:ListTargetsByRule']);
     expect(monitor?.Condition).toBeUndefined();
+  });
+
+  it("the scanner role holds every S3 and KMS action of AWS's documented policy (\"Create or update IAM role policy\"), on the quarantine only", () => {
+    const statements = scannerStatements(prod) as unknown as { Action: string | string[]; Resource: unknown; Condition?: unknown }[];
+    const quarantine = idOf(prod, prod.stack.attachments.quarantine);
+    const grantedOn = (action: string) => statements.filter((statement) => [statement.Action].flat().includes(action));
+    // AWS's statements AllowEnableS3EventBridgeEvents, AllowCheckBucketOwnership (the bucket),
+    // AllowPutValidationObject, AllowMalwareScan, AllowPostScanTag (its objects), AllowDecryptForMalwareScan (via S3).
+    const documented = [
+      's3:PutBucketNotification', 's3:GetBucketNotification', 's3:ListBucket', 's3:PutObject', 's3:GetObject', 's3:GetObjectVersion',
+      's3:PutObjectTagging', 's3:GetObjectTagging', 's3:PutObjectVersionTagging', 's3:GetObjectVersionTagging',
+    ];
+    for (const action of documented) {
+      const granted = grantedOn(action);
+      expect({ action, granted: granted.length }).toEqual({ action, granted: 1 });
+      expect(JSON.stringify(granted[0]?.Resource)).toContain(`"${quarantine}"`);
+    }
+    const kms = statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith('kms:')));
+    expect(kms.map((statement) => [statement.Action].flat().sort())).toEqual([['kms:Decrypt', 'kms:GenerateDataKey']]);
+    expect(JSON.stringify(kms[0]?.Condition)).toContain('kms:ViaService');
+  });
+
+  it('an upload without verdict after 15 minutes pages the operators: counted on a schedule, missing counts breach', () => {
+    const watcher = functionsOf().find(({ needs }) => needs.uploadWatch === true);
+    expect(watcher?.trigger.kind).toBe('schedule');
+    const alarm = ofType(prod, 'AWS::CloudWatch::Alarm').find(([, r]) => r.Properties.MetricName === OVERDUE_UPLOADS_METRIC)?.[1].Properties;
+    expect(alarm).toMatchObject({
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      Period: 300,
+      Statistic: 'Maximum',
+      TreatMissingData: 'breaching',
+      Dimensions: [{ Name: 'service', Value: `egov-forms-${watcher?.name}` }],
+      AlarmActions: [{ Ref: idOf(prod, prod.stack.alarms.topic) }],
+    });
+    expect(VERDICT_OVERDUE_MS).toBe(15 * 60_000);
+    // It lists the quarantine (keys and times), and reads none of its objects.
+    const role = idOf(prod, prod.stack.functions.byName(watcher?.name ?? '').role);
+    const quarantine = idOf(prod, prod.stack.attachments.quarantine);
+    const onQuarantine = statementsOfRole(prod.template, role).filter((statement) => JSON.stringify(statement.Resource).includes(`"${quarantine}"`));
+    expect(onQuarantine.map((statement) => statement.Action)).toEqual([['s3:ListBucket']]);
   });
 
   it("GuardDuty's reports of stopped scans or failed tagging go to the alarm topic", () => {

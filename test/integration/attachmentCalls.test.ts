@@ -78,7 +78,7 @@ describe('calls per attachment operation', () => {
 
   it('keeping a bound file makes one PutObjectTagging and nothing else', async () => {
     const clients = countingClients();
-    const keep = createKeepFiles({ s3: clients.s3, vaultBucket: stackInfo().buckets.vault, missing: () => undefined, warn: () => undefined });
+    const keep = createKeepFiles({ s3: clients.s3, vaultBucket: stackInfo().buckets.vault, retentionClasses: [30, 365], missing: () => undefined, warn: () => undefined });
     const image = { pk: { S: `CASE#${caseId}` }, sk: { S: `CASE#FILE#${attachmentId}` }, attachmentId: { S: attachmentId } };
     const result = await keep({ Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '1', Keys: { pk: image.pk, sk: image.sk }, NewImage: image } }] });
     expect(result).toEqual({ batchItemFailures: [] });

@@ -25,6 +25,7 @@ export const CONFIG_OF_NEED = {
   casePartitions: 'CASE_PARTITIONS_TABLE',
   quarantine: 'QUARANTINE_BUCKET',
   vault: 'VAULT_BUCKET',
+  uploadWatch: 'WATCHED_QUARANTINE_BUCKET',
   confirmationMail: 'CONFIRMATION_MAIL',
   auditCheckpoints: 'AUDIT_CHECKPOINTS',
   signIns: 'SIGN_INS_TABLE',

@@ -80,6 +80,11 @@ export interface Needs {
   /** Object actions on the vault bucket (files that were scanned clean). */
   readonly vault?: readonly BucketAction[];
   /**
+   * Lists the quarantine bucket (keys and times, never an object's bytes or tags) to count uploads
+   * that wait for their verdict too long: functions/lib/attachments/waitingUploads.ts.
+   */
+  readonly uploadWatch?: true;
+  /**
    * Sends citizens' confirmation mails: ses:SendEmail on the stage's sender identity and
    * configuration set only (infra/constructs/mail.ts); learns sender, configuration set and status page URL.
    */

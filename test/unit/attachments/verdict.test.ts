@@ -71,10 +71,14 @@ describe('the verdict on an uploaded file', () => {
     expect(transitions).toEqual([]);
   });
 
-  it('changes nothing for a recorded verdict, another bucket or a key that is no attachment id', async () => {
+  it('a redelivered result changes no recorded verdict, but removes an upload left in quarantine', async () => {
     const recorded = harness(Buffer.from('%PDF-1.4'), 'clean');
     expect(await recorded.verdict(event('THREATS_FOUND'))).toMatchObject({ status: 'ignored' });
-    expect(recorded.calls).toEqual([]);
+    expect(recorded.transitions).toEqual([]);
+    expect(recorded.calls).toEqual([`delete q/${ID}`]);
+  });
+
+  it('changes nothing for another bucket or a key that is no attachment id', async () => {
     const other = harness(Buffer.from('%PDF-1.4'));
     expect(await other.verdict(event('NO_THREATS_FOUND', 'elsewhere'))).toMatchObject({ status: 'ignored' });
     expect(await other.verdict(event('NO_THREATS_FOUND', 'q', 'malware-protection-resource-validation-object'))).toMatchObject({ status: 'ignored' });

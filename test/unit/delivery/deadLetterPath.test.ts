@@ -39,7 +39,7 @@ async function failingDelivery(policy: BackoffPolicy, maxReceiveCount: number, r
     cases: { load: async () => stored },
     deliveryState: {
       claim: async () => ((delivery = 'pending'), '01JDZ9000000000000000000AA'),
-      settle: async (_caseId, _id, to) => ((delivery = to), true),
+      settle: async (_caseId, _id, to, event) => ((delivery = to), events.push(event), true),
     },
     events: { headForAppend: () => undefined, append: async (_caseId, event) => void events.push(event) },
     kms: downKms,

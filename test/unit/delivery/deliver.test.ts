@@ -70,8 +70,11 @@ let events: CaseEvent[];
 let state: { delivery: DeliveryState | null; deliveryId?: string };
 let sent: Sent[];
 let answer: () => Promise<{ status: number }>;
+/** The settle's transaction fails (DynamoDB down, the event's write refused): nothing of it is written. */
+let settleFails: boolean;
 
 beforeEach(() => {
+  settleFails = false;
   events = [];
   state = { delivery: null };
   sent = [];
@@ -88,9 +91,12 @@ function deps(overrides: Partial<DeliverDeps> = {}): DeliverDeps {
         state.deliveryId ??= '01JDZ9000000000000000000AA';
         return state.deliveryId;
       },
-      settle: async (_caseId, id, to) => {
+      // The settle and its event in one transaction (state.ts): both or neither.
+      settle: async (_caseId, id, to, event) => {
         if (state.delivery !== 'pending' || state.deliveryId !== id) return false;
+        if (settleFails) throw Object.assign(new Error('transaction failed'), { name: 'InternalServerError' });
         state.delivery = to;
+        events.push(event);
         return true;
       },
     },
@@ -173,7 +179,7 @@ describe('the delivery worker', () => {
     expect(sent).toEqual([]);
   });
 
-  it('calls per delivery: one case load, one head read of the audit chain, one claim, one KMS Decrypt, one signing secret, one POST, two event writes, one settle', async () => {
+  it('calls per delivery: one case load, one head read of the audit chain, one claim, one KMS Decrypt, one signing secret, one POST, one event write, one settle with its event', async () => {
     const calls: string[] = [];
     const kmsCalls: string[] = [];
     const counted = deps();
@@ -201,18 +207,11 @@ describe('the delivery worker', () => {
     counting.destroy();
     expect(outcome).toMatchObject({ kind: 'delivered' });
     expect(kmsCalls).toEqual(['DecryptCommand']);
-    // The stores behind these: a Query of the case's partition, two UpdateItems of its delivery state, two PutItems of events.
-    expect(calls).toEqual([
-      'cases.load',
-      'events.head',
-      'deliveryState.claim',
-      'events.append case.viewed',
-      'attachments',
-      'signingSecrets',
-      'post',
-      'deliveryState.settle',
-      'events.append case.delivered',
-    ]);
+    // The stores behind these: a Query of the case's partition, a Query of the chain's head (none
+    // when the instance knows it), an UpdateItem of its delivery state (the claim), a PutItem of an
+    // event, one transaction of the settle and case.delivered.
+    expect(calls).toEqual(['cases.load', 'events.head', 'deliveryState.claim', 'events.append case.viewed', 'attachments', 'signingSecrets', 'post', 'deliveryState.settle']);
+    expect(events.map((event) => event.type)).toEqual(['case.viewed', 'case.delivered']);
   });
 
   it('links case.viewed to the chain head it read beside the claim', async () => {
@@ -238,10 +237,8 @@ describe('the delivery worker', () => {
     expect(outcome).toMatchObject({ kind: 'delivered' });
     expect(claimed).toBe(true);
     expect(heads).toEqual([summary.caseId]);
-    expect(given).toEqual([
-      { type: 'case.viewed', head: { seq: 4, hash: 'head-hash' } },
-      { type: 'case.delivered', head: undefined },
-    ]);
+    // case.delivered is written with the settle, in its transaction (state.ts).
+    expect(given).toEqual([{ type: 'case.viewed', head: { seq: 4, hash: 'head-hash' } }]);
   });
 
   it('carries the case\'s files from its attachment source, asked only after the decryption is on record', async () => {
@@ -320,6 +317,20 @@ describe('the delivery worker', () => {
     // Every copy that decrypted says so; each sent the same delivery id, which the receiver recognises.
     expect(new Set(sent.map((request) => request.headers['X-Delivery-Id']))).toEqual(new Set([state.deliveryId]));
     expect(state.delivery).toBe('delivered');
+  });
+
+  it('a settle whose transaction fails leaves the delivery pending and unrecorded, so that the retry settles and records it once', async () => {
+    settleFails = true;
+    const deliver = createDeliver(deps());
+    await expect(deliver(summary.caseId, attempt(1))).rejects.toThrow('transaction failed');
+    expect(state.delivery).toBe('pending');
+    expect(events.map((event) => event.type)).toEqual(['case.viewed']);
+    settleFails = false;
+    // The message comes back (the worker threw), copies of it among the retries.
+    const outcomes = await Promise.all([deliver(summary.caseId, attempt(2)), deliver(summary.caseId, attempt(2))]);
+    expect(outcomes.map((outcome) => outcome.kind).sort()).toEqual(['delivered', 'skipped']);
+    expect(state.delivery).toBe('delivered');
+    expect(events.filter((event) => event.type === 'case.delivered')).toHaveLength(1);
   });
 
   it('records one case.delivery_failed when copies fail their last attempt at once', async () => {

@@ -100,11 +100,13 @@ function deps(overrides: Partial<DeliverDeps> = {}): DeliverDeps {
         states.set(itemOf(target), { delivery: 'pending', deliveryId });
         return deliveryId;
       },
-      settle: async (target, id, to) => {
+      // The settle and its event in one transaction (state.ts): both or neither.
+      settle: async (target, id, to, event) => {
         await Promise.resolve();
         const state = states.get(itemOf(target));
         if (state?.delivery !== 'pending' || state.deliveryId !== id) return false;
         states.set(itemOf(target), { delivery: to, deliveryId: id });
+        events.push(event);
         return true;
       },
     },
