@@ -1,4 +1,4 @@
-import { FILE_PREFIX } from '#lib/cases/tables.ts';
+import { FILE_PREFIX, type CaseIndexUse } from '#lib/cases/tables.ts';
 import { REPLY_PREFIX } from '#lib/messages/items.ts';
 import type { BucketNeed, Needs, QueueNeed } from '#lib/runtime/needs.ts';
 
@@ -91,6 +91,11 @@ export interface FunctionSpec {
   readonly timeoutSeconds?: number;
   /** The function's memory (MB) when its work needs more than the stack's default (infra/constructs/functions.ts memorySizeOf). */
   readonly memoryMb?: number;
+  /**
+   * The cases table's indexes the function queries (with `cases: ['dynamodb:Query']`): its role may
+   * query these and no other; without it, Query reaches the base table only (a case's partition).
+   */
+  readonly caseIndexes?: readonly CaseIndexUse[];
 }
 
 const http = (method: HttpMethod, path: string, access: Access, options: { simple?: true } = {}): HttpTrigger => ({ kind: 'http', method, path, access, ...options });
@@ -110,7 +115,7 @@ export const functions = {
       attachments: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
     },
   },
-  listCases: { trigger: http('GET', '/cases', 'clerk'), needs: { cases: ['dynamodb:Query'], hmacSecret: true } },
+  listCases: { trigger: http('GET', '/cases', 'clerk'), needs: { cases: ['dynamodb:Query'], hmacSecret: true }, caseIndexes: ['list'] },
   getCase: {
     trigger: http('GET', '/cases/{caseId}', 'clerk'),
     needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem', 'dynamodb:Query'], attachmentKey: ['kms:Decrypt'], messageKey: ['kms:Decrypt'] },
@@ -279,10 +284,11 @@ export const functions = {
     needs: { signIns: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], hmacSecret: true, bundid: true },
   },
   /** A signed-in citizen's cases: the citizen index only (projected summaries); never decrypts. */
-  myCases: { trigger: http('GET', '/me/cases', 'public'), needs: { cases: ['dynamodb:Query'], hmacSecret: true } },
+  myCases: { trigger: http('GET', '/me/cases', 'public'), needs: { cases: ['dynamodb:Query'], hmacSecret: true }, caseIndexes: ['citizen'] },
   exportCases: {
     trigger: http('GET', '/cases/export', 'clerk'),
     needs: { caseKey: ['kms:Decrypt'], cases: ['dynamodb:Query'], events: ['dynamodb:PutItem', 'dynamodb:Query'], forms: true },
+    caseIndexes: ['list'],
   },
   /**
    * Seals the audit trail every 5 minutes (API.md, *Audit*; the stage's `audit.checkpointIntervalMinutes`):

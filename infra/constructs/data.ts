@@ -3,7 +3,7 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { keptIf } from './removal.ts';
 import { functionsOf, type FunctionTable } from '../../functions/functions.ts';
-import { LIST_PROJECTION, casesTable, citizenIndex, eventsTable, idempotencyTable } from '#lib/cases/tables.ts';
+import { LIST_PROJECTION, caseIndexNames, casesTable, citizenIndex, eventsTable, idempotencyTable, type CaseIndexUse } from '#lib/cases/tables.ts';
 import { attachmentsTable } from '#lib/attachments/tables.ts';
 import { signInsTable } from '#lib/bundid/tables.ts';
 
@@ -136,8 +136,8 @@ export class Data extends Construct {
     return name === 'cases' ? this.cases : this.events;
   }
 
-  /** ARNs of the cases table's indexes, named one by one so that no grant needs `index/*`. */
-  casesIndexArns(): string[] {
-    return [...casesTable.indexes, citizenIndex].map((index) => `${this.cases.tableArn}/index/${index.name}`);
+  /** ARNs of the cases table's indexes of these uses, named one by one so that no grant needs `index/*`. */
+  casesIndexArns(uses: readonly CaseIndexUse[]): string[] {
+    return uses.flatMap(caseIndexNames).map((name) => `${this.cases.tableArn}/index/${name}`);
   }
 }

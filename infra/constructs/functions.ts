@@ -192,7 +192,7 @@ export class Functions extends Construct {
       for (const statement of statementsFor(needs, {
         region,
         tables: {
-          cases: { tableArn: data.cases.tableArn, indexArns: data.casesIndexArns() },
+          cases: { tableArn: data.cases.tableArn, indexArns: data.casesIndexArns(spec.caseIndexes ?? []) },
           events: { tableArn: data.events.tableArn, indexArns: [] },
           idempotency: { tableArn: data.idempotency.tableArn, indexArns: [] },
           attachments: { tableArn: data.attachments.tableArn, indexArns: [] },

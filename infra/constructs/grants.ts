@@ -14,7 +14,7 @@ export const CASE_CONTEXT_PURPOSE = CASE_PURPOSE;
 
 export interface TableTarget {
   readonly tableArn: string;
-  /** Index ARNs, named one by one; Query on the table includes Query on these. */
+  /** Index ARNs, named one by one, that Query on the table includes (for the cases table: the function's `caseIndexes`). */
   readonly indexArns: readonly string[];
 }
 

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import type { CfnResource } from 'aws-cdk-lib';
-import { routes } from '../../functions/functions.ts';
+import { functionsOf, routes } from '../../functions/functions.ts';
+import { caseIndexNames } from '#lib/cases/tables.ts';
 import { TABLE_NEEDS } from '#lib/runtime/needs.ts';
 import {
   type Statement,
@@ -190,16 +191,28 @@ describe('least privilege', () => {
     }
   });
 
-  it('Query on the cases table extends to its indexes by name, never index/*', () => {
-    const statements = statementsOfRole(dev.template, roleOf('listCases'));
-    const indexResources = statements
-      .filter((s) => s.Action.includes('dynamodb:Query'))
-      .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
-      .map((r) => JSON.stringify(r))
-      .filter((r) => r.includes('/index/'));
-    // The office lists' indexes and the citizen index (GET /me/cases), each by name.
-    expect(indexResources.map((r) => /\/index\/(\w+)/.exec(r)?.[1]).sort()).toEqual(
-      ['byCitizen', 'byForm', 'byFormStatus', 'byOffice', 'byOfficeStatus'],
-    );
+  it('each role queries exactly the cases indexes its function declares (caseIndexes), by name, never index/*', () => {
+    const cases = logicalId(dev.stack.data.cases);
+    const indexesOf = (handler: string): string[] =>
+      statementsOfRole(dev.template, roleOf(handler))
+        .filter((s) => s.Effect === 'Allow' && s.Action.some((a) => actionMatches(a, 'dynamodb:Query')))
+        .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]))
+        .map((r) => JSON.stringify(r))
+        .filter((r) => r.includes('/index/') && r.includes(cases))
+        .map((r) => /\/index\/([^"]+)"/.exec(r)?.[1] ?? r)
+        .sort();
+    const queriers = functionsOf().filter((spec) => (spec.needs.cases as readonly string[] | undefined)?.includes('dynamodb:Query'));
+    // The shipped table has readers of every kind: list readers, the citizen's, and readers by id only.
+    expect(queriers.filter((spec) => spec.caseIndexes?.includes('list')).length).toBeGreaterThan(0);
+    expect(queriers.filter((spec) => spec.caseIndexes?.includes('citizen')).length).toBeGreaterThan(0);
+    expect(queriers.filter((spec) => !spec.caseIndexes?.length).length).toBeGreaterThan(0);
+    for (const spec of functionsOf()) {
+      const expected = (spec.caseIndexes ?? []).flatMap(caseIndexNames).sort();
+      expect({ handler: spec.name, indexes: indexesOf(spec.name) }).toEqual({ handler: spec.name, indexes: expected });
+      for (const name of indexesOf(spec.name)) expect(name).not.toContain('*');
+    }
+    // What the names stand for: the office lists' indexes, and the citizen index (GET /me/cases).
+    expect(caseIndexNames('list').sort()).toEqual(['byForm', 'byFormStatus', 'byOffice', 'byOfficeStatus']);
+    expect(caseIndexNames('citizen')).toEqual(['byCitizen']);
   });
 });

@@ -87,6 +87,18 @@ export const casesTable = {
  */
 export const citizenIndex = { name: 'byCitizen', partitionKey: 'gsiCitizen', sortKey: LIST_SORT_KEY } as const;
 
+/**
+ * Which of the cases table's indexes a function queries (its `caseIndexes` in functions/functions.ts):
+ * the office lists' indexes, or the citizen index. Its role may query exactly those; a function
+ * that reads cases by id queries the base table only (API.md; issue 25, least privilege).
+ */
+export type CaseIndexUse = 'list' | 'citizen';
+
+/** The index names of each use. */
+export function caseIndexNames(use: CaseIndexUse): string[] {
+  return use === 'list' ? casesTable.indexes.map((index) => index.name) : [citizenIndex.name];
+}
+
 export const idempotencyTable = {
   logicalName: 'idempotency',
   partitionKey: 'pk',

@@ -35,7 +35,7 @@ export type BucketAction = 's3:PutObject' | 's3:GetObject' | 's3:DeleteObject' |
 export interface Needs {
   /** KMS operations on the stack's case key (always restricted to the case encryption context). */
   readonly caseKey?: readonly CaseKeyAction[];
-  /** DynamoDB actions on the cases table (Query includes its list indexes). */
+  /** DynamoDB actions on the cases table (Query reaches the indexes the function's `caseIndexes` name, no other). */
   readonly cases?: readonly CasesTableAction[];
   readonly events?: readonly EventsTableAction[];
   readonly idempotency?: readonly IdempotencyTableAction[];
