@@ -43,7 +43,10 @@ export function plantToken(token: string, dataDir?: string): void {
   plantMarkers([payload, signature], dataDir ?? sharedDataDir());
 }
 
-/** Cases a suite damages on purpose (integrity tests): the store audit leaves them out. */
+/**
+ * Cases a suite damages on purpose (integrity tests), or chains it writes without a case (the
+ * audit chain's tests): the store audit leaves them out.
+ */
 export const TAMPERED_REGISTRY = 'tampered-cases.txt';
 
 /** Registers a case as damaged on purpose, before damaging it. */
