@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 // `npm test`: what CI runs. Type check, lint, then every jest project; arguments go to jest.
@@ -22,7 +22,13 @@ const JEST_NODE_OPTIONS = '--experimental-vm-modules --disable-warning=Experimen
 // where it always is, so it survives the run.
 const systemTmp = tmpdir();
 const testTmp = mkdtempSync(join(systemTmp, 'egov-test-'));
-const jestArgs = args.some((arg) => arg.startsWith('--cacheDirectory')) ? args : [`--cacheDirectory=${join(systemTmp, `jest_${(process.getuid?.() ?? 0).toString(36)}`)}`, ...args];
+const cacheArgs = args.some((arg) => arg.startsWith('--cacheDirectory')) ? [] : [`--cacheDirectory=${join(systemTmp, `jest_${(process.getuid?.() ?? 0).toString(36)}`)}`];
+// Two test files at a time even on 2 cores (jest's default is cores − 1, one file at a time there):
+// an integration file mostly waits on the local stack and the browser, an infra file synthesizes
+// on one core, so a second file fills the core the first leaves idle. Integration files share one
+// local stack either way (test/integration/globalSetup.ts); their tests wait on conditions.
+const workerArgs = args.some((arg) => /^(--maxWorkers|-w|--runInBand|-i)(=|$)/.test(arg)) ? [] : [`--maxWorkers=${Math.max(2, availableParallelism() - 1)}`];
+const jestArgs = [...cacheArgs, ...workerArgs, ...args];
 const steps: [string, string[], NodeJS.ProcessEnv?][] = [
   ['tsc', ['--noEmit']],
   // Both front ends and what they share (portal/tsconfig.json includes the console).
