@@ -1,14 +1,13 @@
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { EventLog } from '#lib/cases/events.ts';
-import { summaryMessage } from '#lib/cases/integrity.ts';
 import type { CaseEvent, CaseSummary } from '#lib/cases/model.ts';
 import type { LoadedCase } from '#lib/cases/store.ts';
-import { sealNewCase } from '#lib/crypto/envelope.ts';
 import type { Mail, Mailer } from '#lib/status/mailer.ts';
 import { statusTokens } from '#lib/status/token.ts';
 import { createConfirmation, type ConfirmDeps } from '../../functions/confirm/confirm.ts';
 import { formCatalogue, sampleOf } from './forms.ts';
 import { newMarker } from './markers.ts';
+import { sealedCase } from './sealedCase.ts';
 
 // The confirmation worker's story against in-memory stores, a real envelope and a fake SES.
 export const forms = formCatalogue();
@@ -51,16 +50,7 @@ export async function storedCase(form = confirming!, withAddress = true): Promis
     delivery: null,
   };
   const expiresAt = 4_000_000_000;
-  const stored = await sealNewCase(kms, KEY_ID, summary, Buffer.from(JSON.stringify(data)), (envelope, key) => ({
-    summary,
-    envelope,
-    expiresAt,
-    mac: key.mac(summaryMessage(summary, expiresAt, [])),
-    notes: [],
-    files: [],
-    messages: [],
-    messageFiles: [],
-  }));
+  const stored = await sealedCase(kms, KEY_ID, summary, Buffer.from(JSON.stringify(data)), expiresAt);
   return { stored, address, marker };
 }
 

@@ -17,6 +17,7 @@ import { verify } from '#lib/delivery/signature.ts';
 import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
 import { deliveryBasics, TEST_SIGNING_SECRET } from '../../support/deliveryWorld.ts';
 import { sampleSummary } from '../../support/summaries.ts';
+import { sealedCase } from '../../support/sealedCase.ts';
 
 let localKms: LocalKms;
 let kms: KMSClient;
@@ -36,16 +37,7 @@ beforeAll(async () => {
   const keys = await generateKeyPair('RSA-OAEP-256', { modulusLength: 3072, extractable: true });
   privateKey = keys.privateKey;
   publicJwk = { ...(await exportJWK(keys.publicKey)), kid: 'fv-1', key_ops: ['wrapKey'] };
-  stored = await sealNewCase(kms, localKms.keyArn, summary, Buffer.from(JSON.stringify(data)), (envelope, key) => ({
-    summary,
-    envelope,
-    expiresAt,
-    mac: key.mac(summaryMessage(summary, expiresAt, [])),
-    notes: [],
-    files: [],
-    messages: [],
-    messageFiles: [],
-  }));
+  stored = await sealedCase(kms, localKms.keyArn, summary, Buffer.from(JSON.stringify(data)), expiresAt);
 });
 
 afterAll(async () => {

@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { compactDecrypt, exportJWK, generateKeyPair } from 'jose';
 import { createDeliver, DELIVERY_ACTOR, type DeliverDeps } from '../../../functions/deliver/deliver.ts';
-import { summaryMessage } from '#lib/cases/integrity.ts';
 import type { CaseEvent, DeliveryState } from '#lib/cases/model.ts';
 import type { LoadedCase } from '#lib/cases/store.ts';
-import { sealNewCase } from '#lib/crypto/envelope.ts';
 import type { DeliveryTarget } from '#lib/delivery/state.ts';
 import { MESSAGE_PREFIX, replySlotKey, type StoredMessage } from '#lib/messages/items.ts';
 import type { MessageFile, MessageKind } from '#lib/messages/model.ts';
@@ -16,6 +14,7 @@ import { sealMessage } from '#lib/messages/sealing.ts';
 import { startLocalKms, type LocalKms } from '../../../infra/local/kms.ts';
 import { attemptsAt, deliveryBasics } from '../../support/deliveryWorld.ts';
 import { sampleSummary } from '../../support/summaries.ts';
+import { sealedCase } from '../../support/sealedCase.ts';
 
 // Follow-up deliveries (docs/delivery.md): a citizen's reply and the office's decision after the
 // case, through the same worker, against a real local KMS and in-memory stores.
@@ -50,16 +49,7 @@ beforeAll(async () => {
     await message(DECISION, 'office', 'decision', 'Ihr Antrag ist bewilligt.', [], `${MESSAGE_PREFIX}${DECISION}`),
     await message(INFORMATION, 'office', 'information', 'Wir prüfen.', [], `${MESSAGE_PREFIX}${INFORMATION}`),
   ];
-  stored = await sealNewCase(kms, localKms.keyArn, summary, Buffer.from('{}'), (envelope, key) => ({
-    summary,
-    envelope,
-    expiresAt,
-    mac: key.mac(summaryMessage(summary, expiresAt, [])),
-    notes: [],
-    files: [],
-    messages,
-    messageFiles: [],
-  }));
+  stored = await sealedCase(kms, localKms.keyArn, summary, Buffer.from('{}'), expiresAt, messages);
 });
 
 afterAll(async () => {

@@ -1,12 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { DecryptCommand, GenerateDataKeyCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { summaryMessage } from '#lib/cases/integrity.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
 import { nextSummary, StaleCaseError, type CaseChange, type LoadedCase, type StoredCase } from '#lib/cases/store.ts';
-import { sealNewCase } from '#lib/crypto/envelope.ts';
 import { replySlotKey, type StoredMessage } from '#lib/messages/items.ts';
 import { createAcceptReply } from '../../../functions/acceptReply/acceptReply.ts';
+import { sealedCase } from '../../support/sealedCase.ts';
 
 // The worker that moves a case waiting for the citizen back to review when he replies: against an
 // in-memory case with a real envelope and summary MAC, fed the stream records it would get, twice.
@@ -49,16 +48,7 @@ async function world(status: CaseSummary['status'], messages: StoredMessage[]) {
     delivery: null,
   };
   const expiresAt = 4_000_000_000;
-  let current: LoadedCase = await sealNewCase(kms, KEY_ID, summary, Buffer.from('{}'), (envelope, key) => ({
-    summary,
-    envelope,
-    expiresAt,
-    mac: key.mac(summaryMessage(summary, expiresAt, [])),
-    notes: [],
-    files: [],
-    messages,
-    messageFiles: [],
-  }));
+  let current: LoadedCase = await sealedCase(kms, KEY_ID, summary, Buffer.from('{}'), expiresAt, messages);
   const changes: CaseChange[] = [];
   let clash = 0;
   const cases = {
