@@ -34,7 +34,10 @@ export function boundFileOf(record: DynamoDBRecord): BoundFile | undefined {
   const caseId = caseIdOfPartition(image.pk?.S);
   if (caseId === undefined) return undefined;
   const expiresAt = Number(image.expiresAt?.N);
-  const boundAt = record.dynamodb?.ApproximateCreationDateTime;
+  // Epoch seconds in Lambda's event. Anything else (a Date, milliseconds) would put the file in a
+  // class below its case's life, so the file would go first: then the binding's time is now.
+  const created: unknown = record.dynamodb?.ApproximateCreationDateTime;
+  const boundAt = typeof created === 'number' && Number.isFinite(created) && created < 1e11 ? created : undefined;
   return { attachmentId, caseId, ...(Number.isSafeInteger(expiresAt) ? { expiresAt } : {}), ...(boundAt === undefined ? {} : { boundAt }) };
 }
 

@@ -53,8 +53,14 @@ export interface StreamPollerOptions {
 
 type Checkpoints = Record<string, string>;
 
+/**
+ * A stream record as Lambda hands it to a function: the SDK reads `ApproximateCreationDateTime` as
+ * a Date, Lambda's event carries epoch seconds (keepFiles computes a file's retention class from it).
+ */
 function toEventRecord(record: StreamRecord, streamArn: string): DynamoDBStreamEvent['Records'][number] {
-  return { ...(record as DynamoDBStreamEvent['Records'][number]), eventSourceARN: streamArn };
+  const created: unknown = record.dynamodb?.ApproximateCreationDateTime;
+  const dynamodb = created instanceof Date ? { ...record.dynamodb, ApproximateCreationDateTime: Math.floor(created.getTime() / 1000) } : record.dynamodb;
+  return { ...(record as DynamoDBStreamEvent['Records'][number]), dynamodb: dynamodb as DynamoDBStreamEvent['Records'][number]['dynamodb'], eventSourceARN: streamArn };
 }
 
 /** The stream-triggered workers of a function table, with their table's local name and handler module. */

@@ -3,6 +3,7 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetObjectTaggingCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { call, clerkToken, dynamodb, fixture, stackInfo } from '../support/api.ts';
 import { citizenHeadersFor } from '../support/bundid.ts';
+import { formCatalogue } from '../support/forms.ts';
 import { newMarker, plantMarkers } from '../support/markers.ts';
 import { submit } from '../support/submissions.ts';
 import { plaintextLeaks } from '../support/tables.ts';
@@ -290,7 +291,9 @@ describe('unbound files go after 24 hours, bound ones stay with their case', () 
     // keepFiles runs on the cases stream, after the submission's answer.
     const until = Date.now() + 20_000;
     while ((await vaultTags(clean.attachmentId)).binding !== 'bound' && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await vaultTags(clean.attachmentId)).toEqual({ binding: 'bound' });
+    // Bound, and tagged with its case's retention class (the form's own retentionDays): the vault's
+    // lifecycle rule of that class removes it with its case (issue 25, point 8).
+    expect(await vaultTags(clean.attachmentId)).toEqual({ binding: 'bound', retentionDays: String(formCatalogue().get(FISHING)!.retentionDays) });
   });
 
   it('an unbound file in its last hour is expired: the status says so and submit refuses it', async () => {

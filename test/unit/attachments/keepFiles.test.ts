@@ -66,6 +66,21 @@ describe('keeping bound files', () => {
     expect(tagged).toEqual([{ bucket: 'vault', key: ID, tags: [{ Key: 'binding', Value: 'bound' }, { Key: 'retentionDays', Value: String(days) }] }]);
   });
 
+  it.each([
+    ['milliseconds', (at: number): unknown => at * 1000],
+    ['a Date', (at: number): unknown => new Date(at * 1000)],
+  ])('never takes a class below its case from a binding time in %s (Lambda sends epoch seconds): the binding is then now', async (_kind, spell) => {
+    const longest = CLASSES.at(-1)!;
+    const { keep, tagged } = harness();
+    const base = boundRecord('1', ID, longest);
+    await keep({ Records: [{ ...base, dynamodb: { ...base.dynamodb, ApproximateCreationDateTime: spell(BOUND_AT) as number } }] });
+    const tags = tagged[0]!.tags as { Key: string; Value: string }[];
+    expect(tags).toContainEqual({ Key: 'binding', Value: 'bound' });
+    const chosen = tags.find((tag) => tag.Key === 'retentionDays');
+    // Bound now, the case has more than the longest class left: no class (the ceiling rule), never a smaller one.
+    if (chosen) expect(Number(chosen.Value)).toBeGreaterThanOrEqual(longest);
+  });
+
   it("a message's file bound later takes the smallest class that still covers its case's remaining life", () => {
     const longest = CLASSES.at(-1)!;
     for (const elapsed of [0, 1, longest - 1]) {
