@@ -114,7 +114,27 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
     return Array.isArray(value) ? value[0] : value;
   };
 
+  // S3 decides a conditional PUT atomically: of racing `If-None-Match: *` writes of one key, one
+  // wins and the others get 412. s3rver checks and writes in steps, so such writes of one key are
+  // taken in turn here (the checkpoint worker's duplicate runs race like that).
+  const conditionalWrites = new Map<string, Promise<void>>();
+  const inTurn = async (key: string, step: () => Promise<void>): Promise<void> => {
+    const before = conditionalWrites.get(key) ?? Promise.resolve();
+    const mine = before.then(step, step);
+    const settled = mine.then(() => undefined, () => undefined);
+    conditionalWrites.set(key, settled);
+    try {
+      await mine;
+    } finally {
+      if (conditionalWrites.get(key) === settled) conditionalWrites.delete(key);
+    }
+  };
+
   server.middleware.unshift(async (ctx, next) => {
+    const created = header(ctx, 'if-none-match') === '*' && ctx.method === 'PUT' && header(ctx, 'x-amz-copy-source') === undefined;
+    return created ? inTurn(ctx.path, () => handle(ctx, next)) : handle(ctx, next);
+  });
+  const handle = async (ctx: KoaContext, next: () => Promise<unknown>): Promise<void> => {
     const signed = header(ctx, 'authorization') !== undefined || 'X-Amz-Algorithm' in ctx.query;
     if (!signed && ctx.method !== 'OPTIONS') throw new S3Error('AccessDenied', 'Access Denied');
     const parts = ctx.path.split('/').filter((part, index) => index > 0 || part !== '');
@@ -146,7 +166,7 @@ export async function startLocalS3(options: LocalS3Options): Promise<LocalS3> {
       throw new S3Error('BadDigest', 'The sha256 you specified did not match the calculated checksum.');
     }
     options.onObjectCreated?.(bucket, key, read);
-  });
+  };
 
   const address = await server.run();
   return {

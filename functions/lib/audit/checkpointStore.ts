@@ -2,6 +2,9 @@ import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/clie
 import { objectKeyOf, parseCheckpoint, type CheckpointDocument } from './checkpoint.ts';
 import { CHECKPOINT_GRID_MS } from './settings.ts';
 
+/** Tries of a checkpoint write that S3 answers 409 (a racing write of the same start in flight). */
+const PUT_ATTEMPTS = 3;
+
 /**
  * The checkpoints in their Object Lock bucket, one object per checkpoint, named by its start
  * (`checkpoints/<from>.json`). Every start lies on the 5-minute grid (every interval a stage may set
@@ -75,24 +78,33 @@ export function createCheckpointStore(s3: S3Client, bucket: string) {
       }
     },
 
-    /** Writes a checkpoint unless one with its start exists; says which. */
+    /**
+     * Writes a checkpoint unless one with its start exists; says which. Racing writes of one start
+     * (a run delivered twice): S3 lets one win and answers the others 412, or 409
+     * `ConditionalRequestConflict` while the winner is still in flight; a 409 is asked again, and
+     * then answered 412 or written.
+     */
     async put(document: CheckpointDocument): Promise<'written' | 'exists'> {
-      try {
-        await s3.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: objectKeyOf(document.checkpoint.from),
-            Body: JSON.stringify(document),
-            ContentType: 'application/json',
-            IfNoneMatch: '*',
-            ChecksumAlgorithm: 'SHA256',
-          }),
-        );
-        return 'written';
-      } catch (error) {
-        const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-        if (status === 412 || (error instanceof Error && error.name === 'PreconditionFailed')) return 'exists';
-        throw error;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await s3.send(
+            new PutObjectCommand({
+              Bucket: bucket,
+              Key: objectKeyOf(document.checkpoint.from),
+              Body: JSON.stringify(document),
+              ContentType: 'application/json',
+              IfNoneMatch: '*',
+              ChecksumAlgorithm: 'SHA256',
+            }),
+          );
+          return 'written';
+        } catch (error) {
+          const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+          if (status === 412 || (error instanceof Error && error.name === 'PreconditionFailed')) return 'exists';
+          const conflict = status === 409 || (error instanceof Error && error.name === 'ConditionalRequestConflict');
+          if (!conflict || attempt >= PUT_ATTEMPTS) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+        }
       }
     },
   };
