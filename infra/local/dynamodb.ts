@@ -23,13 +23,26 @@ export interface LocalDynamoDb {
   /** 'loopback' with a JDK (the launcher binds 127.0.0.1), 'all-interfaces' with a JRE alone. */
   binding: Binding;
   process: ChildProcess;
-  stop(): Promise<void>;
+  /**
+   * SIGTERM, and SIGKILL if the JVM has not shut down within STOP_GRACE_MS; says which ended it
+   * (a JVM killed may lose writes it acknowledged last: see test/integration/dependencyFaults.test.ts).
+   */
+  stop(): Promise<EndedBy>;
   /** Ends the JVM with SIGKILL, as a crash would (tests of dependency failure). */
-  kill(): Promise<void>;
+  kill(): Promise<EndedBy>;
   /** SIGSTOP / SIGCONT: connections are accepted but nothing answers, as when a dependency hangs. */
   freeze(): void;
   thaw(): void;
 }
+
+/** Which signal ended DynamoDB Local's JVM. */
+export type EndedBy = 'SIGTERM' | 'SIGKILL';
+
+/**
+ * How long a clean shutdown may take before the JVM is killed. Generous: on a loaded machine its
+ * shutdown takes seconds, and a JVM killed instead loses the writes it acknowledged last.
+ */
+const STOP_GRACE_MS = 30_000;
 
 export function requireJava(): void {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
@@ -74,15 +87,17 @@ export async function startDynamoDb(dir: string, options: { credentials: LocalCr
   process.once('exit', killOnExit);
   child.once('exit', () => process.off('exit', killOnExit));
   const endpoint = `http://127.0.0.1:${port}`;
-  const end = async (signal: 'SIGTERM' | 'SIGKILL'): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
+  const end = async (signal: EndedBy): Promise<EndedBy> => {
+    if (child.exitCode !== null || child.signalCode !== null) return child.signalCode === 'SIGKILL' ? 'SIGKILL' : 'SIGTERM';
     child.kill('SIGCONT'); // a frozen JVM would not act on the signal
     child.kill(signal);
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
     await exited;
     clearTimeout(timer);
+    // A JVM that ran its shutdown after SIGTERM exits with code 143; killed, it has signalCode SIGKILL.
+    return child.signalCode === 'SIGKILL' ? 'SIGKILL' : 'SIGTERM';
   };
-  const stop = (): Promise<void> => end('SIGTERM');
+  const stop = (): Promise<EndedBy> => end('SIGTERM');
 
   const client = new DynamoDBClient({ ...localClientConfig(endpoint, options.credentials), maxAttempts: 1 });
   const deadline = Date.now() + 30_000;

@@ -18,7 +18,7 @@ import { startLocalSes } from './ses.ts';
 import { confirmationMailSettings, type ConfirmationMailSettings } from '#lib/status/mailer.ts';
 import { startStreamPollers, streamWorkersOf, type StreamHandler, type StreamWorker } from './streams.ts';
 import { loadOrCreateCredentials, type LocalCredentials } from './credentials.ts';
-import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type LocalDynamoDb } from './dynamodb.ts';
+import { ensureTables, LOCAL_TABLES, localClientConfig, startDynamoDb, type EndedBy, type LocalDynamoDb } from './dynamodb.ts';
 import { createConsoleSite } from './console.ts';
 import { createPortalSite, PORTAL_PATH } from './portal.ts';
 import { UPLOAD_HEADERS } from '#lib/attachments/upload.ts';
@@ -82,9 +82,9 @@ export interface StackInfo {
 export interface DynamoDbControl {
   readonly running: boolean;
   /** SIGKILL, as a crash would end it. */
-  kill(): Promise<void>;
-  /** SIGTERM, a clean shutdown. */
-  stop(): Promise<void>;
+  kill(): Promise<EndedBy>;
+  /** SIGTERM, a clean shutdown; SIGKILL if it has not ended after a grace (the answer says which). */
+  stop(): Promise<EndedBy>;
   /** Starts it again on the same port and data dir; resolves once it answers. */
   start(): Promise<void>;
   /** SIGSTOP: it accepts connections and answers nothing, as a hanging dependency does. */
@@ -109,7 +109,8 @@ export interface LocalStackOptions {
   kmsFaults?: boolean;
   /**
    * Lets tests stop, restart, freeze and thaw DynamoDB Local over HTTP (`info.controlUrl`):
-   * `POST /dynamodb/kill|stop|start|freeze|thaw`, `GET /dynamodb`. For tests only.
+   * `POST /dynamodb/kill|stop|start|freeze|thaw`, `GET /dynamodb`; kill and stop answer which
+   * signal ended the JVM (`endedBy`). For tests only.
    */
   testControl?: boolean;
   /** Retry timing of deliveries (tests: seconds instead of minutes); default the stacks' DELIVERY_BACKOFF. */
@@ -154,7 +155,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const origins = allowedOrigins(process.env, stage); // an invalid CORS_ORIGINS stops start-up here
   try {
     let dynamodb: LocalDynamoDb = await startDynamoDb(options.dataDir, { credentials });
-    stoppers.push(() => dynamodb.stop());
+    stoppers.push(async () => void (await dynamodb.stop()));
     let running = true;
     const dynamoDb: DynamoDbControl = {
       get running() {
@@ -162,11 +163,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       },
       async kill() {
         running = false;
-        await dynamodb.kill();
+        return dynamodb.kill();
       },
       async stop() {
         running = false;
-        await dynamodb.stop();
+        return dynamodb.stop();
       },
       async start() {
         if (running) return;
@@ -454,8 +455,8 @@ function createControlServer(dynamoDb: DynamoDbControl): Server {
     if (req.method === 'GET' && path === '/dynamodb') return answer(200, { running: dynamoDb.running });
     const action = req.method === 'POST' ? CONTROL_ACTIONS.get(path ?? '') : undefined;
     if (!action) return answer(404, { message: 'GET /dynamodb, POST /dynamodb/kill|stop|start|freeze|thaw' });
-    busy = busy.then(() => dynamoDb[action]()).then(
-      () => answer(200, { running: dynamoDb.running }),
+    busy = busy.then(async (): Promise<EndedBy | void> => dynamoDb[action]()).then(
+      (endedBy) => answer(200, { running: dynamoDb.running, ...(endedBy ? { endedBy } : {}) }),
       (error: unknown) => answer(500, { message: error instanceof Error ? error.message : String(error) }),
     );
   });

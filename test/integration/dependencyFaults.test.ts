@@ -10,6 +10,10 @@
 // any of our code: it answers before its store is durable; DynamoDB itself answers only once the
 // write is durable). In that mode, an acknowledged case that vanished completely, acknowledged at
 // most KILL_WINDOW_MS before the kill, is reported and not counted; every other property holds.
+// The same holds in the default mode if the JVM did not shut down within the stack's grace after
+// SIGTERM and was killed (the control answers `endedBy`; seen once in CI, on a loaded machine,
+// when the grace was 5 s): then a case acknowledged between KILL_WINDOW_MS before the stop and
+// the kill is reported and not counted.
 // FAULTS_STACK_LOG=<file> keeps this stack's whole output there, for looking into a failure.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
@@ -51,6 +55,10 @@ const tokenParts: string[] = [];
 let faultsInjected = 0;
 let dynamoDbOutageMs = 0;
 let killedAt = Number.NaN;
+/** When the stop's answer came: the JVM had ended by then. */
+let stopAnsweredAt = Number.NaN;
+/** Which signal ended DynamoDB Local in the stop phase (SIGKILL in kill mode, or after a stop's grace ran out). */
+let endedBy: 'SIGTERM' | 'SIGKILL' | undefined;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -120,15 +128,20 @@ async function kmsFaultCount(): Promise<number> {
   return ((await (await fetch(`${stack.info.kmsEndpoint}/_faults`)).json()) as { injected: number }).injected;
 }
 
-async function dynamoDb(action: 'kill' | 'stop' | 'start' | 'freeze' | 'thaw'): Promise<void> {
-  const response = await fetch(`${stack.info.controlUrl}/dynamodb/${action}`, { method: 'POST', signal: AbortSignal.timeout(60_000) });
+async function dynamoDb(action: 'kill' | 'stop' | 'start' | 'freeze' | 'thaw'): Promise<{ running: boolean; endedBy?: 'SIGTERM' | 'SIGKILL' }> {
+  const response = await fetch(`${stack.info.controlUrl}/dynamodb/${action}`, { method: 'POST', signal: AbortSignal.timeout(90_000) });
   expect(response.status).toBe(200);
+  return (await response.json()) as { running: boolean; endedBy?: 'SIGTERM' | 'SIGKILL' };
 }
 
-/** In kill mode: every 201 of this case came at most KILL_WINDOW_MS before the SIGKILL (see the top). */
+/**
+ * Whether DynamoDB Local was killed (kill mode, or a stop whose grace ran out) and every 201 of this
+ * case came between KILL_WINDOW_MS before the stop request and the kill (see the top).
+ */
 function lostToKill(caseId: string | undefined): boolean {
   const acks = submissions.filter((s) => s.status === 201 && s.body.caseId === caseId);
-  return STOP_MODE === 'kill' && acks.length > 0 && acks.every((s) => killedAt - s.answeredAt >= 0 && killedAt - s.answeredAt <= KILL_WINDOW_MS);
+  const lastPossible = STOP_MODE === 'kill' ? killedAt : stopAnsweredAt;
+  return endedBy === 'SIGKILL' && acks.length > 0 && acks.every((s) => s.answeredAt >= killedAt - KILL_WINDOW_MS && s.answeredAt <= lastPossible);
 }
 
 async function withKmsFault<T>(rule: object, work: () => Promise<T>): Promise<T> {
@@ -201,7 +214,8 @@ describe(`DynamoDB Local stopped (${STOP_MODE === 'kill' ? 'SIGKILL' : 'SIGTERM'
       // The stream must be flowing (a first 201) before the stop, however loaded the machine is.
       await until('a first 201', () => sofar.some((s) => s.status === 201));
       killedAt = performance.now();
-      await dynamoDb(STOP_MODE);
+      endedBy = (await dynamoDb(STOP_MODE)).endedBy;
+      stopAnsweredAt = performance.now();
       await dynamoDb('start'); // takes seconds: the JVM starts again, and the stream keeps coming
       restartedAt = performance.now();
       dynamoDbOutageMs = restartedAt - killedAt;
@@ -211,6 +225,8 @@ describe(`DynamoDB Local stopped (${STOP_MODE === 'kill' ? 'SIGKILL' : 'SIGTERM'
     expect(stream.filter((s) => s.status !== 201 && s.status !== 503).map((s) => `${s.status} ${s.body.type}`)).toEqual([]);
     expect(stream.filter((s) => s.status === 503).length).toBeGreaterThan(0);
     expect(stream.filter((s) => s.startedAt < killedAt && s.status === 201).length).toBeGreaterThan(0);
+    // Killed: as asked; stopped: cleanly, or killed once the grace ran out (then counted as a kill below).
+    expect(STOP_MODE === 'kill' ? ['SIGKILL'] : ['SIGTERM', 'SIGKILL']).toContain(endedBy);
     // Recovery is the until above: six 201s in a row after the restart (it throws after a minute).
   }, 180_000);
 });
@@ -256,8 +272,11 @@ describe('the local KMS failing', () => {
   it('stalls beyond the request timeout: 503 once the SDK has given up, nothing stored', async () => {
     const stalled = await withKmsFault({ operation: 'GenerateDataKey', kind: 'delay', delayMs: 2_500 }, () => burst('kms-stall', 4, 4, (i) => i % 2 === 0));
     expect(stalled.map((s) => s.status)).toEqual(Array(4).fill(503));
-    // All three attempts ran into the 1.5 s request timeout before the answer.
-    expect(Math.min(...stalled.map((s) => s.ms))).toBeGreaterThanOrEqual(SDK.attempts * SDK.requestMs);
+    // The SDK made all three attempts before the answer, each ending in a timeout: the 1.5 s
+    // request timeout, or, when a loaded machine is slow to accept the connection, the 0.5 s
+    // connect timeout (seen once in a run beside other test files: 3.6 s). Two attempts alone
+    // would answer before this.
+    expect(Math.min(...stalled.map((s) => s.ms))).toBeGreaterThanOrEqual((SDK.attempts - 1) * SDK.requestMs + SDK.connectMs);
   });
 
   it('is slow but within the timeout: every submission is stored', async () => {
@@ -314,8 +333,9 @@ describe('after the faults', () => {
       if (caseId === undefined && stored.length > 0) wrong.push(`${marker}: never acknowledged, but stored ${stored.length} time(s)`);
       if (caseId !== undefined && (stored.length !== 1 || stored[0]!.caseId !== caseId)) {
         const ack = submissions.find((s) => s.body.caseId === caseId)!;
-        if (stored.length === 0 && lostToKill(caseId)) lostByKill.push(`${caseId} (acknowledged ${(killedAt - ack.answeredAt).toFixed(0)} ms before SIGKILL)`);
-        else wrong.push(`${marker} (${ack.phase}): acknowledged as ${caseId}, stored as ${stored.map((c) => c.caseId).join(', ') || 'nothing'}`);
+        const when = `acknowledged ${(ack.answeredAt - killedAt).toFixed(0)} ms after the ${STOP_MODE} request, which ended DynamoDB Local by ${endedBy} ${(stopAnsweredAt - killedAt).toFixed(0)} ms after it`;
+        if (stored.length === 0 && lostToKill(caseId)) lostByKill.push(`${caseId} (${when})`);
+        else wrong.push(`${marker} (${ack.phase}): acknowledged as ${caseId}, stored as ${stored.map((c) => c.caseId).join(', ') || 'nothing'} (${when})`);
       }
     }
     if (lostByKill.length > 0) console.log(`DynamoDB Local lost ${lostByKill.length} acknowledged write(s) to SIGKILL: ${lostByKill.join(', ')}`);
@@ -365,7 +385,7 @@ describe('after the faults', () => {
     console.log(
       [
         `dependency faults: ${submissions.length} submissions (${submissions.filter((s) => s.status === 201).length} × 201), ${failures.length} failed`,
-        `  KMS faults injected: ${faultsInjected}; DynamoDB Local frozen for 2.5 s once, stopped (${STOP_MODE}) and restarted once (down ${(dynamoDbOutageMs / 1000).toFixed(1)} s)`,
+        `  KMS faults injected: ${faultsInjected}; DynamoDB Local frozen for 2.5 s once, stopped (${STOP_MODE}, ended by ${endedBy} after ${((stopAnsweredAt - killedAt) / 1000).toFixed(1)} s) and restarted once (down ${(dynamoDbOutageMs / 1000).toFixed(1)} s)`,
         `  by phase: ${JSON.stringify(Object.fromEntries([...new Set(submissions.map((s) => s.phase))].map((p) => [p, submissions.filter((s) => s.phase === p).map((s) => s.status).join(' ').replace(/(\d+)( \1)+/g, (run, status) => `${status}×${run.split(' ').length}`)])))}`,
         `  slowest failure: ${slowest.toFixed(0)} ms (budget ${FAILURE_BUDGET_MS} ms)`,
       ].join('\n'),

@@ -338,6 +338,7 @@ function percentile(sorted: number[], q: number): number {
 
 function latencies(name: string, samples: Sample[]): string {
   const sorted = samples.map((s) => s.ms).sort((a, b) => a - b);
+  if (sorted.length === 0) return `  ${name.padEnd(12)} n=0      (none)`;
   const f = (ms: number) => `${ms.toFixed(0)} ms`;
   return `  ${name.padEnd(12)} n=${String(samples.length).padEnd(6)} p50 ${f(percentile(sorted, 0.5))}  p95 ${f(percentile(sorted, 0.95))}  p99 ${f(percentile(sorted, 0.99))}  max ${f(sorted.at(-1) ?? Number.NaN)}`;
 }
