@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { QueryCommand, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { eventHash, GENESIS } from '#lib/audit/chain.ts';
 import { verifyAudit, type StoredEvent } from '#lib/audit/verify.ts';
 import { createEventLog, readEvent } from '#lib/cases/events.ts';
@@ -7,7 +7,8 @@ import type { CaseEvent } from '#lib/cases/model.ts';
 import { createCaseStore, newId } from '#lib/cases/store.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { createGetCase } from '../../functions/getCase/getCase.ts';
-import { call, clerkToken, dynamodb, stackInfo } from '../support/api.ts';
+import { call, clerkToken, stackInfo } from '../support/api.ts';
+import { eventItemsOf } from '../support/chains.ts';
 import { apiEvent, lambdaContext } from '../support/events.ts';
 import { countingClients } from '../support/handlers.ts';
 import { markTampered } from '../support/markers.ts';
@@ -20,13 +21,7 @@ let token: string;
 const auth = () => ({ authorization: `Bearer ${token}` });
 
 async function storedChain(caseId: string): Promise<StoredEvent[]> {
-  const client = dynamodb();
-  try {
-    const result = await client.send(new QueryCommand({ TableName: stackInfo().tables.events, KeyConditionExpression: 'caseId = :c', ExpressionAttributeValues: { ':c': { S: caseId } }, ConsistentRead: true }));
-    return (result.Items ?? []).map((item) => ({ ...readEvent(item), eventId: item.eventId?.S ?? '' }));
-  } finally {
-    client.destroy();
-  }
+  return (await eventItemsOf(caseId)).map((item) => ({ ...readEvent(item), eventId: item.eventId?.S ?? '' }));
 }
 
 async function newCase(): Promise<string> {

@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { expect } from '@jest/globals';
 import { dynamodb, stackInfo } from './api.ts';
 
@@ -8,17 +8,28 @@ export interface ChainEntry {
   readonly actor: string;
 }
 
-/** A case's audit chain as stored in the shared local stack: seq, type and actor of each event. */
-export async function chainOf(caseId: string): Promise<ChainEntry[]> {
+/** A case's stored event items in the shared local stack, in chain order (every page). */
+export async function eventItemsOf(caseId: string): Promise<Record<string, AttributeValue>[]> {
   const client = dynamodb();
+  const items: Record<string, AttributeValue>[] = [];
   try {
-    const page = await client.send(
-      new QueryCommand({ TableName: stackInfo().tables.events, KeyConditionExpression: 'caseId = :c', ExpressionAttributeValues: { ':c': { S: caseId } }, ConsistentRead: true }),
-    );
-    return (page.Items ?? []).map((item) => ({ seq: Number(item.seq?.N), type: item.type?.S ?? '', actor: item.actor?.S ?? '' }));
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
+    do {
+      const page = await client.send(
+        new QueryCommand({ TableName: stackInfo().tables.events, KeyConditionExpression: 'caseId = :c', ExpressionAttributeValues: { ':c': { S: caseId } }, ConsistentRead: true, ExclusiveStartKey }),
+      );
+      items.push(...(page.Items ?? []));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return items;
   } finally {
     client.destroy();
   }
+}
+
+/** A case's audit chain as stored in the shared local stack: seq, type and actor of each event. */
+export async function chainOf(caseId: string): Promise<ChainEntry[]> {
+  return (await eventItemsOf(caseId)).map((item) => ({ seq: Number(item.seq?.N), type: item.type?.S ?? '', actor: item.actor?.S ?? '' }));
 }
 
 /**
