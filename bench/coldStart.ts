@@ -218,12 +218,18 @@ const FAMILIES: [RegExp, string][] = [
  * the next one belongs to the segment's source): no second build, the very bundle measured.
  */
 export function composition(bundle: string): Record<string, number> {
+  return bytesBy(bundle, (name) => FAMILIES.find(([pattern]) => pattern.test(name))?.[1] ?? 'other');
+}
+
+/** Bytes of the bundle per npm package (`functions/<folder>` for our own code), read from its source map as `composition` reads it. */
+export function packagesOf(bundle: string): Record<string, number> {
+  return bytesBy(bundle, (name) => name);
+}
+
+function bytesBy(bundle: string, groupOf: (owner: string) => string): Record<string, number> {
   const code = readFileSync(bundle, 'utf8').split('\n');
   const map = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[]; mappings: string };
-  const families = map.sources.map((source) => {
-    const name = owner(source);
-    return FAMILIES.find(([pattern]) => pattern.test(name))?.[1] ?? 'other';
-  });
+  const families = map.sources.map((source) => groupOf(owner(source)));
   const bytes: Record<string, number> = {};
   let sourceIndex = 0;
   map.mappings.split(';').forEach((line, lineNo) => {
@@ -290,7 +296,9 @@ export async function coldStart(options: { runs: number; log: (line: string) => 
     options.log('cold start: synthesizing the prod stack with bundling, and the floor functions …');
     const built = synthesize(outdir);
     const results: ColdStartResult[] = [];
-    for (const fn of built) {
+    // COLD_START_FUNCTIONS=a,b measures only those (the synth still bundles every function).
+    const only = (process.env.COLD_START_FUNCTIONS ?? '').split(',').filter(Boolean);
+    for (const fn of built.filter(({ handler }) => only.length === 0 || only.includes(handler))) {
       const bundleBytes = statSync(fn.bundle).size;
       const floorBundleBytes = statSync(fn.floorBundle).size;
       // One discarded run each: the first spawn pays for the page cache.
