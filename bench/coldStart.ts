@@ -290,15 +290,24 @@ function largestFirstCheck(formsDir: string | undefined): string | undefined {
   return files.map((name) => join(dir, name)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
 }
 
+/**
+ * The functions to measure: those `COLD_START_FUNCTIONS` names (comma-separated; the synth still
+ * bundles every function), all without it. A name that is no function stops the run.
+ */
+export function measuredOf<T extends { handler: string }>(built: readonly T[], only: string | undefined): T[] {
+  const names = (only ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !built.some(({ handler }) => handler === name));
+  if (unknown.length > 0) throw new Error(`COLD_START_FUNCTIONS: no such function: ${unknown.join(', ')}`);
+  return built.filter(({ handler }) => names.length === 0 || names.includes(handler));
+}
+
 export async function coldStart(options: { runs: number; log: (line: string) => void }): Promise<ColdStartResult[]> {
   const outdir = mkdtempSync(join(tmpdir(), 'egov-bench-cdk-'));
   try {
     options.log('cold start: synthesizing the prod stack with bundling, and the floor functions …');
     const built = synthesize(outdir);
     const results: ColdStartResult[] = [];
-    // COLD_START_FUNCTIONS=a,b measures only those (the synth still bundles every function).
-    const only = (process.env.COLD_START_FUNCTIONS ?? '').split(',').filter(Boolean);
-    for (const fn of built.filter(({ handler }) => only.length === 0 || only.includes(handler))) {
+    for (const fn of measuredOf(built, process.env.COLD_START_FUNCTIONS)) {
       const bundleBytes = statSync(fn.bundle).size;
       const floorBundleBytes = statSync(fn.floorBundle).size;
       // One discarded run each: the first spawn pays for the page cache.
