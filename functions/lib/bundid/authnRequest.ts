@@ -26,7 +26,7 @@ const HTTP_POST = 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST';
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
 const EXC_C14N = 'http://www.w3.org/2001/10/xml-exc-c14n#';
 
-/** The request's canonical text, without its signature; `[signature]` marks where the signature goes (after the Issuer). */
+/** The request's canonical text without its signature, in two parts: up to the Issuer, and the rest; the signature goes between them. */
 function unsignedRequest(settings: SignInSettings, requestId: string, level: TrustLevel, issueInstant: string): [string, string] {
   const requested = REQUESTED_OIDS.map(
     ({ oid, required }) => `<akdb:RequestedAttribute Name="${xmlAttribute(attributeName(oid))}" RequiredAttribute="${String(required)}"></akdb:RequestedAttribute>`,
@@ -65,7 +65,7 @@ function signedInfo(id: string, digest: string, namespace: boolean): string {
   );
 }
 
-/** An XML ID: `requestId` goes into an attribute and a `#` reference unescaped by any verifier. */
+/** The request id must be an XML ID: the signature's reference names the request by it (`#id`). */
 const XML_ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /**
