@@ -218,12 +218,18 @@ const FAMILIES: [RegExp, string][] = [
  * the next one belongs to the segment's source): no second build, the very bundle measured.
  */
 export function composition(bundle: string): Record<string, number> {
+  return bytesBy(bundle, (name) => FAMILIES.find(([pattern]) => pattern.test(name))?.[1] ?? 'other');
+}
+
+/** Bytes of the bundle per npm package (`functions/<folder>` for our own code), read from its source map as `composition` reads it. */
+export function packagesOf(bundle: string): Record<string, number> {
+  return bytesBy(bundle, (name) => name);
+}
+
+function bytesBy(bundle: string, groupOf: (owner: string) => string): Record<string, number> {
   const code = readFileSync(bundle, 'utf8').split('\n');
   const map = JSON.parse(readFileSync(`${bundle}.map`, 'utf8')) as { sources: string[]; mappings: string };
-  const families = map.sources.map((source) => {
-    const name = owner(source);
-    return FAMILIES.find(([pattern]) => pattern.test(name))?.[1] ?? 'other';
-  });
+  const families = map.sources.map((source) => groupOf(owner(source)));
   const bytes: Record<string, number> = {};
   let sourceIndex = 0;
   map.mappings.split(';').forEach((line, lineNo) => {
@@ -284,13 +290,24 @@ function largestFirstCheck(formsDir: string | undefined): string | undefined {
   return files.map((name) => join(dir, name)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
 }
 
+/**
+ * The functions to measure: those `COLD_START_FUNCTIONS` names (comma-separated; the synth still
+ * bundles every function), all without it. A name that is no function stops the run.
+ */
+export function measuredOf<T extends { handler: string }>(built: readonly T[], only: string | undefined): T[] {
+  const names = (only ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !built.some(({ handler }) => handler === name));
+  if (unknown.length > 0) throw new Error(`COLD_START_FUNCTIONS: no such function: ${unknown.join(', ')}`);
+  return built.filter(({ handler }) => names.length === 0 || names.includes(handler));
+}
+
 export async function coldStart(options: { runs: number; log: (line: string) => void }): Promise<ColdStartResult[]> {
   const outdir = mkdtempSync(join(tmpdir(), 'egov-bench-cdk-'));
   try {
     options.log('cold start: synthesizing the prod stack with bundling, and the floor functions …');
     const built = synthesize(outdir);
     const results: ColdStartResult[] = [];
-    for (const fn of built) {
+    for (const fn of measuredOf(built, process.env.COLD_START_FUNCTIONS)) {
       const bundleBytes = statSync(fn.bundle).size;
       const floorBundleBytes = statSync(fn.floorBundle).size;
       // One discarded run each: the first spawn pays for the page cache.

@@ -5,7 +5,8 @@ import { z } from 'zod';
 import { urlProblem } from '../functions/lib/delivery/addresses.ts';
 import { publicJwkShape } from '../functions/lib/delivery/jwe.ts';
 import { SLUG_PATTERN } from '../functions/lib/api/patterns.ts';
-import { signInSettingsShape, type SignInSettings } from '../functions/lib/bundid/settings.ts';
+import type { SignInSettings } from '../functions/lib/bundid/settings.ts';
+import { signInSettingsShape } from '../functions/lib/bundid/settingsShape.ts';
 import { checkpointIntervalMinutes, DEFAULT_CHECKPOINT_INTERVAL_MINUTES } from '../functions/lib/audit/settings.ts';
 
 /**

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { authnRequestFields } from '#lib/bundid/authnRequest.ts';
 import { setSignInCookie } from '#lib/bundid/cookie.ts';
 import { TRUST_LEVELS } from '#lib/bundid/levels.ts';
 import { postToIdentityProvider, signInFailed } from '#lib/bundid/pages.ts';
 import { portalReturnUrl } from '#lib/bundid/returnTo.ts';
-import { authnRequestFields } from '#lib/bundid/serviceProvider.ts';
 import type { SignInSettings } from '#lib/bundid/settings.ts';
 import type { SignInStore } from '#lib/bundid/signIns.ts';
 import { SIGN_IN_REQUEST_TTL_SECONDS } from '#lib/bundid/tables.ts';

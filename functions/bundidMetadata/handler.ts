@@ -1,9 +1,10 @@
 import { signInSettings } from '#lib/bundid/settings.ts';
-import { httpRoute } from '#lib/http/pipeline.ts';
+import { fixedRoute } from '#lib/http/fixedRoute.ts';
 import { readConfig } from '#lib/runtime/config.ts';
 import { functions } from '../functions.ts';
 import { createBundidMetadata } from './bundidMetadata.ts';
 
 const config = readConfig(functions.bundidMetadata.needs);
 
-export const handler = httpRoute(createBundidMetadata(signInSettings(config.BUNDID)));
+// No AWS service, no body: the fixed pipeline (no middy, no Powertools), as the public read routes.
+export const handler = fixedRoute(createBundidMetadata(signInSettings(config.BUNDID)));

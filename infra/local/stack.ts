@@ -37,7 +37,8 @@ import { localRateLimits, rateLimitersOf } from './rateLimit.ts';
 import { scheduledWorkersOf, startSchedules, type ScheduledHandler, type ScheduledWorker } from './schedules.ts';
 import type { CheckpointSettings } from '#lib/audit/settings.ts';
 import { loadOrCreateSamlKey, startLocalBundid, type LocalBundid } from './bundidIdp.ts';
-import { signInSettingsShape, type SignInSettings } from '../../functions/lib/bundid/settings.ts';
+import type { SignInSettings } from '../../functions/lib/bundid/settings.ts';
+import { signInSettingsShape } from '../../functions/lib/bundid/settingsShape.ts';
 import { createCallCounter, type CallCounter } from './callCounts.ts';
 
 export const REGION = 'eu-central-1';

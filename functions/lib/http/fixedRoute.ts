@@ -6,10 +6,11 @@ import { corsHeadersFor, EXPOSED_HEADERS, SECURITY_HEADERS } from './fixedHeader
 
 /**
  * The pipeline of the public read routes (`GET /forms`, `GET /forms/{formId}`, `GET /openapi.json`),
- * whose answers the build fixed: it answers exactly what `httpRoute` (pipeline.ts) answers, the same
- * status, headers and body, request id, CORS and security headers, problem documents, but without
- * middy, the Powertools logger and `node:crypto`, whose loading was most of these functions' cold
- * start (bench/README.md). test/unit/http/fixedRoute.test.ts holds the two to answering alike.
+ * whose answers the build fixed, and of `GET /auth/bundid/metadata` (a document fixed per stage):
+ * it answers exactly what `httpRoute` (pipeline.ts) answers, the same status, headers and body,
+ * request id, CORS and security headers, problem documents, but without middy, the Powertools
+ * logger and `node:crypto`, whose loading was most of these functions' cold start (bench/README.md).
+ * test/unit/http/fixedRoute.test.ts holds the two to answering alike.
  *
  * Only for routes that touch no AWS service (no deadline to keep) and take no body.
  */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { build } from 'esbuild';
 import { functionsOf } from '../../../functions/functions.ts';
-import { clientsFor, SDK_CLIENTS } from '../../../bench/coldStart.ts';
+import { clientsFor, measuredOf, SDK_CLIENTS } from '../../../bench/coldStart.ts';
 import { PROJECT_ROOT } from '../../../infra/constructs/bundling.ts';
 
 /**
@@ -38,4 +38,17 @@ describe('the cold-start floors', () => {
     const floor = clientsFor(needs).map((client) => SDK_CLIENTS[client].module).sort();
     expect({ [name]: await clientPackagesOf(name) }).toEqual({ [name]: floor });
   }, 60_000);
+});
+
+describe('COLD_START_FUNCTIONS', () => {
+  const built = functionsOf().map(({ name }) => ({ handler: name }));
+  it('measures the functions it names, in the table order; every function without it', () => {
+    expect(measuredOf(built, 'bundidAcs, bundidLogin')).toEqual([{ handler: 'bundidLogin' }, { handler: 'bundidAcs' }]);
+    expect(measuredOf(built, undefined)).toEqual(built);
+    expect(measuredOf(built, '')).toEqual(built);
+  });
+
+  it('stops on a name that is no function, instead of measuring nothing', () => {
+    expect(() => measuredOf(built, 'bundidLogin,bundIdAcs')).toThrow('no such function: bundIdAcs');
+  });
 });
