@@ -1,7 +1,7 @@
 /**
  * The patterns of ids and names, and the JSON-object test, that the API shapes (schemas.ts, zod)
- * and the hand-written checks of the cold-start paths (cases/access.ts, submit/request.ts) both
- * use: one definition each, no zod here.
+ * and the hand-written checks of the cold-start paths (cases/access.ts, submit/request.ts,
+ * messages/requests.ts) both use: one definition each, no zod here.
  */
 
 /** A JSON object: not null, not an array. */
@@ -11,3 +11,12 @@ export const plainObject = (value: unknown): value is Record<string, unknown> =>
 export const ULID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 /** An office (Cognito group) or form id. */
 export const SLUG_PATTERN = /^[a-z][a-z0-9-]{1,62}$/;
+
+/**
+ * A file's name as the citizen or clerk chose it: no path, and no control characters (C0/C1 (Cc),
+ * nor format and bidi controls (Cf: U+202E would show "gpj.exe" as "exe.jpg"; zero-width
+ * characters), nor line and paragraph separators).
+ */
+export const FILE_NAME_PATTERN = /^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\]+$/u;
+/** Base64 of a SHA-256 (44 characters). */
+export const SHA256_PATTERN = /^[A-Za-z0-9+/]{43}=$/;
