@@ -142,5 +142,7 @@ describe('functions', () => {
     });
     expect(carried.filter((bundle) => bundle.ajv)).toEqual([]);
     expect(carried.filter((bundle) => bundle.zod && ['listForms', 'getForm', 'openapi', 'submit', 'getCase', 'downloadAttachment', 'getStatus', 'listCases', 'listEvents', 'updateCase'].includes(bundle.handler))).toEqual([]);
+    // The citizen's routes: his accesses, messages, replies, their files and tickets, his cases, an upload's status.
+    expect(carried.filter((bundle) => bundle.zod && ['getAccesses', 'citizenMessages', 'citizenReply', 'citizenDownload', 'replyTicket', 'myCases', 'attachmentStatus'].includes(bundle.handler))).toEqual([]);
   });
 });
