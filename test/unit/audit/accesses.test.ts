@@ -3,11 +3,12 @@ import { createHmac } from 'node:crypto';
 import { citizenAccesses } from '#lib/api/audit.ts';
 import { accessesOf, isPlaintextAccess } from '#lib/audit/accesses.ts';
 import { officeDisplayName } from '#lib/audit/officeNames.ts';
-import type { CaseEvent, CaseSummary } from '#lib/cases/model.ts';
+import type { CaseEvent } from '#lib/cases/model.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import { statusTokens } from '#lib/status/token.ts';
 import { createGetAccesses } from '../../../functions/getAccesses/getAccesses.ts';
 import { apiEvent, lambdaContext as context } from '../../support/events.ts';
+import { sampleSummary } from '../../support/summaries.ts';
 
 const at = '2026-12-07T10:00:00.000Z';
 const events: CaseEvent[] = [
@@ -51,18 +52,7 @@ describe("a case's accesses as the citizen sees them", () => {
   });
 
   it('GET /status/{reference}/accesses answers exactly the documented shape (built without zod)', async () => {
-    const summary: CaseSummary = {
-      caseId: '01JD3ZK8Y2V7Q9W4X6T5R3M1NB',
-      reference: 'K7QM-4HXT-9CRB',
-      formId: 'fischereischein',
-      formVersion: 2,
-      office: 'ordnungsamt',
-      status: 'in_review',
-      receivedAt: at,
-      updatedAt: at,
-      version: 2,
-      delivery: null,
-    };
+    const summary = sampleSummary();
     const tokens = statusTokens({ digest: async (...parts) => createHmac('sha256', 's'.repeat(32)).update(parts.join('|')).digest() });
     const handler = httpRoute(
       createGetAccesses({

@@ -3,7 +3,6 @@ import type { DecryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { citizenMessage, citizenMessages } from '#lib/api/schemas.ts';
 import type { AttachmentStore } from '#lib/attachments/store.ts';
-import type { CaseSummary } from '#lib/cases/model.ts';
 import { httpRoute } from '#lib/http/pipeline.ts';
 import type { StoredMessage } from '#lib/messages/items.ts';
 import type { MessageContent } from '#lib/messages/model.ts';
@@ -11,6 +10,7 @@ import { sealMessage } from '#lib/messages/sealing.ts';
 import { createCitizenMessages } from '../../../functions/citizenMessages/citizenMessages.ts';
 import { createCitizenReply } from '../../../functions/citizenReply/citizenReply.ts';
 import { apiEvent, lambdaContext as context } from '../../support/events.ts';
+import { sampleSummary } from '../../support/summaries.ts';
 
 // The citizen's message routes build their answers field by field (zod is kept off their cold
 // start): the answers must still be exactly the documented shapes, and name neither the clerk nor
@@ -22,18 +22,7 @@ const kms = {
   send: async (_command: GenerateDataKeyCommand | DecryptCommand) => ({ Plaintext: new Uint8Array(32).fill(7), CiphertextBlob: new Uint8Array(64).fill(1), KeyId: KEY_ID }),
 } as unknown as KMSClient;
 
-const summary: CaseSummary = {
-  caseId: '01JD3ZK8Y2V7Q9W4X6T5R3M1NB',
-  reference: 'K7QM-4HXT-9CRB',
-  formId: 'fischereischein',
-  formVersion: 2,
-  office: 'ordnungsamt',
-  status: 'needs_info',
-  receivedAt: '2026-11-27T13:35:10.123Z',
-  updatedAt: '2026-11-28T08:00:00.000Z',
-  version: 3,
-  delivery: null,
-};
+const summary = sampleSummary({ status: 'needs_info', version: 3 });
 const citizenCase = async () => ({ summary, expiresAt: 2_000_000_000 });
 const file = { attachmentId: '01JD3ZM0000000000000000009', fileName: 'bescheid.pdf', mediaType: 'application/pdf', size: 1234, sha256: `${'A'.repeat(43)}=` };
 
