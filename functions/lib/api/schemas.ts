@@ -5,7 +5,7 @@ import { CASE_STATUSES, DELIVERY_STATES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES,
 import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 import { ATTACHMENT_ID, MEDIA_TYPES } from '#lib/attachments/fields.ts';
-import { FILE_NAME_PATTERN, plainObject, SHA256_PATTERN, SLUG_PATTERN, ULID_PATTERN } from './patterns.ts';
+import { DATA_POINTER_PATTERN, FILE_NAME_PATTERN, plainObject, SHA256_BASE64_PATTERN, SLUG_PATTERN, ULID_PATTERN } from './patterns.ts';
 import { ATTACHMENT_STATUSES, REJECTION_REASONS } from '#lib/attachments/model.ts';
 import { MAX_MESSAGE_CHARS, MAX_MESSAGE_FILES, MAX_REPLIES, MESSAGE_KINDS, REPLY_KIND } from '#lib/messages/model.ts';
 
@@ -158,11 +158,11 @@ export const caseNote = z.object({ at: timestamp, actor, text: z.string() });
 
 export const attachmentId = z.string().regex(ATTACHMENT_ID).meta({ description: 'ULID of an attachment: 26 characters of Crockford base32.' });
 export const mediaType = z.enum(MEDIA_TYPES).meta({ description: 'Media type of a file: PDF, JPEG or PNG.' });
-export const sha256 = z.string().regex(SHA256_PATTERN).meta({ description: 'Base64 of the SHA-256 of the file\'s bytes (44 characters).' });
+export const sha256 = z.string().regex(SHA256_BASE64_PATTERN).meta({ description: 'Base64 of the SHA-256 of the file\'s bytes (44 characters).' });
 export const dataPointer = z
   .string()
   .max(500)
-  .regex(/^(\/[^/]*)+$/)
+  .regex(DATA_POINTER_PATTERN)
   .meta({ description: 'JSON Pointer into the form\'s `data` where the attachment id will stand; array elements by index, e.g. `/incomeProofs/0`.' });
 
 /** `POST /forms/{formId}/attachments`. Type and size are checked against the field (422), not here. */

@@ -1,4 +1,4 @@
-import { FILE_NAME_PATTERN, plainObject, SHA256_PATTERN } from '#lib/api/patterns.ts';
+import { FILE_NAME_PATTERN, plainObject, SHA256_BASE64_PATTERN } from '#lib/api/patterns.ts';
 import { ATTACHMENT_ID } from '#lib/attachments/fields.ts';
 import { unknownKeys } from '#lib/http/pageQuery.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
@@ -48,7 +48,7 @@ function ticketFileFields(body: Record<string, unknown>, issues: RequestIssue[])
     fileName: stringField(body.fileName, ['fileName'], { min: 1, max: MAX_FILE_NAME_CHARS, pattern: FILE_NAME_PATTERN }, issues),
     mediaType: stringField(body.mediaType, ['mediaType'], { min: 1, max: MAX_MEDIA_TYPE_CHARS }, issues),
     size: intField(body.size, ['size'], 1, Number.MAX_SAFE_INTEGER, issues),
-    sha256: stringField(body.sha256, ['sha256'], { pattern: SHA256_PATTERN }, issues),
+    sha256: stringField(body.sha256, ['sha256'], { pattern: SHA256_BASE64_PATTERN }, issues),
   };
 }
 
