@@ -6,8 +6,9 @@ import type { EventLog } from '#lib/cases/events.ts';
 import { CITIZEN_ACTOR } from '#lib/cases/model.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
-import { citizenNotFound, type CitizenAccess } from '#lib/messages/citizenAccess.ts';
+import type { CitizenAccess } from '#lib/messages/citizenAccess.ts';
 import type { MessageStore } from '#lib/messages/store.ts';
+import { citizenNotFound } from '#lib/status/citizenCase.ts';
 
 export interface CitizenDownloadDeps {
   citizenCase: CitizenAccess;

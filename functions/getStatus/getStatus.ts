@@ -21,7 +21,7 @@ export interface GetStatusDeps {
  */
 export function createGetStatus(deps: GetStatusDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
-    const summary = await citizenCaseOf(deps, event);
+    const { summary } = await citizenCaseOf(deps, event);
     const history = (await deps.events.all(summary.caseId)).flatMap((recorded) =>
       (recorded.type === 'case.received' || recorded.type === 'case.status_changed') && recorded.to ? [{ at: recorded.at, status: recorded.to }] : [],
     );

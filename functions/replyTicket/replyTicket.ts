@@ -1,9 +1,8 @@
-import { messageTicketRequest } from '#lib/api/schemas.ts';
 import { preferredLanguage } from '#lib/http/language.ts';
-import { parseRequest } from '#lib/http/parse.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
 import type { CitizenAccess } from '#lib/messages/citizenAccess.ts';
+import { messageTicketRequestOf } from '#lib/messages/requests.ts';
 import { issueMessageTicket, type MessageTicketDeps } from '#lib/messages/tickets.ts';
 
 export interface ReplyTicketDeps extends MessageTicketDeps {
@@ -18,7 +17,7 @@ export interface ReplyTicketDeps extends MessageTicketDeps {
 export function createReplyTicket(deps: ReplyTicketDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
     const { summary } = await deps.citizenCase(event);
-    const body = parseRequest(messageTicketRequest, event.body, 'body');
+    const body = messageTicketRequestOf(event.body);
     const ticket = await issueMessageTicket(deps, summary, 'citizen', body, preferredLanguage(event.headers['accept-language']));
     return json(201, ticket, { noStore: true });
   };

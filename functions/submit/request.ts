@@ -1,5 +1,6 @@
 import { plainObject } from '#lib/api/patterns.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
+import { intField } from '#lib/http/requestFields.ts';
 
 /**
  * The headers and body of `POST /forms/{formId}/submissions`, parsed as `submissionHeaders` and
@@ -18,18 +19,6 @@ export interface Submission {
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{1,255}$/;
 const MAX_FORM_VERSION = 1_000_000;
 
-/** zod's `z.int().min(1).max(MAX_FORM_VERSION)`: its own safe-integer bounds come with their own issue. */
-function formVersionIssues(value: unknown): RequestIssue[] {
-  const path = ['formVersion'];
-  if (typeof value !== 'number' || !Number.isInteger(value)) return [{ path, keyword: 'invalid_type' }];
-  const issues: RequestIssue[] = [];
-  if (value < Number.MIN_SAFE_INTEGER) issues.push({ path, keyword: 'too_small' });
-  if (value < 1) issues.push({ path, keyword: 'too_small' });
-  if (value > Number.MAX_SAFE_INTEGER) issues.push({ path, keyword: 'too_big' });
-  if (value > MAX_FORM_VERSION) issues.push({ path, keyword: 'too_big' });
-  return issues;
-}
-
 export function submissionOf(headers: Record<string, unknown>, body: unknown): Submission {
   const key = headers['idempotency-key'];
   if (key !== undefined && (typeof key !== 'string' || !IDEMPOTENCY_KEY.test(key))) {
@@ -38,7 +27,7 @@ export function submissionOf(headers: Record<string, unknown>, body: unknown): S
   if (!plainObject(body)) throw malformedRequest('body', [{ path: [], keyword: 'invalid_type' }]);
   const issues: RequestIssue[] = [];
   if (!plainObject(body.data)) issues.push({ path: ['data'], keyword: 'custom' });
-  if (body.formVersion !== undefined) issues.push(...formVersionIssues(body.formVersion));
+  if (body.formVersion !== undefined) intField(body.formVersion, ['formVersion'], 1, MAX_FORM_VERSION, issues);
   if (Object.keys(body).some((name) => name !== 'data' && name !== 'formVersion')) issues.push({ path: [], keyword: 'unrecognized_keys' });
   if (issues.length > 0) throw malformedRequest('body', issues);
   return {

@@ -1,26 +1,14 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { reference as referenceShape, statusHeaders } from '#lib/api/schemas.ts';
 import { bearerTokenOf } from '#lib/bundid/citizen.ts';
 import type { CitizenTokens } from '#lib/bundid/token.ts';
-import type { CaseSummary } from '#lib/cases/model.ts';
-import { parseRequest } from '#lib/http/parse.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
-import { ProblemError } from '#lib/http/problem.ts';
-import type { CaseLookup } from '#lib/status/lookup.ts';
+import { citizenCaseOf, citizenNotFound, type CitizenCase } from '#lib/status/citizenCase.ts';
+import type { StatusLookup } from '#lib/status/lookup.ts';
+import { referenceOf } from '#lib/status/request.ts';
 import type { StatusTokens } from '#lib/status/token.ts';
 
-/** The case a citizen's request is about, once he proved it is his. */
-export interface CitizenCase {
-  summary: CaseSummary;
-  expiresAt: number;
-}
-
-/** One answer for an unknown reference, a wrong token and everything unknown below them: nothing tells them apart. */
-export const citizenNotFound = () =>
-  new ProblemError('not-found', { detail: { de: 'Kein Vorgang zu diesem Aktenzeichen und Status-Token.', en: 'No case for this reference and status token.' } });
-
 export interface CitizenAccessDeps {
-  lookup: CaseLookup;
+  lookup: StatusLookup;
   tokens: StatusTokens;
   /** The citizen tokens of BundID sign-in (bundid/token.ts): the second way in, for cases submitted after sign-in. */
   citizens: Pick<CitizenTokens, 'verify'>;
@@ -39,8 +27,8 @@ function sameSubject(stored: string | undefined, presented: string): boolean {
  * Load-and-authorise for the citizens' message routes (`/status/{reference}/…`): the reference of
  * the path names a live case, and the request proves it is the citizen's, or the answer is the
  * same `404` as for `GET /status/{reference}`. Two ways to prove it:
- * - `Status-Token` (every case): unknown references and wrong tokens do the same work (one read,
- *   one HMAC, one constant-time comparison);
+ * - `Status-Token` (every case), the check of every status route (status/citizenCase.ts): unknown
+ *   references and wrong tokens do the same work (one read, one HMAC, one constant-time comparison);
  * - without a `Status-Token`, `Authorization: Bearer <citizen token>` (API.md, *Citizen sign-in*):
  *   a valid, unexpired token of this stack whose `sub` is the one stored with the case (the key of
  *   the citizen index that `GET /me/cases` reads). A case submitted without sign-in has no stored
@@ -49,30 +37,20 @@ function sameSubject(stored: string | undefined, presented: string): boolean {
  * Neither header is the `400` of a missing `Status-Token`, as before.
  */
 export function createCitizenAccess(deps: CitizenAccessDeps) {
-  async function byStatusToken(event: Pick<HttpEvent<unknown>, 'headers' | 'pathParameters'>): Promise<CitizenCase> {
-    const headers = parseRequest(statusHeaders, event.headers, 'header');
-    const asked = referenceShape.safeParse(event.pathParameters?.reference);
-    const caseId = asked.success ? await deps.lookup.caseOf(asked.data) : undefined;
-    if (!(await deps.tokens.matches(caseId, headers['status-token'])) || caseId === undefined) throw citizenNotFound();
-    const found = await deps.lookup.liveCaseOf(caseId);
-    if (!found || found.summary.reference !== asked.data) throw citizenNotFound();
-    return { summary: found.summary, expiresAt: found.expiresAt };
-  }
-
   async function byCitizenToken(event: Pick<HttpEvent<unknown>, 'headers' | 'pathParameters'>): Promise<CitizenCase> {
     const token = bearerTokenOf(event.headers);
     const citizen = token === undefined ? undefined : await deps.citizens.verify(token);
     if (!citizen) throw citizenNotFound();
-    const asked = referenceShape.safeParse(event.pathParameters?.reference);
-    const caseId = asked.success ? await deps.lookup.caseOf(asked.data) : undefined;
+    const asked = referenceOf(event.pathParameters?.reference);
+    const caseId = asked === undefined ? undefined : await deps.lookup.caseOf(asked);
     const found = await deps.lookup.liveCaseOf(caseId ?? NO_CASE);
     const matches = sameSubject(found?.citizen, citizen.sub);
-    if (!matches || !found || caseId === undefined || found.summary.reference !== asked.data) throw citizenNotFound();
+    if (!matches || !found || caseId === undefined || found.summary.reference !== asked) throw citizenNotFound();
     return { summary: found.summary, expiresAt: found.expiresAt };
   }
 
   return async (event: Pick<HttpEvent<unknown>, 'headers' | 'pathParameters'>): Promise<CitizenCase> =>
-    event.headers['status-token'] === undefined && event.headers.authorization !== undefined ? byCitizenToken(event) : byStatusToken(event);
+    event.headers['status-token'] === undefined && event.headers.authorization !== undefined ? byCitizenToken(event) : citizenCaseOf(deps, event);
 }
 
 export type CitizenAccess = ReturnType<typeof createCitizenAccess>;

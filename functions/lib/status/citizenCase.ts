@@ -5,21 +5,33 @@ import type { StatusLookup } from './lookup.ts';
 import { referenceOf, statusTokenOf } from './request.ts';
 import type { StatusTokens } from './token.ts';
 
-/** One answer for an unknown reference and a wrong token: nothing tells them apart. */
-const notFound = () =>
+/** The case a citizen's request is about, once he proved it is his. */
+export interface CitizenCase {
+  summary: CaseSummary;
+  /** What a record about the case expires with. */
+  expiresAt: number;
+}
+
+/** One answer for an unknown reference, a wrong token and everything unknown below them: nothing tells them apart. */
+export const citizenNotFound = () =>
   new ProblemError('not-found', { detail: { de: 'Kein Vorgang zu diesem Aktenzeichen und Status-Token.', en: 'No case for this reference and status token.' } });
 
 /**
  * The case a citizen's route (`/status/{reference}…`) asks about, for the holder of its status
- * token only. Unknown references and wrong tokens do the same work (one read, one HMAC, one
- * constant-time comparison) and get the same 404; only a matching token leads to the second read.
+ * token only; the one check of every such route (the message routes also take a citizen token,
+ * functions/lib/messages/citizenAccess.ts). A missing or malformed `Status-Token` is the `400`;
+ * unknown references and wrong tokens do the same work (one read, one HMAC, one constant-time
+ * comparison) and get the same 404; only a matching token leads to the second read.
  */
-export async function citizenCaseOf(deps: { lookup: StatusLookup; tokens: StatusTokens }, event: HttpEvent<unknown>): Promise<CaseSummary> {
+export async function citizenCaseOf(
+  deps: { lookup: StatusLookup; tokens: StatusTokens },
+  event: Pick<HttpEvent<unknown>, 'headers' | 'pathParameters'>,
+): Promise<CitizenCase> {
   const token = statusTokenOf(event.headers);
   const asked = referenceOf(event.pathParameters?.reference);
   const caseId = asked === undefined ? undefined : await deps.lookup.caseOf(asked);
-  if (!(await deps.tokens.matches(caseId, token)) || caseId === undefined) throw notFound();
-  const summary = await deps.lookup.summaryOf(caseId);
-  if (!summary) throw notFound();
-  return summary;
+  if (!(await deps.tokens.matches(caseId, token)) || caseId === undefined) throw citizenNotFound();
+  const found = await deps.lookup.liveCaseOf(caseId);
+  if (!found || found.summary.reference !== asked) throw citizenNotFound();
+  return { summary: found.summary, expiresAt: found.expiresAt };
 }

@@ -4,32 +4,32 @@ import { caseItemKey, readSummary, referenceKey } from '#lib/cases/items.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
 import { citizenIndex, SUMMARY_ATTRIBUTES } from '#lib/cases/tables.ts';
 
+/** A live case as the citizens' routes see it (never its envelope). */
+export interface LiveCase {
+  summary: CaseSummary;
+  /** What a record about the case expires with. */
+  expiresAt: number;
+  /** For a case submitted after sign-in, the citizen's `sub` (the key of the citizen index, an HMAC of the bPK2), to which a citizen token must belong. */
+  citizen?: string;
+}
+
 /**
- * What the citizens' status route reads: the reference claim (which names the case) and the case
- * item's summary, each one projected GetItem. Never the envelope: the status function cannot even
- * see ciphertext, let alone decrypt it.
+ * What the citizens' routes read: the reference claim (which names the case) and the case item's
+ * summary, each one projected GetItem. Never the envelope: these functions cannot even see
+ * ciphertext, let alone decrypt it.
  */
 export interface StatusLookup {
   /** The case a live reference names, or undefined. */
   caseOf(reference: string): Promise<string | undefined>;
-  /** The summary of a live case, or undefined. */
-  summaryOf(caseId: string): Promise<CaseSummary | undefined>;
-}
-
-/**
- * The lookup of the routes that also write about the case: the summary with its expiry (what a
- * record about it expires with) and, for a case submitted after sign-in, the citizen's `sub` (the
- * key of the citizen index, an HMAC of the bPK2), to which a citizen token must belong.
- */
-export interface CaseLookup extends StatusLookup {
-  liveCaseOf(caseId: string): Promise<{ summary: CaseSummary; expiresAt: number; citizen?: string } | undefined>;
+  /** A live case, or undefined. */
+  liveCaseOf(caseId: string): Promise<LiveCase | undefined>;
 }
 
 const SUMMARY_NAMES = Object.fromEntries([...SUMMARY_ATTRIBUTES, 'expiresAt', citizenIndex.partitionKey].map((name) => [`#${name}`, name]));
 
-export function createStatusLookup(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()): CaseLookup {
+export function createStatusLookup(ddb: DynamoDBClient, tableName: string, now: () => Date = () => new Date()): StatusLookup {
   const live = (expiresAt: string | undefined): boolean => Number(expiresAt) * 1000 > now().getTime();
-  const lookup: CaseLookup = {
+  return {
     async caseOf(reference) {
       const result = await ddb.send(
         new GetItemCommand({
@@ -41,10 +41,6 @@ export function createStatusLookup(ddb: DynamoDBClient, tableName: string, now: 
       );
       const caseId = result.Item?.caseId?.S;
       return caseId && live(result.Item?.expiresAt?.N) ? caseId : undefined;
-    },
-
-    async summaryOf(caseId) {
-      return (await lookup.liveCaseOf(caseId))?.summary;
     },
 
     async liveCaseOf(caseId) {
@@ -69,5 +65,4 @@ export function createStatusLookup(ddb: DynamoDBClient, tableName: string, now: 
       return { summary, expiresAt: Number(result.Item.expiresAt?.N), ...(citizen === undefined ? {} : { citizen }) };
     },
   };
-  return lookup;
 }

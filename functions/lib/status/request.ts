@@ -1,5 +1,7 @@
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
-import { malformedRequest } from '#lib/http/parse.ts';
+import { plainObject } from '#lib/api/patterns.ts';
+import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
+import { stringField } from '#lib/http/requestFields.ts';
 
 /**
  * What every citizen route under `/status/{reference}` reads from its request, parsed as
@@ -13,11 +15,11 @@ const MAX_REFERENCE_CHARS = 24;
 
 /** The `Status-Token` header (headers lower-cased): 1 to 256 characters, or `400 malformed-request` naming it. */
 export function statusTokenOf(headers: unknown): string {
-  if (typeof headers !== 'object' || headers === null || Array.isArray(headers)) throw malformedRequest('header', [{ path: [], keyword: 'invalid_type' }]);
-  const token = (headers as Record<string, unknown>)['status-token'];
-  const keyword = typeof token !== 'string' ? 'invalid_type' : token.length < 1 ? 'too_small' : token.length > MAX_TOKEN_CHARS ? 'too_big' : undefined;
-  if (keyword) throw malformedRequest('header', [{ path: ['status-token'], keyword }]);
-  return token as string;
+  if (!plainObject(headers)) throw malformedRequest('header', [{ path: [], keyword: 'invalid_type' }]);
+  const issues: RequestIssue[] = [];
+  const token = stringField(headers['status-token'], ['status-token'], { min: 1, max: MAX_TOKEN_CHARS }, issues);
+  if (token === undefined) throw malformedRequest('header', issues);
+  return token;
 }
 
 /** The path's reference if it has a reference's shape; a malformed one can name no case. */

@@ -52,9 +52,9 @@ function fakeLookup() {
       reads.push(`ref:${reference}`);
       return reference === summary.reference ? summary.caseId : undefined;
     },
-    summaryOf: async (caseId) => {
+    liveCaseOf: async (caseId) => {
       reads.push(`case:${caseId}`);
-      return caseId === summary.caseId ? summary : undefined;
+      return caseId === summary.caseId ? { summary, expiresAt: 2_000_000_000 } : undefined;
     },
   };
   return { lookup, reads };
@@ -127,8 +127,17 @@ describe('status story', () => {
 
   it('answers 404 when the reference outlives its case (expired between the two reads)', async () => {
     const { lookup } = fakeLookup();
-    const gone: StatusLookup = { ...lookup, summaryOf: async () => undefined };
+    const gone: StatusLookup = { ...lookup, liveCaseOf: async () => undefined };
     const answer = await httpRoute(createGetStatus({ lookup: gone, tokens, events }))(ask(summary.reference, { 'Status-Token': await tokens.issue(summary.caseId) }), context);
     expect(answer.statusCode).toBe(404);
+  });
+
+  it('answers 404 when the reference claim names a case of another reference (a damaged claim)', async () => {
+    const { lookup } = fakeLookup();
+    const other: StatusLookup = { ...lookup, caseOf: async () => summary.caseId };
+    const answer = await httpRoute(createGetStatus({ lookup: other, tokens, events }))(ask('ABCD-EFGH-JKMN', { 'Status-Token': await tokens.issue(summary.caseId) }), context);
+    expect(answer.statusCode).toBe(404);
+    const right = await httpRoute(createGetStatus({ lookup: other, tokens, events }))(ask(summary.reference, { 'Status-Token': await tokens.issue(summary.caseId) }), context);
+    expect(right.statusCode).toBe(200);
   });
 });
