@@ -5,6 +5,8 @@
  * and `$ref`s resolved. Pure functions without DOM or framework, so both apps and the unit tests
  * share them.
  */
+import { dateTimeFormat } from './formats.ts';
+
 export type Schema = Record<string, unknown>;
 export type Language = 'de' | 'en';
 
@@ -97,7 +99,7 @@ export function formatDate(value: string, language: Language = 'de'): string {
 export function formatDateTime(value: string, language: Language = 'de', timeZone?: string): string {
   const time = new Date(value);
   if (Number.isNaN(time.getTime())) return value;
-  const parts = new Intl.DateTimeFormat('en-GB', {
+  const parts = dateTimeFormat('en-GB', {
     year: 'numeric',
     month: '2-digit',
     day: '2-digit',
