@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import type { Browser } from 'puppeteer-core';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MainThreadTasks } from 'lighthouse/core/computed/main-thread-tasks.js';
@@ -7,14 +8,17 @@ import { startLocalStack } from '../infra/local/stack.ts';
 import { audit, launchBrowser, portalTargets, scoreOf, warmUp, type LighthouseArtifacts, type LighthouseResult, type Target } from './portal.ts';
 
 /**
- * `node bench/lighthouseTrace.ts [--runs N] [page …]` (Node 24: through npm's PATH, e.g.
+ * `node bench/lighthouseTrace.ts [--runs N] [--profile] [page …]` (Node 24: through npm's PATH, e.g.
  * `npx node bench/lighthouseTrace.ts status`): the pages of `npm run bench -- portal` whose name
  * contains a word given (all without), audited as the bench audits them, and for each run why
  * the score is what it is: the layout shifts with the element that moved, its rectangles and
  * Lighthouse's suspected causes (`layout-shifts`), the long tasks as Lighthouse simulates them
  * (`long-tasks`, ×4 CPU, with their time by group), and the main thread's tasks of the trace
  * itself (unthrottled) with their time by event and the scripts' functions they ran, shown as
- * the minified source at that position. Diagnosis only: never part of `npm test` or the bench's tables.
+ * the minified source at that position. With `--profile`, also a CPU profile of one more load of
+ * each page under the same 4× CPU slowdown: the functions with the most self time, again shown as
+ * the minified source (what found the `Intl` formatters on the status page). Diagnosis only: never
+ * part of `npm test` or the bench's tables.
  */
 
 interface TraceEvent {
@@ -107,6 +111,39 @@ function observedTasks(tasks: TaskNode[], scripts: Map<string, string>, minMs: n
     });
 }
 
+/** One more load of the page with the CPU slowed 4× and sampled every 100 µs: the functions with the most self time. */
+async function profile(browser: Browser, target: Target, scripts: Map<string, string>): Promise<string[]> {
+  const page = await browser.newPage();
+  try {
+    if (target.prepare) await target.prepare(page);
+    const cdp = await page.createCDPSession();
+    await cdp.send('Network.clearBrowserCache');
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    await cdp.send('Profiler.enable');
+    await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+    await cdp.send('Profiler.start');
+    await page.goto(target.url);
+    await page.waitForFunction((text) => document.body.innerText.includes(text), { timeout: 60_000 }, target.shows);
+    // The sections that load after the page's own answer (the status page's messages and accesses).
+    await page.waitForFunction(() => !document.body.innerText.includes('Wird geladen'), { timeout: 60_000 });
+    const { profile: cpu } = await cdp.send('Profiler.stop');
+    const nodes = new Map(cpu.nodes.map((node) => [node.id, node.callFrame]));
+    const self = new Map<string, number>();
+    (cpu.samples ?? []).forEach((id, index) => {
+      const frame = nodes.get(id)!;
+      if (['(idle)', '(program)', '(root)'].includes(frame.functionName) || frame.url.startsWith('pptr:')) return;
+      const key = `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^.*\//, '')}:${frame.lineNumber + 1}:${frame.columnNumber + 1} ${frame.url ? JSON.stringify(sourceAt(scripts, frame.url, frame.lineNumber + 1, frame.columnNumber + 1)) : ''}`;
+      self.set(key, (self.get(key) ?? 0) + (cpu.timeDeltas?.[index + 1] ?? 0) / 1000);
+    });
+    return [
+      `  CPU profile of one load at 4× CPU (self time, ms; load average ${round(loadavg()[0]!, 2)}):`,
+      ...[...self].sort((a, b) => b[1] - a[1]).slice(0, 15).map(([key, ms]) => `    ${round(ms)} ${key}`),
+    ];
+  } finally {
+    await page.close();
+  }
+}
+
 async function explain(target: Target, lhr: LighthouseResult, artifacts: LighthouseArtifacts, scripts: Map<string, string>): Promise<string[]> {
   const trace = artifacts.Trace as never;
   const context = { computedCache: new Map() } as never;
@@ -133,8 +170,9 @@ async function explain(target: Target, lhr: LighthouseResult, artifacts: Lightho
 const args = process.argv.slice(2);
 const runsAt = args.indexOf('--runs');
 const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
-const words = args.filter((arg, index) => !arg.startsWith('--') && index !== runsAt + 1);
-if (!Number.isInteger(runs) || runs < 1) throw new Error('usage: node bench/lighthouseTrace.ts [--runs N] [page …]');
+const withProfile = args.includes('--profile');
+const words = args.filter((arg, index) => !arg.startsWith('--') && (runsAt < 0 || index !== runsAt + 1));
+if (!Number.isInteger(runs) || runs < 1) throw new Error('usage: node bench/lighthouseTrace.ts [--runs N] [--profile] [page …]');
 
 const dataDir = mkdtempSync(join(tmpdir(), 'egov-lighthouse-trace-'));
 const stack = await startLocalStack({ dataDir, port: 0, workers: false });
@@ -154,6 +192,7 @@ try {
         const { lhr, artifacts } = await audit(browser, target);
         console.log((await explain(target, lhr, artifacts, scripts)).join('\n'));
       }
+      if (withProfile) console.log((await profile(browser, target, scripts)).join('\n'));
     }
   } finally {
     await close();

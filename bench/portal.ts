@@ -219,7 +219,10 @@ export async function portalBench({ stack, runs, log }: { stack: StackInfo; runs
         if (lhr.runtimeError) throw new Error(`Lighthouse on ${target.path}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
         if (!shown.includes(target.shows)) throw new Error(`${target.path} did not show "${target.shows}" after the audit:\n${shown.slice(0, 500)}`);
         lhrs.push(lhr);
-        log(`  ${target.app} ${target.page} run ${run + 1}: performance ${scoreOf(lhr, 'performance')}, accessibility ${scoreOf(lhr, 'accessibility')}, best practices ${scoreOf(lhr, 'best-practices')}`);
+        const measured = (id: string, digits: number) => (lhr.audits[id]?.numericValue ?? Number.NaN).toFixed(digits);
+        log(
+          `  ${target.app} ${target.page} run ${run + 1}: performance ${scoreOf(lhr, 'performance')} (TBT ${measured('total-blocking-time', 0)} ms, CLS ${measured('cumulative-layout-shift', 3)}), accessibility ${scoreOf(lhr, 'accessibility')}, best practices ${scoreOf(lhr, 'best-practices')}`,
+        );
       }
       const metric = (id: string) => spread(lhrs.map((lhr) => lhr.audits[id]?.numericValue ?? Number.NaN)).median;
       pages.push({

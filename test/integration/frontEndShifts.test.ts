@@ -52,7 +52,7 @@ async function firstRender(page: Page, url: string, shows: string) {
   await page.getByText(shows).first().waitFor();
   await page.evaluate(() => document.fonts.ready);
   const shifts = await page.evaluate(() => (window as unknown as { shifts: { value: number; sources: string[] }[] }).shifts);
-  const preloads = await page.evaluate(() => [...document.querySelectorAll<HTMLLinkElement>('link[rel="preload"][as="font"]')].map((link) => new URL(link.href).pathname));
+  const preloads = await page.evaluate(() => Array.from(document.querySelectorAll<HTMLLinkElement>('link[rel="preload"][as="font"]'), (link) => new URL(link.href).pathname));
   return { shifts, preloads, fonts };
 }
 
