@@ -42,7 +42,7 @@ export interface PortalBenchResult {
   pages: PortalPageResult[];
 }
 
-interface Target {
+export interface Target {
   app: PortalPageResult['app'];
   page: string;
   url: string;
@@ -85,7 +85,8 @@ async function clerkToken(apiUrl: string, office: string): Promise<string> {
   return ((await response.json()) as { idToken: string }).idToken;
 }
 
-async function audit(browser: Browser, target: Target): Promise<{ lhr: LighthouseResult; shown: string }> {
+/** One Lighthouse run of a page in a fresh tab: its report, the run's artifacts (the trace) and what the tab shows afterwards. */
+export async function audit(browser: Browser, target: Target): Promise<{ lhr: LighthouseResult; artifacts: LighthouseArtifacts; shown: string }> {
   const page = await browser.newPage();
   try {
     if (target.prepare) await target.prepare(page);
@@ -103,13 +104,13 @@ async function audit(browser: Browser, target: Target): Promise<{ lhr: Lighthous
       .waitForFunction((text) => document.body.innerText.includes(text), { timeout: 60_000 }, target.shows)
       .then(() => target.shows)
       .catch(() => page.evaluate(() => document.body.innerText));
-    return { lhr: result.lhr as unknown as LighthouseResult, shown };
+    return { lhr: result.lhr as unknown as LighthouseResult, artifacts: result.artifacts as unknown as LighthouseArtifacts, shown };
   } finally {
     await page.close();
   }
 }
 
-async function warmUp(browser: Browser, target: Target): Promise<void> {
+export async function warmUp(browser: Browser, target: Target): Promise<void> {
   const page = await browser.newPage();
   try {
     if (target.prepare) await target.prepare(page);
@@ -120,13 +121,18 @@ async function warmUp(browser: Browser, target: Target): Promise<void> {
   }
 }
 
-interface LighthouseResult {
+export interface LighthouseResult {
   runtimeError?: { code: string; message: string };
   categories: Record<string, { score: number | null; auditRefs: { id: string; weight: number }[] }>;
-  audits: Record<string, { score: number | null; title: string; numericValue?: number; details?: { items?: { url: string; resourceType?: string; transferSize?: number }[] } }>;
+  audits: Record<string, { score: number | null; title: string; numericValue?: number; details?: { items?: ({ url: string; resourceType?: string; transferSize?: number } & Record<string, unknown>)[]; debugData?: Record<string, unknown> } }>;
 }
 
-const scoreOf = (lhr: LighthouseResult, category: string): number => Math.round((lhr.categories[category]?.score ?? 0) * 100);
+/** The artifacts of a run that bench/lighthouseTrace.ts reads: the page load's trace. */
+export interface LighthouseArtifacts {
+  Trace: { traceEvents: unknown[] };
+}
+
+export const scoreOf = (lhr: LighthouseResult, category: string): number => Math.round((lhr.categories[category]?.score ?? 0) * 100);
 
 function scriptAndStyleBytes(lhr: LighthouseResult): number {
   const items = lhr.audits['network-requests']?.details?.items ?? [];
@@ -141,7 +147,8 @@ function failedAudits(lhr: LighthouseResult): string[] {
   );
 }
 
-export async function portalBench({ stack, runs, log }: { stack: StackInfo; runs: number; log: (line: string) => void }): Promise<PortalBenchResult> {
+/** The audited pages, after a submission of the bench form (its status page, its case in the console list). */
+export async function portalTargets(stack: StackInfo): Promise<{ form: string; targets: Target[] }> {
   const form = benchForm();
   const { reference, statusToken } = await submitted(stack.apiUrl, form.id);
   const office = formCatalogue().get(form.id)!.office;
@@ -175,8 +182,11 @@ export async function portalBench({ stack, runs, log }: { stack: StackInfo; runs
       shows: reference,
     },
   ];
+  return { form: form.id, targets };
+}
 
-  const loadAtStart = loadavg()[0]!;
+/** Debian's Chromium headless shell as the bench runs it (a German browser, a fresh profile); `close` removes the profile. */
+export async function launchBrowser(): Promise<{ browser: Browser; close: () => Promise<void> }> {
   const profile = mkdtempSync(join(tmpdir(), 'egov-lighthouse-'));
   const browser = await puppeteer.launch({
     executablePath: chromiumPath(),
@@ -184,6 +194,19 @@ export async function portalBench({ stack, runs, log }: { stack: StackInfo; runs
     userDataDir: profile,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--lang=de-DE'],
   });
+  return {
+    browser,
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function portalBench({ stack, runs, log }: { stack: StackInfo; runs: number; log: (line: string) => void }): Promise<PortalBenchResult> {
+  const { form, targets } = await portalTargets(stack);
+  const loadAtStart = loadavg()[0]!;
+  const { browser, close } = await launchBrowser();
   try {
     // One unmeasured visit of each page first: the local stack builds a front end on its first
     // request and imports a route's handler on its first call (cold starts have a benchmark of their own).
@@ -196,7 +219,10 @@ export async function portalBench({ stack, runs, log }: { stack: StackInfo; runs
         if (lhr.runtimeError) throw new Error(`Lighthouse on ${target.path}: ${lhr.runtimeError.code} ${lhr.runtimeError.message}`);
         if (!shown.includes(target.shows)) throw new Error(`${target.path} did not show "${target.shows}" after the audit:\n${shown.slice(0, 500)}`);
         lhrs.push(lhr);
-        log(`  ${target.app} ${target.page} run ${run + 1}: performance ${scoreOf(lhr, 'performance')}, accessibility ${scoreOf(lhr, 'accessibility')}, best practices ${scoreOf(lhr, 'best-practices')}`);
+        const measured = (id: string, digits: number) => (lhr.audits[id]?.numericValue ?? Number.NaN).toFixed(digits);
+        log(
+          `  ${target.app} ${target.page} run ${run + 1}: performance ${scoreOf(lhr, 'performance')} (TBT ${measured('total-blocking-time', 0)} ms, CLS ${measured('cumulative-layout-shift', 3)}), accessibility ${scoreOf(lhr, 'accessibility')}, best practices ${scoreOf(lhr, 'best-practices')}`,
+        );
       }
       const metric = (id: string) => spread(lhrs.map((lhr) => lhr.audits[id]?.numericValue ?? Number.NaN)).median;
       pages.push({
@@ -216,9 +242,8 @@ export async function portalBench({ stack, runs, log }: { stack: StackInfo; runs
         failedAudits: [...new Set(lhrs.flatMap(failedAudits))],
       });
     }
-    return { runs, browser: await browser.version(), form: form.id, loadAverage: { start: Number(loadAtStart.toFixed(2)), end: Number(loadavg()[0]!.toFixed(2)) }, pages };
+    return { runs, browser: await browser.version(), form, loadAverage: { start: Number(loadAtStart.toFixed(2)), end: Number(loadavg()[0]!.toFixed(2)) }, pages };
   } finally {
-    await browser.close();
-    rmSync(profile, { recursive: true, force: true });
+    await close();
   }
 }

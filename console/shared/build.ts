@@ -1,13 +1,15 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { build, buildSync, type BuildOptions, type OutputFile } from 'esbuild';
+import { PRELOADED_WEIGHTS, subsetFileOf } from './fontSubsets.ts';
 import { purgeCss, wordsOf } from './purgeCss.ts';
 
 /**
  * The build of a static front end (the clerks' console, the citizens' portal): esbuild bundles
  * `src/main.ts` (Preact + htm) into `app.js` and `src/styles.css` (KERN + fonts) into `app.css`,
  * next to the app's `index.html`; `app.css` keeps only the rules the app's code can use
- * (purgeCss.ts: a page weighs well under the 60 KiB compressed of issue 31, not KERN's 340 KB). The local stack builds in memory on first request; the CDK stack
+ * (purgeCss.ts: a page weighs well under the 60 KiB compressed of issue 31, not KERN's 340 KB);
+ * index.html preloads the fonts of the weights the pages use. The local stack builds in memory on first request; the CDK stack
  * builds into a folder at synth and uploads that. `config.json` is never part of a build: each
  * deployment writes its own.
  */
@@ -67,6 +69,23 @@ const indexHtml = (app: FrontEnd): Buffer => {
   return Buffer.from(text.replaceAll('%BASE%', app.basePath ?? '/'));
 };
 
+/**
+ * index.html with a preload of each font of PRELOADED_WEIGHTS (fontSubsets.ts), beside the
+ * stylesheet link and with its path prefix: the fonts load with the stylesheet and the script,
+ * before the app first renders text in them. `crossorigin`: fonts are fetched in CORS mode.
+ */
+function withFontPreloads(html: Buffer, paths: Iterable<string>): Buffer {
+  const text = html.toString('utf8');
+  const stylesheet = /<link rel="stylesheet" href="([^"]*)app\.css" \/>/.exec(text);
+  if (!stylesheet) return html;
+  const fonts = PRELOADED_WEIGHTS.map((weight) => subsetFileOf(weight).replace(/\.woff2$/, ''));
+  const links = [...paths]
+    .filter((path) => fonts.some((font) => path.startsWith(`assets/${font}-`) && path.endsWith('.woff2')))
+    .sort()
+    .map((path) => `<link rel="preload" href="${stylesheet[1]}${path}" as="font" type="font/woff2" crossorigin />`);
+  return Buffer.from(text.replace(stylesheet[0], [...links, stylesheet[0]].join('\n    ')));
+}
+
 /** esbuild's output files by public path, the stylesheet purged against the script and index.html. */
 function outputsOf(files: readonly OutputFile[], outdir: string, html: Buffer): Map<string, Uint8Array> {
   const outputs = new Map(files.map((file) => [publicName(relative(outdir, file.path).split('\\').join('/')), file.contents] as const));
@@ -81,10 +100,10 @@ function outputsOf(files: readonly OutputFile[], outdir: string, html: Buffer): 
 /** The built app in memory, by path below its root (`index.html`, `app.js`, ...). */
 export async function buildFrontEnd(app: FrontEnd): Promise<Map<string, BuiltFile>> {
   const result = await build(options(app, OUT));
-  const html = indexHtml(app);
+  const outputs = outputsOf(result.outputFiles ?? [], OUT, indexHtml(app));
   const files = new Map<string, BuiltFile>();
-  for (const [path, contents] of outputsOf(result.outputFiles ?? [], OUT, html)) files.set(path, { contents, contentType: contentTypeOf(path) });
-  files.set('index.html', { contents: html, contentType: TYPES['.html']! });
+  for (const [path, contents] of outputs) files.set(path, { contents, contentType: contentTypeOf(path) });
+  files.set('index.html', { contents: withFontPreloads(indexHtml(app), outputs.keys()), contentType: TYPES['.html']! });
   return files;
 }
 
@@ -93,12 +112,12 @@ export function buildFrontEndInto(app: FrontEnd, outdir: string): string {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const result = buildSync(options(app, outdir));
-  const html = indexHtml(app);
-  for (const [name, contents] of outputsOf(result.outputFiles ?? [], outdir, html)) {
+  const outputs = outputsOf(result.outputFiles ?? [], outdir, indexHtml(app));
+  for (const [name, contents] of outputs) {
     const path = join(outdir, name);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, contents);
   }
-  writeFileSync(join(outdir, 'index.html'), html);
+  writeFileSync(join(outdir, 'index.html'), withFontPreloads(indexHtml(app), outputs.keys()));
   return outdir;
 }

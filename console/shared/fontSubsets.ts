@@ -40,6 +40,16 @@ export function latinText(): string {
 
 export const subsetFileOf = (weight: number): string => `fira-sans-${weight}-latin.woff2`;
 
+/**
+ * The weights KERN's rules in our pages use (body text 400; headings, labels, table headers and
+ * `strong` 600; no rule sets 500), whose Latin subsets index.html preloads (build.ts): without it
+ * the browser asks for a weight only when text in it is first laid out, and the app's first render
+ * used the fallback font for headings and labels. Its text is wider (DejaVu Sans on Debian), so the
+ * console's header wrapped onto one more line, and when Fira Sans SemiBold arrived the whole main
+ * moved up by that line: Lighthouse's layout shift of 0.22 on the case list (issue 31).
+ */
+export const PRELOADED_WEIGHTS = [400, 600] as const;
+
 /** The Latin subset of one of KERN's weights, WOFF2. */
 export const latinSubsetOf = async (kernFile: string): Promise<Buffer> =>
   subsetFont(readFileSync(join(KERN_FONTS, kernFile)), latinText(), { targetFormat: 'woff2' });

@@ -5,6 +5,8 @@
  * and `$ref`s resolved. Pure functions without DOM or framework, so both apps and the unit tests
  * share them.
  */
+import { timeParts } from './formats.ts';
+
 export type Schema = Record<string, unknown>;
 export type Language = 'de' | 'en';
 
@@ -97,17 +99,9 @@ export function formatDate(value: string, language: Language = 'de'): string {
 export function formatDateTime(value: string, language: Language = 'de', timeZone?: string): string {
   const time = new Date(value);
   if (Number.isNaN(time.getTime())) return value;
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-    ...(timeZone ? { timeZone } : {}),
-  }).formatToParts(time);
-  const part = (type: string): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${formatDate(`${part('year')}-${part('month')}-${part('day')}`, language)}, ${part('hour')}:${part('minute')}`;
+  const { year, month, day, hour, minute } = timeParts(time, timeZone);
+  const two = (n: number): string => String(n).padStart(2, '0');
+  return `${formatDate(`${String(year).padStart(4, '0')}-${two(month)}-${two(day)}`, language)}, ${two(hour)}:${two(minute)}`;
 }
 
 /**

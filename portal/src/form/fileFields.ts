@@ -1,6 +1,7 @@
 import type { VNode } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { isSchema, resolveRef, type Schema } from '../../../console/shared/schemaText.ts';
+import { formatNumber } from '../../../console/shared/formats.ts';
 import { html } from '../../../console/shared/html.ts';
 import { ApiProblem } from '../api.ts';
 import { fill, language, t } from '../i18n.ts';
@@ -23,7 +24,7 @@ const specOf = (schema: Schema): { mediaTypes: string[]; maxBytes: number } => {
 
 export const size = (bytes: number): string =>
   bytes >= 1024 * 1024
-    ? `${new Intl.NumberFormat(language() === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 1 }).format(bytes / 1024 / 1024)} MB`
+    ? `${formatNumber(bytes / 1024 / 1024, language(), 1)} MB`
     : `${Math.max(1, Math.round(bytes / 1024))} KB`;
 
 const REASONS: Record<string, Parameters<typeof t>[0]> = {

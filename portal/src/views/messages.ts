@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatNumber } from '../../../console/shared/formats.ts';
 import { html } from '../../../console/shared/html.ts';
 import { ApiProblem, getJson, request } from '../api.ts';
 import type { FieldError } from '../form/check.ts';
@@ -114,7 +115,7 @@ export function replyErrors(problem: ApiProblem['problem'], files: UploadedFile[
   const general: string[] = [];
   for (const error of problem.errors ?? []) {
     if (error.pointer === '') general.push(error.keyword === 'maxItems' ? t('replyLimit') : error.message);
-    else if (error.pointer === '/text') errors.push({ pointer: '/text', message: error.keyword === 'maxLength' ? fill('replyTooLong', { max: MAX_REPLY.toLocaleString('de-DE') }) : error.keyword === 'minLength' ? t('replyEmpty') : error.message });
+    else if (error.pointer === '/text') errors.push({ pointer: '/text', message: error.keyword === 'maxLength' ? fill('replyTooLong', { max: formatNumber(MAX_REPLY, 'de') }) : error.keyword === 'minLength' ? t('replyEmpty') : error.message });
     else if (error.pointer.startsWith('/attachments')) {
       const index = Number(error.pointer.split('/')[2]);
       const file = files[index];
@@ -143,7 +144,7 @@ function ReplyForm({ reference, token, formId, onSent }: { reference: string; to
   const textId = fieldId('/text');
   const filesId = fieldId('/files');
   const left = MAX_REPLY - text.length;
-  const number = (n: number): string => n.toLocaleString('de-DE');
+  const number = (n: number): string => formatNumber(n, 'de');
   const errorAt = (pointer: string): string | undefined => errors.find((error) => error.pointer === pointer)?.message;
 
   const pick = async (event: Event): Promise<void> => {

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../../../console/shared/html.ts';
+import { timeParts } from '../../../console/shared/formats.ts';
 import { formatDate } from '../../../console/shared/schemaText.ts';
 import { ApiProblem, getJson } from '../api.ts';
 import { language, statusName, t } from '../i18n.ts';
@@ -19,8 +20,10 @@ export interface MyCase {
 }
 
 /** A point in time as a German (or English) date in Berlin: `07.12.2026`. */
-const dateOf = (iso: string): string =>
-  formatDate(new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Berlin', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date(iso)), language());
+const dateOf = (iso: string): string => {
+  const { year, month, day } = timeParts(new Date(iso), 'Europe/Berlin');
+  return formatDate(`${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`, language());
+};
 
 /**
  * "Meine Anträge": with a citizen token in the tab, the cases of `GET /me/cases`, newest first

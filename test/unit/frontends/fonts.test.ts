@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { FONTS_DIR, WEIGHTS, fontsCss, latinSubsetOf, latinText, subsetFileOf } from '../../../console/shared/fontSubsets.ts';
+import { buildConsole } from '../../../console/build.ts';
 import { buildPortal } from '../../../portal/build.ts';
 
 // The front ends' fonts (console/shared/fontSubsets.ts): Latin subsets of KERN's Fira Sans, KERN's
@@ -30,5 +31,26 @@ describe('the fonts of the front ends', () => {
       expect(ofWeight.map((face) => (face.includes(`fira-sans-${weight}-latin`) ? 'subset' : 'whole'))).toEqual(['whole', 'subset']);
       expect(ofWeight.every((face) => face.includes('font-display:swap'))).toBe(true);
     }
+  });
+
+  test.each([
+    ['portal', () => buildPortal('/portal/'), '/portal/'],
+    ['console', buildConsole, ''],
+  ] as const)('the %s preloads the Latin subset of every weight its rules use, and no other font', async (_, build, prefix) => {
+    const files = await build();
+    const html = new TextDecoder().decode(files.get('index.html')!.contents);
+    const css = new TextDecoder().decode(files.get('app.css')!.contents);
+    // The weights of the rules (not of the @font-face declarations), `var(--x, 600)` read as its fallback.
+    const rules = css.replaceAll(/@font-face\{[^}]*\}/g, '');
+    const used = new Set([...rules.matchAll(/font-weight:(?:var\([^,)]+,\s*)?(\d+)/g)].map((match) => Number(match[1])));
+    const preloads = [...html.matchAll(/<link rel="preload" href="([^"]+)" as="font" type="font\/woff2" crossorigin \/>/g)].map((match) => match[1]!);
+    expect(preloads.length).toBe([...html.matchAll(/rel="preload"/g)].length);
+    const weights = preloads.map((href) => {
+      expect(href.startsWith(`${prefix}assets/`)).toBe(true);
+      expect(files.has(href.slice(prefix.length))).toBe(true);
+      return Number(/fira-sans-(\d+)-latin-[^/]+\.woff2$/.exec(href)?.[1]);
+    });
+    expect(weights.sort()).toEqual([...used].sort());
+    expect(html.indexOf('rel="preload"')).toBeLessThan(html.indexOf('rel="stylesheet"'));
   });
 });
