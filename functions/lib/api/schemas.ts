@@ -5,7 +5,7 @@ import { CASE_STATUSES, DELIVERY_STATES, EVENT_TYPES, MAX_NOTE_CHARS, MAX_NOTES,
 import { PROBLEMS, type ProblemSlug } from '#lib/http/problem.ts';
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 import { ATTACHMENT_ID, MEDIA_TYPES } from '#lib/attachments/fields.ts';
-import { plainObject, SLUG_PATTERN, ULID_PATTERN } from './patterns.ts';
+import { DATA_POINTER_PATTERN, FILE_NAME_PATTERN, plainObject, SHA256_BASE64_PATTERN, SLUG_PATTERN, ULID_PATTERN } from './patterns.ts';
 import { ATTACHMENT_STATUSES, REJECTION_REASONS } from '#lib/attachments/model.ts';
 import { MAX_MESSAGE_CHARS, MAX_MESSAGE_FILES, MAX_REPLIES, MESSAGE_KINDS, REPLY_KIND } from '#lib/messages/model.ts';
 
@@ -158,11 +158,11 @@ export const caseNote = z.object({ at: timestamp, actor, text: z.string() });
 
 export const attachmentId = z.string().regex(ATTACHMENT_ID).meta({ description: 'ULID of an attachment: 26 characters of Crockford base32.' });
 export const mediaType = z.enum(MEDIA_TYPES).meta({ description: 'Media type of a file: PDF, JPEG or PNG.' });
-export const sha256 = z.string().regex(/^[A-Za-z0-9+/]{43}=$/).meta({ description: 'Base64 of the SHA-256 of the file\'s bytes (44 characters).' });
+export const sha256 = z.string().regex(SHA256_BASE64_PATTERN).meta({ description: 'Base64 of the SHA-256 of the file\'s bytes (44 characters).' });
 export const dataPointer = z
   .string()
   .max(500)
-  .regex(/^(\/[^/]*)+$/)
+  .regex(DATA_POINTER_PATTERN)
   .meta({ description: 'JSON Pointer into the form\'s `data` where the attachment id will stand; array elements by index, e.g. `/incomeProofs/0`.' });
 
 /** `POST /forms/{formId}/attachments`. Type and size are checked against the field (422), not here. */
@@ -172,9 +172,7 @@ export const attachmentTicketRequest = z.strictObject({
     .string()
     .min(1)
     .max(255)
-    // No control characters: C0/C1 (Cc), nor format and bidi controls (Cf: U+202E would show
-    // "gpj.exe" as "exe.jpg"; zero-width characters), nor line and paragraph separators.
-    .regex(/^[^\p{Cc}\p{Cf}\p{Zl}\p{Zp}/\\]+$/u)
+    .regex(FILE_NAME_PATTERN)
     .meta({ description: 'The file\'s name as the citizen chose it (no path, no control characters: no Unicode Cc, Cf (format and bidi controls such as U+202E), Zl or Zp); stored encrypted.' }),
   mediaType: z.string().min(1).max(100).meta({ description: 'One of the field\'s `x-attachment.mediaTypes`.' }),
   size: z.int().min(1).max(Number.MAX_SAFE_INTEGER).meta({ description: 'Bytes; at most the field\'s `x-attachment.maxBytes`.' }),
