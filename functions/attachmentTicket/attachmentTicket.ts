@@ -1,14 +1,13 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { attachmentTicketRequest } from '#lib/api/schemas.ts';
 import { attachmentSpecAt, type MediaType } from '#lib/attachments/fields.ts';
 import { sealMeta } from '#lib/attachments/sealing.ts';
 import type { AttachmentStore } from '#lib/attachments/store.ts';
+import { attachmentTicketRequestOf } from '#lib/attachments/ticketRequest.ts';
 import { issueTicket } from '#lib/attachments/ticketIssue.ts';
 import { newId } from '#lib/cases/store.ts';
 import type { FormCatalogue } from '#lib/forms/catalogue.ts';
 import { preferredLanguage, type Language } from '#lib/http/language.ts';
-import { parseRequest } from '#lib/http/parse.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
@@ -38,7 +37,7 @@ function unfit(pointer: string, keyword: string, messages: Record<Language, stri
  */
 export function createAttachmentTicket(deps: AttachmentTicketDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
-    const body = parseRequest(attachmentTicketRequest, event.body, 'body');
+    const body = attachmentTicketRequestOf(event.body);
     const form = deps.forms.get(event.pathParameters?.formId ?? '');
     if (!form) throw new ProblemError('not-found', { detail: { de: 'Formular unbekannt.', en: 'Unknown form.' } });
     const language = preferredLanguage(event.headers['accept-language']);

@@ -1,5 +1,4 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { exportCasesQuery, MAX_EXPORT_CASES } from '#lib/api/schemas.ts';
 import { clerkOf, officeFor } from '#lib/cases/access.ts';
 import type { EventLog } from '#lib/cases/events.ts';
 import { contextOf, verifyStoredCase } from '#lib/cases/integrity.ts';
@@ -9,14 +8,15 @@ import { IntegrityError, withDataKey } from '#lib/crypto/envelope.ts';
 import { columnsOf, valueAt } from '#lib/export/columns.ts';
 import { mapBounded } from '#lib/export/concurrency.ts';
 import { cellText, csvRow } from '#lib/export/csv.ts';
+import { MAX_EXPORT_CASES } from '#lib/export/limits.ts';
 import type { CaseRange } from '#lib/export/range.ts';
 import type { FormCatalogue } from '#lib/forms/catalogue.ts';
-import { parseRequest } from '#lib/http/parse.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
 import { logger } from '#lib/runtime/logger.ts';
 import { countIntegrityError } from '#lib/runtime/metrics.ts';
+import { exportQueryOf } from './query.ts';
 
 export interface ExportCasesDeps {
   range: CaseRange;
@@ -72,7 +72,7 @@ export function createExportCases(deps: ExportCasesDeps) {
 
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
     const clerk = clerkOf(event);
-    const query = parseRequest(exportCasesQuery, event.queryStringParameters ?? {}, 'query');
+    const query = exportQueryOf(event.queryStringParameters ?? {});
     const latest = deps.forms.get(query.formId);
     if (!latest) throw new ProblemError('not-found', { detail: { de: 'Formular unbekannt.', en: 'Unknown form.' } });
     const office = officeFor(clerk, query.office ?? latest.office);

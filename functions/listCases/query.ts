@@ -1,5 +1,5 @@
-import { SLUG_PATTERN } from '#lib/api/patterns.ts';
 import { CASE_STATUSES, type CaseStatus } from '#lib/cases/model.ts';
+import { oneOf, optional, slugOf } from '#lib/http/fields.ts';
 import { pageCursorOf, pageLimitOf, unknownKeys } from '#lib/http/pageQuery.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 
@@ -16,25 +16,12 @@ export interface CasesQuery {
   cursor?: string;
 }
 
-function slugOf(name: 'office' | 'formId', value: unknown, issues: RequestIssue[]): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') return void issues.push({ path: [name], keyword: 'invalid_type' });
-  if (!SLUG_PATTERN.test(value)) return void issues.push({ path: [name], keyword: 'invalid_format' });
-  return value;
-}
-
-function statusOf(value: unknown, issues: RequestIssue[]): CaseStatus | undefined {
-  if (value === undefined) return undefined;
-  if (!(CASE_STATUSES as readonly unknown[]).includes(value)) return void issues.push({ path: ['status'], keyword: 'invalid_value' });
-  return value as CaseStatus;
-}
-
 export function casesQueryOf(query: Record<string, string | undefined>): CasesQuery {
   const issues: RequestIssue[] = [];
   const parsed: CasesQuery = {
-    office: slugOf('office', query.office, issues),
-    formId: slugOf('formId', query.formId, issues),
-    status: statusOf(query.status, issues),
+    office: optional(query.office, (value) => slugOf('office', value, issues)),
+    formId: optional(query.formId, (value) => slugOf('formId', value, issues)),
+    status: optional(query.status, (value) => oneOf(['status'], value, CASE_STATUSES, issues)),
     limit: pageLimitOf(query.limit, 100, issues),
     cursor: pageCursorOf(query.cursor, issues),
   };

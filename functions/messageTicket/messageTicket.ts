@@ -1,8 +1,7 @@
-import { messageTicketRequest } from '#lib/api/schemas.ts';
+import { messageTicketRequestOf } from '#lib/attachments/ticketRequest.ts';
 import { caseIdOf, clerkOf, visibleTo } from '#lib/cases/access.ts';
 import type { CaseStore } from '#lib/cases/store.ts';
 import { preferredLanguage } from '#lib/http/language.ts';
-import { parseRequest } from '#lib/http/parse.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
 import { issueMessageTicket, type MessageTicketDeps } from '#lib/messages/tickets.ts';
@@ -20,7 +19,7 @@ export function createMessageTicket(deps: MessageTicketRouteDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
     const clerk = clerkOf(event);
     const caseId = caseIdOf(event);
-    const body = parseRequest(messageTicketRequest, event.body, 'body');
+    const body = messageTicketRequestOf(event.body);
     const { summary } = visibleTo(clerk, await deps.cases.get(caseId));
     const ticket = await issueMessageTicket(deps, summary, 'office', body, preferredLanguage(event.headers['accept-language']));
     return json(201, ticket, { noStore: true });

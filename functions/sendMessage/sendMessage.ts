@@ -1,5 +1,4 @@
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { messageRequest, updateCaseHeaders } from '#lib/api/schemas.ts';
 import type { AttachmentStore } from '#lib/attachments/store.ts';
 import { caseIdOf, clerkOf } from '#lib/cases/access.ts';
 import type { EventLog } from '#lib/cases/events.ts';
@@ -8,12 +7,13 @@ import { allowedTransitions, canTransition, type CaseEvent, type CaseStatus, typ
 import { changeEvent, newId, nextSummary, StaleCaseError, type CaseStore } from '#lib/cases/store.ts';
 import { withDataKey } from '#lib/crypto/envelope.ts';
 import { preferredLanguage } from '#lib/http/language.ts';
-import { parseRequest } from '#lib/http/parse.ts';
+import { ifMatchOf } from '#lib/http/ifMatch.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
 import { messagePut } from '#lib/messages/items.ts';
 import { MAX_MESSAGE_CHARS, type MessageKind } from '#lib/messages/model.ts';
+import { messageRequestOf } from '#lib/messages/request.ts';
 import { sealMessage } from '#lib/messages/sealing.ts';
 import { messageFilesFor } from '#lib/messages/tickets.ts';
 
@@ -69,8 +69,8 @@ export function createSendMessage(deps: SendMessageDeps) {
   return async (event: HttpEvent<unknown>): Promise<HttpResult> => {
     const clerk = clerkOf(event);
     const caseId = caseIdOf(event);
-    const body = parseRequest(messageRequest, event.body, 'body');
-    const ifMatch = parseRequest(updateCaseHeaders, event.headers, 'header')['if-match'];
+    const body = messageRequestOf(event.body);
+    const ifMatch = ifMatchOf(event.headers);
     if (ifMatch === undefined) throw new ProblemError('precondition-required');
     const language = preferredLanguage(event.headers['accept-language']);
 

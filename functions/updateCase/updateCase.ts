@@ -5,9 +5,10 @@ import { allowedTransitions, canTransition, MAX_NOTE_CHARS, MAX_NOTES } from '#l
 import { newId, nextSummary, StaleCaseError, type CaseStore } from '#lib/cases/store.ts';
 import { withDataKey } from '#lib/crypto/envelope.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
+import { ifMatchOf } from '#lib/http/ifMatch.ts';
 import { ProblemError } from '#lib/http/problem.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
-import { caseChangeOf, ifMatchOf } from './request.ts';
+import { caseChangeOf } from './request.ts';
 
 export interface UpdateCaseDeps {
   cases: CaseStore;

@@ -156,5 +156,7 @@ describe('functions', () => {
     expect(carried.filter((bundle) => bundle.zod && ['getAccesses', 'citizenMessages', 'citizenReply', 'citizenDownload', 'replyTicket', 'myCases', 'attachmentStatus'].includes(bundle.handler))).toEqual([]);
     expect(carried.filter((bundle) => bundle.ajv)).toEqual([]);
     expect(carried.filter((bundle) => bundle.zod && ['listForms', 'getForm', 'openapi', 'submit', 'getCase', 'downloadAttachment', 'getStatus', 'listCases', 'listEvents', 'updateCase'].includes(bundle.handler))).toEqual([]);
+    // The export, the clerk's message and the upload tickets of a form's and a message's file.
+    expect(carried.filter((bundle) => bundle.zod && ['exportCases', 'sendMessage', 'messageTicket', 'attachmentTicket'].includes(bundle.handler))).toEqual([]);
   });
 });

@@ -8,6 +8,7 @@ import { ATTACHMENT_ID, MEDIA_TYPES } from '#lib/attachments/fields.ts';
 import { DATA_POINTER_PATTERN, FILE_NAME_PATTERN, plainObject, SHA256_BASE64_PATTERN, SLUG_PATTERN, ULID_PATTERN } from './patterns.ts';
 import { ATTACHMENT_STATUSES, REJECTION_REASONS } from '#lib/attachments/model.ts';
 import { MAX_MESSAGE_CHARS, MAX_MESSAGE_FILES, MAX_REPLIES, MESSAGE_KINDS, REPLY_KIND } from '#lib/messages/model.ts';
+import { MAX_EXPORT_CASES } from '#lib/export/limits.ts';
 
 /**
  * Request and response shapes of API.md. Handlers parse untrusted input with these; the OpenAPI
@@ -366,8 +367,7 @@ export const openApiDocument = z.looseObject({ openapi: z.string(), info: z.loos
 
 // ---- export (clerks) --------------------------------------------------------------------------
 
-/** The most cases one export holds (API.md, Export): more is `400`, asking to narrow the range. */
-export const MAX_EXPORT_CASES = 1_000;
+export { MAX_EXPORT_CASES };
 
 /** An RFC 3339 bound, with any offset and precision; the handler compares it in UTC with milliseconds. */
 const exportBound = z.iso.datetime({ offset: true }).transform((value) => new Date(value).toISOString()).pipe(z.iso.datetime({ precision: 3 }));

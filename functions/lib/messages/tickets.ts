@@ -2,6 +2,7 @@ import { TransactionCanceledException, type TransactWriteItem } from '@aws-sdk/c
 import type { KMSClient } from '@aws-sdk/client-kms';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { MEDIA_TYPES, type MediaType } from '#lib/attachments/fields.ts';
+import type { FileTicketRequest } from '#lib/attachments/ticketRequest.ts';
 import { issueTicket } from '#lib/attachments/ticketIssue.ts';
 import type { AttachmentStore, Ticket } from '#lib/attachments/store.ts';
 import type { CaseSummary } from '#lib/cases/model.ts';
@@ -23,12 +24,8 @@ import { openMessage, sealMessage } from './sealing.ts';
 /** A message's file is at most this large (as a form's file may be, API.md). */
 export const MAX_MESSAGE_FILE_BYTES = 20 * 1024 * 1024;
 
-export interface MessageTicketRequest {
-  fileName: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
-}
+/** A message's file about to be uploaded: a form's file without its `field`. */
+export type MessageTicketRequest = FileTicketRequest;
 
 export interface MessageTicketDeps {
   attachments: AttachmentStore;

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { updateCaseHeaders, updateCaseRequest } from '#lib/api/schemas.ts';
 import { CASE_STATUSES } from '#lib/cases/model.ts';
 import { parseRequest } from '#lib/http/parse.ts';
-import { caseChangeOf, ifMatchOf } from '../../../functions/updateCase/request.ts';
+import { ifMatchOf } from '#lib/http/ifMatch.ts';
+import { caseChangeOf } from '../../../functions/updateCase/request.ts';
 import { parserOutcome as outcome } from '../../support/parserOutcome.ts';
 
 const note = fc.oneof(fc.string({ maxLength: 8 }), fc.constantFrom('', ' ', '\u00a0\t\n', '\ufeff', ' Notiz ', '\u2028x', [], [1], { length: 0 }, { length: 'a' }, { length: 2 }), fc.jsonValue({ maxDepth: 1 }));
