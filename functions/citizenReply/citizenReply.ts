@@ -11,7 +11,7 @@ import { json, type HttpResult } from '#lib/http/response.ts';
 import type { CitizenAccess } from '#lib/messages/citizenAccess.ts';
 import { messagePut } from '#lib/messages/items.ts';
 import { MAX_MESSAGE_CHARS, MAX_REPLIES, REPLY_KIND } from '#lib/messages/model.ts';
-import { replyOf } from '#lib/messages/requests.ts';
+import { replyOf } from '#lib/messages/request.ts';
 import { sealMessage } from '#lib/messages/sealing.ts';
 import type { MessageStore } from '#lib/messages/store.ts';
 import { messageFilesFor } from '#lib/messages/tickets.ts';

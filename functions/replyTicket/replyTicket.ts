@@ -1,8 +1,8 @@
+import { messageTicketRequestOf } from '#lib/attachments/ticketRequest.ts';
 import { preferredLanguage } from '#lib/http/language.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { json, type HttpResult } from '#lib/http/response.ts';
 import type { CitizenAccess } from '#lib/messages/citizenAccess.ts';
-import { messageTicketRequestOf } from '#lib/messages/requests.ts';
 import { issueMessageTicket, type MessageTicketDeps } from '#lib/messages/tickets.ts';
 
 export interface ReplyTicketDeps extends MessageTicketDeps {

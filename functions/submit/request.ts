@@ -1,6 +1,6 @@
 import { plainObject } from '#lib/api/patterns.ts';
+import { intOf } from '#lib/http/fields.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
-import { intField } from '#lib/http/requestFields.ts';
 
 /**
  * The headers and body of `POST /forms/{formId}/submissions`, parsed as `submissionHeaders` and
@@ -27,7 +27,7 @@ export function submissionOf(headers: Record<string, unknown>, body: unknown): S
   if (!plainObject(body)) throw malformedRequest('body', [{ path: [], keyword: 'invalid_type' }]);
   const issues: RequestIssue[] = [];
   if (!plainObject(body.data)) issues.push({ path: ['data'], keyword: 'custom' });
-  if (body.formVersion !== undefined) intField(body.formVersion, ['formVersion'], 1, MAX_FORM_VERSION, issues);
+  if (body.formVersion !== undefined) intOf(['formVersion'], body.formVersion, 1, MAX_FORM_VERSION, issues);
   if (Object.keys(body).some((name) => name !== 'data' && name !== 'formVersion')) issues.push({ path: [], keyword: 'unrecognized_keys' });
   if (issues.length > 0) throw malformedRequest('body', issues);
   return {

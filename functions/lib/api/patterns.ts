@@ -1,7 +1,7 @@
 /**
  * The patterns of ids and names, and the JSON-object test, that the API shapes (schemas.ts, zod)
  * and the hand-written checks of the cold-start paths (cases/access.ts, submit/request.ts,
- * messages/requests.ts) both use: one definition each, no zod here.
+ * messages/request.ts) both use: one definition each, no zod here.
  */
 
 /** A JSON object: not null, not an array. */

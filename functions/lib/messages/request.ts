@@ -6,10 +6,11 @@ import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 import { MESSAGE_KINDS, type MessageKind } from './model.ts';
 
 /**
- * The body of `POST /cases/{caseId}/messages`, parsed as `messageRequest` (functions/lib/api/schemas.ts,
- * from which the OpenAPI document is generated) parses it, answering the same 400 with the same
- * errors, without loading zod at cold start. The text and the attachment ids are checked as the
- * reply's (`replyRequest`) are. test/unit/api/messageRequest.test.ts holds the parser to its zod shape.
+ * The bodies of the clerk's `POST /cases/{caseId}/messages` and the citizen's
+ * `POST /status/{reference}/replies`, parsed as `messageRequest` and `replyRequest`
+ * (functions/lib/api/schemas.ts, from which the OpenAPI document is generated) parse them, answering
+ * the same 400 with the same errors, without loading zod at cold start. Both check the text and the
+ * attachment ids alike. test/unit/api/messageRequest.test.ts holds each parser to its zod shape.
  */
 export interface MessageRequest {
   /** Trimmed, as zod's `trim()` trims; its length is the handler's to check (422). */
@@ -37,4 +38,20 @@ export function messageRequestOf(input: unknown): MessageRequest {
   unknownKeys(input, ['text', 'kind', 'attachments'], issues);
   if (issues.length > 0) throw malformedRequest('body', issues);
   return { text: text as string, kind: kind as MessageKind, ...(attachments === undefined ? {} : { attachments }) };
+}
+
+/** The citizen's reply: a message without a kind. */
+export interface Reply {
+  text: string;
+  attachments?: string[];
+}
+
+export function replyOf(input: unknown): Reply {
+  if (!plainObject(input)) throw malformedRequest('body', [{ path: [], keyword: 'invalid_type' }]);
+  const issues: RequestIssue[] = [];
+  const text = messageTextOf(input.text, issues);
+  const attachments = messageAttachmentIdsOf(input.attachments, issues);
+  unknownKeys(input, ['text', 'attachments'], issues);
+  if (issues.length > 0) throw malformedRequest('body', issues);
+  return { text: text as string, ...(attachments === undefined ? {} : { attachments }) };
 }

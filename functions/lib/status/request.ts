@@ -1,7 +1,7 @@
 import { REFERENCE_PATTERN } from '#lib/cases/reference.ts';
 import { plainObject } from '#lib/api/patterns.ts';
+import { stringOf } from '#lib/http/fields.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
-import { stringField } from '#lib/http/requestFields.ts';
 
 /**
  * What every citizen route under `/status/{reference}` reads from its request, parsed as
@@ -17,7 +17,7 @@ const MAX_REFERENCE_CHARS = 24;
 export function statusTokenOf(headers: unknown): string {
   if (!plainObject(headers)) throw malformedRequest('header', [{ path: [], keyword: 'invalid_type' }]);
   const issues: RequestIssue[] = [];
-  const token = stringField(headers['status-token'], ['status-token'], { min: 1, max: MAX_TOKEN_CHARS }, issues);
+  const token = stringOf(['status-token'], headers['status-token'], { min: 1, max: MAX_TOKEN_CHARS }, issues);
   if (token === undefined) throw malformedRequest('header', issues);
   return token;
 }

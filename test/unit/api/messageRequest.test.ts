@@ -1,20 +1,26 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { messageRequest } from '#lib/api/schemas.ts';
+import { messageRequest, replyRequest } from '#lib/api/schemas.ts';
 import { parseRequest } from '#lib/http/parse.ts';
 import { MESSAGE_KINDS } from '#lib/messages/model.ts';
-import { messageRequestOf } from '#lib/messages/request.ts';
+import { messageRequestOf, replyOf } from '#lib/messages/request.ts';
 import { parserOutcome as outcome } from '../../support/parserOutcome.ts';
 
-// A clerk's message (POST /cases/{caseId}/messages), parsed by hand, against the zod shape the
-// OpenAPI document is generated from: the same message, or the same 400. Its If-Match is read as
-// PATCH's is (test/unit/api/updateCaseRequest.test.ts).
+// A clerk's message (POST /cases/{caseId}/messages) and a citizen's reply
+// (POST /status/{reference}/replies), parsed by hand, against the zod shapes the OpenAPI document is
+// generated from: the same message, or the same 400 with the same errors in the same order. The
+// message's If-Match is read as PATCH's is (test/unit/api/updateCaseRequest.test.ts).
 
 const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
-const misfit = fc.oneof(fc.constantFrom(null, true, 0, 1.5, [], [1], { length: 0 }, { length: 2 }, { length: 101 }, { length: 'a' }, { length: null }), fc.jsonValue({ maxDepth: 1 }));
+/** Values of a wrong type, some with a `length` that is no string's: zod's length checks still look at them. */
+const misfit = fc.oneof(
+  fc.constantFrom(null, true, 0, 1.5, [], [1], ['x', 'y'], { length: 0 }, { length: 2 }, { length: 101 }, { length: 300 }, { length: 'a' }, { length: null }, { length: [] }),
+  fc.jsonValue({ maxDepth: 1 }),
+);
 const text = fc.oneof(
   fc.string({ maxLength: 8 }),
-  fc.constantFrom('', ' ', '\u00a0\t\n', '\ufeff', ' Bitte reichen Sie nach. ', '\u2028x', '😀', ' 😀 ', '\ud800', 'x'.repeat(4001)),
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  fc.constantFrom('', ' ', '\u00a0\t\n', '\ufeff', ' Bitte reichen Sie nach. ', ' Antwort ', '\u2028x', '\u200b', '😀', ' 😀 ', '\ud800', 'x'.repeat(4001)),
   misfit,
 );
 const kind = fc.oneof(fc.constantFrom(...MESSAGE_KINDS, 'reply', 'Request', ''), misfit);
@@ -22,7 +28,7 @@ const attachmentId = fc.oneof(fc.stringMatching(ULID), fc.constantFrom('01K00000
 const attachments = fc.oneof(
   fc.array(attachmentId, { maxLength: 4 }),
   fc.array(fc.stringMatching(ULID), { minLength: 99, maxLength: 102 }),
-  fc.array(fc.oneof(fc.stringMatching(ULID), fc.constant('x')), { minLength: 100, maxLength: 102 }),
+  fc.array(fc.oneof(fc.stringMatching(ULID), fc.constant('x'), misfit), { minLength: 100, maxLength: 102 }),
   fc.constantFrom('x'.repeat(100), 'x'.repeat(101), '😀'.repeat(100), '😀'.repeat(101), ''),
   misfit,
 );
@@ -53,5 +59,43 @@ describe('POST /cases/{caseId}/messages body', () => {
     [[]],
   ])('agrees on %j', (body) => {
     expect(outcome(() => messageRequestOf(body))).toEqual(outcome(() => parseRequest(messageRequest, body, 'body')));
+  });
+});
+
+describe('POST /status/{reference}/replies body', () => {
+  const replies = fc.oneof(
+    fc.record({ text, attachments }, { requiredKeys: ['text'] }),
+    fc.record({ text, attachments, kind }, { requiredKeys: [] }),
+    fc.dictionary(fc.oneof(fc.constantFrom('text', 'attachments', 'kind', 'Text', '__proto__', 'constructor'), fc.string({ maxLength: 3 })), fc.oneof(text, attachments), { maxKeys: 3 }),
+    misfit,
+  );
+
+  it('is parsed as the zod shape replyRequest parses it: the same reply, or the same 400', () => {
+    fc.assert(
+      fc.property(replies, (generated) => {
+        const body = JSON.parse(JSON.stringify(generated) ?? 'null') as unknown;
+        expect(outcome(() => replyOf(body))).toEqual(outcome(() => parseRequest(replyRequest, body, 'body')));
+      }),
+      { numRuns: 4000 },
+    );
+  });
+
+  it.each([
+    [{ text: ' Anbei ' }],
+    [{ text: 'Anbei', attachments: ['01JD3ZM0000000000000000001'] }],
+    [{ text: ' \u00a0 ' }],
+    [{ text: [] }],
+    [{ text: { length: 'a' } }],
+    [{ text: 'x', attachments: 'x'.repeat(101) }],
+    [{ text: 'x', attachments: '😀'.repeat(100) }],
+    [{ text: 'x', attachments: { length: 101 } }],
+    [{ text: 'x', attachments: Array(101).fill('01JD3ZM0000000000000000001') }],
+    [{ text: 'x', attachments: [1, 'x', '01JD3ZM0000000000000000001'] }],
+    [{ text: 'x', kind: 'reply' }],
+    [{ kind: 'reply' }],
+    [null],
+    [[]],
+  ])('agrees on %j', (body) => {
+    expect(outcome(() => replyOf(body))).toEqual(outcome(() => parseRequest(replyRequest, body, 'body')));
   });
 });

@@ -76,6 +76,9 @@ describe.each(TICKETS)('the body of %s', (_route, withField, byHand, byZod) => {
     [{ ...valid, fileName: [], mediaType: '', size: 1e300, sha256: 3 }],
     [{ ...valid, fileName: '😀'.repeat(255), mediaType: 'x'.repeat(101) }],
     [{ ...valid, size: -(2 ** 60) }],
+    [{ ...valid, fileName: '😀'.repeat(256), size: 0 }],
+    [{ ...valid, fileName: { length: 'a' }, mediaType: [], size: '10', sha256: 'A'.repeat(44) }],
+    [{ ...valid, size: 1.5 }],
     [{}],
     [null],
   ])('agrees on %j', (body) => {
