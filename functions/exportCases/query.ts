@@ -1,5 +1,4 @@
-import { optional, oneOf, slugOf, stringOf } from '#lib/http/fields.ts';
-import { unknownKeys } from '#lib/http/pageQuery.ts';
+import { optional, oneOf, slugOf, stringOf, unknownKeys } from '#lib/http/fields.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { CASE_STATUSES, type CaseStatus } from '#lib/cases/model.ts';
-import { oneOf, optional, slugOf } from '#lib/http/fields.ts';
-import { pageCursorOf, pageLimitOf, unknownKeys } from '#lib/http/pageQuery.ts';
+import { oneOf, optional, slugOf, unknownKeys } from '#lib/http/fields.ts';
+import { pageCursorOf, pageLimitOf } from '#lib/http/pageQuery.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 
 /**

@@ -1,4 +1,5 @@
-import { pageCursorOf, pageLimitOf, unknownKeys } from '#lib/http/pageQuery.ts';
+import { unknownKeys } from '#lib/http/fields.ts';
+import { pageCursorOf, pageLimitOf } from '#lib/http/pageQuery.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { plainObject } from '#lib/api/patterns.ts';
-import { intOf } from '#lib/http/fields.ts';
+import { intOf, unknownKeys } from '#lib/http/fields.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 
 /**
@@ -28,7 +28,7 @@ export function submissionOf(headers: Record<string, unknown>, body: unknown): S
   const issues: RequestIssue[] = [];
   if (!plainObject(body.data)) issues.push({ path: ['data'], keyword: 'custom' });
   if (body.formVersion !== undefined) intOf(['formVersion'], body.formVersion, 1, MAX_FORM_VERSION, issues);
-  if (Object.keys(body).some((name) => name !== 'data' && name !== 'formVersion')) issues.push({ path: [], keyword: 'unrecognized_keys' });
+  unknownKeys(body, ['data', 'formVersion'], issues);
   if (issues.length > 0) throw malformedRequest('body', issues);
   return {
     ...(key === undefined ? {} : { idempotencyKey: key }),

@@ -1,7 +1,6 @@
 import { plainObject } from '#lib/api/patterns.ts';
 import { CASE_STATUSES, type CaseStatus } from '#lib/cases/model.ts';
-import { oneOf, optional, stringOf } from '#lib/http/fields.ts';
-import { unknownKeys } from '#lib/http/pageQuery.ts';
+import { oneOf, optional, stringOf, unknownKeys } from '#lib/http/fields.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 
 /**

@@ -1,6 +1,5 @@
 import { DATA_POINTER_PATTERN, FILE_NAME_PATTERN, plainObject, SHA256_BASE64_PATTERN } from '#lib/api/patterns.ts';
-import { intOf, stringOf } from '#lib/http/fields.ts';
-import { unknownKeys } from '#lib/http/pageQuery.ts';
+import { intOf, stringOf, unknownKeys } from '#lib/http/fields.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 
 /**

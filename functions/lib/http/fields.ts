@@ -87,3 +87,8 @@ export function slugOf(name: string, value: unknown, issues: RequestIssue[]): st
 export function optional<T>(value: unknown, check: (value: unknown) => T | undefined): T | undefined {
   return value === undefined ? undefined : check(value);
 }
+
+/** A strict object's unknown keys: one issue for all of them, after the fields' own. */
+export function unknownKeys(body: Record<string, unknown>, known: readonly string[], issues: RequestIssue[]): void {
+  if (Object.keys(body).some((key) => !known.includes(key))) issues.push({ path: [], keyword: 'unrecognized_keys' });
+}

@@ -1,3 +1,4 @@
+import { optional, stringOf } from './fields.ts';
 import type { RequestIssue } from './parse.ts';
 
 /**
@@ -21,16 +22,7 @@ export function pageLimitOf(value: unknown, max: number, issues: RequestIssue[])
   return limit;
 }
 
-/** `cursor`: 1 to 1000 characters (its content is checked when it is read, functions/lib/cases/cursor.ts). */
+/** `cursor`: 1 to 1000 characters, counted as zod counts them (its content is checked when it is read, functions/lib/cases/cursor.ts). */
 export function pageCursorOf(value: unknown, issues: RequestIssue[]): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string') return void issues.push({ path: ['cursor'], keyword: 'invalid_type' });
-  if (value.length < 1) return void issues.push({ path: ['cursor'], keyword: 'too_small' });
-  if (value.length > MAX_CURSOR_CHARS) return void issues.push({ path: ['cursor'], keyword: 'too_big' });
-  return value;
-}
-
-/** A strict object's unknown keys: one issue for all of them, after the fields' own. */
-export function unknownKeys(query: Record<string, unknown>, known: readonly string[], issues: RequestIssue[]): void {
-  if (Object.keys(query).some((key) => !known.includes(key))) issues.push({ path: [], keyword: 'unrecognized_keys' });
+  return optional(value, (cursor) => stringOf(['cursor'], cursor, { min: 1, max: MAX_CURSOR_CHARS }, issues));
 }

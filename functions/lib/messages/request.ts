@@ -1,7 +1,6 @@
 import { plainObject } from '#lib/api/patterns.ts';
 import { ATTACHMENT_ID } from '#lib/attachments/fields.ts';
-import { arrayOf, oneOf, optional, stringOf } from '#lib/http/fields.ts';
-import { unknownKeys } from '#lib/http/pageQuery.ts';
+import { arrayOf, oneOf, optional, stringOf, unknownKeys } from '#lib/http/fields.ts';
 import { malformedRequest, type RequestIssue } from '#lib/http/parse.ts';
 import { MESSAGE_KINDS, type MessageKind } from './model.ts';
 

@@ -17,6 +17,9 @@ const value = fc.oneof(
   fc.constantFrom('1', '25', '100', '101', '500', '501', '999', '0', '000', '01', ' 1', '1.0', '-1', '1e2'),
   fc.string({ maxLength: 6 }),
   fc.string({ minLength: 995, maxLength: 1005 }),
+  // zod counts a string's length in code points: characters of two UTF-16 units around the cursor's limit.
+  fc.string({ unit: 'binary', minLength: 995, maxLength: 1005 }),
+  fc.constantFrom('😀'.repeat(600), '😀'.repeat(1000), '😀'.repeat(1001), `${'c'.repeat(999)}😀`),
 );
 const queries = fc.dictionary(fc.oneof(fc.constantFrom('office', 'formId', 'status', 'limit', 'cursor', 'Status', 'Limit'), fc.string({ maxLength: 4 })), value, { maxKeys: 4 });
 
@@ -35,7 +38,7 @@ describe.each(LISTS)('the query of %s', (_route, byHand, byZod) => {
     );
   });
 
-  it.each([[{}], [{ status: 'in_review', limit: '100' }], [{ office: 'Amt', status: 'x', limit: '0', other: '1' }], [{ formId: 'fischereischein', cursor: '' }], [{ cursor: 'c'.repeat(1001) }]])(
+  it.each([[{}], [{ status: 'in_review', limit: '100' }], [{ office: 'Amt', status: 'x', limit: '0', other: '1' }], [{ formId: 'fischereischein', cursor: '' }], [{ cursor: 'c'.repeat(1001) }], [{ cursor: '😀'.repeat(600) }], [{ cursor: '😀'.repeat(1001) }]])(
     'agrees on %j',
     (query) => {
       expect(outcome(() => byHand(query))).toEqual(outcome(() => byZod(query)));
