@@ -36,8 +36,10 @@ function offeredPart(catalogue: FormCatalogue, offering: FormsOffering): FormCat
  * The synth builds it into every function that ships forms (bundling.ts); the local stack builds it
  * at each start into its data folder, so a new definition is picked up by a restart or a redeploy.
  */
-export function buildShippedForms(sourceDir: string, outDir: string, offering: FormsOffering): FormCatalogue {
-  const catalogue = offeredPart(loadCheckedCatalogue(sourceDir), offering);
+export function buildShippedForms(sourceDir: string, outDir: string, offering: FormsOffering, checked?: FormCatalogue): FormCatalogue {
+  // `checked`: the source folder's catalogue as loadCheckedCatalogue loaded it (the local stack
+  // checks the forms first, and need not compile every schema twice).
+  const catalogue = offeredPart(checked ?? loadCheckedCatalogue(sourceDir), offering);
   for (const form of catalogue.all()) {
     mkdirSync(join(outDir, form.id), { recursive: true });
     copyFileSync(join(sourceDir, form.id, `v${form.version}.json`), join(outDir, form.id, `v${form.version}.json`));

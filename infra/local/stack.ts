@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { buildShippedForms } from '../formsBuild.ts';
-import { checkFormDefinitions } from '../forms.ts';
+import { offeringOf } from '../forms.ts';
+import { loadCheckedCatalogue } from '../formPatterns.ts';
 import type { StageConfig } from '../config.ts';
 import { localStageConfig } from './stage.ts';
 import { officeNamesOf } from '../config.ts';
@@ -141,9 +142,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   // Only the forms the administration offers, with its offices' display names; a form its stage
   // file lists without having the form's office stops start-up here, naming the file to edit.
   const stage = options.stage ?? localStageConfig();
-  const offering = checkFormDefinitions(stage, formsDir);
+  const catalogue = loadCheckedCatalogue(formsDir);
+  const offering = offeringOf(stage, catalogue, formsDir);
   rmSync(shippedForms, { recursive: true, force: true });
-  buildShippedForms(formsDir, shippedForms, offering);
+  buildShippedForms(formsDir, shippedForms, offering, catalogue);
   // The OpenAPI document as the stack ships it beside the openapi function (infra/openapiFile.ts).
   const openapiFile = join(options.dataDir, 'openapi.json');
   writeFileSync(openapiFile, servedOpenApiDocument());

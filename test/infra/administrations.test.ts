@@ -1,15 +1,12 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { fileURLToPath } from 'node:url';
 import { loadStageConfig } from '../../infra/config.ts';
-import { PROD_FIXTURE, synthStage, type Resource, type Synthesized } from './synth.ts';
+import { PROD_FIXTURE, synthStage, synthTown, TOWN_FIXTURE, type Resource, type Synthesized } from './synth.ts';
 
 /**
  * Silo tenancy (API.md, "Administrations and offices"): every administration and stage is one stack
  * whose account- and region-unique names derive from its stage file's name, so that two
  * administrations, or dev and prod of one, deploy side by side in one account without a collision.
  */
-
-const BENSHEIM_FIXTURE = fileURLToPath(new URL('./fixtures/stadt-bensheim-prod.json', import.meta.url));
 
 /**
  * Names that live inside a parent resource, not in the account or region: a Cognito group or app
@@ -29,9 +26,9 @@ const SCOPED = new Set([
 const NOT_A_NAME = new Set(['MetricName']);
 
 /** Every literal name a template gives a resource (top-level `*Name`, `Name`, `Domain`, the backup plan's name), with its resource type. */
-function namedResources({ stack, template }: Synthesized): string[] {
+function namedResources({ stackName, template }: Synthesized): string[] {
   const resources = template.toJSON().Resources as Record<string, Resource>;
-  const names = [`AWS::CloudFormation::Stack ${stack.stackName}`];
+  const names = [`AWS::CloudFormation::Stack ${stackName}`];
   for (const resource of Object.values(resources)) {
     if (SCOPED.has(resource.Type)) continue;
     const properties: Record<string, unknown> = { ...resource.Properties, ...((resource.Properties.BackupPlan as Record<string, unknown> | undefined) ?? {}) };
@@ -50,7 +47,7 @@ let townProd: Synthesized;
 beforeAll(() => {
   landkreisProd = synthStage('prod');
   landkreisDev = synthStage('dev');
-  townProd = synthStage('prod', { context: { stage: 'stadt-bensheim-prod', stageFile: BENSHEIM_FIXTURE } });
+  townProd = synthTown();
 });
 
 describe('administrations side by side in one account', () => {
@@ -81,7 +78,7 @@ describe('administrations side by side in one account', () => {
   });
 
   it('create one Cognito group per office of the administration’s stage file, described by its display name', () => {
-    for (const [synthesized, stageFile] of [[landkreisProd, PROD_FIXTURE], [townProd, BENSHEIM_FIXTURE]] as const) {
+    for (const [synthesized, stageFile] of [[landkreisProd, PROD_FIXTURE], [townProd, TOWN_FIXTURE]] as const) {
       const groups = Object.values(synthesized.template.findResources('AWS::Cognito::UserPoolGroup')).map((group) => (group as Resource).Properties);
       const { offices } = loadStageConfig((key) => (key === 'stageFile' ? stageFile : undefined));
       expect(groups.map((group) => group.GroupName).sort()).toEqual(offices.map((office) => office.id).sort());

@@ -2,9 +2,8 @@
 // everything in it is an output of a stage (a name with a <placeholder> depends on configuration
 // the stages here do not have: test/infra/delivery.test.ts synthesizes one with a destination).
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { fileURLToPath } from 'node:url';
 import { documentedOutputs, outputsOf, undocumentedOutputs } from './documentedOutputs.ts';
-import { synthStage, type Synthesized } from './synth.ts';
+import { synthStage, synthTown, type Synthesized } from './synth.ts';
 
 let dev: Synthesized;
 let prod: Synthesized;
@@ -13,7 +12,7 @@ let town: Synthesized;
 beforeAll(() => {
   dev = synthStage('dev');
   prod = synthStage('prod');
-  town = synthStage('prod', { context: { stageFile: fileURLToPath(new URL('./fixtures/stadt-bensheim-prod.json', import.meta.url)) } });
+  town = synthTown();
 });
 
 describe('docs/deploy.md, "Stack outputs"', () => {

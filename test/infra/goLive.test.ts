@@ -1,6 +1,5 @@
 // Issue 25, points 2, 4, 6, 9 and 11: a first deploy that can be retried, and failure paths that page someone.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { BINDING_MARGIN_SECONDS, STREAM_RETENTION_SECONDS, UNBOUND_FILE_DAYS, UNBOUND_SECONDS } from '#lib/attachments/upload.ts';
@@ -15,12 +14,9 @@ import { REDACTED_HEADERS } from '../../infra/constructs/firewall.ts';
 import { DATA_KEY_MATERIAL } from '../../infra/constructs/grants.ts';
 import { OLDEST_MESSAGE_ALARM } from '../../infra/constructs/queues.ts';
 import { checkDeployable, loadStageConfig } from '../../infra/config.ts';
-import { PROD_FIXTURE, type Resource, type Synthesized, statementsOfRole, synthStage } from './synth.ts';
+import { PROD_FIXTURE, type Resource, type Synthesized, statementsOfRole, synthStage, synthTown } from './synth.ts';
 
 const prodConfig = () => checkDeployable(loadStageConfig((key) => ({ stage: 'prod', stageFile: PROD_FIXTURE })[key as 'stage']));
-
-/** A second administration's prod file: a new account (nothing reserved), console domain and WAF, DNS of the API ready. */
-const EDGE_FIXTURE = fileURLToPath(new URL('./fixtures/stadt-bensheim-prod.json', import.meta.url));
 
 let prod: Synthesized;
 let dev: Synthesized;
@@ -28,7 +24,8 @@ let edge: Synthesized;
 beforeAll(() => {
   prod = synthStage('prod');
   dev = synthStage('dev');
-  edge = synthStage('prod', { context: { stageFile: EDGE_FIXTURE } });
+  // A second administration's prod (synth.ts's TOWN_FIXTURE): a new account, console domain and WAF.
+  edge = synthTown();
 });
 const resourcesOf = (s: Synthesized) => s.template.toJSON().Resources as Record<string, Resource>;
 const ofType = (s: Synthesized, type: string) => Object.entries(resourcesOf(s)).filter(([, r]) => r.Type === type);

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Validations } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import cdkNag from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { type Synthesized, synthStage } from './synth.ts';
@@ -39,9 +38,9 @@ describe('cdk-nag AwsSolutions', () => {
   it.each(['dev', 'prod'])('%s synthesizes without CDK warnings or errors', (stage) => {
     const synthesized = stages().find(([name]) => name === stage)?.[1];
     if (!synthesized) throw new Error(stage);
-    const annotations = Annotations.fromStack(synthesized.stack);
-    expect(annotations.findError('*', Match.anyValue())).toEqual([]);
-    expect(annotations.findWarning('*', Match.anyValue())).toEqual([]);
+    // What Annotations.fromStack reads, from the synth that made the shared template (synth.ts).
+    expect(synthesized.messages.filter((message) => message.level === 'error')).toEqual([]);
+    expect(synthesized.messages.filter((message) => message.level === 'warning')).toEqual([]);
   });
 
   it('every acknowledgement sits on a construct below the stack and gives a specific reason', () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from '@jest/globals';
-import { App } from 'aws-cdk-lib';
+import { App, Stage } from 'aws-cdk-lib';
+import type { SynthesisMessage } from 'aws-cdk-lib/cx-api';
 import { Template } from 'aws-cdk-lib/assertions';
 import { checkDeployable, defaultStageName, loadStageConfig, type StageKind } from '../../infra/config.ts';
 import { FormsStack, stackName } from '../../infra/stack.ts';
@@ -25,6 +26,34 @@ afterAll(() => {
 export interface Synthesized {
   readonly stack: FormsStack;
   readonly template: Template;
+  /**
+   * The CloudFormation stack's name, known without building the construct tree (a file that needs
+   * only names and the template never pays for `stack`); templateCache.test.ts holds it to the
+   * built stack's own.
+   */
+  readonly stackName: string;
+  /**
+   * What the synth that made `template` reported (CDK's errors, warnings and infos: what
+   * `Annotations.fromStack` reads), kept with the shared template, so a file that checks them
+   * needs no synth of its own.
+   */
+  readonly messages: readonly SynthesisMessage[];
+}
+
+/**
+ * What a built stack's synth reported (its last synth, not forced again): level, construct path,
+ * type and text of each message, without the stack trace of the call that added it (which differs
+ * by caller, not by stack).
+ */
+export function messagesOf(stack: FormsStack): SynthesisMessage[] {
+  const messages = Stage.of(stack)!.synth().getStackArtifact(stack.artifactId).messages;
+  return messages.map(({ level, id, entry }) => ({ level, id, entry: JSON.parse(JSON.stringify({ type: entry.type, data: entry.data })) as SynthesisMessage['entry'] }));
+}
+
+/** The template and the messages of a built stack's synth (Template.fromStack's). */
+function synthesized(stack: FormsStack): { template: Record<string, unknown>; messages: SynthesisMessage[] } {
+  const template = Template.fromStack(stack).toJSON();
+  return { template, messages: messagesOf(stack) };
 }
 
 /**
@@ -33,6 +62,15 @@ export interface Synthesized {
  * a deployable synth refuses. `npm run synth` uses it too (infra/scripts/synth.ts).
  */
 export const PROD_FIXTURE = fileURLToPath(new URL('./fixtures/kreis-bergstrasse-prod.json', import.meta.url));
+
+/**
+ * A second administration's prod (Stadt Bensheim), named after its file as it deploys: a new
+ * account (nothing reserved), a console domain and a WAF, the API's DNS ready.
+ */
+export const TOWN_FIXTURE = fileURLToPath(new URL('./fixtures/stadt-bensheim-prod.json', import.meta.url));
+
+/** The town's prod (TOWN_FIXTURE), one synth shared by every file that asks for it. */
+export const synthTown = (): Synthesized => synthStage('prod', { context: { stage: 'stadt-bensheim-prod', stageFile: TOWN_FIXTURE } });
 
 /**
  * Synthesizes one stage as infra/app.ts does. `dev` is the default stage file (cdk.json: the
@@ -70,21 +108,24 @@ export function synthStage(
   };
   if (options.bundling || options.functionTable) {
     const stack = build();
-    return { stack, template: Template.fromStack(stack) };
+    const { template, messages } = synthesized(stack);
+    return { stack, template: Template.fromJSON(template), stackName: stack.stackName, messages };
   }
   // The key: every context value and the stage as loaded (its file and the files it names).
   const config = checkDeployable(loadStageConfig((key) => (context as Record<string, unknown>)[key]));
   let stack: FormsStack | undefined;
-  const template = sharedTemplate({ context, config }, () => {
+  const shared = sharedTemplate({ context, config }, () => {
     stack = build();
-    return Template.fromStack(stack).toJSON();
-  });
+    return synthesized(stack);
+  }) as ReturnType<typeof synthesized>;
   return {
     get stack() {
       stack ??= build();
       return stack;
     },
-    template: Template.fromJSON(template),
+    template: Template.fromJSON(shared.template),
+    stackName: stackName(config.name),
+    messages: shared.messages,
   };
 }
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
-import { synthStage } from './synth.ts';
+import { messagesOf, synthStage } from './synth.ts';
 import { sharedTemplate, TEMPLATE_CACHE_ENV } from './templateCache.ts';
 
 const dirs: string[] = [];
@@ -64,5 +64,9 @@ describe('the templates the infra files share', () => {
     // The second synth is read from the run's directory; its stack is built only now, on use.
     expect(Template.fromStack(again.stack).toJSON()).toEqual(again.template.toJSON());
     expect(again.template.toJSON()).toEqual(shared.template.toJSON());
+    // The name files read without building the stack is the built stack's own, and the messages
+    // kept with the template are what the built stack's synth reports (nag.test.ts checks them).
+    expect(again.stackName).toBe(again.stack.stackName);
+    expect(messagesOf(again.stack)).toEqual(again.messages);
   });
 });
