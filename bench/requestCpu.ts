@@ -19,6 +19,7 @@ import { httpRoute } from '#lib/http/pipeline.ts';
 import { createIdempotencyStore } from '#lib/submissions/idempotency.ts';
 import { createSubmit } from '../functions/submit/submit.ts';
 import { statusTokens } from '#lib/status/token.ts';
+import { citizenTokens } from '#lib/bundid/token.ts';
 import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
 import { fixture } from './clerkPaths.ts';
 import { compare, iterationsFor, microsPerAsyncCall, microsPerCall, spread, type Comparison, type Spread } from './stats.ts';
@@ -65,6 +66,7 @@ export async function requestCpu(options: RequestCpuOptions): Promise<RequestCpu
 
 async function requestCpuOver(shippedDir: string, options: RequestCpuOptions): Promise<RequestCpuResult[]> {
   const { forms, validator } = await loadShippedForms(shippedDir);
+  const tokens = citizenTokens(secretHmac(instantSecrets, 'secret'));
   const handler = httpRoute(
     createSubmit({
       forms,
@@ -74,15 +76,20 @@ async function requestCpuOver(shippedDir: string, options: RequestCpuOptions): P
       cases: createCaseStore(instantDynamoDb, 'cases', createEventLog(instantDynamoDb, 'events')),
       idempotency: createIdempotencyStore(instantDynamoDb, 'idempotency', secretHmac(instantSecrets, 'secret')),
       statusTokens: statusTokens(secretHmac(instantSecrets, 'secret')),
+      citizenTokens: tokens,
     }),
     { jsonBody: true },
   );
 
   let requestNo = 0;
-  const submitOf = (formId: string) => {
+  const submitOf = async (formId: string) => {
     const body = JSON.stringify({ data: fixture(formId) });
+    // A form that needs sign-in gets a citizen token, verified per request as the route does.
+    const signIn: Record<string, string> = forms.get(formId)?.authentication
+      ? { Authorization: `Bearer ${await tokens.issue({ provider: 'bundid', sub: 'b'.repeat(43), level: 'high', attributes: {}, authenticatedAt: new Date().toISOString() })}` }
+      : {};
     return async () => {
-      const event = submissionEvent(formId, body, { 'Idempotency-Key': `bench-${requestNo++}` }, `bench-${requestNo}`);
+      const event = submissionEvent(formId, body, { 'Idempotency-Key': `bench-${requestNo++}`, ...signIn }, `bench-${requestNo}`);
       const answer = await handler(event, context);
       if (answer.statusCode !== 201) throw new Error(`submit answered ${answer.statusCode}: ${answer.body}`);
     };
@@ -90,12 +97,12 @@ async function requestCpuOver(shippedDir: string, options: RequestCpuOptions): P
   // Warm-up of the whole path with every form (the JIT settles), so that the first form measured
   // is not the one paying for it.
   const calibrated = new Map<string, number>();
-  for (const formId of FORMS) calibrated.set(formId, await iterationsFor(options.sampleMs, submitOf(formId)));
+  for (const formId of FORMS) calibrated.set(formId, await iterationsFor(options.sampleMs, await submitOf(formId)));
 
   const results: RequestCpuResult[] = [];
   for (const formId of FORMS) {
     const data = fixture(formId);
-    const submitOnce = submitOf(formId);
+    const submitOnce = await submitOf(formId);
     const submitSamples: number[] = [];
     for (let round = 0; round < options.rounds; round++) submitSamples.push(await microsPerAsyncCall(calibrated.get(formId) ?? 1, submitOnce));
 
