@@ -91,7 +91,13 @@ async function cleanPhoto(apiUrl: string): Promise<string> {
   throw new Error('the bench photo was not scanned in 30 s');
 }
 
-export async function peakMemory(options: { stack: StackInfo; requests: number; log: (line: string) => void }): Promise<{ nodeBaselineBytes: number; functions: MemoryResult[] }> {
+/** The HTTP functions bench/memoryProbe.ts has requests for (its `eventFor` cases); the others are listed as not measured. */
+const PROBED = new Set([
+  'listForms', 'getForm', 'submit', 'listCases', 'getCase', 'listEvents', 'updateCase', 'openapi',
+  'attachmentTicket', 'attachmentStatus', 'downloadAttachment', 'getStatus', 'getAccesses', 'exportCases',
+]);
+
+export async function peakMemory(options: { stack: StackInfo; requests: number; log: (line: string) => void }): Promise<{ nodeBaselineBytes: number; functions: MemoryResult[]; notMeasured: string[] }> {
   const sample = sampleOf('fischereischein');
   const body = JSON.stringify({ data: sample });
   const exportFrom = new Date().toISOString();
@@ -102,8 +108,14 @@ export async function peakMemory(options: { stack: StackInfo; requests: number; 
   const exportTo = new Date().toISOString();
   const fixtures: Fixtures = { attachmentId, fileCaseId, reference: read.reference, statusToken: read.statusToken, exportFrom, exportTo };
   const results: MemoryResult[] = [];
+  const notMeasured: string[] = [];
   for (const { name, trigger, needs, memoryMb } of functionsOf(functions)) {
     if (trigger.kind !== 'http') continue;
+    if (!PROBED.has(name)) {
+      notMeasured.push(name);
+      options.log(`  ${name}: not measured (bench/memoryProbe.ts has no requests for it yet)`);
+      continue;
+    }
     // updateCase changes a case of its own, so that its versions are known to the probe.
     const changeCase = name === 'updateCase' ? await submitted(options.stack.apiUrl, body) : '';
     const configuredMb = memorySizeOf(needs, memoryMb);
@@ -111,5 +123,5 @@ export async function peakMemory(options: { stack: StackInfo; requests: number; 
     results.push({ handler: name, requests: options.requests, peakRssBytes, retainedHeapBytes, configuredMb, share: peakRssBytes / (configuredMb * 1024 * 1024) });
     options.log(`  ${name}: peak RSS ${(peakRssBytes / 1048576).toFixed(0)} MB of ${configuredMb} MB, ${(retainedHeapBytes / 1048576).toFixed(1)} MB heap retained`);
   }
-  return { nodeBaselineBytes: await baseline(), functions: results };
+  return { nodeBaselineBytes: await baseline(), functions: results, notMeasured };
 }

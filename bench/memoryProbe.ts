@@ -82,6 +82,8 @@ function eventFor(i: number): { event: APIGatewayProxyEvent; expected: number } 
       };
     case 'getStatus':
       return { event: apiEvent({ resource: '/status/{reference}', pathParameters: { reference: fixtures.reference ?? '' }, headers: { 'Status-Token': fixtures.statusToken ?? '' } }), expected: 200 };
+    case 'getAccesses':
+      return { event: apiEvent({ resource: '/status/{reference}/accesses', pathParameters: { reference: fixtures.reference ?? '' }, headers: { 'Status-Token': fixtures.statusToken ?? '' } }), expected: 200 };
     case 'exportCases':
       return {
         event: apiEvent({ resource: '/cases/export', query: { office: 'ordnungsamt', formId: 'fischereischein', from: fixtures.exportFrom ?? '', to: fixtures.exportTo ?? '', format: 'csv' }, clerk }),
