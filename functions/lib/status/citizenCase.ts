@@ -1,16 +1,11 @@
-import type { CaseSummary } from '#lib/cases/model.ts';
 import type { HttpEvent } from '#lib/http/pipeline.ts';
 import { ProblemError } from '#lib/http/problem.ts';
-import type { StatusLookup } from './lookup.ts';
+import type { LiveCase, StatusLookup } from './lookup.ts';
 import { referenceOf, statusTokenOf } from './request.ts';
 import type { StatusTokens } from './token.ts';
 
 /** The case a citizen's request is about, once he proved it is his. */
-export interface CitizenCase {
-  summary: CaseSummary;
-  /** What a record about the case expires with. */
-  expiresAt: number;
-}
+export type CitizenCase = Omit<LiveCase, 'citizen'>;
 
 /** One answer for an unknown reference, a wrong token and everything unknown below them: nothing tells them apart. */
 export const citizenNotFound = () =>
