@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, type KeyObject } from 'node:crypto';
 import { authnRequestFields } from '#lib/bundid/authnRequest.ts';
 import { setSignInCookie } from '#lib/bundid/cookie.ts';
 import { TRUST_LEVELS } from '#lib/bundid/levels.ts';
@@ -15,7 +15,8 @@ export interface BundidLoginDeps {
   /** Undefined: the stage has no BundID registration, the route answers 404. */
   settings: () => SignInSettings | undefined;
   signIns: SignInStore;
-  privateKey: () => Promise<string>;
+  /** The service provider's signing key, parsed (spKey.ts). */
+  privateKey: () => Promise<KeyObject>;
 }
 
 /**

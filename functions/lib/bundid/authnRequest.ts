@@ -1,4 +1,4 @@
-import { createHash, createPrivateKey, sign } from 'node:crypto';
+import { createHash, sign, type KeyObject } from 'node:crypto';
 import { attributeName, REQUESTED_OIDS, STORK_LEVEL, type TrustLevel } from './levels.ts';
 import { NAME_ID_FORMAT } from './metadata.ts';
 import type { SignInSettings } from './settings.ts';
@@ -69,12 +69,12 @@ function signedInfo(id: string, digest: string, namespace: boolean): string {
 const XML_ID = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
 
 /**
- * The AuthnRequest for `level`, signed with the service provider's key (PEM, RSA) as an enveloped
- * XML signature after its Issuer: RSA-SHA256, SHA-256 digest, exclusive canonicalization.
+ * The AuthnRequest for `level`, signed with the service provider's key (RSA; parsed once per
+ * container, spKey.ts) as an enveloped XML signature after its Issuer: RSA-SHA256, SHA-256 digest,
+ * exclusive canonicalization.
  */
-export function signedAuthnRequest(settings: SignInSettings, privateKey: string, requestId: string, level: TrustLevel, now: Date = new Date()): string {
+export function signedAuthnRequest(settings: SignInSettings, key: KeyObject, requestId: string, level: TrustLevel, now: Date = new Date()): string {
   if (!XML_ID.test(requestId)) throw new Error('the request id is no XML ID');
-  const key = createPrivateKey(privateKey);
   if (key.asymmetricKeyType !== 'rsa') throw new Error('the BundID signing key is not an RSA key');
   const [head, tail] = unsignedRequest(settings, requestId, level, now.toISOString());
   const digest = createHash('sha256').update(head + tail, 'utf8').digest('base64');
@@ -84,6 +84,6 @@ export function signedAuthnRequest(settings: SignInSettings, privateKey: string,
 }
 
 /** The signed AuthnRequest as the HTTP-POST binding's form fields (`SAMLRequest`, base64). */
-export function authnRequestFields(settings: SignInSettings, privateKey: string, requestId: string, level: TrustLevel): Record<string, string> {
-  return { SAMLRequest: Buffer.from(signedAuthnRequest(settings, privateKey, requestId, level), 'utf8').toString('base64') };
+export function authnRequestFields(settings: SignInSettings, key: KeyObject, requestId: string, level: TrustLevel): Record<string, string> {
+  return { SAMLRequest: Buffer.from(signedAuthnRequest(settings, key, requestId, level), 'utf8').toString('base64') };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createPrivateKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { SAML } from '@node-saml/node-saml';
 import { DOMParser } from '@xmldom/xmldom';
 import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
@@ -82,13 +82,14 @@ function verifies(xml: string, certificate: string): boolean {
 
 describe('the AuthnRequest', () => {
   const { privateKeyPem, certificate } = serviceProviderKeyPair();
+  const key = createPrivateKey(privateKeyPem);
 
   it('is what node-saml and xml-crypto signed before: the same canonical document, digest and signature value, for every level and setting', async () => {
     for (const settings of signInSettingsVariants()) {
       for (const level of TRUST_LEVELS) {
         const id = requestId();
         const reference = await byNodeSaml(settings, privateKeyPem, id, level);
-        const ours = signedAuthnRequest(settings, privateKeyPem, id, level, new Date(parse(reference).getAttribute('IssueInstant') ?? ''));
+        const ours = signedAuthnRequest(settings, key, id, level, new Date(parse(reference).getAttribute('IssueInstant') ?? ''));
         expect(canonical(ours)).toBe(canonical(reference));
         expect(valueOf(ours, 'DigestValue')).toBe(valueOf(reference, 'DigestValue'));
         expect(valueOf(ours, 'SignatureValue')).toBe(valueOf(reference, 'SignatureValue'));
@@ -98,24 +99,24 @@ describe('the AuthnRequest', () => {
 
   it('is written in canonical form already, so the digest covers its own text', () => {
     for (const settings of signInSettingsVariants()) {
-      const xml = signedAuthnRequest(settings, privateKeyPem, requestId(), 'substantial');
+      const xml = signedAuthnRequest(settings, key, requestId(), 'substantial');
       expect(`<?xml version="1.0"?>${canonical(xml)}`).toBe(xml);
     }
   });
 
   it("verifies with the SP's certificate, and no longer when a signed value is changed or another key signed it", () => {
     const [settings] = signInSettingsVariants();
-    const xml = signedAuthnRequest(settings!, privateKeyPem, requestId(), 'high');
+    const xml = signedAuthnRequest(settings!, key, requestId(), 'high');
     expect(verifies(xml, certificate)).toBe(true);
     expect(verifies(xml.replace(STORK_LEVEL.high, STORK_LEVEL.low), certificate)).toBe(false);
     expect(verifies(xml.replace(settings!.sp.acsUrl, 'https://evil.example/acs'), certificate)).toBe(false);
-    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
     expect(verifies(signedAuthnRequest(settings!, other, requestId(), 'high'), certificate)).toBe(false);
   });
 
   it('carries the level, the ACS, the destination, the akdb extension and the display information', () => {
     const [settings] = signInSettingsVariants();
-    const { SAMLRequest } = authnRequestFields(settings!, privateKeyPem, '_abc', 'substantial');
+    const { SAMLRequest } = authnRequestFields(settings!, key, '_abc', 'substantial');
     const root = parse(Buffer.from(SAMLRequest ?? '', 'base64').toString('utf8'));
     expect([root.localName, root.getAttribute('ID'), root.getAttribute('AssertionConsumerServiceURL'), root.getAttribute('Destination')]).toEqual([
       'AuthnRequest',
@@ -132,8 +133,8 @@ describe('the AuthnRequest', () => {
 
   it('refuses a key that is not RSA, and a request id that is no XML ID', () => {
     const [settings] = signInSettingsVariants();
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
     expect(() => signedAuthnRequest(settings!, ec, requestId(), 'low')).toThrow('not an RSA key');
-    expect(() => signedAuthnRequest(settings!, privateKeyPem, '1"><x', 'low')).toThrow('no XML ID');
+    expect(() => signedAuthnRequest(settings!, key, '1"><x', 'low')).toThrow('no XML ID');
   });
 });
