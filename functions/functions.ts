@@ -30,11 +30,12 @@ export interface HttpTrigger {
 /**
  * Which records of a stream reach a worker (a Lambda event filter in AWS, the same test in the
  * local poller): those of one event name, and optionally only items whose sort key `sk` begins
- * with a prefix.
+ * with a prefix, and only new images whose `type` attribute is one of a list.
  */
 export interface StreamFilter {
   readonly eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
   readonly skBeginsWith?: string;
+  readonly typeIn?: readonly string[];
 }
 
 /** A worker fed by a table's DynamoDB stream (new images only, batched). */
@@ -134,7 +135,9 @@ export const functions = {
   },
   openapi: { trigger: http('GET', '/openapi.json', 'public', { simple: true }), needs: { openapiDocument: true } },
   dispatch: {
-    trigger: { kind: 'stream', table: 'events', batchSize: 25 },
+    // Only the events something follows (functions/dispatch/dispatch.ts, FOLLOWING): a clerk's
+    // read, a status change or a delivery invokes no function.
+    trigger: { kind: 'stream', table: 'events', batchSize: 25, only: { eventName: 'INSERT', typeIn: ['case.received', 'case.message_sent', 'case.reply_received'] } },
     needs: { deliveries: ['sqs:SendMessage'], confirmations: ['sqs:SendMessage'] },
   },
   attachmentTicket: {

@@ -10,8 +10,8 @@ export interface DispatchDeps {
   readonly queues: Readonly<Record<QueueNeed, string>>;
 }
 
-/** Which queues hear of which event. */
-const FOLLOWING: Readonly<Record<'case.received' | 'case.message_sent' | 'case.reply_received', readonly QueueNeed[]>> = {
+/** Which queues hear of which event (the dispatch trigger's filter, functions/functions.ts, names the same events). */
+export const FOLLOWING: Readonly<Record<'case.received' | 'case.message_sent' | 'case.reply_received', readonly QueueNeed[]>> = {
   'case.received': ['deliveries', 'confirmations'],
   'case.message_sent': ['confirmations', 'deliveries'],
   'case.reply_received': ['deliveries'],

@@ -135,11 +135,15 @@ export function metricsNamespace(name: string): string {
   return `EgovForms/${name}`;
 }
 
-/** A stream trigger's `only` as a Lambda event filter (on the record's event name and key). */
+/** A stream trigger's `only` as a Lambda event filter (on the record's event name, key and new image's type). */
 export function streamFilterOf(only: StreamFilter): Record<string, unknown> {
+  const dynamodb = {
+    ...(only.skBeginsWith === undefined ? {} : { Keys: { sk: { S: lambda.FilterRule.beginsWith(only.skBeginsWith) } } }),
+    ...(only.typeIn === undefined ? {} : { NewImage: { type: { S: lambda.FilterRule.or(...only.typeIn) } } }),
+  };
   return lambda.FilterCriteria.filter({
     eventName: lambda.FilterRule.isEqual(only.eventName),
-    ...(only.skBeginsWith === undefined ? {} : { dynamodb: { Keys: { sk: { S: lambda.FilterRule.beginsWith(only.skBeginsWith) } } } }),
+    ...(Object.keys(dynamodb).length === 0 ? {} : { dynamodb }),
   });
 }
 

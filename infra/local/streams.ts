@@ -37,6 +37,7 @@ export interface StreamWorker {
 export function passes(only: StreamFilter | undefined, record: StreamRecord): boolean {
   if (!only) return true;
   if (record.eventName !== only.eventName) return false;
+  if (only.typeIn !== undefined && !only.typeIn.includes(record.dynamodb?.NewImage?.type?.S ?? '')) return false;
   return only.skBeginsWith === undefined || (record.dynamodb?.Keys?.sk?.S ?? '').startsWith(only.skBeginsWith);
 }
 

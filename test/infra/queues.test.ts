@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { Match } from 'aws-cdk-lib/assertions';
 import { QUEUES } from '#lib/messaging/queues.ts';
+import { functions } from '../../functions/functions.ts';
 import { QUEUE_NEEDS } from '#lib/runtime/needs.ts';
 import { type Resource, type Synthesized, statementsOfRole, synthStage } from './synth.ts';
 
@@ -56,11 +57,12 @@ describe.each(QUEUE_NEEDS)('the %s queue', (need) => {
 });
 
 describe('the dispatch worker', () => {
-  it('is fed by the events stream and may only send to the queues (no table access, no case key)', () => {
+  it('is fed by the events stream, only with the new events it fans out, and may only send to the queues (no table access, no case key)', () => {
     const dispatch = synthesized.stack.functions.byName('dispatch');
     synthesized.template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: Match.anyValue(),
       EventSourceArn: { 'Fn::GetAtt': [idOf(synthesized.stack.data.events), 'StreamArn'] },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: [...(functions.dispatch.trigger.only.typeIn ?? [])] } } } }) }] },
       FunctionResponseTypes: ['ReportBatchItemFailures'],
     });
     const statements = statementsOfRole(synthesized.template, idOf(dispatch.role));

@@ -53,7 +53,7 @@ async function until(condition: () => boolean, timeoutMs = 15_000): Promise<void
 describe('stream pollers of the local stack', () => {
   it('derive the stream workers from the function table: one per stream-triggered entry', () => {
     expect(streamWorkersOf(functions, { cases: 'c', events: 'e' })).toEqual([
-      { name: 'dispatch', tableName: 'e', batchSize: 25, only: undefined, module: '../../functions/dispatch/handler.ts' },
+      { name: 'dispatch', tableName: 'e', batchSize: 25, only: functions.dispatch.trigger.only, module: '../../functions/dispatch/handler.ts' },
       { name: 'keepFiles', tableName: 'c', batchSize: 25, only: { eventName: 'INSERT', skBeginsWith: 'CASE#FILE#' }, module: '../../functions/keepFiles/handler.ts' },
       { name: 'acceptReply', tableName: 'c', batchSize: 10, only: { eventName: 'INSERT', skBeginsWith: 'CASE#REPLY#' }, module: '../../functions/acceptReply/handler.ts' },
     ]);

@@ -2,6 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { functions, functionsOf } from '../../../functions/functions.ts';
 import { streamFilterOf } from '../../../infra/constructs/functions.ts';
 import { passes } from '../../../infra/local/streams.ts';
+import { FOLLOWING } from '../../../functions/dispatch/dispatch.ts';
+import { EVENT_TYPES } from '#lib/cases/model.ts';
 
 const record = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', sk: string) => ({ eventName, dynamodb: { Keys: { pk: { S: 'CASE#1' }, sk: { S: sk } } } });
 
@@ -21,9 +23,22 @@ describe('a stream trigger filter, in Lambda and in the local poller', () => {
     expect(JSON.parse((streamFilterOf({ eventName: 'REMOVE' }) as { pattern: string }).pattern)).toEqual({ eventName: ['REMOVE'] });
   });
 
-  it('passes everything to a worker without a filter', () => {
+  it('dispatch hears of the new events it fans out, and of no other: its filter names the events FOLLOWING maps to queues', () => {
+    const dispatch = functions.dispatch.trigger.only;
+    expect([...(dispatch.typeIn ?? [])].sort()).toEqual(Object.keys(FOLLOWING).sort());
+    const event = (eventName: 'INSERT' | 'MODIFY' | 'REMOVE', type: string) => ({ eventName, dynamodb: { Keys: { pk: { S: 'CASE#1' }, sk: { S: 'EVENT#1' } }, NewImage: { type: { S: type } } } });
+    for (const type of EVENT_TYPES) expect([type, passes(dispatch, event('INSERT', type))]).toEqual([type, Object.hasOwn(FOLLOWING, type)]);
+    expect(passes(dispatch, event('MODIFY', 'case.received'))).toBe(false);
+    expect(passes(dispatch, { eventName: 'INSERT', dynamodb: { Keys: { pk: { S: 'CASE#1' }, sk: { S: 'EVENT#1' } } } })).toBe(false);
+    expect(JSON.parse((streamFilterOf(dispatch) as { pattern: string }).pattern)).toEqual({
+      eventName: ['INSERT'],
+      dynamodb: { NewImage: { type: { S: [...(dispatch.typeIn ?? [])] } } },
+    });
+  });
+
+  it('every stream worker has a filter; one without would hear of everything', () => {
     const unfiltered = functionsOf().filter(({ trigger }) => trigger.kind === 'stream' && trigger.only === undefined);
-    expect(unfiltered.map(({ name }) => name)).toEqual(['dispatch']);
+    expect(unfiltered.map(({ name }) => name)).toEqual([]);
     expect(passes(undefined, record('REMOVE', 'anything'))).toBe(true);
   });
 });
