@@ -9,6 +9,7 @@ import { type Resource, type Synthesized, synthStage } from './synth.ts';
 import { composition, packagesOf } from '../../bench/coldStart.ts';
 import { BUILD_DIR, PUBLIC_DOCUMENTS } from '#lib/forms/public.ts';
 import { CHECKS_MANIFEST, checksFile, type ChecksManifest } from '#lib/forms/shipped.ts';
+import { IN_FLIGHT_LOCK_MS } from '#lib/submissions/idempotency.ts';
 
 // The one synthesis with bundling. CDK_DOCKER points at a program that cannot run containers, so
 // a fallback to Docker bundling would fail this suite instead of passing silently.
@@ -47,6 +48,10 @@ describe('functions', () => {
       Timeout: 10,
       LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
     });
+  });
+
+  it("an in-flight Idempotency-Key claim outlives the submit function's timeout: it never expires while its attempt may still store the case", () => {
+    expect(IN_FLIGHT_LOCK_MS).toBeGreaterThan((functionOf('submit').Properties.Timeout as number) * 1000);
   });
 
   it.each(routes.map((route) => [route.handler, route] as const))(

@@ -17,7 +17,10 @@ import { ANSWER_RESERVE_MS } from '#lib/runtime/deadline.ts';
  * completes the record in a separate write after the handler.
  */
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 60 * 60;
-/** How long an in-flight claim blocks retries; longer than any function timeout. */
+/**
+ * How long an in-flight claim blocks retries: longer than the submit function's timeout (10 s,
+ * test/infra/functions.test.ts), so a claim never expires while its attempt may still store the case.
+ */
 export const IN_FLIGHT_LOCK_MS = 30_000;
 
 
