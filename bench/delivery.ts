@@ -18,7 +18,7 @@ import { post as postOverHttp } from '#lib/delivery/post.ts';
 import { HEADERS, sign } from '#lib/delivery/signature.ts';
 import { createDeliveryState } from '#lib/delivery/state.ts';
 import { createVaultAttachments } from '#lib/delivery/vaultAttachments.ts';
-import { mapBounded } from '#lib/export/concurrency.ts';
+import { mapBounded } from '#lib/runtime/concurrency.ts';
 import { createDeliver } from '../functions/deliver/deliver.ts';
 import { functions } from '../functions/functions.ts';
 import { ensureLocalDestination } from '../infra/local/destinations.ts';

@@ -8,7 +8,7 @@ import { caseItemKey, listPartition, readCaseItem } from '#lib/cases/items.ts';
 import { LIST_SHARDS, LIST_SORT_KEY } from '#lib/cases/tables.ts';
 import { kmsContext } from '#lib/crypto/envelope.ts';
 import { columnsOf, valueAt } from '#lib/export/columns.ts';
-import { mapBounded } from '#lib/export/concurrency.ts';
+import { mapBounded } from '#lib/runtime/concurrency.ts';
 import { cellText, csvRow } from '#lib/export/csv.ts';
 import { loadFormCatalogue } from '#lib/forms/catalogue.ts';
 import { EXPORT_CONCURRENCY } from '../functions/exportCases/exportCases.ts';

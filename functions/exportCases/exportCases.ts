@@ -6,7 +6,7 @@ import type { CaseSummary } from '#lib/cases/model.ts';
 import type { CaseStore } from '#lib/cases/store.ts';
 import { IntegrityError, withDataKey } from '#lib/crypto/envelope.ts';
 import { columnsOf, valueAt } from '#lib/export/columns.ts';
-import { mapBounded } from '#lib/export/concurrency.ts';
+import { mapBounded } from '#lib/runtime/concurrency.ts';
 import { cellText, csvRow } from '#lib/export/csv.ts';
 import { MAX_EXPORT_CASES } from '#lib/export/limits.ts';
 import type { CaseRange } from '#lib/export/range.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { mapBounded } from '#lib/export/concurrency.ts';
+import { mapBounded } from '#lib/runtime/concurrency.ts';
 
 describe('mapBounded', () => {
   it('keeps at most the limit in flight and the results in order', async () => {
