@@ -4,7 +4,8 @@ import { basename, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { BUILD_DIR, PUBLIC_DOCUMENTS, readPublicDocuments } from '#lib/forms/public.ts';
 import { formDetail } from '#lib/api/schemas.ts';
-import { CHECKS_MANIFEST, checksFile, loadShippedForms, type ChecksManifest } from '#lib/forms/shipped.ts';
+import { CHECKS_DIR, CHECKS_MANIFEST, checksFile, loadShippedForms, type ChecksManifest } from '#lib/forms/shipped.ts';
+import { FormDefinitionError, readFormCatalogue } from '#lib/forms/reading.ts';
 import { buildShippedForms } from '../../../infra/formsBuild.ts';
 import { FORMS_DIR, everyFormOf, formCatalogue, testDefinition } from '../../support/forms.ts';
 import { removeTempDirs, tempDir } from '../../support/tempDirs.ts';
@@ -112,6 +113,75 @@ describe('the shipped forms', () => {
 
     expect(validator.validate(second!, { unbekannt: 1 }, 'de')).not.toEqual([]);
     expect(loaded.slice(2)).toEqual([`${second!.id}@${second!.version}.first.cjs`, `${second!.id}@${second!.version}.all.cjs`]);
+  });
+
+  it('answer as the catalogue read whole: every version, the latest, the offices, and nothing for an unknown form or version', async () => {
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(FORMS_DIR, shipped, everyFormOf());
+    const whole = readFormCatalogue(shipped);
+    const { forms } = await loadShippedForms(shipped);
+    for (const form of whole.all()) {
+      expect(forms.get(form.id, form.version)).toEqual(form);
+      expect(forms.get(form.id)).toEqual(whole.get(form.id));
+      expect(forms.get(form.id, Math.max(...whole.all().filter(({ id }) => id === form.id).map(({ version }) => version)) + 1)).toBeUndefined();
+    }
+    expect(forms.get('unbekannt')).toBeUndefined();
+    expect(forms.get('__proto__')).toBeUndefined();
+    expect(forms.list()).toEqual(whole.list());
+    expect(forms.all()).toEqual(whole.all());
+    expect(forms.offices()).toEqual(whole.offices());
+  });
+
+  it('read no definition at a cold start: a version is read when a request first names it, and kept', async () => {
+    const source = tempDir('egov-shipped-source-');
+    write(source, testDefinition());
+    write(source, testDefinition({ version: 2 }));
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(source, shipped, everyFormOf(source));
+    const first = join(shipped, 'testantrag', 'v1.json');
+    writeFileSync(first, '{"id": "testantrag", "vers');
+    const { forms, validator } = await loadShippedForms(shipped);
+
+    const latest = forms.get('testantrag');
+    expect(latest?.version).toBe(2);
+    expect(Object.isFrozen(latest?.schema)).toBe(true);
+    rmSync(join(shipped, 'testantrag', 'v2.json'));
+    expect(forms.get('testantrag', 2)).toBe(latest);
+    expect(validator.validate(latest!, { name: '' }, 'en')).toEqual([{ pointer: '/data/name', keyword: 'minLength', message: 'must not be empty' }]);
+    // A file broken after the build: found when it is first read, naming the file.
+    expect(() => forms.get('testantrag', 1)).toThrow(FormDefinitionError);
+    expect(() => forms.get('testantrag', 1)).toThrow(`${first}: not valid JSON`);
+  });
+
+  it('read a version as strictly as the catalogue does: a definition under another form\'s folder is refused, naming the file', async () => {
+    const source = tempDir('egov-shipped-source-');
+    write(source, testDefinition());
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(source, shipped, everyFormOf(source));
+    const file = join(shipped, 'testantrag', 'v1.json');
+    writeFileSync(file, JSON.stringify(testDefinition({ id: 'zweitantrag' })));
+    const { forms } = await loadShippedForms(shipped);
+    expect(() => forms.get('testantrag')).toThrow(`${file}: id "zweitantrag" does not match its folder "testantrag"`);
+  });
+
+  it('stop a cold start when the folder of the checks is missing, naming it', async () => {
+    const source = tempDir('egov-shipped-source-');
+    write(source, testDefinition());
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(source, shipped, everyFormOf(source));
+    const checks = join(shipped, BUILD_DIR, CHECKS_DIR);
+    rmSync(checks, { recursive: true });
+    await expect(loadShippedForms(shipped)).rejects.toThrow(`${checks} cannot be read`);
+  });
+
+  it('stop a cold start on a file the layout does not allow, as the catalogue read whole does', async () => {
+    const source = tempDir('egov-shipped-source-');
+    write(source, testDefinition());
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(source, shipped, everyFormOf(source));
+    const stray = join(shipped, 'testantrag', 'v1.json.bak');
+    writeFileSync(stray, '{}');
+    await expect(loadShippedForms(shipped)).rejects.toThrow(`${stray}: is not a form definition`);
   });
 
   it('load the checks of a folder named by a relative path', async () => {
