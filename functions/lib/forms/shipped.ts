@@ -16,7 +16,7 @@ import { catalogueReadOnUse, definitionFiles, type FormCatalogue } from './readi
  * no entry in the manifest or a check file is missing. A version's definition is read when a
  * request first names it (reading.ts, catalogueReadOnUse), its `firstError` check is loaded when
  * that version is first validated, and its `allErrors` check only when data fails the first; each
- * is kept. So the cold start does not grow with the number of published versions.
+ * is kept. So a cold start reads names, and no more bytes as versions are published.
  */
 
 /** The key of a form version in the manifest, and its checks' file names: `<id>@<version>`. */

@@ -20,6 +20,15 @@ const write = (dir: string, definition: Record<string, unknown>): void => {
   writeFileSync(join(dir, String(definition.id), `v${String(definition.version)}.json`), JSON.stringify(definition));
 };
 
+/** A forms folder built as a function ships it (buildShippedForms) from these definitions alone. */
+function shippedFrom(...definitions: Record<string, unknown>[]): string {
+  const source = tempDir('egov-shipped-source-');
+  for (const definition of definitions) write(source, definition);
+  const shipped = tempDir('egov-shipped-');
+  buildShippedForms(source, shipped, everyFormOf(source));
+  return shipped;
+}
+
 /** A checks loader that requires the file and records its name, in load order. */
 function recordingLoader(): { loaded: string[]; load: (file: string) => unknown } {
   const required = createRequire(import.meta.url);
@@ -63,19 +72,13 @@ describe('the shipped forms', () => {
   });
 
   it('stop a cold start when a definition has no generated checks', async () => {
-    const source = tempDir('egov-shipped-source-');
-    write(source, testDefinition());
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition());
     write(shipped, testDefinition({ version: 2 }));
     await expect(loadShippedForms(shipped)).rejects.toThrow(`${join(shipped, BUILD_DIR, CHECKS_MANIFEST)} has no checks for testantrag version 2: rebuild`);
   });
 
   it.each(['firstError', 'allErrors'] as const)('stop a cold start when the %s file of a version is missing, naming it', async (kind) => {
-    const source = tempDir('egov-shipped-source-');
-    write(source, testDefinition());
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition());
     await expect(loadShippedForms(shipped)).resolves.toBeDefined();
     const missing = join(shipped, BUILD_DIR, checksFile({ id: 'testantrag', version: 1 }, kind));
     rmSync(missing);
@@ -83,10 +86,7 @@ describe('the shipped forms', () => {
   });
 
   it('stop a cold start when the manifest is missing, naming it', async () => {
-    const source = tempDir('egov-shipped-source-');
-    write(source, testDefinition());
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition());
     const manifest = join(shipped, BUILD_DIR, CHECKS_MANIFEST);
     rmSync(manifest);
     await expect(loadShippedForms(shipped)).rejects.toThrow(`${manifest} cannot be read`);
@@ -133,11 +133,7 @@ describe('the shipped forms', () => {
   });
 
   it('read no definition at a cold start: a version is read when a request first names it, and kept', async () => {
-    const source = tempDir('egov-shipped-source-');
-    write(source, testDefinition());
-    write(source, testDefinition({ version: 2 }));
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition(), testDefinition({ version: 2 }));
     const first = join(shipped, 'testantrag', 'v1.json');
     writeFileSync(first, '{"id": "testantrag", "vers');
     const { forms, validator } = await loadShippedForms(shipped);
@@ -154,10 +150,7 @@ describe('the shipped forms', () => {
   });
 
   it('read a version as strictly as the catalogue does: a definition under another form\'s folder is refused, naming the file', async () => {
-    const source = tempDir('egov-shipped-source-');
-    write(source, testDefinition());
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition());
     const file = join(shipped, 'testantrag', 'v1.json');
     writeFileSync(file, JSON.stringify(testDefinition({ id: 'zweitantrag' })));
     const { forms } = await loadShippedForms(shipped);
@@ -165,40 +158,28 @@ describe('the shipped forms', () => {
   });
 
   it('stop a cold start when the folder of the checks is missing, naming it', async () => {
-    const source = tempDir('egov-shipped-source-');
-    write(source, testDefinition());
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition());
     const checks = join(shipped, BUILD_DIR, CHECKS_DIR);
     rmSync(checks, { recursive: true });
     await expect(loadShippedForms(shipped)).rejects.toThrow(`${checks} cannot be read`);
   });
 
   it('stop a cold start on a file the layout does not allow, as the catalogue read whole does', async () => {
-    const source = tempDir('egov-shipped-source-');
-    write(source, testDefinition());
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition());
     const stray = join(shipped, 'testantrag', 'v1.json.bak');
     writeFileSync(stray, '{}');
     await expect(loadShippedForms(shipped)).rejects.toThrow(`${stray}: is not a form definition`);
   });
 
   it('load the checks of a folder named by a relative path', async () => {
-    const source = tempDir('egov-shipped-source-');
-    write(source, testDefinition());
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition());
     const { forms, validator } = await loadShippedForms(relative(process.cwd(), shipped));
     expect(validator.validate(forms.get('testantrag')!, { name: '' }, 'en')).toEqual([{ pointer: '/data/name', keyword: 'minLength', message: 'must not be empty' }]);
   });
 
   it('validate valid data of a version whose valid instances are not provably within the limits without its all-errors check', async () => {
-    const source = tempDir('egov-shipped-source-');
     // An array of unbounded length: valid instances may exceed MAX_DATA_VALUES (structure.ts).
-    write(source, testDefinition({ schema: { required: [], properties: { items: { type: 'array', items: { type: 'integer' } } }, examples: [{ items: [1] }] } }));
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition({ schema: { required: [], properties: { items: { type: 'array', items: { type: 'integer' } } }, examples: [{ items: [1] }] } }));
     expect(JSON.parse(readFileSync(join(shipped, BUILD_DIR, CHECKS_MANIFEST), 'utf8'))).toEqual({ 'testantrag@1': { validWithinLimits: false } });
     const { loaded, load } = recordingLoader();
     const { forms, validator } = await loadShippedForms(shipped, { load });
