@@ -157,6 +157,16 @@ describe('the shipped forms', () => {
     expect(() => forms.get('testantrag')).toThrow(`${file}: id "zweitantrag" does not match its folder "testantrag"`);
   });
 
+  it.each([
+    ['a definition that is no JSON', (source: string) => writeFileSync(join(source, 'testantrag', 'v2.json'), '{"id": "testantrag", '), 'not valid JSON'],
+    ['versions of one form in two offices', (source: string) => write(source, testDefinition({ version: 2, office: 'bauamt' })), 'office "bauamt" differs from office "ordnungsamt" of version 1'],
+  ])('never ship %s: the build stops, naming the file (what a cold start no longer reads, the build did)', (_, spoil, problem) => {
+    const source = tempDir('egov-shipped-source-');
+    write(source, testDefinition());
+    spoil(source);
+    expect(() => buildShippedForms(source, tempDir('egov-shipped-'), { forms: ['testantrag'], officeNames: {} })).toThrow(`${join(source, 'testantrag', 'v2.json')}: ${problem}`);
+  });
+
   it('stop a cold start when the folder of the checks is missing, naming it', async () => {
     const shipped = shippedFrom(testDefinition());
     const checks = join(shipped, BUILD_DIR, CHECKS_DIR);
