@@ -170,18 +170,20 @@ const PROBE = [
   'const started = performance.now();',
   'const module = await import(process.argv[1]);',
   "if (typeof module.handler !== 'function') throw new Error('the bundle exports no handler');",
-  // With a second argument, also the first use of a form version's check (shipped.ts loads it so).
+  // With more arguments, also what the first request of a form version adds (shipped.ts): reading
+  // its definition, then loading its first-failure check.
+  "if (process.argv[3]) JSON.parse((await import('node:fs')).readFileSync(process.argv[3], 'utf8'));",
   "if (process.argv[2]) (await import('node:module')).createRequire(process.argv[1])(process.argv[2]);",
   'process.stdout.write(String(performance.now() - started));',
 ].join('\n');
 
 /**
  * Milliseconds from the start of the bundle's import to its evaluation, in a fresh Node process;
- * with `check`, until that generated check file is loaded too.
+ * with `firstUse`, until that version's definition is read and its generated check file loaded too.
  */
-function initMs(bundle: string, env: Record<string, string>, check?: string): Promise<number> {
+function initMs(bundle: string, env: Record<string, string>, firstUse?: FirstUse): Promise<number> {
   return new Promise((resolve, reject) => {
-    const args = ['--input-type=module', '-e', PROBE, pathToFileURL(bundle).href, ...(check ? [check] : [])];
+    const args = ['--input-type=module', '-e', PROBE, pathToFileURL(bundle).href, ...(firstUse ? [firstUse.check, firstUse.definition] : [])];
     const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
@@ -275,19 +277,30 @@ export interface ColdStartResult {
   /** Bytes of the subject bundle per package family. */
   composition: Record<string, number>;
   /**
-   * For `submit`: init plus loading the largest form version's first-failure check (what the
-   * first submission of that version adds, shipped.ts), against the same floor; the file and its bytes.
+   * For `submit`: init plus reading the definition of the form version with the largest
+   * first-failure check and loading that check (what the first submission of that version adds,
+   * shipped.ts), against the same floor; the check's file and its bytes.
    */
   firstCheck?: { file: string; bytes: number; init: Comparison };
 }
 
-/** The largest generated first-failure check in a bundle's forms folder, if it has one. */
-function largestFirstCheck(formsDir: string | undefined): string | undefined {
+/** What the first request of a form version reads: its definition, and its first-failure check. */
+interface FirstUse {
+  check: string;
+  definition: string;
+}
+
+/** The form version with the largest generated first-failure check in a bundle's forms folder, if it has one. */
+function largestFirstUse(formsDir: string | undefined): FirstUse | undefined {
   if (formsDir === undefined) return undefined;
   const dir = join(formsDir, BUILD_DIR, CHECKS_DIR);
   if (!existsSync(dir)) return undefined;
   const files = readdirSync(dir).filter((name) => name.endsWith('.first.cjs'));
-  return files.map((name) => join(dir, name)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  const check = files.map((name) => join(dir, name)).sort((a, b) => statSync(b).size - statSync(a).size)[0];
+  if (check === undefined) return undefined;
+  // `<id>@<version>.first.cjs` (shipped.ts, checksFile) checks `<id>/v<version>.json`.
+  const [id, version] = basename(check, '.first.cjs').split('@');
+  return { check, definition: join(formsDir, id!, `v${version!}.json`) };
 }
 
 /**
@@ -314,9 +327,9 @@ export async function coldStart(options: { runs: number; log: (line: string) => 
       await initMs(fn.bundle, fn.env);
       await initMs(fn.floorBundle, fn.env);
       const init = await compare(options.runs, () => initMs(fn.bundle, fn.env), () => initMs(fn.floorBundle, fn.env));
-      const check = fn.handler === 'submit' ? largestFirstCheck(fn.env.FORMS_DIR) : undefined;
-      const firstCheck = check
-        ? { file: basename(check), bytes: statSync(check).size, init: await compare(options.runs, () => initMs(fn.bundle, fn.env, check), () => initMs(fn.floorBundle, fn.env)) }
+      const firstUse = fn.handler === 'submit' ? largestFirstUse(fn.env.FORMS_DIR) : undefined;
+      const firstCheck = firstUse
+        ? { file: basename(firstUse.check), bytes: statSync(firstUse.check).size, init: await compare(options.runs, () => initMs(fn.bundle, fn.env, firstUse), () => initMs(fn.floorBundle, fn.env)) }
         : undefined;
       results.push({
         handler: fn.handler,

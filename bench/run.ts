@@ -212,7 +212,7 @@ if (results.coldStart) {
         .flatMap((r) =>
           r.firstCheck
             ? [
-                `\n\n${r.handler}'s generated checks are loaded per form version on first use; init plus the largest first-failure check ` +
+                `\n\n${r.handler}'s definitions and generated checks are read per form version on first use; init plus the definition and first-failure check of the version with the largest one ` +
                   `(${r.firstCheck.file}, ${kib(r.firstCheck.bytes)}): ${fmt(r.firstCheck.init.subject, 1)} / ${fmt(r.firstCheck.init.floor, 1)} ms, ` +
                   `${pct(r.firstCheck.init.ratio)} the floor.`,
               ]

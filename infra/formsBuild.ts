@@ -30,7 +30,9 @@ function offeredPart(catalogue: FormCatalogue, offering: FormsOffering): FormCat
  * - `checks/<id>@<version>.first.cjs` and `.all.cjs`: each version's two checks as Ajv standalone
  *   code (functions/lib/forms/standalone.ts), each bundled with Ajv's runtime helpers into one
  *   self-contained CommonJS file, which the function loads on first use (shipped.ts);
- * - `checks.json`: the manifest, `id@version` → `{ validWithinLimits }`, read at init;
+ * - `checks.json`: the manifest, `id@version` → `{ validWithinLimits }`, read at init (submit's
+ *   cold start reads no definition: it lists the folder, and reads a version's definition when a
+ *   request first names it; shipped.ts);
  * - `public.json`: the bodies of `GET /forms` and `GET /forms/{formId}` with the offices' display
  *   names (shipped.ts).
  * The synth builds it into every function that ships forms (bundling.ts); the local stack builds it

@@ -30,13 +30,17 @@ const ABOUT_A_PROPERTY = new Set(['required', 'dependentRequired', 'additionalPr
 
 const fixed = (de: string, en: string): ((language: Language) => string) => (language) => (language === 'de' ? de : en);
 
-const numberFormats: Record<Language, Intl.NumberFormat> = {
-  de: new Intl.NumberFormat('de-DE', { maximumFractionDigits: 20 }),
-  en: new Intl.NumberFormat('en-GB', { maximumFractionDigits: 20 }),
-};
+const LOCALES: Record<Language, string> = { de: 'de-DE', en: 'en-GB' };
+
+/**
+ * Made on the first message with a number, not when the module loads: Node's first
+ * `Intl.NumberFormat` loads the locale's ICU data, ~10 ms of CPU, which submit's cold start paid
+ * for every instance while most never answer a number (bench/README.md, submit's cold start).
+ */
+const numberFormats: Partial<Record<Language, Intl.NumberFormat>> = {};
 
 const number = (value: unknown, language: Language): string =>
-  typeof value === 'number' ? numberFormats[language].format(value) : String(value);
+  typeof value === 'number' ? (numberFormats[language] ??= new Intl.NumberFormat(LOCALES[language], { maximumFractionDigits: 20 })).format(value) : String(value);
 
 const TYPES: Record<string, Messages> = {
   string: { de: 'muss ein Text sein', en: 'must be text' },

@@ -88,8 +88,14 @@ function readDefinition(file: string, folder: string, version: number, checks: D
   return deepFreeze(definition);
 }
 
-/** All versions of one form, oldest first. */
-function readForm(formsDir: string, folder: string, checks: DefinitionChecks | undefined): FormDefinition[] {
+/** Where one version's definition is, by the layout alone (the file not opened). */
+export interface DefinitionFile {
+  file: string;
+  version: number;
+}
+
+/** The definition files of one form, oldest version first, by the layout alone (read strictly, no file opened). */
+function versionFiles(formsDir: string, folder: string): DefinitionFile[] {
   const dir = join(formsDir, folder);
   const files = readEntries(dir).map((entry) => {
     const file = join(dir, entry.name);
@@ -100,9 +106,13 @@ function readForm(formsDir: string, folder: string, checks: DefinitionChecks | u
     return { file, version: Number(match[1]) };
   });
   if (files.length === 0) throw new FormDefinitionError(dir, 'form folder holds no v<N>.json definition');
+  return files.sort((a, b) => a.version - b.version);
+}
 
+/** All versions of one form, oldest first. */
+function readForm(formsDir: string, folder: string, checks: DefinitionChecks | undefined): FormDefinition[] {
   const versions: FormDefinition[] = [];
-  for (const { file, version } of files.sort((a, b) => a.version - b.version)) {
+  for (const { file, version } of versionFiles(formsDir, folder)) {
     const definition = readDefinition(file, folder, version, checks);
     const first = versions[0];
     if (first !== undefined && first.office !== definition.office) {
@@ -116,17 +126,47 @@ function readForm(formsDir: string, folder: string, checks: DefinitionChecks | u
   return versions;
 }
 
-/** Every form's versions by form id. */
-function readForms(formsDir: string, checks: DefinitionChecks | undefined): Map<string, FormDefinition[]> {
-  const forms = new Map<string, FormDefinition[]>();
+/** Each form folder under `formsDir`, in order, with what `read` makes of it (a folder's id is its name). */
+function eachForm<T>(formsDir: string, read: (folder: string) => T): Map<string, T> {
+  const forms = new Map<string, T>();
   for (const entry of readEntries(formsDir)) {
     if (!entry.isDirectory()) {
       throw new FormDefinitionError(join(formsDir, entry.name), 'is not a form folder: expected <formId>/v<N>.json');
     }
-    forms.set(entry.name, readForm(formsDir, entry.name, checks));
+    forms.set(entry.name, read(entry.name));
   }
   if (forms.size === 0) throw new FormDefinitionError(formsDir, 'holds no form definitions');
   return forms;
+}
+
+/** Every form's versions by form id. */
+function readForms(formsDir: string, checks: DefinitionChecks | undefined): Map<string, FormDefinition[]> {
+  return eachForm(formsDir, (folder) => readForm(formsDir, folder, checks));
+}
+
+/**
+ * Every form's definition files by form id, oldest version first: the layout of `formsDir` read as
+ * strictly as readFormCatalogue reads it (the same errors), without opening a definition.
+ */
+export function definitionFiles(formsDir: string): Map<string, DefinitionFile[]> {
+  return eachForm(formsDir, (folder) => versionFiles(formsDir, folder));
+}
+
+/** The catalogue over each form's versions (oldest first), each version's definition from `definitionOf`. */
+function catalogueOver<V extends { version: number }>(forms: ReadonlyMap<string, readonly V[]>, definitionOf: (id: string, version: V) => FormDefinition): FormCatalogue {
+  const latest = (): FormDefinition[] =>
+    [...forms].map(([id, versions]) => definitionOf(id, versions[versions.length - 1] as V)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return {
+    list: latest,
+    all: () => [...forms].flatMap(([id, versions]) => versions.map((version) => definitionOf(id, version))),
+    get(id, version) {
+      const versions = forms.get(id);
+      if (versions === undefined) return undefined;
+      const found = version === undefined ? versions[versions.length - 1] : versions.find((candidate) => candidate.version === version);
+      return found && definitionOf(id, found);
+    },
+    offices: () => [...new Set(latest().map((form) => form.office))].sort(),
+  };
 }
 
 /**
@@ -134,21 +174,25 @@ function readForms(formsDir: string, checks: DefinitionChecks | undefined): Map<
  * stops start-up rather than failing a citizen's request. Throws FormDefinitionError.
  */
 export function readFormCatalogue(formsDir: string, checks?: DefinitionChecks): FormCatalogue {
-  const forms = readForms(formsDir, checks);
-  const latest = [...forms.values()]
-    .map((versions) => versions[versions.length - 1] as FormDefinition)
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  const offices = [...new Set(latest.map((form) => form.office))].sort();
+  return catalogueOver(readForms(formsDir, checks), (_, definition) => definition);
+}
 
-  return {
-    list: () => [...latest],
-    all: () => [...forms.values()].flat(),
-    get(id, version) {
-      const versions = forms.get(id);
-      if (versions === undefined) return undefined;
-      if (version === undefined) return versions[versions.length - 1];
-      return versions.find((form) => form.version === version);
-    },
-    offices: () => [...offices],
-  };
+/**
+ * A catalogue over the definition files `definitionFiles` found, that reads a definition (as
+ * strictly as readFormCatalogue: JSON, id, version) when it is first asked for, and keeps it: what
+ * submit's cold start uses (shipped.ts), so that it does not grow with the published versions.
+ * A form or version without a file is unknown without a read. That every version of a form names
+ * the same office is not checked here: the build that wrote the folder read it with
+ * readFormCatalogue (infra/formsBuild.ts).
+ */
+export function catalogueReadOnUse(files: ReadonlyMap<string, readonly DefinitionFile[]>): FormCatalogue {
+  const read = new Map<string, FormDefinition>();
+  return catalogueOver(files, (id, { file, version }) => {
+    let definition = read.get(file);
+    if (definition === undefined) {
+      definition = readDefinition(file, id, version, undefined);
+      read.set(file, definition);
+    }
+    return definition;
+  });
 }

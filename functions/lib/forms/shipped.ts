@@ -1,20 +1,22 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { FormDefinition } from './definition.ts';
 import { formValidatorOver, type FormChecks, type FormValidator, type SchemaCheck } from './issues.ts';
 import { BUILD_DIR } from './public.ts';
-import { readFormCatalogue, type FormCatalogue } from './reading.ts';
+import { catalogueReadOnUse, definitionFiles, type FormCatalogue } from './reading.ts';
 
 /**
  * The forms as a function ships them: the definitions the build checked, and beside them, in the
  * hidden folder the catalogue does not read, what the build prepared from them (infra/formsBuild.ts):
  * the generated validators and the public documents. No Ajv, no zod.
  *
- * The generated checks are one self-contained CommonJS file per form version and kind, loaded on
- * first use: a cold start reads only the small manifest, a version's `firstError` check is loaded
- * when that version is first validated, and its `allErrors` check only when data fails the first.
- * So the cold start does not grow with the number of published versions.
+ * A cold start reads no definition and no check: it lists the folder (which forms and versions
+ * there are), reads the small manifest and lists the checks' folder, and stops when a version has
+ * no entry in the manifest or a check file is missing. A version's definition is read when a
+ * request first names it (reading.ts, catalogueReadOnUse), its `firstError` check is loaded when
+ * that version is first validated, and its `allErrors` check only when data fails the first; each
+ * is kept. So a cold start reads names, and no more bytes as versions are published.
  */
 
 /** The key of a form version in the manifest, and its checks' file names: `<id>@<version>`. */
@@ -81,33 +83,53 @@ function readManifest(file: string): ChecksManifest {
   return JSON.parse(text) as ChecksManifest;
 }
 
+/** The names of the files in the checks' folder. */
+function checkFilesIn(dir: string): Set<string> {
+  try {
+    return new Set(readdirSync(dir));
+  } catch (error) {
+    throw new Error(`${dir} cannot be read (${(error as Error).message}): rebuild`, { cause: error });
+  }
+}
+
 /**
- * The shipped catalogue and a validator running the generated checks. Reads the catalogue and the
- * manifest; a definition the manifest does not list, or whose files are missing, is a build that
- * did not finish and stops the cold start. `load` is how a check's file is loaded (tests observe it).
+ * The shipped catalogue and a validator running the generated checks. Lists the definitions and
+ * their checks' files and reads the manifest, without reading a definition or a check: a version
+ * the manifest does not list, or whose check files are missing, is a build that did not finish and
+ * stops the cold start. `load` is how a check's file is loaded (tests observe it).
  */
 export async function loadShippedForms(formsDir: string, options: { load?: ChecksLoader } = {}): Promise<{ forms: FormCatalogue; validator: FormValidator }> {
   const load = options.load ?? requireChecks;
-  const forms = readFormCatalogue(formsDir);
+  const files = definitionFiles(formsDir);
   // Absolute: `require` reads a relative path without `./` as a package name.
   const buildDir = resolve(formsDir, BUILD_DIR);
   const manifestFile = join(buildDir, CHECKS_MANIFEST);
   const manifest = readManifest(manifestFile);
-  const checks = new Map<FormDefinition, FormChecks>();
-  for (const form of forms.all()) {
-    const entry = Object.hasOwn(manifest, checksKey(form)) ? manifest[checksKey(form)] : undefined;
-    if (entry === undefined) throw new Error(`${manifestFile} has no checks for ${form.id} version ${form.version}: rebuild`);
-    const files = { firstError: join(buildDir, checksFile(form, 'firstError')), allErrors: join(buildDir, checksFile(form, 'allErrors')) };
-    for (const file of Object.values(files)) {
-      if (!existsSync(file)) throw new Error(`${file} is missing (checks of ${form.id} version ${form.version}): rebuild`);
+  const present = checkFilesIn(join(buildDir, CHECKS_DIR));
+  const checks = new Map<string, FormChecks>();
+  for (const [id, versions] of files) {
+    for (const { version } of versions) {
+      const key = checksKey({ id, version });
+      const entry = Object.hasOwn(manifest, key) ? manifest[key] : undefined;
+      if (entry === undefined) throw new Error(`${manifestFile} has no checks for ${id} version ${version}: rebuild`);
+      const kinds = { firstError: checksFile({ id, version }, 'firstError'), allErrors: checksFile({ id, version }, 'allErrors') };
+      for (const file of Object.values(kinds)) {
+        if (!present.has(basename(file))) throw new Error(`${join(buildDir, file)} is missing (checks of ${id} version ${version}): rebuild`);
+      }
+      checks.set(key, lazyChecks({ firstError: join(buildDir, kinds.firstError), allErrors: join(buildDir, kinds.allErrors) }, entry.validWithinLimits, load));
     }
-    checks.set(form, lazyChecks(files, entry.validWithinLimits, load));
   }
+  // The catalogue hands out one frozen definition per version: found by identity after its first use.
+  const byDefinition = new WeakMap<FormDefinition, FormChecks>();
   return {
-    forms,
+    forms: catalogueReadOnUse(files),
     validator: formValidatorOver((form) => {
-      const found = checks.get(form);
-      if (found === undefined) throw new Error(`no checks for ${form.id} version ${form.version}`);
+      let found = byDefinition.get(form);
+      if (found === undefined) {
+        found = checks.get(checksKey(form));
+        if (found === undefined) throw new Error(`no checks for ${form.id} version ${form.version}`);
+        byDefinition.set(form, found);
+      }
       return found;
     }),
   };

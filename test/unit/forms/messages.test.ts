@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from '@jest/globals';
 import type { FormDefinition } from '#lib/forms/catalogue.ts';
 import type { Language } from '#lib/forms/validation.ts';
@@ -154,5 +155,23 @@ describe('an author\'s own message (x-message)', () => {
     const nested = { properties: { address: { type: 'object', 'x-message': xMessage, properties: { city: { type: 'string', maxLength: 3 } } } } };
     expect(message(nested, { address: { city: 'Pirna' } }, 'en')).toEqual(['must be at most 3 characters long']);
     expect(message(nested, { address: 'Pirna' }, 'en')).toEqual([xMessage.en]);
+  });
+});
+
+describe('the number formats', () => {
+  it('are made on the first message with a number, not when the module loads (submit\'s cold start)', () => {
+    // A fresh process: in this one the module is loaded already. Counts every Intl.NumberFormat made.
+    const script = `
+      let made = 0;
+      const NumberFormat = Intl.NumberFormat;
+      Intl.NumberFormat = function (...args) { made += 1; return new NumberFormat(...args); };
+      const { citizenMessage } = await import(${JSON.stringify(new URL('../../../functions/lib/forms/messages.ts', import.meta.url).href)});
+      const atLoad = made;
+      const maximum = (language) => citizenMessage({ keyword: 'maximum', params: { limit: 1500.5 } }, language);
+      const messages = [maximum('de'), maximum('de'), maximum('en')];
+      process.stdout.write(JSON.stringify({ atLoad, messages, made }));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ atLoad: 0, messages: ['darf höchstens 1.500,5 sein', 'darf höchstens 1.500,5 sein', 'must be at most 1,500.5'], made: 2 });
   });
 });

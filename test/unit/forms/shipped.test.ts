@@ -4,7 +4,8 @@ import { basename, join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { BUILD_DIR, PUBLIC_DOCUMENTS, readPublicDocuments } from '#lib/forms/public.ts';
 import { formDetail } from '#lib/api/schemas.ts';
-import { CHECKS_MANIFEST, checksFile, loadShippedForms, type ChecksManifest } from '#lib/forms/shipped.ts';
+import { CHECKS_DIR, CHECKS_MANIFEST, checksFile, loadShippedForms, type ChecksManifest } from '#lib/forms/shipped.ts';
+import { FormDefinitionError, readFormCatalogue } from '#lib/forms/reading.ts';
 import { buildShippedForms } from '../../../infra/formsBuild.ts';
 import { FORMS_DIR, everyFormOf, formCatalogue, testDefinition } from '../../support/forms.ts';
 import { removeTempDirs, tempDir } from '../../support/tempDirs.ts';
@@ -18,6 +19,15 @@ const write = (dir: string, definition: Record<string, unknown>): void => {
   mkdirSync(join(dir, String(definition.id)), { recursive: true });
   writeFileSync(join(dir, String(definition.id), `v${String(definition.version)}.json`), JSON.stringify(definition));
 };
+
+/** A forms folder built as a function ships it (buildShippedForms) from these definitions alone. */
+function shippedFrom(...definitions: Record<string, unknown>[]): string {
+  const source = tempDir('egov-shipped-source-');
+  for (const definition of definitions) write(source, definition);
+  const shipped = tempDir('egov-shipped-');
+  buildShippedForms(source, shipped, everyFormOf(source));
+  return shipped;
+}
 
 /** A checks loader that requires the file and records its name, in load order. */
 function recordingLoader(): { loaded: string[]; load: (file: string) => unknown } {
@@ -62,19 +72,13 @@ describe('the shipped forms', () => {
   });
 
   it('stop a cold start when a definition has no generated checks', async () => {
-    const source = tempDir('egov-shipped-source-');
-    write(source, testDefinition());
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition());
     write(shipped, testDefinition({ version: 2 }));
     await expect(loadShippedForms(shipped)).rejects.toThrow(`${join(shipped, BUILD_DIR, CHECKS_MANIFEST)} has no checks for testantrag version 2: rebuild`);
   });
 
   it.each(['firstError', 'allErrors'] as const)('stop a cold start when the %s file of a version is missing, naming it', async (kind) => {
-    const source = tempDir('egov-shipped-source-');
-    write(source, testDefinition());
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition());
     await expect(loadShippedForms(shipped)).resolves.toBeDefined();
     const missing = join(shipped, BUILD_DIR, checksFile({ id: 'testantrag', version: 1 }, kind));
     rmSync(missing);
@@ -82,10 +86,7 @@ describe('the shipped forms', () => {
   });
 
   it('stop a cold start when the manifest is missing, naming it', async () => {
-    const source = tempDir('egov-shipped-source-');
-    write(source, testDefinition());
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition());
     const manifest = join(shipped, BUILD_DIR, CHECKS_MANIFEST);
     rmSync(manifest);
     await expect(loadShippedForms(shipped)).rejects.toThrow(`${manifest} cannot be read`);
@@ -114,21 +115,81 @@ describe('the shipped forms', () => {
     expect(loaded.slice(2)).toEqual([`${second!.id}@${second!.version}.first.cjs`, `${second!.id}@${second!.version}.all.cjs`]);
   });
 
-  it('load the checks of a folder named by a relative path', async () => {
+  it('answer as the catalogue read whole: every version, the latest, the offices, and nothing for an unknown form or version', async () => {
+    const shipped = tempDir('egov-shipped-');
+    buildShippedForms(FORMS_DIR, shipped, everyFormOf());
+    const whole = readFormCatalogue(shipped);
+    const { forms } = await loadShippedForms(shipped);
+    for (const form of whole.all()) {
+      expect(forms.get(form.id, form.version)).toEqual(form);
+      expect(forms.get(form.id)).toEqual(whole.get(form.id));
+      expect(forms.get(form.id, Math.max(...whole.all().filter(({ id }) => id === form.id).map(({ version }) => version)) + 1)).toBeUndefined();
+    }
+    expect(forms.get('unbekannt')).toBeUndefined();
+    expect(forms.get('__proto__')).toBeUndefined();
+    expect(forms.list()).toEqual(whole.list());
+    expect(forms.all()).toEqual(whole.all());
+    expect(forms.offices()).toEqual(whole.offices());
+  });
+
+  it('read no definition at a cold start: a version is read when a request first names it, and kept', async () => {
+    const shipped = shippedFrom(testDefinition(), testDefinition({ version: 2 }));
+    const first = join(shipped, 'testantrag', 'v1.json');
+    writeFileSync(first, '{"id": "testantrag", "vers');
+    const { forms, validator } = await loadShippedForms(shipped);
+
+    const latest = forms.get('testantrag');
+    expect(latest?.version).toBe(2);
+    expect(Object.isFrozen(latest?.schema)).toBe(true);
+    rmSync(join(shipped, 'testantrag', 'v2.json'));
+    expect(forms.get('testantrag', 2)).toBe(latest);
+    expect(validator.validate(latest!, { name: '' }, 'en')).toEqual([{ pointer: '/data/name', keyword: 'minLength', message: 'must not be empty' }]);
+    // A file broken after the build: found when it is first read, naming the file.
+    expect(() => forms.get('testantrag', 1)).toThrow(FormDefinitionError);
+    expect(() => forms.get('testantrag', 1)).toThrow(`${first}: not valid JSON`);
+  });
+
+  it('read a version as strictly as the catalogue does: a definition under another form\'s folder is refused, naming the file', async () => {
+    const shipped = shippedFrom(testDefinition());
+    const file = join(shipped, 'testantrag', 'v1.json');
+    writeFileSync(file, JSON.stringify(testDefinition({ id: 'zweitantrag' })));
+    const { forms } = await loadShippedForms(shipped);
+    expect(() => forms.get('testantrag')).toThrow(`${file}: id "zweitantrag" does not match its folder "testantrag"`);
+  });
+
+  it.each([
+    ['a definition that is no JSON', (source: string) => writeFileSync(join(source, 'testantrag', 'v2.json'), '{"id": "testantrag", '), 'not valid JSON'],
+    ['versions of one form in two offices', (source: string) => write(source, testDefinition({ version: 2, office: 'bauamt' })), 'office "bauamt" differs from office "ordnungsamt" of version 1'],
+  ])('never ship %s: the build stops, naming the file (what a cold start no longer reads, the build did)', (_, spoil, problem) => {
     const source = tempDir('egov-shipped-source-');
     write(source, testDefinition());
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    spoil(source);
+    expect(() => buildShippedForms(source, tempDir('egov-shipped-'), { forms: ['testantrag'], officeNames: {} })).toThrow(`${join(source, 'testantrag', 'v2.json')}: ${problem}`);
+  });
+
+  it('stop a cold start when the folder of the checks is missing, naming it', async () => {
+    const shipped = shippedFrom(testDefinition());
+    const checks = join(shipped, BUILD_DIR, CHECKS_DIR);
+    rmSync(checks, { recursive: true });
+    await expect(loadShippedForms(shipped)).rejects.toThrow(`${checks} cannot be read`);
+  });
+
+  it('stop a cold start on a file the layout does not allow, as the catalogue read whole does', async () => {
+    const shipped = shippedFrom(testDefinition());
+    const stray = join(shipped, 'testantrag', 'v1.json.bak');
+    writeFileSync(stray, '{}');
+    await expect(loadShippedForms(shipped)).rejects.toThrow(`${stray}: is not a form definition`);
+  });
+
+  it('load the checks of a folder named by a relative path', async () => {
+    const shipped = shippedFrom(testDefinition());
     const { forms, validator } = await loadShippedForms(relative(process.cwd(), shipped));
     expect(validator.validate(forms.get('testantrag')!, { name: '' }, 'en')).toEqual([{ pointer: '/data/name', keyword: 'minLength', message: 'must not be empty' }]);
   });
 
   it('validate valid data of a version whose valid instances are not provably within the limits without its all-errors check', async () => {
-    const source = tempDir('egov-shipped-source-');
     // An array of unbounded length: valid instances may exceed MAX_DATA_VALUES (structure.ts).
-    write(source, testDefinition({ schema: { required: [], properties: { items: { type: 'array', items: { type: 'integer' } } }, examples: [{ items: [1] }] } }));
-    const shipped = tempDir('egov-shipped-');
-    buildShippedForms(source, shipped, everyFormOf(source));
+    const shipped = shippedFrom(testDefinition({ schema: { required: [], properties: { items: { type: 'array', items: { type: 'integer' } } }, examples: [{ items: [1] }] } }));
     expect(JSON.parse(readFileSync(join(shipped, BUILD_DIR, CHECKS_MANIFEST), 'utf8'))).toEqual({ 'testantrag@1': { validWithinLimits: false } });
     const { loaded, load } = recordingLoader();
     const { forms, validator } = await loadShippedForms(shipped, { load });
