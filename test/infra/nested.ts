@@ -65,6 +65,8 @@ export function flattenedTemplate(stack: Stack): Record<string, unknown> {
       const resolved = substitute(flat, values, {}) as CfnTemplate;
       outputs[resourceId] = Object.fromEntries(Object.entries(resolved.Outputs ?? {}).map(([name, output]) => [name, output.Value]));
       for (const [id, resource] of Object.entries(resolved.Resources ?? {})) {
+        // CDK's metadata resource (`cdk synth` adds one to every stack): the parent's stands for all.
+        if (resource.Type === 'AWS::CDK::Metadata') continue;
         if (id in own || id in merged) throw new Error(`${id} is in ${of.stack.node.path} and in its nested ${child.stack.node.path}`);
         merged[id] = resource;
       }
