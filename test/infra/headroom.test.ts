@@ -86,6 +86,24 @@ describe(`a Landkreis's prod with ${PROMISED_OFFICES} offices, ${PROMISED_DESTIN
     expect(ofType(monitoring!, 'AWS::CloudWatch::Alarm')).toBeGreaterThan(0);
   });
 
+  it('moves nothing with a fixed name: an upgrade creates the moved resources beside the old ones, which a fixed name would collide with', () => {
+    // The property that names each type of resource the nested stacks may hold; a type not listed here needs a look first.
+    const nameOf: Record<string, string | undefined> = { 'AWS::CloudWatch::Alarm': 'AlarmName', 'AWS::Logs::MetricFilter': 'FilterName', 'AWS::CDK::Metadata': undefined };
+    for (const of of stacks.slice(1)) {
+      const resources = Object.entries(of.template.Resources ?? {});
+      expect([...new Set(resources.map(([, resource]) => resource.Type))].filter((type) => !(type in nameOf))).toEqual([]);
+      const named = resources.filter(([, resource]) => nameOf[resource.Type] !== undefined && resource.Properties?.[nameOf[resource.Type]!] !== undefined);
+      expect(named.map(([id]) => id)).toEqual([]);
+    }
+  });
+
+  it("keeps the alarm topic (its mail subscription confirmed) and the named dashboard in the stage's stack, under the ids they had", () => {
+    const own = stacks[0]!.template.Resources ?? {};
+    expect(own.AlarmsTopic3A2DFEBA?.Type).toBe('AWS::SNS::Topic');
+    expect(own.AlarmsTopicitbetrieblandkreisexample1D3014B7?.Type).toBe('AWS::SNS::Subscription');
+    expect(own.Dashboard7A714131?.Properties?.DashboardName).toBe('egov-forms-kreis-bergstrasse-prod');
+  });
+
   it('is what docs/deploy.md promises', () => {
     const deploy = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
     expect(deploy).toContain(`${PROMISED_OFFICES} offices, ${PROMISED_DESTINATIONS} of them with a delivery destination`);
