@@ -12,7 +12,7 @@ import { PROD_FIXTURE, synthStage, type Synthesized } from './synth.ts';
 
 /** What docs/deploy.md promises a Landkreis's prod: this many offices, this many of them with a delivery destination. */
 const PROMISED_OFFICES = 40;
-const PROMISED_DESTINATIONS = 30;
+const PROMISED_DESTINATIONS = 25;
 const LIMITS = { resources: 500, parameters: 200, outputs: 200 };
 
 let dir: string;
