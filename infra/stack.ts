@@ -1,4 +1,3 @@
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { casesTable } from '#lib/cases/tables.ts';
@@ -9,7 +8,8 @@ import type { FormsOffering } from '#lib/forms/public.ts';
 import type { StageConfig } from './config.ts';
 import { loadCheckedCatalogue } from './formPatterns.ts';
 import { FORMS_SOURCE_DIR, offeringOf } from './forms.ts';
-import { Alarms } from './constructs/alarms.ts';
+import type { Alarms } from './constructs/alarms.ts';
+import { AlarmTopic } from './constructs/alarmTopic.ts';
 import { Attachments } from './constructs/attachments.ts';
 import { Audit } from './constructs/audit.ts';
 import { Api } from './constructs/api.ts';
@@ -27,6 +27,7 @@ import { KeyWatch } from './constructs/keyWatch.ts';
 import { Keys } from './constructs/keys.ts';
 import { Queues } from './constructs/queues.ts';
 import { Mail } from './constructs/mail.ts';
+import { Monitoring } from './constructs/monitoring.ts';
 import { retentionClassesOf } from '#lib/attachments/retention.ts';
 import { Releases } from './constructs/releases.ts';
 import { SyntheticProbe } from './constructs/synthetic.ts';
@@ -49,7 +50,7 @@ export function stackName(name: string): string {
 
 /**
  * The whole backend of one stage: keys and secret, tables, one function per entry of the function table, the REST API with
- * WAF and Cognito authorizer, the clerks' user pool, alarms. Everything function-specific is derived
+ * WAF and Cognito authorizer, the clerks' user pool; the alarms in a nested stack (monitoring.ts). Everything function-specific is derived
  * from the function table.
  */
 export class FormsStack extends Stack {
@@ -58,7 +59,9 @@ export class FormsStack extends Stack {
   readonly functions: Functions;
   readonly clerks: Clerks;
   readonly api: Api;
+  /** The alarms, in the monitoring nested stack (`monitoring.alarms`). */
   readonly alarms: Alarms;
+  readonly monitoring: Monitoring;
   readonly releases: Releases;
   readonly backups: Backups;
   readonly delivery: Delivery;
@@ -158,28 +161,30 @@ export class FormsStack extends Stack {
       { id: 'SignIns', table: this.data.signIns, indexNames: [] },
     ];
     const webAclName = webAclNameOf(config.name);
-    this.alarms = new Alarms(this, 'Alarms', {
+    // The topic keeps its id (`Alarms/Topic`) from before the alarms moved into their nested stack (alarmTopic.ts).
+    const { topic } = new AlarmTopic(this, 'Alarms', { config, topicKey: this.keys.dataKey });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
       config,
       api: this.api.restApi,
       functions: this.functions.all,
       tables,
-      topicKey: this.keys.dataKey,
+      topic,
       webAclName,
       probe: probe.fn,
+      queues: this.queues,
+      mail: this.mail,
     });
-    this.queues.alarmOnDeadLetters(this.alarms.topic);
-    this.queues.alarmOnAge(this.alarms.topic);
-    this.attachments.alarmOnScanProblems(this.alarms.topic);
-    this.mail.feedbackAlarm.addAlarmAction(new SnsAction(this.alarms.topic));
+    this.alarms = this.monitoring.alarms;
+    this.attachments.alarmOnScanProblems(topic);
     this.releases.rollOutWithCanary((handler) => this.alarms.rollbackAlarmsOf(handler));
-    new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic: this.alarms.topic });
+    new KeyWatch(this, 'KeyWatch', { caseKey: this.keys.caseKey, expectedUsers: caseKeyUsers, topic });
     new OperationsDashboard(this, 'Dashboard', { stage: config.name, api: this.api.restApi, functions: this.functions.all, tables, webAclName });
     this.backups = new Backups(this, 'Backups', {
       config,
       tables: [this.data.cases, this.data.events, this.data.attachments],
       buckets: [this.attachments.vault],
       vaultKey: this.keys.dataKey,
-      topic: this.alarms.topic,
+      topic,
     });
     // AWS Backup reads the vault's objects for its snapshots: it joins the vault's named readers.
     this.attachments.restrictReaders(readersOf('quarantine'), [...readersOf('vault'), this.backups.role]);

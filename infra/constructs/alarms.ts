@@ -3,12 +3,9 @@ import type * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { VERDICT_OVERDUE_MS } from '#lib/attachments/waitingUploads.ts';
 import { INTEGRITY_ERROR_METRIC, MISSING_FILE_METRIC, OVERDUE_UPLOADS_METRIC } from '#lib/runtime/metricNames.ts';
@@ -24,7 +21,8 @@ export interface AlarmsProps {
   readonly api: apigw.RestApi;
   readonly functions: readonly DeployedFunction[];
   readonly tables: readonly { readonly id: string; readonly table: dynamodb.Table; readonly indexNames: readonly string[] }[];
-  readonly topicKey: kms.IKey;
+  /** The operators' topic (alarmTopic.ts): every alarm notifies it, on alarm and back to OK. */
+  readonly topic: sns.ITopic;
   /** Name of the API's WAF web ACL (its BlockedRequests metric). */
   readonly webAclName: string;
   /** The synthetic GET /forms probe (synthetic.ts). */
@@ -51,37 +49,20 @@ export const MIN_REQUESTS_FOR_ERROR_RATE = 50;
 
 
 /**
- * What wakes the operators: an encrypted SNS topic mailing the configured address, and alarms on
+ * What wakes the operators: alarms, sent to the operators' topic (alarmTopic.ts), on
  * the API's 5XX rate (with a minimum volume) and p99 latency, a synthetic probe of GET /forms,
  * integrity errors, Lambda errors and throttles, DynamoDB throttling, KMS request quota use and
  * WAF blocks. Every alarm's description names its runbook entry (test/infra/runbook.test.ts).
  */
 export class Alarms extends Construct {
-  readonly topic: sns.Topic;
+  readonly topic: sns.ITopic;
   private readonly byHandler = new Map<string, cloudwatch.Alarm[]>();
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
     const { config } = props;
 
-    this.topic = new sns.Topic(this, 'Topic', {
-      displayName: `egov-forms ${config.name} alarms`,
-      masterKey: props.topicKey,
-      enforceSSL: true,
-    });
-    this.topic.addSubscription(new subscriptions.EmailSubscription(config.alarmEmail));
-    // Rules of this account only (key alerts, backup jobs): an EventBridge rule of another account
-    // may not publish to the operators' topic, whatever a later statement allows.
-    this.topic.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'EventsOfThisAccountOnly',
-        effect: iam.Effect.DENY,
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['sns:Publish'],
-        resources: [this.topic.topicArn],
-        conditions: { StringNotEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
+    this.topic = props.topic;
     const notify = new actions.SnsAction(this.topic);
     // `rollsBack`: the handler whose canary rollout this alarm stops.
     const alarm = (alarmId: string, kind: string, alarmProps: cloudwatch.AlarmProps, rollsBack?: string): cloudwatch.Alarm => {

@@ -1,5 +1,6 @@
 import { Aws, CfnOutput, Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as ses from 'aws-cdk-lib/aws-ses';
@@ -31,8 +32,6 @@ export class Mail extends Construct {
   readonly identity: ses.EmailIdentity;
   readonly configurationSet: ses.ConfigurationSet;
   readonly feedbackTopic: sns.Topic;
-  /** Bounces or complaints arrived; the stack sends it to the operators' topic (alarms.ts). */
-  readonly feedbackAlarm: cloudwatch.Alarm;
   /** What the worker reads as CONFIRMATION_MAIL. */
   readonly settings: ConfirmationMailSettings;
 
@@ -81,16 +80,6 @@ export class Mail extends Construct {
     };
     if (!this.settings.statusPageUrl) throw new Error('confirmationMail.statusPageUrl: name the status page, or deploy the portal whose status page it defaults to');
 
-    // Bounces and complaints are worth a look: an alarm on the topic's first message of a day.
-    this.feedbackAlarm = new cloudwatch.Alarm(this, 'FeedbackAlarm', {
-      alarmDescription: `Confirmation mails bounced or were marked as spam (topic: bounces and complaints). ${runbookReference(MAIL_FEEDBACK_RUNBOOK)}`,
-      metric: this.feedbackTopic.metricNumberOfMessagesPublished({ period: Duration.hours(1), statistic: 'Sum' }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
-
     if (!mail.senderIdentity.includes('@')) {
       this.identity.dkimRecords.forEach((record, index) => {
         new CfnOutput(this, `Dkim${index + 1}`, {
@@ -101,6 +90,23 @@ export class Mail extends Construct {
         });
       });
     }
+  }
+
+  /**
+   * Bounces and complaints are worth a look: an alarm (created in `scope`, the monitoring nested
+   * stack, monitoring.ts) on the feedback topic's first message of an hour, sent to `topic`.
+   */
+  alarmOnFeedback(scope: Construct, topic: sns.ITopic): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(scope, 'FeedbackAlarm', {
+      alarmDescription: `Confirmation mails bounced or were marked as spam (topic: bounces and complaints). ${runbookReference(MAIL_FEEDBACK_RUNBOOK)}`,
+      metric: this.feedbackTopic.metricNumberOfMessagesPublished({ period: Duration.hours(1), statistic: 'Sum' }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(topic));
+    return alarm;
   }
 
   /** ARN of the configuration set (SES v2 names it in the resource of ses:SendEmail). */

@@ -72,12 +72,13 @@ export class Queues extends Construct {
   /**
    * A queue whose oldest message is older than its workers should ever let it get: the worker is
    * stalled (its trigger disabled, throttled, crashing) or, for deliveries, a destination has been
-   * failing that long (retries go on until the retry period ends).
+   * failing that long (retries go on until the retry period ends). The alarms are created in `scope`
+   * (the monitoring nested stack, monitoring.ts).
    */
-  alarmOnAge(topic: sns.ITopic): cloudwatch.Alarm[] {
+  alarmOnAge(scope: Construct, topic: sns.ITopic): cloudwatch.Alarm[] {
     return QUEUE_NEEDS.map((need) => {
       const limit = OLDEST_MESSAGE_ALARM[need];
-      const alarm = new cloudwatch.Alarm(this, `${need}AgeAlarm`, {
+      const alarm = new cloudwatch.Alarm(scope, `${need}AgeAlarm`, {
         alarmDescription: `The oldest message of ${need} (${QUEUES[need].description}) waits for more than ${limit.toHumanString()}. ${runbookReference(QUEUE_AGE_RUNBOOK)}`,
         metric: this.queues[need].metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }),
         threshold: limit.toSeconds(),
@@ -90,8 +91,8 @@ export class Queues extends Construct {
     });
   }
 
-  /** A message in any dead-letter queue is an alarm: a case that was not delivered or confirmed. */
-  alarmOnDeadLetters(topic: sns.ITopic): cloudwatch.Alarm[] {
+  /** A message in any dead-letter queue is an alarm (created in `scope`): a case that was not delivered or confirmed. */
+  alarmOnDeadLetters(scope: Construct, topic: sns.ITopic): cloudwatch.Alarm[] {
     const watched = [
       ...QUEUE_NEEDS.map((need) => ({
         id: `${need}DeadLettersAlarm`,
@@ -102,7 +103,7 @@ export class Queues extends Construct {
       { id: 'RuleFailuresAlarm', queue: this.ruleFailures, description: 'An event (a malware scan result) could not be handled by its worker: an upload stays without verdict.' },
     ];
     return watched.map(({ id, queue, description }) => {
-      const alarm = new cloudwatch.Alarm(this, id, {
+      const alarm = new cloudwatch.Alarm(scope, id, {
         alarmDescription: `${description} ${runbookReference(DEAD_LETTER_RUNBOOK)}`,
         metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
         threshold: 0,

@@ -10,6 +10,7 @@ import { checkDeployable, defaultStageName, loadStageConfig, type StageKind } fr
 import { FormsStack, stackName } from '../../infra/stack.ts';
 import type { FunctionTable } from '../../functions/functions.ts';
 import { sharedTemplate } from './templateCache.ts';
+import { flattenedTemplate } from './nested.ts';
 
 /** The feature flags of cdk.json, so that the tests synthesize what `cdk synth` does. */
 const cdkJson = JSON.parse(readFileSync(new URL('../../cdk.json', import.meta.url), 'utf8')) as {
@@ -50,9 +51,12 @@ export function messagesOf(stack: FormsStack): SynthesisMessage[] {
   return messages.map(({ level, id, entry }) => ({ level, id, entry: JSON.parse(JSON.stringify({ type: entry.type, data: entry.data })) as SynthesisMessage['entry'] }));
 }
 
-/** The template and the messages of a built stack's synth (Template.fromStack's). */
+/**
+ * The template and the messages of a built stack's synth: the stack's template with its nested
+ * stacks' resources merged in (nested.ts), so that the alarms read as if in one stack.
+ */
 function synthesized(stack: FormsStack): { template: Record<string, unknown>; messages: SynthesisMessage[] } {
-  const template = Template.fromStack(stack).toJSON();
+  const template = flattenedTemplate(stack);
   return { template, messages: messagesOf(stack) };
 }
 
