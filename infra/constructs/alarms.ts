@@ -52,7 +52,7 @@ export const MIN_REQUESTS_FOR_ERROR_RATE = 50;
  * What wakes the operators: alarms, sent to the operators' topic (alarmTopic.ts), on
  * the API's 5XX rate (with a minimum volume) and p99 latency, a synthetic probe of GET /forms,
  * integrity errors, Lambda errors and throttles, DynamoDB throttling, KMS request quota use and
- * WAF blocks. Every alarm's description names its runbook entry (test/infra/runbook.test.ts).
+ * WAF blocks. Every alarm's description names its runbook entry (test/infra/observability.test.ts).
  */
 export class Alarms extends Construct {
   readonly topic: sns.ITopic;
