@@ -29,6 +29,8 @@ export default {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // The shared stack and browser start in the background; each file waits for them (harness.ts).
+      setupFilesAfterEnv: [...common.setupFilesAfterEnv, '<rootDir>/test/integration/awaitHarness.ts'],
       globalSetup: '<rootDir>/test/integration/globalSetup.ts',
       globalTeardown: '<rootDir>/test/integration/globalTeardown.ts',
     },
