@@ -21,12 +21,16 @@ export default {
   // Log lines only where a test failed (test/support/quietReporter.ts); buffered even for one file.
   reporters: ['<rootDir>/test/support/quietReporter.ts', 'summary'],
   verbose: false,
+  // The longest files first, also on a clean clone without jest's timing cache.
+  testSequencer: '<rootDir>/test/support/sequencer.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/unit/**/*.test.ts'] },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      // The shared stack and browser start in the background; each file waits for them (harness.ts).
+      setupFilesAfterEnv: [...common.setupFilesAfterEnv, '<rootDir>/test/integration/awaitHarness.ts'],
       globalSetup: '<rootDir>/test/integration/globalSetup.ts',
       globalTeardown: '<rootDir>/test/integration/globalTeardown.ts',
     },

@@ -77,40 +77,65 @@ export const TOWN_FIXTURE = fileURLToPath(new URL('./fixtures/stadt-bensheim-pro
 export const synthTown = (): Synthesized => synthStage('prod', { context: { stage: 'stadt-bensheim-prod', stageFile: TOWN_FIXTURE } });
 
 /**
- * Synthesizes one stage as infra/app.ts does. `dev` is the default stage file (cdk.json: the
- * Landkreis's dev), `prod` the Landkreis's prod with PROD_FIXTURE's values, unless the context names
- * another stage or stage file. Bundling (esbuild) is skipped unless asked for: it takes seconds per
+ * How a test synthesizes. Bundling (esbuild) is skipped unless asked for: it takes seconds per
  * function and only one test is about it. `context` adds or overrides CDK context values; tests may
  * hand in their own function table.
  *
- * The template of an unbundled synth is shared by every infra file of one jest run (see
- * templateCache.ts): the first file to ask for a stage synthesizes it, the others read its template,
- * and build the construct tree (`stack`) only when they use it, never synthesizing it again. A synth
- * with bundling or a function table of its own is never shared.
+ * `validate` runs CloudFormation's default rules (CDK's built-in CloudFormation Validate plugin; with
+ * cdk.json's `@aws-cdk/core:validateAgainstDefaultRules` a finding fails the synth), as `cdk synth`,
+ * `cdk deploy` and `npm run synth` always do. It is off unless asked for: its engine (WebAssembly and
+ * the resource schemas) costs ~7 CPU-s to start in every jest file (each has its own module
+ * registry), and the templates the other files read are the same with it or without it.
+ * test/infra/validation.test.ts synthesizes every stage file with it on.
  */
-export function synthStage(
-  stage: StageKind,
-  options: { bundling?: boolean; context?: Record<string, unknown>; functionTable?: FunctionTable } = {},
-): Synthesized {
-  const context = {
+export interface SynthOptions {
+  readonly bundling?: boolean;
+  readonly context?: Record<string, unknown>;
+  readonly functionTable?: FunctionTable;
+  readonly validate?: boolean;
+}
+
+/** The CDK context of a synth of `stage` (see synthStage). */
+function contextOf(stage: StageKind, options: SynthOptions): Record<string, unknown> {
+  return {
     ...cdkJson.context,
     stage: stage === 'prod' ? 'kreis-bergstrasse-prod' : defaultStageName(),
     ...(stage === 'prod' ? { stageFile: PROD_FIXTURE } : {}),
     ...(options.bundling ? {} : { 'aws:cdk:bundling-stacks': [] }),
     ...options.context,
   };
-  const build = (): FormsStack => {
-    const outdir = mkdtempSync(join(tmpdir(), 'egov-cdk-out-'));
-    outdirs.push(outdir);
-    const app = new App({ outdir, context });
-    const config = checkDeployable(loadStageConfig((key) => app.node.tryGetContext(key)));
-    return new FormsStack(app, stackName(config.name), {
-      config,
-      env: { region: config.region },
-      ...(options.functionTable ? { functionTable: options.functionTable } : {}),
-    });
-  };
-  if (options.bundling || options.functionTable) {
+}
+
+/**
+ * The construct tree of one stage as infra/app.ts builds it, not yet synthesized: a test may add to
+ * it before it synthesizes (Template.fromStack).
+ */
+export function buildStage(stage: StageKind, options: SynthOptions = {}): FormsStack {
+  const outdir = mkdtempSync(join(tmpdir(), 'egov-cdk-out-'));
+  outdirs.push(outdir);
+  const app = new App({ outdir, context: contextOf(stage, options), builtinCloudFormationValidation: options.validate === true });
+  const config = checkDeployable(loadStageConfig((key) => app.node.tryGetContext(key)));
+  return new FormsStack(app, stackName(config.name), {
+    config,
+    env: { region: config.region },
+    ...(options.functionTable ? { functionTable: options.functionTable } : {}),
+  });
+}
+
+/**
+ * Synthesizes one stage as infra/app.ts does. `dev` is the default stage file (cdk.json: the
+ * Landkreis's dev), `prod` the Landkreis's prod with PROD_FIXTURE's values, unless the context names
+ * another stage or stage file (SynthOptions).
+ *
+ * The template of an unbundled, unvalidated synth is shared by every infra file of one jest run (see
+ * templateCache.ts): the first file to ask for a stage synthesizes it, the others read its template,
+ * and build the construct tree (`stack`) only when they use it, never synthesizing it again. A synth
+ * with bundling, validation or a function table of its own is never shared.
+ */
+export function synthStage(stage: StageKind, options: SynthOptions = {}): Synthesized {
+  const context = contextOf(stage, options);
+  const build = (): FormsStack => buildStage(stage, options);
+  if (options.bundling || options.functionTable || options.validate) {
     const stack = build();
     const { template, messages } = synthesized(stack);
     return { stack, template: Template.fromJSON(template), stackName: stack.stackName, messages };

@@ -1,4 +1,5 @@
 import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { leaksIn, plantedMarkers } from '../support/markers.ts';
 
 /**
@@ -7,12 +8,15 @@ import { leaksIn, plantedMarkers } from '../support/markers.ts';
  * Idempotency-Keys, bearer tokens. Here, after all files, the check does not depend on their order.
  */
 export default async function globalTeardown(): Promise<void> {
+  // The background start (globalSetup.ts) settles first: a stack still starting is stopped too.
+  await globalThis.__egovHarness;
   await globalThis.__egovBrowser?.close();
   globalThis.__egovBrowser = undefined;
   const stack = globalThis.__egovStack;
-  if (!stack) return;
-  await stack.stop();
+  const stackFile = process.env.EGOV_STACK_FILE;
   try {
+    if (!stack) return;
+    await stack.stop();
     const markers = plantedMarkers(stack.info.dataDir);
     const output = stack.output();
     const leaks = leaksIn(output, markers);
@@ -22,6 +26,7 @@ export default async function globalTeardown(): Promise<void> {
     }
     // Silent when it holds: `npm test` prints log lines only for failures.
   } finally {
-    rmSync(stack.info.dataDir, { recursive: true, force: true });
+    // The data dir, also of a stack that did not start.
+    if (stackFile) rmSync(dirname(stackFile), { recursive: true, force: true });
   }
 }

@@ -2,13 +2,11 @@
 // nothing else (no stack started, no file written, no five-minute benchmark). The scripts come
 // from package.json, so a new script without a --help answer fails here.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../../infra/local/paths.ts';
-import { loadStageConfig, officeIds } from '../../infra/config.ts';
-import { formCatalogue } from '../support/forms.ts';
+import { type NpmRun, runNpmScript } from '../support/processes.ts';
 
 const scripts = Object.keys((JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
 
@@ -27,39 +25,14 @@ const QUICK_MS = 20_000;
 /** Files a script would write if it ran instead of answering --help. */
 const OUTPUTS = ['docs/openapi.json', 'forms.lock.json', 'bench/results.json'];
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  ms: number;
-}
-
-const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
 const scratch = mkdtempSync(join(tmpdir(), 'egov-help-'));
 const dataDir = join(scratch, 'must-not-exist');
 
-function runHelp(script: string, args = ['--help'], env: Record<string, string> = {}): Promise<Run> {
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(npm[0]!, [...npm.slice(1), 'run', '-s', script, '--', ...args], {
-      cwd: repoRoot,
-      env: { ...process.env, LOCAL_DATA_DIR: dataDir, PORT: '0', NODE_OPTIONS: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), QUICK_MS * 2);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, ms: performance.now() - started });
-    });
-  });
+function runHelp(script: string): Promise<NpmRun> {
+  return runNpmScript(script, ['--help'], { cwd: repoRoot, env: { ...process.env, LOCAL_DATA_DIR: dataDir, PORT: '0', NODE_OPTIONS: '' }, killAfterMs: QUICK_MS * 2 });
 }
 
-const runs = new Map<string, Run>();
+const runs = new Map<string, NpmRun>();
 const mtimes = () => OUTPUTS.map((file) => (existsSync(join(repoRoot, file)) ? statSync(join(repoRoot, file)).mtimeMs : 0));
 let before: number[];
 
@@ -93,32 +66,5 @@ describe('every npm script answers --help', () => {
   });
 });
 
-describe('npm run token', () => {
-  it('prints its usage once, on stderr, with exit 2 when an argument is missing', async () => {
-    const run = await runHelp('token', ['--sub', 'alice']);
-    expect(run.code).toBe(2);
-    expect(run.stdout).toBe('');
-    expect(run.stderr.match(/^usage: /gm)).toHaveLength(1);
-    expect(run.stderr).toMatch(/^--office is required$/m);
-  });
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('warns on stderr when an office has no form in the catalogue, and still prints the token alone on stdout', async () => {
-    const run = await runHelp('token', ['--sub', 'alice', '--office', 'ordnungsamt', '--office', 'bauamt']);
-    rmSync(dataDir, { recursive: true, force: true }); // minting creates the local user pool key
-    expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
-    expect(run.stderr).toMatch(/^warning: no form in the catalogue .* belongs to office "bauamt"/m);
-    expect(run.stderr).not.toMatch(/"ordnungsamt"/);
-  });
-
-  it('warns about an office whose forms the stage file STAGE names does not offer', async () => {
-    const town = loadStageConfig((key) => (key === 'stage' ? 'stadt-bensheim-dev' : undefined));
-    const office = formCatalogue().offices().find((candidate) => !officeIds(town).includes(candidate))!;
-    const run = await runHelp('token', ['--sub', 'alice', '--office', office], { STAGE: town.name });
-    rmSync(dataDir, { recursive: true, force: true });
-    expect(run.code).toBe(0);
-    expect(run.stderr).toMatch(new RegExp(`^warning: no form in the catalogue of stage ${town.name} .* belongs to office "${office}"`, 'm'));
-  });
-
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-});
