@@ -56,7 +56,7 @@ async function verify(...args: string[]): Promise<{ code: number; out: string }>
   }
 }
 
-const checkpointer = () => {
+const checkpointer = (now: () => Date = workerNow) => {
   const kms = new KMSClient({ ...local(), endpoint: stackInfo().kmsEndpoint });
   return createCheckpoint({
     store: createCheckpointStore(s3, bucket),
@@ -64,7 +64,7 @@ const checkpointer = () => {
     sign: async (message) => Buffer.from((await kms.send(new SignCommand({ KeyId: stackInfo().auditKeyArn, Message: message, MessageType: 'RAW', SigningAlgorithm: 'ECDSA_SHA_256' }))).Signature!).toString('base64'),
     keyId: stackInfo().auditKeyArn,
     intervalMinutes: 5,
-    now: workerNow,
+    now,
   });
 };
 
@@ -223,10 +223,21 @@ describe('npm run audit -- verify', () => {
 
 describe('the checkpoint worker', () => {
   it('writes one checkpoint per start, however often a run is delivered', async () => {
-    const before = await createCheckpointStore(s3, bucket).all(workerNow());
-    const outcomes = await Promise.all([checkpointer()(), checkpointer()(), checkpointer()()]);
-    expect(outcomes.map((outcome) => outcome.outcome).every((outcome) => outcome === 'up-to-date' || outcome === 'exists')).toBe(true);
-    expect(await createCheckpointStore(s3, bucket).all(workerNow())).toEqual(before);
+    // Three copies of one run, at one instant far enough ahead that a checkpoint is due whatever the
+    // earlier tests sealed (they run at workerNow(), 10 minutes ahead; this is 10 minutes further,
+    // two intervals), so the outcome does not depend on where the clock is in its 5-minute interval.
+    const at = new Date(workerNow().getTime() + 10 * 60_000);
+    const store = createCheckpointStore(s3, bucket);
+    const before = await store.all(at);
+    const outcomes = await Promise.all([checkpointer(() => at)(), checkpointer(() => at)(), checkpointer(() => at)()]);
+    expect(outcomes.filter((outcome) => outcome.outcome === 'written')).toHaveLength(1);
+    expect(outcomes.every((outcome) => outcome.outcome === 'written' || outcome.outcome === 'exists' || outcome.outcome === 'up-to-date')).toBe(true);
+    const after = await store.all(at);
+    expect(after.slice(1)).toEqual(before);
+    expect(parseCheckpoint(after[0]!.text).checkpoint.from).toBe(parseCheckpoint(before[0]!.text).checkpoint.to);
+    // Delivered once more after the others finished: nothing new.
+    expect((await checkpointer(() => at)()).outcome).toBe('up-to-date');
+    expect(await store.all(at)).toEqual(after);
   });
 
   it("the local checkpoint bucket refuses deleting and overwriting, as Object Lock and the bucket policy do in AWS", async () => {
