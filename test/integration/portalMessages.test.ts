@@ -150,10 +150,11 @@ describe('the status page: messages, a reply, the decision, and who saw the data
     await reply.getByRole('heading', { name: 'Ihre Antwort' }).waitFor();
     await expect(reply.locator('.portal-message__text').textContent()).resolves.toBe(replyText);
     await reply.getByRole('button', { name: new RegExp(`^Herunterladen: ${replyFile.name.replaceAll('.', '\\.')}`) }).waitFor();
-    // A worker moves needs_info back to in_review; the page reads the status again on its own.
-    await page.locator('.portal-status', { hasText: 'In Bearbeitung' }).waitFor({ timeout: 60_000 });
+    // A worker moves needs_info back to in_review; the page reads the status again on its own, for
+    // about two minutes (portal/src/followUps.ts).
+    await page.locator('.portal-status', { hasText: 'In Bearbeitung' }).waitFor({ timeout: 140_000 });
     await expect(page.locator(`[id="${textId}"]`).inputValue()).resolves.toBe('');
-  });
+  }, 300_000);
 
   it('the clerk\'s case holds the reply and its file, and is in in_review', async () => {
     const read = await until('in_review', async () => {

@@ -10,6 +10,7 @@ import { uploadReplyFile } from '../form/upload.ts';
 import { fill, formatTime, t, type StringKey } from '../i18n.ts';
 import { ErrorSummary } from './errorSummary.ts';
 import { accessHeaders } from '../statusAccess.ts';
+import { followUpDelayMs } from '../followUps.ts';
 import type { StatusSectionProps } from './statusSections.ts';
 
 /**
@@ -248,8 +249,8 @@ export function MessagesSection({ reference, token, status, reload, loads: pageL
   const [messages, setMessages] = useState<Message[] | undefined>();
   const [problem, setProblem] = useState<string | undefined>();
   const [loads, setLoads] = useState(0);
-  // After a reply a worker moves `needs_info` back to `in_review` within seconds: read the status
-  // again a few times rather than assuming it.
+  // After a reply a worker moves `needs_info` back to `in_review`: read the status again, with
+  // growing waits, rather than assuming it (followUps.ts).
   const [followUps, setFollowUps] = useState(0);
   useEffect(() => {
     let stopped = false;
@@ -266,11 +267,12 @@ export function MessagesSection({ reference, token, status, reload, loads: pageL
     };
   }, [reference, token, loads, pageLoads, status.updatedAt]);
   useEffect(() => {
-    if (followUps === 0 || followUps > 5 || status.status !== 'needs_info') return;
+    const wait = followUpDelayMs(followUps);
+    if (wait === undefined || status.status !== 'needs_info') return;
     const timer = setTimeout(() => {
       setFollowUps((n) => n + 1);
       reload?.();
-    }, 2000);
+    }, wait);
     return () => clearTimeout(timer);
   }, [followUps, status.status, status.updatedAt]);
 
