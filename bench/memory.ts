@@ -6,7 +6,7 @@ import { memorySizeOf } from '../infra/constructs/functions.ts';
 import { PROJECT_ROOT } from '../infra/constructs/bundling.ts';
 import type { StackInfo } from '../infra/local/stack.ts';
 import { baseFixtures, fixturesFor, withStackFile } from './memoryFixtures.ts';
-import { isProbed } from './memoryRequests.ts';
+import { isProbed, type Fixtures } from './memoryRequests.ts';
 
 /**
  * Peak memory per function: each HTTP function of the table in a fresh Node process, its handler
@@ -33,10 +33,12 @@ export interface MemoryResult {
  * machine (24 GiB) V8 would otherwise let garbage pile up for hundreds of MB before it collects,
  * which a Lambda instance with that memory never does, and the peak would measure the machine.
  */
-function probe(args: string[], configuredMb: number): Promise<{ peakRssBytes: number; retainedHeapBytes: number }> {
+function probe(args: string[], fixtures: Fixtures, configuredMb: number): Promise<{ peakRssBytes: number; retainedHeapBytes: number }> {
   return new Promise((resolve, reject) => {
     const flags = ['--expose-gc', `--max-old-space-size=${configuredMb}`];
-    const child = spawn(process.execPath, [...flags, join(PROJECT_ROOT, 'bench', 'memoryProbe.ts'), ...args], { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...flags, join(PROJECT_ROOT, 'bench', 'memoryProbe.ts'), ...args], { env: process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // On stdin, not in argv: the fixtures hold status and citizen tokens, which a process list shows.
+    child.stdin.end(JSON.stringify(fixtures));
     let out = '';
     let err = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
@@ -74,7 +76,7 @@ export async function peakMemory(options: { stack: StackInfo; requests: number; 
       }
       Object.assign(fixtures, await fixturesFor(name, options.stack, fixtures, options.requests));
       const configuredMb = memorySizeOf(needs, memoryMb);
-      const { peakRssBytes, retainedHeapBytes } = await probe([name, String(options.requests), JSON.stringify(fixtures)], configuredMb);
+      const { peakRssBytes, retainedHeapBytes } = await probe([name, String(options.requests)], fixtures, configuredMb);
       results.push({ handler: name, requests: options.requests, peakRssBytes, retainedHeapBytes, configuredMb, share: peakRssBytes / (configuredMb * 1024 * 1024) });
       options.log(`  ${name}: peak RSS ${(peakRssBytes / 1048576).toFixed(0)} MB of ${configuredMb} MB, ${(retainedHeapBytes / 1048576).toFixed(1)} MB heap retained`);
     }

@@ -31,7 +31,7 @@ export interface Fixtures {
   /** A clean file's id, and a case it is bound to. */
   attachmentId: string;
   fileCaseId: string;
-  /** The export's bounds: the few cases the memory run made first, not the clerk-path bench's 10,000 or the submit probe's 1,000. */
+  /** The export's bounds: the two cases the memory run makes first, not the clerk-path bench's 10,000, the submit probe's 1,000 or the conversation cases. */
   exportFrom: string;
   exportTo: string;
   /** A case with a clerk's message and the citizen's reply with a file (`replyFileId`): what the citizen's message routes read. */
