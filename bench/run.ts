@@ -306,7 +306,7 @@ if (results.memory) {
   sections.push(
     `### Peak memory per function over ${results.memory.functions[0]?.requests ?? 0} requests (one process per function, heap bounded by the configured memory; Node alone: ${mb(results.memory.nodeBaselineBytes)})\n\n` +
       table(['function', 'peak RSS', 'configured Lambda memory', 'share', 'heap retained after a full GC'], rows) +
-      (results.memory.notMeasured.length > 0 ? `\n\nNot measured (bench/memoryProbe.ts has no requests for them yet): ${results.memory.notMeasured.join(', ')}.` : ''),
+      (results.memory.notMeasured.length > 0 ? `\n\nNot measured (bench/memoryRequests.ts has no requests for them yet): ${results.memory.notMeasured.join(', ')}.` : ''),
   );
 }
 if (results.export) {

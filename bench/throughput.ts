@@ -6,6 +6,7 @@ import { newId } from '#lib/cases/store.ts';
 import { localClientConfig } from '../infra/local/dynamodb.ts';
 import type { StackInfo } from '../infra/local/stack.ts';
 import { sampleOf } from '../test/support/forms.ts';
+import { keepAlivePoster } from './keepAlivePoster.ts';
 import { compare, rate, type Comparison } from './stats.ts';
 
 /**
@@ -55,12 +56,13 @@ export async function throughput(options: {
   const { stack, dynamodb } = options;
   const body = JSON.stringify({ data: sampleOf('fischereischein') });
   let submissionNo = 0;
+  // At most one kept-alive connection per request in flight (bench/keepAlivePoster.ts: not `fetch`).
+  const client = keepAlivePoster(options.concurrency);
   const submit = (withKey: boolean) => async () => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (withKey) headers['idempotency-key'] = `bench-${process.pid}-${submissionNo++}`;
-    const response = await fetch(`${stack.apiUrl}/forms/fischereischein/submissions`, { method: 'POST', headers, body });
-    const text = await response.text();
-    if (response.status !== 201) throw new Error(`submission answered ${response.status}: ${text}`);
+    const { status, text } = await client.post(`${stack.apiUrl}/forms/fischereischein/submissions`, headers, body);
+    if (status !== 201) throw new Error(`submission answered ${status}: ${text}`);
     return JSON.parse(text) as { caseId: string; reference?: string };
   };
 
@@ -120,6 +122,7 @@ export async function throughput(options: {
     );
   }
   replayer.destroy();
+  client.destroy();
   return results;
 }
 

@@ -7,7 +7,7 @@
 //   [17..29) IV, 96 bits, random per blob
 //   [29..45) GCM authentication tag
 //   [45..)   AES-256-GCM ciphertext under the key's material
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 
 const FORMAT_VERSION = 1;
 const KEY_ID_BYTES = 16;
@@ -34,6 +34,21 @@ export function authenticatedData(keyId: string, context: EncryptionContext): Bu
   return Buffer.from(JSON.stringify(['egov-local-kms', FORMAT_VERSION, keyId, entries]), 'utf8');
 }
 
+/**
+ * A key's material as a KeyObject, made once per material: Node 24's createCipheriv takes about
+ * 8x longer with a Buffer key than with a KeyObject (50 against 6 µs measured on this machine
+ * under load), and every GenerateDataKey and Decrypt of the stack opens a cipher.
+ */
+const keyObjects = new WeakMap<Buffer, KeyObject>();
+function keyObjectOf(material: Buffer): KeyObject {
+  let key = keyObjects.get(material);
+  if (!key) {
+    key = createSecretKey(material);
+    keyObjects.set(material, key);
+  }
+  return key;
+}
+
 export function sealCiphertext(
   keyId: string,
   material: Buffer,
@@ -41,7 +56,7 @@ export function sealCiphertext(
   context: EncryptionContext,
 ): Buffer {
   const iv = randomBytes(IV_BYTES);
-  const cipher = createCipheriv('aes-256-gcm', material, iv, { authTagLength: TAG_BYTES });
+  const cipher = createCipheriv('aes-256-gcm', keyObjectOf(material), iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(authenticatedData(keyId, context));
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([
@@ -76,7 +91,7 @@ export function openCiphertext(
   material: Buffer,
   context: EncryptionContext,
 ): Buffer | undefined {
-  const decipher = createDecipheriv('aes-256-gcm', material, parts.iv, { authTagLength: TAG_BYTES });
+  const decipher = createDecipheriv('aes-256-gcm', keyObjectOf(material), parts.iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(authenticatedData(keyId, context));
   decipher.setAuthTag(parts.tag);
   try {

@@ -3,7 +3,7 @@
 // rebuilt from what arrived (method, path, query, the signed headers, the body's own hash), so a
 // signature over anything else does not verify.
 // https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { LocalCredentials } from './credentials.ts';
 
@@ -19,6 +19,29 @@ const AUTHORIZATION = /^AWS4-HMAC-SHA256 Credential=([^/,\s]+)\/(\d{8})\/([a-z0-
 
 const sha256 = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 const hmac = (key: Buffer | string, data: string): Buffer => createHmac('sha256', key).update(data, 'utf8').digest();
+
+/**
+ * The signing key of a scope (secret, day, region, service), derived once, as AWS derives it, and
+ * kept as a KeyObject: Node 24's createHmac takes 14-22 µs with a Buffer key against ~2 µs with
+ * a KeyObject, and the derivation is four HMACs. At most a few scopes live at once (a day, a
+ * region, the two services); the cache is dropped whole when it grows past that.
+ */
+const signingKeys = new Map<string, KeyObject>();
+const MAX_SIGNING_KEYS = 16;
+
+function signingKey(secretAccessKey: string, day: string, region: string, service: string): KeyObject {
+  const scope = `${secretAccessKey}\n${day}\n${region}\n${service}`;
+  let key = signingKeys.get(scope);
+  if (!key) {
+    let derived = hmac(`AWS4${secretAccessKey}`, day);
+    for (const part of [region, service, 'aws4_request']) derived = hmac(derived, part);
+    key = createSecretKey(derived);
+    derived.fill(0);
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.clear();
+    signingKeys.set(scope, key);
+  }
+  return key;
+}
 
 /** RFC 3986 encoding as SigV4 wants it (unreserved characters stay, everything else %XX). */
 const encode = (value: string): string =>
@@ -78,8 +101,7 @@ export function verifySigV4(
   const canonicalRequest = [req.method ?? '', canonicalPath(path), canonicalQuery(search), canonicalHeaders, signedHeaders.join(';'), sha256(body)].join('\n');
   const scope = `${day}/${region}/${service}/aws4_request`;
   const stringToSign = [ALGORITHM, amzDate, scope, sha256(canonicalRequest)].join('\n');
-  let key = hmac(`AWS4${expected.credentials.secretAccessKey}`, day ?? '');
-  for (const part of [region ?? '', service ?? '', 'aws4_request']) key = hmac(key, part);
+  const key = signingKey(expected.credentials.secretAccessKey, day ?? '', region ?? '', service ?? '');
   const calculated = createHmac('sha256', key).update(stringToSign, 'utf8').digest('hex');
   if (!constantTimeEqual(calculated, signature ?? '')) {
     return invalid('The request signature we calculated does not match the signature you provided.');
