@@ -45,7 +45,8 @@ export function createBundidAcs(deps: BundidAcsDeps) {
       const target = portalReturnUrl(settings, accepted.started.returnTo);
       if (!target) throw new SignInRefused('unknown-request');
       target.hash = `token=${token}`;
-      logger.info('citizen signed in', { level: identity.level });
+      // `trustLevel`, not `level`: Powertools reserves `level` (its own) and would drop it with a warning.
+      logger.info('citizen signed in', { trustLevel: identity.level });
       return { statusCode: 303, headers: { Location: target.toString(), 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', ...clear }, body: '' };
     } catch (error) {
       if (!(error instanceof SignInRefused)) throw error;

@@ -4,6 +4,8 @@
 // submissions of a form that needs sign-in, GET /me/cases, the identity for clerks.
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { assertionXml, responseAround, samlId, signElement } from '../../infra/local/bundidResponses.ts';
 import { TEST_IDENTITIES } from '../../infra/local/bundidIdp.ts';
@@ -12,6 +14,8 @@ import { call, clerkToken } from '../support/api.ts';
 import { answer, identityAt, idpKey, localSignInSettings, postAcs, signIn, startLogin } from '../support/bundid.ts';
 import { formCatalogue, sampleOf } from '../support/forms.ts';
 import { plantMarkers } from '../support/markers.ts';
+import { stackInfo } from '../support/api.ts';
+import { until } from '../support/waiting.ts';
 
 const base64 = (xml: string) => Buffer.from(xml, 'utf8').toString('base64');
 const signedForm = formCatalogue().list().find((form) => form.authentication?.level === 'substantial');
@@ -101,6 +105,21 @@ describe('POST /auth/bundid/acs', () => {
     expect(claims.sub).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(JSON.stringify(claims)).not.toContain(identity.bpk2);
     expect((claims.exp as number) - (claims.iat as number)).toBeLessThanOrEqual(30 * 60);
+  });
+
+  it("logs the sign-in with its trust level, and no field Powertools would drop (the stack's log)", async () => {
+    const login = await startLogin('substantial', '/portal/');
+    expect((await postAcs(answer(login.requestId!), login.cookie)).status).toBe(303);
+    const lines = await until('the sign-in in the log', () => {
+      const found = readFileSync(join(stackInfo().dataDir, 'stack-output.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"citizen signed in"'));
+      return found.length > 0 ? found : undefined;
+    }, 30_000);
+    const levels = lines.map((line) => (JSON.parse(line.slice(line.indexOf('{'))) as { trustLevel?: string }).trustLevel);
+    expect(levels).toContain('substantial');
+    for (const level of levels) expect(TRUST_LEVELS).toContain(level);
+    expect(readFileSync(join(stackInfo().dataDir, 'stack-output.log'), 'utf8')).not.toContain('is a reserved key');
   });
 
   it('gives the same citizen the same sub on every sign-in, another citizen another', async () => {
